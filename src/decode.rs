@@ -1,0 +1,190 @@
+//! Charset decoding in the WHATWG order: byte-order mark, then the HTTP
+//! `Content-Type` charset, then a `<meta charset>` / `http-equiv` declaration
+//! in the first 1024 bytes, then detection (chardetng).
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+use crate::limits::META_PRESCAN_BYTES;
+
+/// Where the encoding of a decoded document came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharsetSource {
+    /// A byte-order mark.
+    Bom,
+    /// The `charset` parameter of the HTTP `Content-Type` header.
+    ContentType,
+    /// A `<meta>` declaration in the first 1024 bytes.
+    Meta,
+    /// Statistical detection.
+    Detected,
+}
+
+/// A document decoded to UTF-8.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The text, with malformed sequences replaced by U+FFFD.
+    pub text: String,
+    /// The encoding used.
+    pub encoding: &'static Encoding,
+    /// Where that encoding came from.
+    pub source: CharsetSource,
+}
+
+static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i-u)<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9_:.+\-]+)"#)
+        .expect("static regex")
+});
+
+static CT_CHARSET: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)charset\s*=\s*["']?\s*([a-z0-9_:.+\-]+)"#).expect("static regex")
+});
+
+/// Maps a declared label to the encoding a browser would use for it.
+fn encoding_for_declared_label(label: &[u8]) -> Option<&'static Encoding> {
+    let enc = Encoding::for_label(label)?;
+    // WHATWG: a declared UTF-16 in an ASCII-compatible byte stream means
+    // UTF-8, and x-user-defined means windows-1252.
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+        return Some(UTF_8);
+    }
+    if enc == encoding_rs::X_USER_DEFINED {
+        return Some(WINDOWS_1252);
+    }
+    Some(enc)
+}
+
+/// The charset named in a `Content-Type` header value, if any and known.
+pub fn content_type_charset(content_type: &str) -> Option<&'static Encoding> {
+    let caps = CT_CHARSET.captures(content_type)?;
+    encoding_for_declared_label(caps[1].as_bytes())
+}
+
+/// The charset declared by a `<meta>` element in the first 1024 bytes.
+pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(META_PRESCAN_BYTES)];
+    META_CHARSET
+        .captures_iter(head)
+        .find_map(|caps| encoding_for_declared_label(&caps[1]))
+}
+
+/// Guesses the encoding of undeclared bytes; `tld` (e.g. `b"it"`) helps.
+fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
+    if std::str::from_utf8(bytes).is_ok() {
+        return UTF_8;
+    }
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    detector.guess(tld, true)
+}
+
+/// True when bytes declared as UTF-8 are mostly something else: more
+/// malformed sequences than well-formed multi-byte characters.
+fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_ok() {
+        return false;
+    }
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+        }
+    }
+    bad > good
+}
+
+/// Decodes an HTML document to UTF-8 text.
+///
+/// `content_type` is the HTTP header value when the bytes came over HTTP;
+/// `tld` is the URL's top-level domain, a hint for detection.
+pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return Decoded {
+            text: text.into_owned(),
+            encoding: enc,
+            source: CharsetSource::Bom,
+        };
+    }
+    let declared = content_type
+        .and_then(content_type_charset)
+        .map(|e| (e, CharsetSource::ContentType))
+        .or_else(|| meta_charset(bytes).map(|e| (e, CharsetSource::Meta)));
+    let (encoding, source) = match declared {
+        Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes) => {
+            (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected)
+        }
+        Some(found) => found,
+        None => (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected),
+    };
+    let text = if encoding == UTF_8 {
+        String::from_utf8_lossy(bytes).into_owned()
+    } else {
+        encoding.decode_without_bom_handling(bytes).0.into_owned()
+    };
+    Decoded {
+        text,
+        encoding,
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_charset_windows_1252() {
+        let mut bytes = b"<html><head><meta charset=\"windows-1252\"></head><body>".to_vec();
+        bytes.extend_from_slice(&[0x63, 0x61, 0x66, 0xE8, 0x20, 0x80, 0x20, 0xE0]);
+        let d = decode_html(&bytes, None, None);
+        assert_eq!(d.source, CharsetSource::Meta);
+        assert!(d.text.ends_with("cafè € à"), "{}", d.text);
+    }
+
+    #[test]
+    fn http_equiv_is_read() {
+        let bytes = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">\xe9";
+        let d = decode_html(bytes, None, None);
+        assert_eq!(d.encoding, WINDOWS_1252);
+        assert!(d.text.ends_with('é'));
+    }
+
+    #[test]
+    fn content_type_beats_meta_and_bom_beats_all() {
+        let bytes = b"<meta charset=utf-8>\xe9";
+        let d = decode_html(bytes, Some("text/html; charset=iso-8859-1"), None);
+        assert_eq!(d.source, CharsetSource::ContentType);
+        assert!(d.text.ends_with('é'));
+        let bom = b"\xEF\xBB\xBF<meta charset=iso-8859-1>\xC3\xA9";
+        let d = decode_html(bom, Some("text/html; charset=iso-8859-1"), None);
+        assert_eq!(d.source, CharsetSource::Bom);
+        assert!(d.text.ends_with('é'));
+    }
+
+    #[test]
+    fn undeclared_latin1_is_detected() {
+        let text = "Perché la città è più bella d'estate, però costa di più. Così è.";
+        let (bytes, _, _) = WINDOWS_1252.encode(text);
+        let d = decode_html(&bytes, None, Some("it"));
+        assert_eq!(d.source, CharsetSource::Detected);
+        assert_eq!(d.text, text);
+    }
+
+    #[test]
+    fn false_utf8_declaration_falls_back_to_detection() {
+        let text = "<meta charset=utf-8><p>Größe und Übermaß, schön und häßlich, Äpfel.</p>";
+        let (bytes, _, _) = WINDOWS_1252.encode(text);
+        let d = decode_html(&bytes, None, Some("de"));
+        assert!(d.text.contains("Größe und Übermaß"), "{}", d.text);
+    }
+
+    #[test]
+    fn utf16_label_means_utf8() {
+        let d = decode_html("<meta charset=utf-16>é".as_bytes(), None, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.text.ends_with('é'));
+    }
+}

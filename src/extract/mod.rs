@@ -1,0 +1,280 @@
+//! The page pipeline: decode → parse (once) → site config or generic
+//! extraction → text assembly → metadata → [`Record`].
+
+pub mod article;
+pub mod dates;
+pub mod generic;
+pub mod links;
+pub mod metadata;
+pub mod site;
+pub mod text;
+
+use std::sync::{Arc, LazyLock};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use regex::Regex;
+use thiserror::Error;
+use url::Url;
+
+use crate::decode::decode_html;
+use crate::parse::parse_document;
+use crate::record::{record_id, Record};
+use crate::selectors::{SiteConfig, SiteRegistry};
+pub use article::{is_article, ArticleSignals};
+pub use links::PageLinks;
+pub use metadata::Metadata;
+pub use text::Paragraph;
+
+/// One page to extract: its bytes and what is known about where they came from.
+#[derive(Debug, Clone)]
+pub struct PageInput<'a> {
+    /// The raw bytes (any charset).
+    pub bytes: &'a [u8],
+    /// The HTTP `Content-Type`, when fetched.
+    pub content_type: Option<&'a str>,
+    /// The page's address (final URL after redirects, or `--url`).
+    pub url: Option<Url>,
+    /// When it was fetched (None for local input).
+    pub fetched_at: Option<DateTime<Utc>>,
+    /// The `url` of the record when neither `url` nor a canonical link is
+    /// known (`file:///abs/path` or `stdin:`).
+    pub local_label: Option<String>,
+}
+
+impl<'a> PageInput<'a> {
+    /// A page from bytes, nothing else known.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            content_type: None,
+            url: None,
+            fetched_at: None,
+            local_label: None,
+        }
+    }
+
+    /// Sets the page's URL.
+    pub fn with_url(mut self, url: Url) -> Self {
+        self.url = Some(url);
+        self
+    }
+}
+
+/// Options of the pipeline.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// Use per-site configs (false: generic extraction only).
+    pub use_selectors: bool,
+    /// Collect the page's links and feeds (for the crawler).
+    pub collect_links: bool,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        Self {
+            use_selectors: true,
+            collect_links: false,
+        }
+    }
+}
+
+/// Why a page gave no record.
+#[derive(Debug, Error, PartialEq)]
+pub enum ExtractError {
+    /// Zero bytes, or only whitespace.
+    #[error("empty input")]
+    Empty,
+    /// Binary data (NUL bytes, control characters).
+    #[error("binary data, not an HTML page")]
+    Binary,
+    /// Text without HTML markup.
+    #[error("not HTML (no markup found)")]
+    NotHtml,
+    /// The page holds no article text.
+    #[error("no article text found")]
+    NoText,
+}
+
+/// The result of the pipeline for one page.
+#[derive(Debug, Clone)]
+pub struct ExtractedPage {
+    /// The record.
+    pub record: Record,
+    /// The article decision's inputs.
+    pub signals: ArticleSignals,
+    /// The page's canonical URL, resolved, when it has one.
+    pub canonical: Option<Url>,
+    /// Links and feeds (when [`ExtractOptions::collect_links`]).
+    pub links: PageLinks,
+    /// The site config that matched, if any.
+    pub site: Option<Arc<SiteConfig>>,
+    /// Set when a site config's body was unusable and generic extraction
+    /// was used instead: the reason.
+    pub fallback: Option<String>,
+}
+
+impl ExtractedPage {
+    /// Whether the page is an article (see [`article::is_article`]).
+    pub fn is_article(&self) -> bool {
+        is_article(&self.signals)
+    }
+}
+
+static HTML_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(!doctype|html|head|body|p|div|article|title|meta|table|span|a|h[1-6]|br|section|main|script)[\s>/]")
+        .expect("static regex")
+});
+
+/// Rejects inputs that are not HTML pages before parsing them.
+pub fn check_input(bytes: &[u8]) -> Result<(), ExtractError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ExtractError::Empty);
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let controls = head
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
+        .count();
+    // UTF-16 documents carry NULs legitimately; a BOM says so.
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && controls * 100 > head.len() {
+        return Err(ExtractError::Binary);
+    }
+    Ok(())
+}
+
+/// Runs the pipeline on one page.
+pub fn extract_page(
+    input: &PageInput<'_>,
+    sites: &SiteRegistry,
+    opts: &ExtractOptions,
+) -> Result<ExtractedPage, ExtractError> {
+    check_input(input.bytes)?;
+    let tld = input
+        .url
+        .as_ref()
+        .and_then(|u| u.host_str())
+        .and_then(|h| h.rsplit('.').next())
+        .map(str::to_string);
+    let decoded = decode_html(input.bytes, input.content_type, tld.as_deref());
+    let head_len = decoded.text.len().min(64 * 1024);
+    let head_end = (0..=head_len).rev().find(|&i| decoded.text.is_char_boundary(i)).unwrap_or(0);
+    if !HTML_MARKUP.is_match(&decoded.text[..head_end]) {
+        return Err(ExtractError::NotHtml);
+    }
+    let mut doc = parse_document(&decoded.text);
+    drop(decoded);
+    let meta = metadata::page_metadata(&doc);
+
+    let canonical = meta.canonical.as_deref().and_then(|c| match &input.url {
+        Some(base) => base.join(c).ok(),
+        None => Url::parse(c).ok(),
+    });
+    let canonical = canonical.filter(|u| matches!(u.scheme(), "http" | "https"));
+    let page_url = input.url.clone().or_else(|| canonical.clone());
+    let site = if opts.use_selectors {
+        page_url.as_ref().and_then(|u| sites.for_url(u)).filter(|s| !s.is_base()).cloned()
+    } else {
+        None
+    };
+    let links = match (&page_url, opts.collect_links) {
+        (Some(u), true) => links::page_links(&doc, u),
+        _ => PageLinks::default(),
+    };
+
+    let mut fields = site::SiteFields::default();
+    let mut fallback = None;
+    let mut paragraphs = None;
+    if let Some(site) = &site {
+        fields = site::read_fields(&doc, site);
+        site::apply_drops(&mut doc, site);
+        match site::site_body(&doc, site) {
+            Ok(p) => paragraphs = Some(p),
+            Err(problem) => fallback = Some(problem.to_string()),
+        }
+    }
+    let from_site = paragraphs.is_some();
+    let paragraphs = match paragraphs {
+        Some(p) => p,
+        None => generic::extract_paragraphs(&doc),
+    };
+    let body = text::join_paragraphs(&paragraphs);
+    if body.is_empty() {
+        return Err(ExtractError::NoText);
+    }
+    let url_matches = match (&site, &page_url) {
+        (Some(s), Some(u)) => s.is_article_url(u.as_str()),
+        _ => false,
+    };
+    let signals = article::signals(&meta, &paragraphs, url_matches);
+
+    let record_url = canonical
+        .as_ref()
+        .or(input.url.as_ref())
+        .map(|u| u.to_string())
+        .or_else(|| input.local_label.clone())
+        .unwrap_or_else(|| "stdin:".to_string());
+    let site_name = match (&site, &page_url) {
+        (Some(s), _) => s.name.clone(),
+        (None, Some(u)) => host_with_port(u),
+        (None, None) => "local".to_string(),
+    };
+    let language = meta
+        .language
+        .clone()
+        .or_else(|| site.as_ref().and_then(|s| s.language.clone()))
+        .or_else(|| detect_language(&body));
+    let record = Record {
+        id: record_id(&record_url),
+        url: record_url,
+        site: site_name,
+        title: fields.title.or(meta.title.clone()),
+        authors: if fields.authors.is_empty() {
+            meta.authors.clone()
+        } else {
+            fields.authors
+        },
+        published: fields.published.or(meta.published.clone()),
+        modified: fields.modified.or(meta.modified.clone()),
+        language,
+        description: meta.description.clone(),
+        body,
+        extractor: match (&site, from_site) {
+            (Some(s), true) => format!("site:{}", s.name),
+            _ => "generic".to_string(),
+        },
+        fetched_at: input
+            .fetched_at
+            .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+    };
+    Ok(ExtractedPage {
+        record,
+        signals,
+        canonical,
+        links,
+        site,
+        fallback,
+    })
+}
+
+/// The host of a URL with its port when not the default (the `site` of
+/// records without a config, and the crawler's unit of politeness).
+pub fn host_with_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host,
+    }
+}
+
+/// Detects the language of a text (ISO 639-1), when reliable.
+pub fn detect_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(4000).collect();
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() && sample.chars().count() > 200 {
+        return None;
+    }
+    isolang::Language::from_639_3(info.lang().code())
+        .and_then(|l| l.to_639_1())
+        .map(str::to_string)
+}

@@ -1,0 +1,151 @@
+//! Extraction with a site config: field selectors, `drop`, body selectors,
+//! `drop_text`, and a health verdict on the selection.
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html};
+
+use super::metadata::normalize_authors;
+use super::dates::normalize_date;
+use super::text::{inline_text, Assembler, Paragraph};
+use crate::selectors::{FieldSelector, SiteConfig};
+
+/// Metadata read with a site's field selectors (None where none matched).
+#[derive(Debug, Clone, Default)]
+pub struct SiteFields {
+    /// Headline.
+    pub title: Option<String>,
+    /// Authors (empty when no selector matched).
+    pub authors: Vec<String>,
+    /// Publication time, RFC 3339.
+    pub published: Option<String>,
+    /// Modification time, RFC 3339.
+    pub modified: Option<String>,
+}
+
+/// Why a site config's body was not used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiteBodyProblem {
+    /// No body selector matched any element.
+    NoMatch,
+    /// The selection holds too little text (characters, the site's minimum).
+    TooThin(usize, usize),
+}
+
+impl std::fmt::Display for SiteBodyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoMatch => write!(f, "body selectors matched nothing"),
+            Self::TooThin(got, min) => {
+                write!(f, "body selectors matched {got} characters, expected at least {min}")
+            }
+        }
+    }
+}
+
+fn read_field(doc: &Html, sel: &FieldSelector) -> Vec<String> {
+    doc.select(&sel.selector)
+        .filter_map(|el| match &sel.attr {
+            Some(attr) => el.value().attr(attr).map(|v| v.trim().to_string()),
+            None => Some(inline_text(*el)),
+        })
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// First value of the first selector that matches anything.
+fn first_value(doc: &Html, list: &[FieldSelector]) -> Option<String> {
+    list.iter().find_map(|s| read_field(doc, s).into_iter().next())
+}
+
+/// Reads title, authors and dates with the site's selectors.
+pub fn read_fields(doc: &Html, site: &SiteConfig) -> SiteFields {
+    let rules = &site.extract;
+    let authors = rules
+        .authors
+        .iter()
+        .map(|s| read_field(doc, s))
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    SiteFields {
+        title: first_value(doc, &rules.title)
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")),
+        authors: normalize_authors(&authors),
+        published: rules
+            .published
+            .iter()
+            .flat_map(|s| read_field(doc, s))
+            .find_map(|v: String| normalize_date(&v)),
+        modified: rules
+            .modified
+            .iter()
+            .flat_map(|s| read_field(doc, s))
+            .find_map(|v: String| normalize_date(&v)),
+    }
+}
+
+/// Removes the elements matched by the site's `drop` selectors.
+pub fn apply_drops(doc: &mut Html, site: &SiteConfig) {
+    let mut ids: Vec<NodeId> = Vec::new();
+    for sel in &site.extract.drop {
+        ids.extend(doc.select(sel).map(|e| e.id()));
+    }
+    for id in ids {
+        if let Some(mut node) = doc.tree.get_mut(id) {
+            node.detach();
+        }
+    }
+}
+
+/// Elements matched by the first selector of `list` that matches anything,
+/// in document order, without those nested in another match.
+fn outermost_matches<'a>(doc: &'a Html, list: &[scraper::Selector]) -> Vec<ElementRef<'a>> {
+    for sel in list {
+        let matched: Vec<ElementRef<'a>> = doc.select(sel).collect();
+        if matched.is_empty() {
+            continue;
+        }
+        let ids: std::collections::HashSet<NodeId> = matched.iter().map(|e| e.id()).collect();
+        return matched
+            .into_iter()
+            .filter(|e| !e.ancestors().any(|a| ids.contains(&a.id())))
+            .collect();
+    }
+    Vec::new()
+}
+
+/// Assembles the body from the site's selectors (after [`apply_drops`]).
+pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBodyProblem> {
+    let bodies = outermost_matches(doc, &site.extract.body);
+    if bodies.is_empty() {
+        return Err(SiteBodyProblem::NoMatch);
+    }
+    let mut assembler = Assembler::new();
+    let summaries = outermost_matches(doc, &site.extract.summary);
+    for s in summaries {
+        let inside_body = s
+            .ancestors()
+            .any(|a| bodies.iter().any(|b| b.id() == a.id()))
+            || bodies.iter().any(|b| b.id() == s.id());
+        if !inside_body {
+            assembler.add_subtree(*s, |_, _| false);
+        }
+    }
+    for b in &bodies {
+        assembler.add_subtree(**b, |_, _| false);
+    }
+    let paragraphs: Vec<Paragraph> = assembler
+        .finish()
+        .into_iter()
+        .filter(|p| !site.extract.drop_text.iter().any(|re| re.is_match(&p.text)))
+        .collect();
+    let chars: usize = paragraphs.iter().map(|p| p.text.chars().count()).sum();
+    let min = site.extract.min_body_chars.unwrap_or(1);
+    if chars < min {
+        return Err(if chars == 0 {
+            SiteBodyProblem::NoMatch
+        } else {
+            SiteBodyProblem::TooThin(chars, min)
+        });
+    }
+    Ok(paragraphs)
+}

@@ -1,0 +1,407 @@
+//! Text assembly: turns element subtrees into paragraphs in reading order.
+//!
+//! Block elements start new paragraphs, `<br>` is a line break, runs of
+//! whitespace collapse to one space, non-content elements (script, style,
+//! forms, buttons, svg, ...) and hidden elements are skipped, and headings
+//! become paragraphs of their own.
+
+use ego_tree::iter::Edge;
+use ego_tree::NodeRef;
+use scraper::node::Node;
+
+/// What kind of block a paragraph came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// An ordinary paragraph or block of text.
+    Text,
+    /// A heading (`h1`-`h6`), with its level.
+    Heading(u8),
+    /// A list item.
+    ListItem,
+    /// A quotation.
+    Quote,
+    /// Preformatted text.
+    Pre,
+    /// A table cell.
+    Cell,
+    /// A figure caption.
+    Caption,
+}
+
+/// One paragraph of assembled text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    /// The text: whitespace collapsed, lines trimmed.
+    pub text: String,
+    /// The block it came from.
+    pub kind: BlockKind,
+    /// Characters of the text that were inside links.
+    pub link_chars: usize,
+}
+
+impl Paragraph {
+    /// Share of the text's characters inside links (0 to 1).
+    pub fn link_density(&self) -> f64 {
+        let total = self.text.chars().count();
+        if total == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / total as f64
+        }
+    }
+}
+
+/// Elements whose content is never article text.
+pub fn is_skipped_element(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "form"
+            | "button"
+            | "svg"
+            | "iframe"
+            | "select"
+            | "textarea"
+            | "input"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "audio"
+            | "video"
+            | "map"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "math"
+            | "dialog"
+            | "frameset"
+            | "frame"
+    )
+}
+
+/// Elements that start and end a paragraph.
+pub fn is_block_element(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "address"
+            | "hr"
+            | "details"
+            | "summary"
+            | "center"
+            | "fieldset"
+            | "legend"
+            | "body"
+            | "html"
+            | "hgroup"
+            | "picture"
+    )
+}
+
+/// True when an element is hidden by markup (`hidden`, `aria-hidden`,
+/// inline `display:none` / `visibility:hidden`).
+pub fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if el.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+fn kind_of(name: &str) -> BlockKind {
+    match name {
+        "h1" => BlockKind::Heading(1),
+        "h2" => BlockKind::Heading(2),
+        "h3" => BlockKind::Heading(3),
+        "h4" => BlockKind::Heading(4),
+        "h5" => BlockKind::Heading(5),
+        "h6" => BlockKind::Heading(6),
+        "li" | "dt" | "dd" => BlockKind::ListItem,
+        "blockquote" => BlockKind::Quote,
+        "pre" => BlockKind::Pre,
+        "td" | "th" => BlockKind::Cell,
+        "figcaption" | "caption" => BlockKind::Caption,
+        _ => BlockKind::Text,
+    }
+}
+
+/// Accumulates paragraphs while walking a tree.
+#[derive(Debug, Default)]
+pub struct Assembler {
+    paragraphs: Vec<Paragraph>,
+    buf: String,
+    link_chars: usize,
+    kinds: Vec<BlockKind>,
+    pending_space: bool,
+    link_depth: usize,
+    pre_depth: usize,
+}
+
+impl Assembler {
+    /// A new, empty assembler.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn current_kind(&self) -> BlockKind {
+        self.kinds
+            .iter()
+            .rev()
+            .find(|k| **k != BlockKind::Text)
+            .copied()
+            .unwrap_or(BlockKind::Text)
+    }
+
+    /// Ends the current paragraph, if it holds any text.
+    pub fn flush(&mut self) {
+        let text = tidy_lines(&self.buf);
+        if !text.is_empty() {
+            let link_chars = self.link_chars.min(text.chars().count());
+            self.paragraphs.push(Paragraph {
+                text,
+                kind: self.current_kind(),
+                link_chars,
+            });
+        }
+        self.buf.clear();
+        self.link_chars = 0;
+        self.pending_space = false;
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.pre_depth > 0 {
+            self.buf.push_str(text);
+            if self.link_depth > 0 {
+                self.link_chars += text.chars().count();
+            }
+            return;
+        }
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+                continue;
+            }
+            if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
+                self.buf.push(' ');
+                if self.link_depth > 0 {
+                    self.link_chars += 1;
+                }
+            }
+            self.pending_space = false;
+            self.buf.push(c);
+            if self.link_depth > 0 {
+                self.link_chars += 1;
+            }
+        }
+    }
+
+    fn line_break(&mut self) {
+        self.buf.push('\n');
+        self.pending_space = false;
+    }
+
+    /// Adds the text of `root`'s subtree; `skip` says which elements to leave
+    /// out (with their content), in addition to the non-content elements.
+    pub fn add_subtree<F>(&mut self, root: NodeRef<'_, Node>, mut skip: F)
+    where
+        F: FnMut(NodeRef<'_, Node>, &scraper::node::Element) -> bool,
+    {
+        let mut skipping: Option<ego_tree::NodeId> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skipping.is_some() {
+                        continue;
+                    }
+                    match node.value() {
+                        Node::Text(t) => self.push_text(t),
+                        Node::Element(el) => {
+                            let name = el.name();
+                            if is_skipped_element(name) || is_hidden(el) || skip(node, el) {
+                                skipping = Some(node.id());
+                                continue;
+                            }
+                            if name == "br" {
+                                self.line_break();
+                            } else if name == "a" {
+                                self.link_depth += 1;
+                            } else if name == "pre" {
+                                self.flush();
+                                self.pre_depth += 1;
+                            } else if name == "img" {
+                                // Images carry no text; their alt text is not body text.
+                            } else if is_block_element(name) {
+                                self.flush();
+                            } else if matches!(name, "td" | "th") {
+                                self.flush();
+                            }
+                            if is_block_element(name) {
+                                self.kinds.push(kind_of(name));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Edge::Close(node) => {
+                    if let Some(id) = skipping {
+                        if id == node.id() {
+                            skipping = None;
+                        }
+                        continue;
+                    }
+                    if let Node::Element(el) = node.value() {
+                        let name = el.name();
+                        if name == "a" {
+                            self.link_depth = self.link_depth.saturating_sub(1);
+                        } else if name == "pre" {
+                            self.pre_depth = self.pre_depth.saturating_sub(1);
+                        }
+                        if is_block_element(name) {
+                            self.flush();
+                            self.kinds.pop();
+                        } else if matches!(name, "td" | "th") {
+                            self.flush();
+                        }
+                    }
+                }
+            }
+        }
+        self.flush();
+    }
+
+    /// The paragraphs assembled so far.
+    pub fn finish(mut self) -> Vec<Paragraph> {
+        self.flush();
+        self.paragraphs
+    }
+}
+
+/// Trims each line, drops empty lines, and trims the whole.
+fn tidy_lines(s: &str) -> String {
+    if !s.contains('\n') {
+        return s.trim().to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for line in s.split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Joins paragraphs into a body: one blank line between paragraphs.
+pub fn join_paragraphs<'a>(paragraphs: impl IntoIterator<Item = &'a Paragraph>) -> String {
+    let mut body = String::new();
+    for p in paragraphs {
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(&p.text);
+    }
+    body
+}
+
+/// The collapsed text of one subtree (for titles, bylines, dates).
+pub fn inline_text(root: NodeRef<'_, Node>) -> String {
+    let mut a = Assembler::new();
+    a.add_subtree(root, |_, _| false);
+    a.finish()
+        .into_iter()
+        .map(|p| p.text.replace('\n', " "))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+    use scraper::Selector;
+
+    fn body_of(html: &str) -> Vec<Paragraph> {
+        let doc = parse_document(html);
+        let sel = Selector::parse("#a").unwrap();
+        let root = doc.select(&sel).next().unwrap();
+        let mut a = Assembler::new();
+        a.add_subtree(*root, |_, _| false);
+        a.finish()
+    }
+
+    #[test]
+    fn blocks_breaks_and_whitespace() {
+        let ps = body_of(
+            "<div id=a><h2> Title  here </h2><p>One\n  two <b>three</b>four</p><p>line<br>next</p>\
+             <script>var x</script><form>Leave a reply <button>Send</button></form><ul><li>i1</li><li>i2</li></ul></div>",
+        );
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["Title here", "One two threefour", "line\nnext", "i1", "i2"]);
+        assert_eq!(ps[0].kind, BlockKind::Heading(2));
+        assert_eq!(ps[3].kind, BlockKind::ListItem);
+    }
+
+    #[test]
+    fn hidden_and_links() {
+        let ps = body_of("<div id=a><p>see <a href=x>the link</a></p><p hidden>secret</p><p style='display: none'>gone</p></div>");
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].link_chars, " the link".len());
+    }
+
+    #[test]
+    fn join_uses_blank_lines() {
+        let ps = body_of("<div id=a><p>a</p><p>b</p></div>");
+        assert_eq!(join_paragraphs(&ps), "a\n\nb");
+    }
+}

@@ -1,0 +1,41 @@
+//! The `newscrawl` binary: parses the command line, runs the command, maps
+//! errors to SPEC's exit statuses (0 ok, 1 failed, 2 usage).
+
+use clap::Parser;
+use newscrawl::cli::{Cli, Command};
+use newscrawl::commands::{self, ExitError};
+
+fn main() {
+    let cli = Cli::parse();
+    let level = if cli.quiet {
+        "error"
+    } else {
+        match cli.verbose {
+            0 => "warn",
+            1 => "info",
+            _ => "debug",
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSCRAWL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let result = match cli.command {
+        Command::Extract(args) => commands::extract::run(args),
+        Command::Crawl(args) => commands::crawl::run(args),
+        Command::Selectors(cmd) => commands::selectors::run(cmd),
+        Command::Eval(args) => commands::eval::run(args),
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(e) => {
+            let code = e.downcast_ref::<ExitError>().map_or(1, |x| x.code);
+            eprintln!("newscrawl: {e:#}");
+            code
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,111 @@
+//! The one vocabulary of boilerplate: class/id hints and paragraph phrases,
+//! in many languages. Tuning the generic extractor is editing these lists.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Class/id fragments of page chrome: navigation, share bars, related
+/// posts, comments, newsletters, cookie notices, ads.
+pub const BOILERPLATE_HINTS: &[&str] = &[
+    "nav", "menu", "breadcrumb", "footer", "header", "masthead", "sidebar", "widget", "share",
+    "sharing", "social", "related", "recommend", "more-stories", "read-more", "readmore",
+    "read-also", "also-read", "leggi-anche", "correlat", "comment", "respond", "reply", "disqus",
+    "newsletter", "subscribe", "signup", "sign-up", "promo", "advert", "ads", "adslot", "ad-slot",
+    "banner", "sponsor", "cookie", "consent", "gdpr", "popup", "modal", "paywall", "outbrain",
+    "taboola", "teaser-list", "tags", "tagcloud", "author-bio", "pagination", "pager",
+    "skip-link", "toolbar", "print", "rating", "login", "search",
+];
+
+/// Class/id fragments that suggest the article body.
+pub const CONTENT_HINTS: &[&str] = &[
+    "article", "content", "entry", "post", "story", "body", "text", "main", "blog", "news",
+    "artikel", "articolo", "testo", "contenuto", "inhalt", "texte", "cuerpo", "corpo",
+];
+
+/// Paragraph patterns that are never article text: inline related links,
+/// comment forms, share and subscribe calls, in several languages.
+pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
+    r"^(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|See also|Lesen Sie auch|Lesen Sie mehr|Mehr zum Thema|Auch interessant|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)\b",
+    r"^Lascia un commento",
+    r"^Il tuo indirizzo email non sarà pubblicato",
+    r"^Leave a (Reply|Comment)",
+    r"^Your email address will not be published",
+    r"^(Share|Teilen|Condividi|Partager|Compartir|Compartilhar|Del|Dela|Delen|Udostępnij)( this| on| su| sur| en| auf)?( article| story| post)?[:\s]*(Facebook|Twitter|X|WhatsApp|E-?mail|LinkedIn|Telegram|$)",
+    r"^(Subscribe|Abonnieren|Iscriviti|Abonnez-vous|Suscríbete|Sign up) (to|for|zum|alla|à|a) (our|unseren|la nostra|notre|nuestro)? ?(newsletter|Newsletter)",
+    r"^(Accept|Akzeptieren|Accetta|Accepter|Aceptar) (all )?(cookies|Cookies)",
+    r"^(This|Questo|Diese) (site|website|sito) uses cookies",
+    r"^Advertisement$|^Anzeige$|^Pubblicità$|^Publicité$|^Publicidad$|^ADVERTISEMENT$",
+];
+
+static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
+
+static HINT_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\s_]+").expect("static regex"));
+
+/// True when a paragraph's text is a known boilerplate phrase.
+pub fn is_boilerplate_paragraph(text: &str) -> bool {
+    BOILERPLATE_PARAGRAPH_SET.is_match(text.trim())
+}
+
+/// Scores an element's class and id: negative for chrome, positive for content.
+pub fn class_id_weight(class: Option<&str>, id: Option<&str>) -> i32 {
+    let mut weight = 0;
+    for attr in [class, id].into_iter().flatten() {
+        let lower = attr.to_ascii_lowercase();
+        for token in HINT_SPLIT.split(&lower) {
+            if token.is_empty() {
+                continue;
+            }
+            if BOILERPLATE_HINTS.iter().any(|h| token_has_hint(token, h)) {
+                weight -= 25;
+            } else if CONTENT_HINTS.iter().any(|h| token.contains(h)) {
+                weight += 25;
+            }
+        }
+    }
+    weight.clamp(-50, 50)
+}
+
+/// True when a class/id token names boilerplate (whole words of the token,
+/// so `header` matches `site-header` but `ads` does not match `heads`).
+pub fn token_has_hint(token: &str, hint: &str) -> bool {
+    token
+        .split(['-', '_'])
+        .any(|part| part == hint || (hint.len() >= 5 && part.starts_with(hint)))
+        || (hint.contains('-') && token.contains(hint))
+}
+
+/// True when an element's class or id marks it as page chrome.
+pub fn is_boilerplate_element(class: Option<&str>, id: Option<&str>) -> bool {
+    class_id_weight(class, id) < 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_in_several_languages() {
+        for p in [
+            "READ  Will Smith risponde al divieto",
+            "Leggi anche: il resto",
+            "Lascia un commento",
+            "Il tuo indirizzo email non sarà pubblicato. I campi obbligatori sono contrassegnati *",
+            "Leave a Reply",
+            "Lesen Sie auch: Mehr",
+        ] {
+            assert!(is_boilerplate_paragraph(p), "{p}");
+        }
+        assert!(!is_boilerplate_paragraph("Reading the news is good for you."));
+        assert!(!is_boilerplate_paragraph("Dopo l’incontro di Lavrov, Blinken ha avvertito"));
+    }
+
+    #[test]
+    fn class_hints() {
+        assert!(class_id_weight(Some("entry-content"), None) > 0);
+        assert!(class_id_weight(Some("share-bar"), None) < 0);
+        assert!(class_id_weight(None, Some("comments")) < 0);
+        assert_eq!(class_id_weight(Some("heads"), None), 0);
+    }
+}
