@@ -302,7 +302,7 @@ fn people(value: &Value, out: &mut Vec<String>, depth: usize) {
 }
 
 static BYLINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(by|di|von|par|por|door|av|af|de|da|van|od|від|от|text|texto|testo|written by|autor(?:in)?|author)\s*[:\s]\s*")
+    Regex::new(r"(?i)^\s*(written by|by|di|von|par|por|door|av|af|від|от|text|texto|testo|autor(?:in)?|author|foto|photo)\s*[:\s]\s*")
         .expect("static regex")
 });
 static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
@@ -316,9 +316,9 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for entry in raw {
         let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
-        let stripped = BYLINE_PREFIX.replace(&collapsed, "");
+        let stripped = strip_byline_prefix(&collapsed);
         for part in AUTHOR_SPLIT.split(&stripped) {
-            let name = BYLINE_PREFIX.replace(part.trim(), "");
+            let name = strip_byline_prefix(part.trim());
             let name = name.trim().trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
             let name = name.trim();
             if name.is_empty()
@@ -336,6 +336,18 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Removes a leading "By", "Di", "Von"... when a name of at least two
+/// words follows (so the surname "Di Maio" keeps its particle).
+fn strip_byline_prefix(s: &str) -> String {
+    if let Some(m) = BYLINE_PREFIX.find(s) {
+        let rest = &s[m.end()..];
+        if rest.split_whitespace().count() >= 2 || m.as_str().contains(':') {
+            return rest.to_string();
+        }
+    }
+    s.to_string()
 }
 
 /// Picks the headline: JSON-LD headline, og:title, `<h1>` or `<title>`,
@@ -415,6 +427,7 @@ mod tests {
     fn authors_are_split_and_prefixes_stripped() {
         let got = normalize_authors(&["By Jane Doe and John Smith".into(), "Di Mario Rossi, Anna Bianchi".into(), "Von Max Müller".into(), "jane doe".into()]);
         assert_eq!(got, ["Jane Doe", "John Smith", "Mario Rossi", "Anna Bianchi", "Max Müller"]);
+        assert_eq!(normalize_authors(&["Di Maio".into()]), ["Di Maio"]);
     }
 
     #[test]
