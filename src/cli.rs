@@ -57,7 +57,9 @@ pub struct SelectorSource {
 
 /// `newscrawl extract`.
 #[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 when at least one input gave a record, 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -")]
+#[command(
+    after_help = "Exit status: 0 when at least one input gave a record, 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -"
+)]
 pub struct ExtractArgs {
     /// http(s) URLs, files (.html, .html.gz) or - for stdin.
     #[arg(value_name = "INPUT", required = true)]
@@ -126,6 +128,9 @@ pub struct EvalArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Exit 1 when the corpus F1 (shingle or snippet) is below this.
+    #[arg(long, value_name = "X")]
+    pub min_f1: Option<f64>,
     /// Write the predictions as JSONL ({"id", ...record}) to this file.
     #[arg(long, value_name = "PATH")]
     pub predictions: Option<PathBuf>,

@@ -93,7 +93,8 @@ impl Corpus {
 
 /// Reads an HTML file, gunzipping `.gz` files, at most [`MAX_BODY_BYTES`].
 pub fn read_html_file(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     let limit = MAX_BODY_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     if path.extension().is_some_and(|e| e == "gz") {
@@ -202,10 +203,16 @@ pub fn score_expected(expected: &Expected, record: Option<&Record>) -> PageScore
     PageScore {
         body: metric::shingle_score(&expected.body, body),
         title: nonempty(&expected.title).then(|| {
-            metric::title_matches(expected.title.as_deref().unwrap_or(""), record.and_then(|r| r.title.as_deref()))
+            metric::title_matches(
+                expected.title.as_deref().unwrap_or(""),
+                record.and_then(|r| r.title.as_deref()),
+            )
         }),
         authors: (!expected.authors.iter().all(|a| a.trim().is_empty())).then(|| {
-            metric::authors_match(&expected.authors, record.map_or(&[][..], |r| &r.authors[..]))
+            metric::authors_match(
+                &expected.authors,
+                record.map_or(&[][..], |r| &r.authors[..]),
+            )
         }),
         published: nonempty(&expected.published).then(|| {
             metric::published_matches(
@@ -258,5 +265,9 @@ pub fn rate((ok, n): (usize, usize)) -> f64 {
 
 /// Snippet counts of one `generic` page.
 pub fn score_snippets(entry: &CorpusEntry, record: Option<&Record>) -> SnippetCounts {
-    SnippetCounts::score(record.map_or("", |r| r.body.as_str()), &entry.with, &entry.without)
+    SnippetCounts::score(
+        record.map_or("", |r| r.body.as_str()),
+        &entry.with,
+        &entry.without,
+    )
 }

@@ -79,6 +79,11 @@ fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
     detector.guess(tld, true)
 }
 
+/// True when the bytes are valid UTF-8 and hold multi-byte characters.
+fn is_utf8_with_non_ascii(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
+}
+
 /// True when bytes declared as UTF-8 are mostly something else: more
 /// malformed sequences than well-formed multi-byte characters.
 fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
@@ -113,11 +118,21 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         .map(|e| (e, CharsetSource::ContentType))
         .or_else(|| meta_charset(bytes).map(|e| (e, CharsetSource::Meta)));
     let (encoding, source) = match declared {
-        Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes) => {
-            (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected)
+        Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes) => (
+            detect(bytes, tld.map(str::as_bytes)),
+            CharsetSource::Detected,
+        ),
+        // A legacy declaration over bytes that are valid UTF-8 with non-ASCII
+        // characters is stale (pages re-encoded without updating the meta
+        // tag): legacy-encoded text is practically never valid UTF-8.
+        Some((enc, _)) if enc != UTF_8 && is_utf8_with_non_ascii(bytes) => {
+            (UTF_8, CharsetSource::Detected)
         }
         Some(found) => found,
-        None => (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected),
+        None => (
+            detect(bytes, tld.map(str::as_bytes)),
+            CharsetSource::Detected,
+        ),
     };
     let text = if encoding == UTF_8 {
         String::from_utf8_lossy(bytes).into_owned()
@@ -146,7 +161,8 @@ mod tests {
 
     #[test]
     fn http_equiv_is_read() {
-        let bytes = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">\xe9";
+        let bytes =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\">\xe9";
         let d = decode_html(bytes, None, None);
         assert_eq!(d.encoding, WINDOWS_1252);
         assert!(d.text.ends_with('é'));
@@ -179,6 +195,19 @@ mod tests {
         let (bytes, _, _) = WINDOWS_1252.encode(text);
         let d = decode_html(&bytes, None, Some("de"));
         assert!(d.text.contains("Größe und Übermaß"), "{}", d.text);
+    }
+
+    #[test]
+    fn stale_legacy_declaration_over_utf8_bytes() {
+        let d = decode_html(
+            "<meta charset=iso-8859-1><p>für Österreich</p>".as_bytes(),
+            None,
+            None,
+        );
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.text.contains("für Österreich"));
+        let d = decode_html("<meta charset=gb2312><p>人民网</p>".as_bytes(), None, None);
+        assert!(d.text.contains("人民网"));
     }
 
     #[test]

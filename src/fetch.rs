@@ -171,7 +171,9 @@ impl Fetcher {
     ) -> Result<Fetched, FetchError> {
         let mut req = self.client.get(url.clone());
         for (k, v) in extra {
-            if let (Ok(name), Ok(value)) = (HeaderName::try_from(k.as_str()), HeaderValue::from_str(v)) {
+            if let (Ok(name), Ok(value)) =
+                (HeaderName::try_from(k.as_str()), HeaderValue::from_str(v))
+            {
                 req = req.header(name, value);
             }
         }
@@ -211,7 +213,9 @@ impl Fetcher {
                 secs: self.opts.timeout.as_secs(),
             }
         } else if e.is_redirect() {
-            FetchError::TooManyRedirects { url: url.to_string() }
+            FetchError::TooManyRedirects {
+                url: url.to_string(),
+            }
         } else {
             let mut message = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -233,7 +237,10 @@ impl Fetcher {
         robots_url.set_path("/robots.txt");
         robots_url.set_query(None);
         robots_url.set_fragment(None);
-        match self.get_with_limit(&robots_url, &[], MAX_ROBOTS_BYTES).await {
+        match self
+            .get_with_limit(&robots_url, &[], MAX_ROBOTS_BYTES)
+            .await
+        {
             Ok(r) => Robots::from_response(r.status, &String::from_utf8_lossy(&r.body)),
             Err(FetchError::TooLarge { .. }) => Robots::AllowAll,
             Err(_) => Robots::DisallowAll,
@@ -245,7 +252,9 @@ impl Fetcher {
     pub async fn fetch_page_politely(&self, url: &Url) -> Result<Fetched, FetchError> {
         let robots = self.robots_for(url).await;
         if !robots.is_allowed(url.as_str()) {
-            return Err(FetchError::Disallowed { url: url.to_string() });
+            return Err(FetchError::Disallowed {
+                url: url.to_string(),
+            });
         }
         let r = self.get(url, &[]).await?;
         if !(200..300).contains(&r.status) {

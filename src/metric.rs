@@ -97,7 +97,12 @@ pub fn shingle_score(expected: &str, predicted: &str) -> ShingleScore {
     }
     let total = (tp + fp + fn_) as f64;
     if total == 0.0 {
-        return ShingleScore { tp: 0.0, fp: 0.0, fn_: 0.0, exact };
+        return ShingleScore {
+            tp: 0.0,
+            fp: 0.0,
+            fn_: 0.0,
+            exact,
+        };
     }
     ShingleScore {
         tp: tp as f64 / total,
@@ -243,7 +248,10 @@ impl SnippetCounts {
 
     /// (TP + TN) / all.
     pub fn accuracy(&self) -> f64 {
-        mean((self.tp + self.tn) as f64, self.tp + self.fp + self.fn_ + self.tn)
+        mean(
+            (self.tp + self.tn) as f64,
+            self.tp + self.fp + self.fn_ + self.tn,
+        )
     }
 }
 
@@ -269,7 +277,12 @@ fn to_utc(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
             return Some(d.and_utc());
         }
@@ -295,7 +308,10 @@ mod tests {
     #[test]
     fn identical_texts_score_one() {
         let s = shingle_score("a b c d e", "a  b\nc, d. e");
-        assert_eq!((s.precision(), s.recall(), s.exact), (Some(1.0), Some(1.0), true));
+        assert_eq!(
+            (s.precision(), s.recall(), s.exact),
+            (Some(1.0), Some(1.0), true)
+        );
     }
 
     #[test]
@@ -333,17 +349,41 @@ mod tests {
 
     #[test]
     fn snippets() {
-        let c = SnippetCounts::score("Hello   big\nworld", &["big world".into(), "nope".into()], &["Hello".into(), "zzz".into()]);
-        assert_eq!(c, SnippetCounts { tp: 1, fp: 1, fn_: 1, tn: 1 });
+        let c = SnippetCounts::score(
+            "Hello   big\nworld",
+            &["big world".into(), "nope".into()],
+            &["Hello".into(), "zzz".into()],
+        );
+        assert_eq!(
+            c,
+            SnippetCounts {
+                tp: 1,
+                fp: 1,
+                fn_: 1,
+                tn: 1
+            }
+        );
         assert_eq!(c.f1(), 0.5);
     }
 
     #[test]
     fn fields() {
         assert!(title_matches(" A  title ", Some("A title")));
-        assert!(authors_match(&["Jane  Doe".into(), "X".into()], &["x".into(), "jane doe".into()]));
-        assert!(published_matches("2024-04-22T15:26:46.86+00:00", Some("2024-04-22T17:26:05+02:00")));
-        assert!(published_matches("2024-04-22T15:26:46", Some("2024-04-22T15:26:00Z")));
-        assert!(!published_matches("2024-04-22T15:26:46", Some("2024-04-22T15:27:00Z")));
+        assert!(authors_match(
+            &["Jane  Doe".into(), "X".into()],
+            &["x".into(), "jane doe".into()]
+        ));
+        assert!(published_matches(
+            "2024-04-22T15:26:46.86+00:00",
+            Some("2024-04-22T17:26:05+02:00")
+        ));
+        assert!(published_matches(
+            "2024-04-22T15:26:46",
+            Some("2024-04-22T15:26:00Z")
+        ));
+        assert!(!published_matches(
+            "2024-04-22T15:26:46",
+            Some("2024-04-22T15:27:00Z")
+        ));
     }
 }

@@ -9,14 +9,14 @@
 
 use std::cell::{Cell, RefCell};
 
+use html5ever::interface::TreeSink;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::interface::TreeSink;
-use markup5ever::TokenizerResult;
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::LocalName;
+use markup5ever::TokenizerResult;
 use scraper::{Html, HtmlTreeSink};
 
 use crate::limits::MAX_NESTING_DEPTH;
@@ -116,7 +116,9 @@ impl<S: TokenSink> DepthLimiter<S> {
             TagKind::EndTag => {
                 if let Some(pos) = open.iter().rposition(|n| n == name) {
                     // Elements dropped beyond the limit close first.
-                    if self.excess.get() > 0 && pos + 1 == open.len() && open.len() >= self.max_depth
+                    if self.excess.get() > 0
+                        && pos + 1 == open.len()
+                        && open.len() >= self.max_depth
                     {
                         self.excess.set(self.excess.get() - 1);
                         return false;
@@ -185,7 +187,10 @@ mod tests {
         let html = parse_document(&src);
         assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
         assert!(depth_of_deepest(&html) <= MAX_NESTING_DEPTH + 4);
-        let body = html.select(&Selector::parse("body").unwrap()).next().unwrap();
+        let body = html
+            .select(&Selector::parse("body").unwrap())
+            .next()
+            .unwrap();
         assert_eq!(body.text().collect::<String>(), "deep text");
     }
 
@@ -198,7 +203,9 @@ mod tests {
             "</div>".repeat(n)
         );
         let html = parse_document(&src);
-        let p = html.select(&Selector::parse("body > p#after").unwrap()).next();
+        let p = html
+            .select(&Selector::parse("body > p#after").unwrap())
+            .next();
         assert!(p.is_some(), "the paragraph after the deep block moved");
     }
 }

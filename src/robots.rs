@@ -47,7 +47,8 @@ impl RobotsParseHandler for Collector {
             self.group_agents.clear();
             self.in_rules = false;
         }
-        self.group_agents.push(user_agent.trim().to_ascii_lowercase());
+        self.group_agents
+            .push(user_agent.trim().to_ascii_lowercase());
     }
     fn handle_allow(&mut self, _line: u32, _value: &str) {
         self.in_rules = true;
@@ -96,7 +97,9 @@ impl Robots {
     /// Parses a robots.txt body.
     pub fn from_body(body: &str) -> Self {
         let mut c = Collector::default();
-        let parsed = catch_unwind(AssertUnwindSafe(|| robotstxt::parse_robotstxt(body, &mut c)));
+        let parsed = catch_unwind(AssertUnwindSafe(|| {
+            robotstxt::parse_robotstxt(body, &mut c)
+        }));
         if parsed.is_err() {
             return Self::AllowAll;
         }

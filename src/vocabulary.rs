@@ -8,19 +8,83 @@ use regex::Regex;
 /// Class/id fragments of page chrome: navigation, share bars, related
 /// posts, comments, newsletters, cookie notices, ads.
 pub const BOILERPLATE_HINTS: &[&str] = &[
-    "nav", "menu", "breadcrumb", "footer", "header", "masthead", "sidebar", "widget", "share",
-    "sharing", "social", "related", "recommend", "more-stories", "read-more", "readmore",
-    "read-also", "also-read", "leggi-anche", "correlat", "comment", "respond", "reply", "disqus",
-    "newsletter", "subscribe", "signup", "sign-up", "promo", "advert", "ads", "adslot", "ad-slot",
-    "banner", "sponsor", "cookie", "consent", "gdpr", "popup", "modal", "paywall", "outbrain",
-    "taboola", "teaser-list", "tags", "tagcloud", "author-bio", "pagination", "pager",
-    "skip-link", "toolbar", "print", "rating", "login", "search",
+    "nav",
+    "menu",
+    "breadcrumb",
+    "footer",
+    "header",
+    "masthead",
+    "sidebar",
+    "widget",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "more-stories",
+    "read-more",
+    "readmore",
+    "read-also",
+    "also-read",
+    "leggi-anche",
+    "correlat",
+    "comment",
+    "respond",
+    "reply",
+    "disqus",
+    "newsletter",
+    "subscribe",
+    "signup",
+    "sign-up",
+    "promo",
+    "advert",
+    "ads",
+    "adslot",
+    "ad-slot",
+    "banner",
+    "sponsor",
+    "cookie",
+    "consent",
+    "gdpr",
+    "popup",
+    "modal",
+    "paywall",
+    "outbrain",
+    "taboola",
+    "teaser-list",
+    "tags",
+    "tagcloud",
+    "author-bio",
+    "pagination",
+    "pager",
+    "skip-link",
+    "toolbar",
+    "print",
+    "rating",
+    "login",
+    "search",
 ];
 
 /// Class/id fragments that suggest the article body.
 pub const CONTENT_HINTS: &[&str] = &[
-    "article", "content", "entry", "post", "story", "body", "text", "main", "blog", "news",
-    "artikel", "articolo", "testo", "contenuto", "inhalt", "texte", "cuerpo", "corpo",
+    "article",
+    "content",
+    "entry",
+    "post",
+    "story",
+    "body",
+    "text",
+    "main",
+    "blog",
+    "news",
+    "artikel",
+    "articolo",
+    "testo",
+    "contenuto",
+    "inhalt",
+    "texte",
+    "cuerpo",
+    "corpo",
 ];
 
 /// Paragraph patterns that are never article text: inline related links,
@@ -97,8 +161,12 @@ mod tests {
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
-        assert!(!is_boilerplate_paragraph("Reading the news is good for you."));
-        assert!(!is_boilerplate_paragraph("Dopo l’incontro di Lavrov, Blinken ha avvertito"));
+        assert!(!is_boilerplate_paragraph(
+            "Reading the news is good for you."
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "Dopo l’incontro di Lavrov, Blinken ha avvertito"
+        ));
     }
 
     #[test]

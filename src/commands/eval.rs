@@ -36,7 +36,8 @@ pub fn run(args: EvalArgs) -> Result<i32> {
 
     if let Some(path) = &args.predictions {
         let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("{}: cannot create", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot create", path.display()))?,
         );
         for o in &outcomes {
             let mut v = serde_json::to_value(&o.record)?;
@@ -50,11 +51,13 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     }
 
     let mut ranked: Vec<(f64, String, String)> = Vec::new();
+    let f1;
     if corpus.has_expected_bodies() {
         let mut totals = FieldTotals::default();
         for o in &outcomes {
             let e = &corpus.entries[o.index];
-            let s = corpus::score_expected(e.expected.as_ref().expect("publishers"), o.record.as_ref());
+            let s =
+                corpus::score_expected(e.expected.as_ref().expect("publishers"), o.record.as_ref());
             totals.add(&s);
             let detail = format!(
                 "P {:.3} R {:.3} title {} authors {} published {}{}",
@@ -63,11 +66,15 @@ pub fn run(args: EvalArgs) -> Result<i32> {
                 yes(s.title),
                 yes(s.authors),
                 yes(s.published),
-                o.error.as_ref().map(|e| format!(" error: {e}")).unwrap_or_default()
+                o.error
+                    .as_ref()
+                    .map(|e| format!(" error: {e}"))
+                    .unwrap_or_default()
             );
             ranked.push((s.body.f1(), e.id.clone(), detail));
         }
         print_pages(&args, &mut ranked);
+        f1 = totals.body.f1();
         println!(
             "corpus {}: {} pages; body F1 {:.4} (P {:.4} R {:.4}, exact {:.3}); title {:.3}, authors {:.3}, published {:.3}; {} failed",
             args.corpus.display(),
@@ -96,11 +103,15 @@ pub fn run(args: EvalArgs) -> Result<i32> {
                     c.tp,
                     c.fp,
                     c.fn_,
-                    o.error.as_ref().map(|e| format!(" error: {e}")).unwrap_or_default()
+                    o.error
+                        .as_ref()
+                        .map(|e| format!(" error: {e}"))
+                        .unwrap_or_default()
                 ),
             ));
         }
         print_pages(&args, &mut ranked);
+        f1 = totals.f1();
         println!(
             "corpus {}: {} pages; snippet F1 {:.4} (P {:.4} R {:.4}, accuracy {:.4}); {} failed",
             args.corpus.display(),
@@ -120,6 +131,12 @@ pub fn run(args: EvalArgs) -> Result<i32> {
         wall,
         rayon::current_num_threads()
     );
+    if let Some(min) = args.min_f1 {
+        if f1 < min {
+            eprintln!("newscrawl: eval: F1 {f1:.4} is below --min-f1 {min}");
+            return Ok(1);
+        }
+    }
     Ok(0)
 }
 

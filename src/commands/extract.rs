@@ -54,7 +54,9 @@ struct UrlLoader {
 
 impl UrlLoader {
     fn new(args: &ExtractArgs) -> Result<Self> {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let fetcher = Fetcher::new(FetchOptions {
             user_agent: args.user_agent.clone().unwrap_or_else(default_user_agent),
             timeout: Duration::from_secs(args.timeout.max(1)),
@@ -82,7 +84,12 @@ impl UrlLoader {
         }
         let ct = r.content_type().map(str::to_string);
         if let Some(ct) = &ct {
-            let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let mime = ct
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if !mime.is_empty() && !mime.contains("html") && !mime.starts_with("text/plain") {
                 anyhow::bail!("not HTML (Content-Type: {mime})");
             }
@@ -99,7 +106,8 @@ impl UrlLoader {
 
 fn load_local(input: &str, path: Option<&Path>, url: Option<&Url>) -> Result<Loaded> {
     let bytes = match path {
-        Some(p) => read_html_file(p).map_err(|e| anyhow::anyhow!("{}", strip_prefix(&format!("{e:#}"), input)))?,
+        Some(p) => read_html_file(p)
+            .map_err(|e| anyhow::anyhow!("{}", strip_prefix(&format!("{e:#}"), input)))?,
         None => {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -186,7 +194,12 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         }
         let results: Vec<(usize, Result<String>)> = loaded
             .into_par_iter()
-            .map(|(i, l)| (i, l.and_then(|l| extract_one(&chunk[i], l, &sites, &opts, args.format))))
+            .map(|(i, l)| {
+                (
+                    i,
+                    l.and_then(|l| extract_one(&chunk[i], l, &sites, &opts, args.format)),
+                )
+            })
             .collect();
         let mut out = stdout.lock();
         for (i, result) in results {

@@ -53,8 +53,12 @@ fn check(args: CheckArgs) -> Result<i32> {
     let mut indices = Vec::new();
     let mut site_of = BTreeMap::new();
     for (i, e) in corpus.entries.iter().enumerate() {
-        let Ok(url) = url::Url::parse(e.url.trim()) else { continue };
-        let Some(site) = sites.for_url(&url).filter(|s| !s.is_base()) else { continue };
+        let Ok(url) = url::Url::parse(e.url.trim()) else {
+            continue;
+        };
+        let Some(site) = sites.for_url(&url).filter(|s| !s.is_base()) else {
+            continue;
+        };
         if !args.site.is_empty() && !args.site.contains(&site.name) {
             continue;
         }
@@ -62,7 +66,10 @@ fn check(args: CheckArgs) -> Result<i32> {
         indices.push(i);
     }
     if indices.is_empty() {
-        anyhow::bail!("{}: no page of this corpus has a site config", args.corpus.display());
+        anyhow::bail!(
+            "{}: no page of this corpus has a site config",
+            args.corpus.display()
+        );
     }
     let outcomes = corpus::run(&corpus, &indices, &sites, &ExtractOptions::default());
     let mut totals = FieldTotals::default();
@@ -82,7 +89,13 @@ fn check(args: CheckArgs) -> Result<i32> {
             .clone()
             .or_else(|| o.fallback.clone().map(|f| format!("fallback: {f}")))
             .unwrap_or_default();
-        rows.push((site_of[&o.index].clone(), entry.id.clone(), s, extractor.to_string(), note));
+        rows.push((
+            site_of[&o.index].clone(),
+            entry.id.clone(),
+            s,
+            extractor.to_string(),
+            note,
+        ));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     println!(
@@ -101,7 +114,11 @@ fn check(args: CheckArgs) -> Result<i32> {
             mark(s.authors),
             mark(s.published),
             extractor,
-            if note.is_empty() { String::new() } else { format!("  ({note})") }
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!("  ({note})")
+            }
         );
     }
     let f1 = totals.body.f1();

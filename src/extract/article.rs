@@ -23,15 +23,25 @@ pub struct ArticleSignals {
 }
 
 /// Gathers the signals from metadata and the extracted paragraphs.
-pub fn signals(meta: &Metadata, paragraphs: &[Paragraph], url_matches_pattern: bool) -> ArticleSignals {
+pub fn signals(
+    meta: &Metadata,
+    paragraphs: &[Paragraph],
+    url_matches_pattern: bool,
+) -> ArticleSignals {
     let og = meta.og_type.as_deref().unwrap_or("").to_ascii_lowercase();
     let declared_article = og == "article"
         || og.ends_with(":article")
-        || meta.jsonld_types.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str()));
+        || meta
+            .jsonld_types
+            .iter()
+            .any(|t| ARTICLE_TYPES.contains(&t.as_str()));
     let declared_listing = !declared_article
         && (og == "website"
             || meta.jsonld_types.iter().any(|t| {
-                matches!(t.as_str(), "CollectionPage" | "ItemList" | "SearchResultsPage" | "WebSite")
+                matches!(
+                    t.as_str(),
+                    "CollectionPage" | "ItemList" | "SearchResultsPage" | "WebSite"
+                )
             }));
     let mut s = ArticleSignals {
         declared_article,
@@ -41,7 +51,8 @@ pub fn signals(meta: &Metadata, paragraphs: &[Paragraph], url_matches_pattern: b
     };
     for p in paragraphs {
         let n = p.text.chars().count();
-        if matches!(p.kind, BlockKind::Text | BlockKind::Quote) && n >= 80 && p.link_density() < 0.3 {
+        if matches!(p.kind, BlockKind::Text | BlockKind::Quote) && n >= 80 && p.link_density() < 0.3
+        {
             s.prose_chars += n;
             s.prose_paragraphs += 1;
         }

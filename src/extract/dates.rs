@@ -9,11 +9,212 @@ pub fn normalize_date(raw: &str) -> Option<String> {
     parse_date(raw).map(|d| d.to_rfc3339_opts(SecondsFormat::AutoSi, false))
 }
 
+/// Month names and abbreviations in the languages of the news we read,
+/// mapped to their number.
+const MONTHS: &[(&str, u32)] = &[
+    ("january", 1),
+    ("january", 1),
+    ("januar", 1),
+    ("jänner", 1),
+    ("gennaio", 1),
+    ("janvier", 1),
+    ("enero", 1),
+    ("janeiro", 1),
+    ("januari", 1),
+    ("stycznia", 1),
+    ("ocak", 1),
+    ("february", 2),
+    ("februar", 2),
+    ("feber", 2),
+    ("febbraio", 2),
+    ("février", 2),
+    ("febrero", 2),
+    ("fevereiro", 2),
+    ("februari", 2),
+    ("lutego", 2),
+    ("şubat", 2),
+    ("march", 3),
+    ("märz", 3),
+    ("marzo", 3),
+    ("mars", 3),
+    ("março", 3),
+    ("maart", 3),
+    ("marts", 3),
+    ("mart", 3),
+    ("marca", 3),
+    ("april", 4),
+    ("aprile", 4),
+    ("avril", 4),
+    ("abril", 4),
+    ("kwietnia", 4),
+    ("nisan", 4),
+    ("may", 5),
+    ("mai", 5),
+    ("maggio", 5),
+    ("mayo", 5),
+    ("maio", 5),
+    ("mei", 5),
+    ("maj", 5),
+    ("maja", 5),
+    ("mayıs", 5),
+    ("june", 6),
+    ("juni", 6),
+    ("giugno", 6),
+    ("juin", 6),
+    ("junio", 6),
+    ("junho", 6),
+    ("czerwca", 6),
+    ("haziran", 6),
+    ("july", 7),
+    ("juli", 7),
+    ("luglio", 7),
+    ("juillet", 7),
+    ("julio", 7),
+    ("julho", 7),
+    ("lipca", 7),
+    ("temmuz", 7),
+    ("august", 8),
+    ("agosto", 8),
+    ("août", 8),
+    ("augustus", 8),
+    ("sierpnia", 8),
+    ("ağustos", 8),
+    ("september", 9),
+    ("settembre", 9),
+    ("septembre", 9),
+    ("septiembre", 9),
+    ("setembro", 9),
+    ("września", 9),
+    ("eylül", 9),
+    ("october", 10),
+    ("oktober", 10),
+    ("ottobre", 10),
+    ("octobre", 10),
+    ("octubre", 10),
+    ("outubro", 10),
+    ("października", 10),
+    ("ekim", 10),
+    ("november", 11),
+    ("novembre", 11),
+    ("noviembre", 11),
+    ("novembro", 11),
+    ("listopada", 11),
+    ("kasım", 11),
+    ("december", 12),
+    ("dezember", 12),
+    ("dicembre", 12),
+    ("décembre", 12),
+    ("diciembre", 12),
+    ("dezembro", 12),
+    ("grudnia", 12),
+    ("aralık", 12),
+];
+
+static TEXT_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)(?P<d>\d{1,2})\.?\s*(?:de\s+)?(?P<mon>[[:alpha:]]{3,12})\.?\s*(?:de\s+)?(?P<y>\d{4})(?:[^\d]{1,12}?(?P<h>\d{1,2})[:.h](?P<mi>\d{2}))?|(?P<mon2>[[:alpha:]]{3,12})\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})(?:[^\d]{1,12}?(?P<h2>\d{1,2}):(?P<mi2>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?)?",
+    )
+    .expect("static regex")
+});
+
+static NUMERIC_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4}|\d{2})\b(?:[^\d]{1,12}?(?P<h>\d{1,2})[:.](?P<mi>\d{2}))?|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})(?:[ T](?P<h2>\d{2}):(?P<mi2>\d{2}))?",
+    )
+    .expect("static regex")
+});
+
+fn month_number(name: &str) -> Option<u32> {
+    let lower = name.to_lowercase();
+    MONTHS
+        .iter()
+        .find(|(m, _)| *m == lower || (lower.chars().count() >= 3 && m.starts_with(&lower)))
+        .map(|&(_, n)| n)
+}
+
+fn build(y: i32, m: u32, d: u32, h: u32, mi: u32) -> Option<DateTime<FixedOffset>> {
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let dt = date.and_hms_opt(h, mi, 0)?;
+    Some(Utc.from_utc_datetime(&dt).fixed_offset())
+}
+
+/// Dates written in text: "25. April 2024, 14:07 Uhr", "April 25, 2024
+/// 2:07 pm", "Do 25.04.24 | 14:07", "05.04.2025 - Güncelleme".
+fn parse_text_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    let num = |c: Option<regex::Match<'_>>| c.and_then(|m| m.as_str().parse::<u32>().ok());
+    if let Some(c) = TEXT_DATE.captures(s) {
+        if let Some(mon) = c.name("mon").and_then(|m| month_number(m.as_str())) {
+            let y = num(c.name("y"))? as i32;
+            return build(
+                y,
+                mon,
+                num(c.name("d"))?,
+                num(c.name("h")).unwrap_or(0),
+                num(c.name("mi")).unwrap_or(0),
+            );
+        }
+        if let Some(mon) = c.name("mon2").and_then(|m| month_number(m.as_str())) {
+            let y = num(c.name("y2"))? as i32;
+            let mut h = num(c.name("h2")).unwrap_or(0);
+            if let Some(ampm) = c.name("ampm") {
+                let pm = ampm.as_str().to_ascii_lowercase().starts_with('p');
+                h = match (pm, h) {
+                    (true, h) if h < 12 => h + 12,
+                    (false, 12) => 0,
+                    (_, h) => h,
+                };
+            }
+            return build(
+                y,
+                mon,
+                num(c.name("d2"))?,
+                h,
+                num(c.name("mi2")).unwrap_or(0),
+            );
+        }
+    }
+    let c = NUMERIC_DATE.captures(s)?;
+    if let Some(y) = num(c.name("y2")) {
+        return build(
+            y as i32,
+            num(c.name("m2"))?,
+            num(c.name("d2"))?,
+            num(c.name("h2")).unwrap_or(0),
+            num(c.name("mi2")).unwrap_or(0),
+        );
+    }
+    let mut y = num(c.name("y"))? as i32;
+    if y < 100 {
+        y += 2000;
+    }
+    build(
+        y,
+        num(c.name("m"))?,
+        num(c.name("d"))?,
+        num(c.name("h")).unwrap_or(0),
+        num(c.name("mi")).unwrap_or(0),
+    )
+}
+
+/// True when a raw date string carries a time of day, not just a date.
+pub fn has_time(raw: &str) -> bool {
+    raw.contains(':')
+}
+
 /// Parses a date in any of the common page and feed formats.
 pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     let s = raw.trim();
-    if s.is_empty() || s.len() > 64 {
+    if s.len() > 200 {
         return None;
+    }
+    if s.is_empty() {
+        return None;
+    }
+    // Unix epoch seconds or milliseconds (data-timestamp attributes).
+    if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let secs = if s.len() == 13 { n / 1000 } else { n };
+        return DateTime::from_timestamp(secs, 0).map(|d| d.fixed_offset());
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d);
@@ -41,7 +242,10 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
             return Some(d);
         }
     }
-    let s_utc = s.trim_end_matches(" UTC").trim_end_matches(" GMT").trim_end_matches('Z');
+    let s_utc = s
+        .trim_end_matches(" UTC")
+        .trim_end_matches(" GMT")
+        .trim_end_matches('Z');
     let naive = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S",
@@ -65,7 +269,16 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
             return Some(Utc.from_utc_datetime(&d).fixed_offset());
         }
     }
-    let dates = ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%d/%m/%Y", "%Y%m%d", "%B %d, %Y", "%b %d, %Y", "%d %B %Y"];
+    let dates = [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%d.%m.%Y",
+        "%d/%m/%Y",
+        "%Y%m%d",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+    ];
     for f in dates {
         if let Ok(d) = NaiveDate::parse_from_str(s_utc, f) {
             let dt = d.and_hms_opt(0, 0, 0)?;
@@ -81,7 +294,7 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
             return Some(Utc.from_utc_datetime(&d).fixed_offset());
         }
     }
-    None
+    parse_text_date(s)
 }
 
 #[cfg(test)]
@@ -91,19 +304,43 @@ mod tests {
     #[test]
     fn common_formats() {
         let cases = [
-            ("2024-04-22T15:26:46.863186+00:00", "2024-04-22T15:26:46.863186+00:00"),
+            (
+                "2024-04-22T15:26:46.863186+00:00",
+                "2024-04-22T15:26:46.863186+00:00",
+            ),
             ("2024-04-22T15:26:46Z", "2024-04-22T15:26:46+00:00"),
             ("2024-04-22T17:26:46+0200", "2024-04-22T17:26:46+02:00"),
             ("2024-04-22 15:26:46", "2024-04-22T15:26:46+00:00"),
             ("2024-04-22", "2024-04-22T00:00:00+00:00"),
             ("Mon, 22 Apr 2024 15:26:46 GMT", "2024-04-22T15:26:46+00:00"),
-            ("Mon, 22 Apr 2024 17:26:46 +0200", "2024-04-22T17:26:46+02:00"),
+            (
+                "Mon, 22 Apr 2024 17:26:46 +0200",
+                "2024-04-22T17:26:46+02:00",
+            ),
             ("22.04.2024 15:26", "2024-04-22T15:26:00+00:00"),
         ];
         for (raw, want) in cases {
             assert_eq!(normalize_date(raw).as_deref(), Some(want), "{raw}");
         }
         assert_eq!(normalize_date("yesterday"), None);
+        let text = [
+            (
+                "erstellt: 01. April 2025, 15:25",
+                "2025-04-01T15:25:00+00:00",
+            ),
+            ("Do 25.04.24 | 14:07 Uhr", "2024-04-25T14:07:00+00:00"),
+            (
+                "05.04.2025 - Güncelleme : 05.04.2025",
+                "2025-04-05T00:00:00+00:00",
+            ),
+            ("torsdag 09. mai 2024 - 13:26", "2024-05-09T13:26:00+00:00"),
+            ("April 25, 2024 2:07 pm", "2024-04-25T14:07:00+00:00"),
+            ("12 de marzo de 2024", "2024-03-12T00:00:00+00:00"),
+            ("1714000000", "2024-04-24T23:06:40+00:00"),
+        ];
+        for (raw, want) in text {
+            assert_eq!(normalize_date(raw).as_deref(), Some(want), "{raw}");
+        }
         assert_eq!(normalize_date(""), None);
     }
 }

@@ -47,7 +47,9 @@ fn best_container(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
                 if pruned.is_some() {
                     continue;
                 }
-                let Node::Element(el) = node.value() else { continue };
+                let Node::Element(el) = node.value() else {
+                    continue;
+                };
                 let name = el.name();
                 if is_chrome_tag(name)
                     || super::text::is_skipped_element(name)
@@ -59,7 +61,9 @@ fn best_container(body: ElementRef<'_>) -> Option<ElementRef<'_>> {
                 if !matches!(name, "p" | "pre" | "td" | "blockquote" | "h2" | "h3") {
                     continue;
                 }
-                let Some(p) = ElementRef::wrap(node) else { continue };
+                let Some(p) = ElementRef::wrap(node) else {
+                    continue;
+                };
                 let text: String = p.text().collect();
                 let len = text.trim().chars().count();
                 if len < 25 {
@@ -101,9 +105,11 @@ fn link_density(el: ElementRef<'_>) -> f64 {
         if let Node::Text(t) = node.value() {
             let n = t.trim().chars().count();
             total += n;
-            if node.ancestors().take_while(|a| a.id() != el.id()).any(|a| {
-                a.value().as_element().is_some_and(|e| e.name() == "a")
-            }) {
+            if node
+                .ancestors()
+                .take_while(|a| a.id() != el.id())
+                .any(|a| a.value().as_element().is_some_and(|e| e.name() == "a"))
+            {
                 linked += n;
             }
         }
@@ -124,7 +130,7 @@ pub fn clean_paragraphs(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
                 return false;
             }
             let heading = matches!(p.kind, BlockKind::Heading(_));
-            !(p.link_density() > 0.5 && !heading)
+            p.link_density() <= 0.5 || heading
         })
         .collect()
 }

@@ -52,9 +52,10 @@ pub fn page_links(doc: &Html, page_url: &Url) -> PageLinks {
     }
     for l in doc.select(&ALT) {
         let v = l.value();
-        let rel_alt = v
-            .attr("rel")
-            .is_some_and(|r| r.split_ascii_whitespace().any(|t| t.eq_ignore_ascii_case("alternate")));
+        let rel_alt = v.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("alternate"))
+        });
         let ty = v.attr("type").unwrap_or("").to_ascii_lowercase();
         if rel_alt && (ty.contains("rss") || ty.contains("atom")) {
             if let Some(u) = v.attr("href").and_then(resolve) {
@@ -79,7 +80,10 @@ mod tests {
         let page: Url = "https://example.com/page".parse().unwrap();
         let l = page_links(&doc, &page);
         let links: Vec<&str> = l.links.iter().map(Url::as_str).collect();
-        assert_eq!(links, ["https://cdn.example.com/dir/a.html", "https://other.org/"]);
+        assert_eq!(
+            links,
+            ["https://cdn.example.com/dir/a.html", "https://other.org/"]
+        );
         assert_eq!(l.feeds[0].as_str(), "https://cdn.example.com/feed");
     }
 }

@@ -102,7 +102,10 @@ pub fn page_metadata(doc: &Html) -> Metadata {
     }
     for link in doc.select(&LINK_CANONICAL) {
         let rel = link.value().attr("rel").unwrap_or("");
-        if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")) {
+        if rel
+            .split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("canonical"))
+        {
             m.canonical = link.value().attr("href").map(|h| h.trim().to_string());
             break;
         }
@@ -114,10 +117,13 @@ pub fn page_metadata(doc: &Html) -> Metadata {
         .select(&H1)
         .map(|h| inline_text(*h))
         .find(|t| !t.is_empty());
-    let html_title = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| t.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "));
+    let html_title = doc.select(&TITLE).next().map(|t| {
+        t.text()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
     m.site_name = meta.site_name.clone().or(ld.publisher.clone());
     m.title = choose_title(
         ld.headline.as_deref(),
@@ -182,19 +188,36 @@ impl MetaValues {
             "og:url" => set(&mut self.og_url),
             "og:type" => set(&mut self.og_type),
             "description" | "og:description" | "twitter:description" => set(&mut self.description),
-            "article:published_time" | "og:article:published_time" | "datepublished"
-            | "date" | "pubdate" | "publishdate" | "publish-date" | "dc.date.issued"
-            | "dc.date" | "dcterms.created" | "parsely-pub-date" | "sailthru.date"
-            | "article.published" | "published_time" | "cxenseparse:recs:publishtime"
-            | "date.available" | "last-modified-never" => set(&mut self.published),
-            "article:modified_time" | "og:updated_time" | "datemodified" | "dcterms.modified"
+            "article:published_time"
+            | "og:article:published_time"
+            | "datepublished"
+            | "date"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "dc.date.issued"
+            | "dc.date"
+            | "dcterms.created"
+            | "parsely-pub-date"
+            | "sailthru.date"
+            | "article.published"
+            | "published_time"
+            | "cxenseparse:recs:publishtime"
+            | "date.available"
+            | "last-modified-never" => set(&mut self.published),
+            "article:modified_time"
+            | "og:updated_time"
+            | "datemodified"
+            | "dcterms.modified"
             | "last-modified" => set(&mut self.modified),
-            "og:locale" | "content-language" | "language" | "dc.language" => set(&mut self.language),
+            "og:locale" | "content-language" | "language" | "dc.language" => {
+                set(&mut self.language)
+            }
             "author" | "article:author" | "parsely-author" | "sailthru.author" | "dc.creator"
-            | "byl" | "cxenseparse:author" => {
-                if !content.starts_with("http") {
-                    self.authors.push(content.to_string());
-                }
+            | "byl" | "cxenseparse:author"
+                if !content.starts_with("http") =>
+            {
+                self.authors.push(content.to_string());
             }
             _ => {}
         }
@@ -216,7 +239,11 @@ struct LdArticle {
 
 /// Parses JSON-LD, tolerating the control characters some sites leave in strings.
 fn parse_json_lenient(raw: &str) -> Option<Value> {
-    let trimmed = raw.trim().trim_start_matches("<!--").trim_end_matches("-->").trim();
+    let trimmed = raw
+        .trim()
+        .trim_start_matches("<!--")
+        .trim_end_matches("-->")
+        .trim();
     if let Ok(v) = serde_json::from_str(trimmed) {
         return Some(v);
     }
@@ -230,7 +257,10 @@ fn parse_json_lenient(raw: &str) -> Option<Value> {
 fn types_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
     match obj.get("@type") {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -251,7 +281,8 @@ fn collect_ld(value: &Value, ld: &mut LdArticle, types: &mut Vec<String>, depth:
             if !ld.found && t.iter().any(|t| ARTICLE_TYPES.contains(&t.as_str())) {
                 ld.found = true;
                 ld.headline = str_field(obj, "headline").or_else(|| str_field(obj, "name"));
-                ld.published = str_field(obj, "datePublished").or_else(|| str_field(obj, "dateCreated"));
+                ld.published =
+                    str_field(obj, "datePublished").or_else(|| str_field(obj, "dateCreated"));
                 ld.modified = str_field(obj, "dateModified");
                 ld.description = str_field(obj, "description");
                 ld.language = str_field(obj, "inLanguage");
@@ -279,7 +310,9 @@ fn collect_ld(value: &Value, ld: &mut LdArticle, types: &mut Vec<String>, depth:
 fn str_field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
     match obj.get(key)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Array(a) => a.iter().find_map(|v| v.as_str().map(|s| s.trim().to_string())),
+        Value::Array(a) => a
+            .iter()
+            .find_map(|v| v.as_str().map(|s| s.trim().to_string())),
         Value::Object(o) => o.get("@value").and_then(|v| v.as_str()).map(str::to_string),
         _ => None,
     }
@@ -302,11 +335,11 @@ fn people(value: &Value, out: &mut Vec<String>, depth: usize) {
 }
 
 static BYLINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(written by|by|di|von|par|por|door|av|af|від|от|text|texto|testo|autor(?:in)?|author|foto|photo)\s*[:\s]\s*")
+    Regex::new(r"(?i)^\s*(written by|by|di|von|par|por|door|av|af|від|от|text|texto|testo|autorin/autor|autor(?:in)?|author|foto|photo|责编|编辑|記者|기자)\s*[:：\s]\s*")
         .expect("static regex")
 });
 static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:,|;|\||&|\s\band\b\s|\s\bund\b\s|\s\be\b\s|\s\bet\b\s|\s\by\b\s|\s\ben\b\s|\s\bog\b\s|\s\boch\b\s|\s\bi\b\s)\s*")
+    Regex::new(r"(?i)\s*(?:,|;|\||&|、|，|\s\band\b\s|\s\bund\b\s|\s\be\b\s|\s\bet\b\s|\s\by\b\s|\s\ben\b\s|\s\bog\b\s|\s\boch\b\s|\s\bi\b\s)\s*")
         .expect("static regex")
 });
 
@@ -316,10 +349,15 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for entry in raw {
         let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
+        let collapsed = collapsed
+            .trim_matches(|c: char| matches!(c, '(' | ')' | '（' | '）'))
+            .to_string();
         let stripped = strip_byline_prefix(&collapsed);
         for part in AUTHOR_SPLIT.split(&stripped) {
             let name = strip_byline_prefix(part.trim());
-            let name = name.trim().trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
+            let name = name
+                .trim()
+                .trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
             let name = name.trim();
             if name.is_empty()
                 || name.contains("://")
@@ -343,7 +381,7 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
 fn strip_byline_prefix(s: &str) -> String {
     if let Some(m) = BYLINE_PREFIX.find(s) {
         let rest = &s[m.end()..];
-        if rest.split_whitespace().count() >= 2 || m.as_str().contains(':') {
+        if rest.split_whitespace().count() >= 2 || m.as_str().contains([':', '：']) {
             return rest.to_string();
         }
     }
@@ -359,7 +397,12 @@ fn choose_title(
     html_title: Option<&str>,
     site_name: Option<&str>,
 ) -> Option<String> {
-    let clean = |t: &str| strip_site_suffix(&t.split_whitespace().collect::<Vec<_>>().join(" "), site_name);
+    let clean = |t: &str| {
+        strip_site_suffix(
+            &t.split_whitespace().collect::<Vec<_>>().join(" "),
+            site_name,
+        )
+    };
     let candidates = [ld, og, html_title];
     // An h1 that the metadata titles start with (or equal) is the cleanest form.
     if let Some(h1) = h1.map(|h| h.split_whitespace().collect::<Vec<_>>().join(" ")) {
@@ -392,7 +435,9 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
                     let (t, s) = (tail.to_lowercase(), site.to_lowercase());
                     t.contains(&s) || s.contains(&t)
                 }
-                None => tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3,
+                None => {
+                    tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3
+                }
             };
             if tail_is_site && !head.trim().is_empty() {
                 return head.trim().to_string();
@@ -404,11 +449,7 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
 
 /// Reduces a language tag (`it-IT`, `en_US`, `deu`) to ISO 639-1.
 pub fn normalize_language(tag: &str) -> Option<String> {
-    let primary = tag
-        .trim()
-        .split(['-', '_'])
-        .next()?
-        .to_ascii_lowercase();
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
     match primary.len() {
         2 if primary.chars().all(|c| c.is_ascii_lowercase()) => Some(primary),
         3 => isolang::Language::from_639_3(&primary)
@@ -425,14 +466,31 @@ mod tests {
 
     #[test]
     fn authors_are_split_and_prefixes_stripped() {
-        let got = normalize_authors(&["By Jane Doe and John Smith".into(), "Di Mario Rossi, Anna Bianchi".into(), "Von Max Müller".into(), "jane doe".into()]);
-        assert_eq!(got, ["Jane Doe", "John Smith", "Mario Rossi", "Anna Bianchi", "Max Müller"]);
+        let got = normalize_authors(&[
+            "By Jane Doe and John Smith".into(),
+            "Di Mario Rossi, Anna Bianchi".into(),
+            "Von Max Müller".into(),
+            "jane doe".into(),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "Jane Doe",
+                "John Smith",
+                "Mario Rossi",
+                "Anna Bianchi",
+                "Max Müller"
+            ]
+        );
         assert_eq!(normalize_authors(&["Di Maio".into()]), ["Di Maio"]);
     }
 
     #[test]
     fn title_suffix_is_removed() {
-        assert_eq!(strip_site_suffix("Big news today - Il Post", Some("Il Post")), "Big news today");
+        assert_eq!(
+            strip_site_suffix("Big news today - Il Post", Some("Il Post")),
+            "Big news today"
+        );
         assert_eq!(strip_site_suffix("A - B", None), "A - B");
     }
 

@@ -158,7 +158,10 @@ pub fn extract_page(
         .map(str::to_string);
     let decoded = decode_html(input.bytes, input.content_type, tld.as_deref());
     let head_len = decoded.text.len().min(64 * 1024);
-    let head_end = (0..=head_len).rev().find(|&i| decoded.text.is_char_boundary(i)).unwrap_or(0);
+    let head_end = (0..=head_len)
+        .rev()
+        .find(|&i| decoded.text.is_char_boundary(i))
+        .unwrap_or(0);
     if !HTML_MARKUP.is_match(&decoded.text[..head_end]) {
         return Err(ExtractError::NotHtml);
     }
@@ -173,7 +176,11 @@ pub fn extract_page(
     let canonical = canonical.filter(|u| matches!(u.scheme(), "http" | "https"));
     let page_url = input.url.clone().or_else(|| canonical.clone());
     let site = if opts.use_selectors {
-        page_url.as_ref().and_then(|u| sites.for_url(u)).filter(|s| !s.is_base()).cloned()
+        page_url
+            .as_ref()
+            .and_then(|u| sites.for_url(u))
+            .filter(|s| !s.is_base())
+            .cloned()
     } else {
         None
     };

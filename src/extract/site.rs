@@ -4,8 +4,8 @@
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 
-use super::metadata::normalize_authors;
 use super::dates::normalize_date;
+use super::metadata::normalize_authors;
 use super::text::{inline_text, Assembler, Paragraph};
 use crate::selectors::{FieldSelector, SiteConfig};
 
@@ -29,6 +29,9 @@ pub enum SiteBodyProblem {
     NoMatch,
     /// The selection holds too little text (characters, the site's minimum).
     TooThin(usize, usize),
+    /// The selection holds a small share of the page's prose (characters
+    /// selected, characters of prose on the page): the template changed.
+    SmallShare(usize, usize),
 }
 
 impl std::fmt::Display for SiteBodyProblem {
@@ -36,8 +39,15 @@ impl std::fmt::Display for SiteBodyProblem {
         match self {
             Self::NoMatch => write!(f, "body selectors matched nothing"),
             Self::TooThin(got, min) => {
-                write!(f, "body selectors matched {got} characters, expected at least {min}")
+                write!(
+                    f,
+                    "body selectors matched {got} characters, expected at least {min}"
+                )
             }
+            Self::SmallShare(got, prose) => write!(
+                f,
+                "body selectors matched {got} characters of the page's {prose} characters of prose"
+            ),
         }
     }
 }
@@ -54,7 +64,8 @@ fn read_field(doc: &Html, sel: &FieldSelector) -> Vec<String> {
 
 /// First value of the first selector that matches anything.
 fn first_value(doc: &Html, list: &[FieldSelector]) -> Option<String> {
-    list.iter().find_map(|s| read_field(doc, s).into_iter().next())
+    list.iter()
+        .find_map(|s| read_field(doc, s).into_iter().next())
 }
 
 /// Reads title, authors and dates with the site's selectors.
@@ -108,9 +119,26 @@ fn outermost_matches<'a>(doc: &'a Html, list: &[scraper::Selector]) -> Vec<Eleme
         return matched
             .into_iter()
             .filter(|e| !e.ancestors().any(|a| ids.contains(&a.id())))
+            .filter(|e| !has_hidden_ancestor(e))
             .collect();
     }
     Vec::new()
+}
+
+/// True when an ancestor is hidden by the `hidden` attribute or an inline
+/// `display:none` (not `aria-hidden`, which only hides from screen readers).
+fn has_hidden_ancestor(el: &ElementRef<'_>) -> bool {
+    el.ancestors().any(|a| {
+        a.value().as_element().is_some_and(|e| {
+            e.attr("hidden").is_some()
+                || e.attr("style").is_some_and(|s| {
+                    s.chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect::<String>()
+                        .contains("display:none")
+                })
+        })
+    })
 }
 
 /// Assembles the body from the site's selectors (after [`apply_drops`]).
@@ -147,5 +175,28 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBo
             SiteBodyProblem::TooThin(chars, min)
         });
     }
+    if chars < THIN_BODY_CHARS {
+        let prose = page_prose_chars(doc);
+        if prose >= MIN_PROSE_FOR_SHARE && chars * 5 < prose {
+            return Err(SiteBodyProblem::SmallShare(chars, prose));
+        }
+    }
     Ok(paragraphs)
+}
+
+/// Below this many characters a site body is checked against the page's prose.
+const THIN_BODY_CHARS: usize = 600;
+/// Pages with less prose than this are not judged by share.
+const MIN_PROSE_FOR_SHARE: usize = 1200;
+
+static PARAGRAPH: std::sync::LazyLock<scraper::Selector> =
+    std::sync::LazyLock::new(|| scraper::Selector::parse("p").expect("static selector"));
+
+/// Characters of prose on the page: the text of `<p>` elements of at least
+/// 80 characters (a cheap stand-in for "the article text is somewhere here").
+fn page_prose_chars(doc: &Html) -> usize {
+    doc.select(&PARAGRAPH)
+        .map(|p| p.text().map(|t| t.trim().chars().count()).sum::<usize>())
+        .filter(|&n| n >= 80)
+        .sum()
 }

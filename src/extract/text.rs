@@ -242,8 +242,15 @@ impl Assembler {
         }
     }
 
+    /// A `<br>`: a line break; two in a row end the paragraph.
     fn line_break(&mut self) {
-        self.buf.push('\n');
+        if self.buf.ends_with('\n') {
+            self.flush();
+            return;
+        }
+        if !self.buf.is_empty() {
+            self.buf.push('\n');
+        }
         self.pending_space = false;
     }
 
@@ -264,7 +271,9 @@ impl Assembler {
                         Node::Text(t) => self.push_text(t),
                         Node::Element(el) => {
                             let name = el.name();
-                            if is_skipped_element(name) || is_hidden(el) || skip(node, el) {
+                            // The root was chosen by the caller: only what it holds is judged hidden.
+                            let hidden = node.id() != root.id() && is_hidden(el);
+                            if is_skipped_element(name) || hidden || skip(node, el) {
                                 skipping = Some(node.id());
                                 continue;
                             }
@@ -278,8 +287,6 @@ impl Assembler {
                             } else if name == "img" {
                                 // Images carry no text; their alt text is not body text.
                             } else if is_block_element(name) {
-                                self.flush();
-                            } else if matches!(name, "td" | "th") {
                                 self.flush();
                             }
                             if is_block_element(name) {
@@ -306,8 +313,6 @@ impl Assembler {
                         if is_block_element(name) {
                             self.flush();
                             self.kinds.pop();
-                        } else if matches!(name, "td" | "th") {
-                            self.flush();
                         }
                     }
                 }
@@ -387,7 +392,10 @@ mod tests {
              <script>var x</script><form>Leave a reply <button>Send</button></form><ul><li>i1</li><li>i2</li></ul></div>",
         );
         let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(texts, ["Title here", "One two threefour", "line\nnext", "i1", "i2"]);
+        assert_eq!(
+            texts,
+            ["Title here", "One two threefour", "line\nnext", "i1", "i2"]
+        );
         assert_eq!(ps[0].kind, BlockKind::Heading(2));
         assert_eq!(ps[3].kind, BlockKind::ListItem);
     }

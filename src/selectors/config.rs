@@ -162,7 +162,11 @@ impl SiteConfig {
 }
 
 /// Compiles one raw config (without merging its base).
-pub(super) fn compile(raw: &RawSiteConfig, file: &str, text: &str) -> Result<SiteConfig, ConfigError> {
+pub(super) fn compile(
+    raw: &RawSiteConfig,
+    file: &str,
+    text: &str,
+) -> Result<SiteConfig, ConfigError> {
     let err = |span: std::ops::Range<usize>, key: &str, message: String| ConfigError::Invalid {
         file: file.to_string(),
         line: line_of(text, span.start),
@@ -206,8 +210,13 @@ pub(super) fn compile(raw: &RawSiteConfig, file: &str, text: &str) -> Result<Sit
     let regexes = |list: &Option<SpannedList>, key: &str| -> Result<Vec<Regex>, ConfigError> {
         let mut out = Vec::new();
         for (i, s) in list.iter().flatten().enumerate() {
-            let re = Regex::new(s.get_ref())
-                .map_err(|e| err(s.span(), &format!("{key}[{i}]"), format!("invalid regex: {e}")))?;
+            let re = Regex::new(s.get_ref()).map_err(|e| {
+                err(
+                    s.span(),
+                    &format!("{key}[{i}]"),
+                    format!("invalid regex: {e}"),
+                )
+            })?;
             out.push(re);
         }
         Ok(out)
@@ -226,25 +235,26 @@ pub(super) fn compile(raw: &RawSiteConfig, file: &str, text: &str) -> Result<Sit
         }
         Ok(out)
     };
-    let fields = |list: &Option<SpannedList>, key: &str| -> Result<Vec<FieldSelector>, ConfigError> {
-        let mut out = Vec::new();
-        for (i, s) in list.iter().flatten().enumerate() {
-            let (css, attr) = split_attr(s.get_ref());
-            let selector = Selector::parse(css).map_err(|e| {
-                err(
-                    s.span(),
-                    &format!("{key}[{i}]"),
-                    format!("invalid CSS selector `{css}`: {e}"),
-                )
-            })?;
-            out.push(FieldSelector {
-                source: s.get_ref().clone(),
-                selector,
-                attr: attr.map(str::to_string),
-            });
-        }
-        Ok(out)
-    };
+    let fields =
+        |list: &Option<SpannedList>, key: &str| -> Result<Vec<FieldSelector>, ConfigError> {
+            let mut out = Vec::new();
+            for (i, s) in list.iter().flatten().enumerate() {
+                let (css, attr) = split_attr(s.get_ref());
+                let selector = Selector::parse(css).map_err(|e| {
+                    err(
+                        s.span(),
+                        &format!("{key}[{i}]"),
+                        format!("invalid CSS selector `{css}`: {e}"),
+                    )
+                })?;
+                out.push(FieldSelector {
+                    source: s.get_ref().clone(),
+                    selector,
+                    attr: attr.map(str::to_string),
+                });
+            }
+            Ok(out)
+        };
     let urls = |list: &Option<SpannedList>, key: &str| -> Result<Vec<String>, ConfigError> {
         let mut out = Vec::new();
         for (i, s) in list.iter().flatten().enumerate() {
@@ -254,7 +264,9 @@ pub(super) fn compile(raw: &RawSiteConfig, file: &str, text: &str) -> Result<Sit
                 .replace("{mm}", "01")
                 .replace("{dd}", "01");
             match url::Url::parse(&probe) {
-                Ok(u) if u.scheme() == "http" || u.scheme() == "https" => out.push(s.get_ref().clone()),
+                Ok(u) if u.scheme() == "http" || u.scheme() == "https" => {
+                    out.push(s.get_ref().clone())
+                }
                 _ => {
                     return Err(err(
                         s.span(),
@@ -379,6 +391,9 @@ mod tests {
             ("meta[property='article:published_time']", Some("content"))
         );
         assert_eq!(split_attr("h1.title"), ("h1.title", None));
-        assert_eq!(split_attr("a[href='mailto:x@y']"), ("a[href='mailto:x@y']", None));
+        assert_eq!(
+            split_attr("a[href='mailto:x@y']"),
+            ("a[href='mailto:x@y']", None)
+        );
     }
 }

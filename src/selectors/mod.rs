@@ -92,7 +92,14 @@ impl SiteRegistry {
         // Resolve `extends` in dependency order, detecting unknown bases and loops.
         let mut resolved: Vec<Option<SiteConfig>> = vec![None; compiled.len()];
         for i in 0..compiled.len() {
-            resolve(i, &compiled, &raws, &by_name, &mut resolved, &mut Vec::new())?;
+            resolve(
+                i,
+                &compiled,
+                &raws,
+                &by_name,
+                &mut resolved,
+                &mut Vec::new(),
+            )?;
         }
         let sites: Vec<Arc<SiteConfig>> = resolved
             .into_iter()
@@ -232,7 +239,11 @@ fn format_toml_error(e: &toml::de::Error, text: &str) -> String {
     match e.span() {
         Some(span) => {
             let line = config::line_of(text, span.start);
-            let col = span.start - text[..span.start.min(text.len())].rfind('\n').map_or(0, |p| p + 1) + 1;
+            let col = span.start
+                - text[..span.start.min(text.len())]
+                    .rfind('\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
             format!("line {line}, column {col}: {message}")
         }
         None => message,
@@ -291,11 +302,17 @@ drop_text = ['^Leggi anche']
     fn errors_name_file_and_key() {
         let bad_css = "name = \"x\"\nhosts = [\"x.com\"]\n[extract]\nbody = [\"div[\"]\n";
         let e = reg(&[("x.toml", bad_css)]).unwrap_err().to_string();
-        assert!(e.starts_with("x.toml:4: extract.body[0]: invalid CSS selector"), "{e}");
+        assert!(
+            e.starts_with("x.toml:4: extract.body[0]: invalid CSS selector"),
+            "{e}"
+        );
 
         let bad_re = "name = \"x\"\n[extract]\ndrop_text = ['(']\n";
         let e = reg(&[("x.toml", bad_re)]).unwrap_err().to_string();
-        assert!(e.starts_with("x.toml:3: extract.drop_text[0]: invalid regex"), "{e}");
+        assert!(
+            e.starts_with("x.toml:3: extract.drop_text[0]: invalid regex"),
+            "{e}"
+        );
 
         let unknown = "name = \"x\"\n[extract]\nbodies = [\"p\"]\n";
         let e = reg(&[("x.toml", unknown)]).unwrap_err().to_string();
@@ -307,9 +324,13 @@ drop_text = ['^Leggi anche']
 
         let a = "name = \"a\"\nhosts = [\"a.com\"]\n";
         let b = "name = \"b\"\nhosts = [\"a.com\"]\n";
-        let e = reg(&[("a.toml", a), ("b.toml", b)]).unwrap_err().to_string();
+        let e = reg(&[("a.toml", a), ("b.toml", b)])
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "b.toml: hosts `a.com` is already used by a.toml");
-        let e = reg(&[("a.toml", a), ("a2.toml", a)]).unwrap_err().to_string();
+        let e = reg(&[("a.toml", a), ("a2.toml", a)])
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "a2.toml: name `a` is already used by a.toml");
 
         let orphan = "name = \"o\"\nextends = \"nobody\"\n";

@@ -1,0 +1,357 @@
+//! The `extract` command as SPEC.md fixes it: inputs, flags, output, exit
+//! statuses and error messages.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_newscrawl"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+        .join("page.html")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn records(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON record per line"))
+        .collect()
+}
+
+const WP_URL: &str = "https://www.notizie-quotidiane.example/2022/01/22/blinken-lavrov-ginevra/";
+
+#[test]
+fn file_input_without_url_gets_a_file_url_and_site_local() {
+    let path = fixture("windows-1252");
+    let o = run(&["extract", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = &records(&o)[0];
+    let abs = std::fs::canonicalize(&path).unwrap();
+    assert_eq!(r["url"], format!("file://{}", abs.display()));
+    assert_eq!(r["site"], "local");
+    assert!(r["fetched_at"].is_null());
+    assert!(r["body"].as_str().unwrap().contains("1,30 €"));
+}
+
+#[test]
+fn url_flag_picks_the_site_config_and_no_selectors_ignores_it() {
+    let path = fixture("it-wordpress-read");
+    let o = run(&["extract", "--url", WP_URL, path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = &records(&o)[0];
+    assert_eq!(r["extractor"], "site:notizie-quotidiane");
+    assert_eq!(r["site"], "notizie-quotidiane");
+    assert_eq!(r["url"], WP_URL);
+    let o = run(&[
+        "extract",
+        "--no-selectors",
+        "--url",
+        WP_URL,
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(records(&o)[0]["extractor"], "generic");
+}
+
+#[test]
+fn canonical_link_gives_the_url_of_a_file() {
+    let path = fixture("it-wordpress-read");
+    let o = run(&["extract", path.to_str().unwrap()]);
+    let r = &records(&o)[0];
+    assert_eq!(r["url"], WP_URL);
+    assert_eq!(r["extractor"], "site:notizie-quotidiane");
+}
+
+#[test]
+fn url_with_several_inputs_is_a_usage_error() {
+    let a = fixture("windows-1252");
+    let o = run(&[
+        "extract",
+        "--url",
+        WP_URL,
+        a.to_str().unwrap(),
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--url"), "{}", stderr(&o));
+    let o = run(&[
+        "extract",
+        "--selectors",
+        "x",
+        "--no-selectors",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["extract"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn text_format_separates_bodies_with_a_form_feed_line() {
+    let a = fixture("windows-1252");
+    let b = fixture("jsonld-newsarticle");
+    let o = run(&[
+        "extract",
+        "--format",
+        "text",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let parts: Vec<&str> = out.split("\n\x0c\n").collect();
+    assert_eq!(parts.len(), 2, "{out:?}");
+    assert!(parts[0].contains("Il prezzo medio"));
+    assert!(parts[1].starts_with("The harbour bridge reopened"));
+    assert!(!out.contains('{'));
+}
+
+#[test]
+fn stdin_and_gzip_inputs() {
+    let page = std::fs::read(fixture("jsonld-newsarticle")).unwrap();
+    let mut child = bin()
+        .args(["extract", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&page).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let r = &records(&o)[0];
+    assert_eq!(r["url"], "stdin:");
+    assert_eq!(r["site"], "local");
+
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("page.html.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    enc.write_all(&page).unwrap();
+    enc.finish().unwrap();
+    let o = run(&["extract", "--format", "text", gz.to_str().unwrap()]);
+    assert!(
+        stdout(&o).starts_with("The harbour bridge reopened"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn failed_inputs_are_named_and_the_others_still_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.html");
+    std::fs::write(&empty, b"").unwrap();
+    let binary = dir.path().join("image.html");
+    std::fs::write(
+        &binary,
+        (0..4096u32)
+            .map(|i| (i * 7 % 256) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let text = dir.path().join("notes.html");
+    std::fs::write(
+        &text,
+        "just some plain text\nwith lines\nand no markup at all\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.html");
+    let good = fixture("windows-1252");
+    let o = run(&[
+        "extract",
+        empty.to_str().unwrap(),
+        binary.to_str().unwrap(),
+        good.to_str().unwrap(),
+        text.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "one input succeeded");
+    assert_eq!(records(&o).len(), 1);
+    let err = stderr(&o);
+    for (path, what) in [
+        (&empty, "empty"),
+        (&binary, "binary"),
+        (&text, "not HTML"),
+        (&missing, "cannot open"),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(path.to_str().unwrap()))
+            .unwrap_or_else(|| panic!("no error names {}: {err}", path.display()));
+        assert!(line.contains(what), "{line}");
+    }
+    let o = run(&["extract", empty.to_str().unwrap(), text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "every input failed");
+}
+
+#[test]
+fn selectors_dir_replaces_builtin_configs_and_broken_toml_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        "name = \"mine\"\nhosts = [\"www.notizie-quotidiane.example\"]\n[extract]\nbody = [\".entry-content p:first-child\"]\n",
+    )
+    .unwrap();
+    let page = fixture("it-wordpress-read");
+    let o = run(&[
+        "extract",
+        "--selectors",
+        dir.path().to_str().unwrap(),
+        page.to_str().unwrap(),
+    ]);
+    let r = &records(&o)[0];
+    assert_eq!(r["extractor"], "site:mine");
+    assert!(r["body"].as_str().unwrap().starts_with("Dopo un incontro"));
+
+    let bad = dir.path().join("broken.toml");
+    std::fs::write(&bad, "name = \"broken\"\nhosts = [\"a.example\"\n").unwrap();
+    let o = run(&[
+        "extract",
+        "--selectors",
+        dir.path().to_str().unwrap(),
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("broken.toml") && err.contains("line"), "{err}");
+}
+
+#[test]
+fn deep_nesting_and_big_pages_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.html");
+    let n = 100_000;
+    let page = format!(
+        "<html><body>{}<p>Deeply nested text that is long enough to be an article paragraph, with commas, and words.</p>{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    std::fs::write(&deep, page).unwrap();
+    let start = std::time::Instant::now();
+    let o = run(&["extract", "--format", "text", deep.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Deeply nested text"));
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+
+    let huge = dir.path().join("huge.html");
+    let mut f = std::fs::File::create(&huge).unwrap();
+    f.write_all(b"<html><body>").unwrap();
+    let para = b"<p>Ten megabytes of paragraphs, each of them with some words, commas, and a full stop.</p>\n";
+    for _ in 0..(10 * 1024 * 1024 / para.len() + 10) {
+        f.write_all(para).unwrap();
+    }
+    drop(f);
+    let o = run(&["extract", huge.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("larger than"), "{}", stderr(&o));
+}
+
+/// A tiny HTTP server on 127.0.0.1 serving fixed paths; returns its base URL.
+fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(16) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let req = String::from_utf8_lossy(&buf[..n]).to_string();
+            let path = req.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, ctype, body) = routes
+                .iter()
+                .find(|r| r.0 == path)
+                .map(|r| (r.1, r.2, r.3.clone()))
+                .unwrap_or((404, "text/plain", b"not found".to_vec()));
+            let head = format!(
+                "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn url_inputs_are_fetched_and_robots_txt_obeyed() {
+    let page = std::fs::read(fixture("windows-1252")).unwrap();
+    let base = serve(vec![
+        (
+            "/robots.txt",
+            200,
+            "text/plain",
+            b"User-agent: *\nDisallow: /private/\n".to_vec(),
+        ),
+        ("/news/a.html", 200, "text/html", page.clone()),
+        ("/private/b.html", 200, "text/html", page),
+    ]);
+    let ok = format!("{base}/news/a.html");
+    let denied = format!("{base}/private/b.html");
+    let gone = format!("{base}/missing.html");
+    let o = run(&["extract", &ok, &denied, &gone]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rs = records(&o);
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0]["url"], ok);
+    assert_eq!(rs[0]["site"], base.trim_start_matches("http://"));
+    assert!(rs[0]["fetched_at"].is_string());
+    assert!(
+        rs[0]["body"].as_str().unwrap().contains("1,30 €"),
+        "charset from the meta tag"
+    );
+    let err = stderr(&o);
+    assert!(err.contains(&denied) && err.contains("robots.txt"), "{err}");
+    assert!(err.contains(&gone) && err.contains("404"), "{err}");
+}
+
+#[test]
+fn every_spec_flag_is_in_help() {
+    let help = [
+        stdout(&run(&["extract", "--help"])),
+        stdout(&run(&["crawl", "--help"])),
+        stdout(&run(&["selectors", "check", "--help"])),
+    ]
+    .join("\n");
+    for flag in [
+        "--url",
+        "--selectors",
+        "--no-selectors",
+        "--format",
+        "--seed",
+        "--site",
+        "--all-sites",
+        "--out",
+        "--state",
+        "--rate",
+        "--concurrency",
+        "--max-pages",
+        "--max-depth",
+        "--timeout",
+        "--user-agent",
+        "--max-duration",
+        "--since",
+        "--corpus",
+        "--min-f1",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+}

@@ -1,0 +1,122 @@
+//! `newscrawl selectors list | check`.
+
+use std::io::Write;
+use std::process::Command;
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_newscrawl"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn list_prints_name_hosts_and_file() {
+    let o = run(&["selectors", "list"]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let wp = out
+        .lines()
+        .find(|l| l.starts_with("wordpress "))
+        .expect("the wordpress base");
+    assert!(
+        wp.contains("(base config)") && wp.contains("selectors/_base/wordpress.toml"),
+        "{wp}"
+    );
+    let site = out
+        .lines()
+        .find(|l| l.starts_with("notizie-quotidiane "))
+        .unwrap();
+    assert!(
+        site.contains("www.notizie-quotidiane.example")
+            && site.contains("selectors/it/notizie-quotidiane.toml")
+    );
+}
+
+/// A two-page corpus in the shared format, built from our fixtures.
+fn tiny_corpus(dir: &std::path::Path, body_of_second: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let pages = [
+        (
+            "it/Quotidiane",
+            "it-wordpress-read",
+            "https://www.notizie-quotidiane.example/2022/01/22/blinken-lavrov-ginevra/",
+        ),
+        (
+            "it/Cronaca",
+            "it-magazine-theme",
+            "https://www.cronaca-oggi.example/mondo/blinken-lavrov-ginevra-risposte-scritte/",
+        ),
+    ];
+    let mut index = std::fs::File::create(dir.join("index.jsonl")).unwrap();
+    for (i, (id, fixture, url)) in pages.iter().enumerate() {
+        let spec: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join(fixture).join("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let rec = &spec["record"];
+        let html = format!("{i}.html.gz");
+        let mut gz = flate2::write::GzEncoder::new(
+            std::fs::File::create(dir.join(&html)).unwrap(),
+            Default::default(),
+        );
+        gz.write_all(&std::fs::read(root.join(fixture).join("page.html")).unwrap())
+            .unwrap();
+        gz.finish().unwrap();
+        let body = if i == 1 {
+            body_of_second.to_string()
+        } else {
+            rec["body"].as_str().unwrap().to_string()
+        };
+        let line = serde_json::json!({"id": id, "url": url, "html": html, "expected": {
+            "title": rec["title"], "authors": rec["authors"], "published": rec["published"], "body": body}});
+        writeln!(index, "{line}").unwrap();
+    }
+}
+
+#[test]
+fn check_scores_sites_and_gates_on_min_f1() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_corpus(
+        dir.path(),
+        "A completely different expected body that shares nothing with the page at all.",
+    );
+    let corpus = dir.path().to_str().unwrap();
+    let o = run(&["selectors", "check", "--corpus", corpus]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("notizie-quotidiane"))
+        .unwrap();
+    assert!(line.contains(" 1.000 "), "{line}");
+    let line = out.lines().find(|l| l.starts_with("cronaca-oggi")).unwrap();
+    assert!(line.contains(" 0.000 "), "{line}");
+    let summary = out.lines().last().unwrap();
+    assert!(
+        summary.starts_with("summary: 2 pages, 2 sites"),
+        "{summary}"
+    );
+    let o = run(&["selectors", "check", "--corpus", corpus, "--min-f1", "0.9"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = run(&[
+        "selectors",
+        "check",
+        "--corpus",
+        corpus,
+        "--min-f1",
+        "0.9",
+        "--site",
+        "notizie-quotidiane",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn check_on_a_missing_corpus_names_it() {
+    let o = run(&["selectors", "check", "--corpus", "/nonexistent/corpus"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8(o.stderr)
+        .unwrap()
+        .contains("/nonexistent/corpus/index.jsonl"));
+}
