@@ -34,6 +34,9 @@ pub struct Metadata {
     pub og_type: Option<String>,
     /// JSON-LD `@type` values found on the page.
     pub jsonld_types: Vec<String>,
+    /// The page's JSON-LD objects (top level and `@graph` members), in
+    /// document order, for `jsonld:KEY` field selectors.
+    pub jsonld_objects: Vec<serde_json::Map<String, Value>>,
     /// JSON-LD `articleBody`, when present.
     pub article_body: Option<String>,
     /// Text of the first `<h1>`.
@@ -99,6 +102,7 @@ pub fn page_metadata(doc: &Html) -> Metadata {
             continue;
         };
         collect_ld(&value, &mut ld, &mut m.jsonld_types, 0);
+        collect_objects(&value, &mut m.jsonld_objects, 0);
     }
     for link in doc.select(&LINK_CANONICAL) {
         let rel = link.value().attr("rel").unwrap_or("");
@@ -263,6 +267,52 @@ fn types_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Most JSON-LD objects kept per page.
+const MAX_JSONLD_OBJECTS: usize = 32;
+
+fn collect_objects(value: &Value, out: &mut Vec<serde_json::Map<String, Value>>, depth: usize) {
+    if depth > 3 || out.len() >= MAX_JSONLD_OBJECTS {
+        return;
+    }
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .for_each(|v| collect_objects(v, out, depth + 1)),
+        Value::Object(obj) => {
+            if obj.contains_key("@type") {
+                out.push(obj.clone());
+            }
+            if let Some(graph) = obj.get("@graph") {
+                collect_objects(graph, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Values of `key` in the page's JSON-LD: from the first article-typed
+/// object that has it, else from the first object that has it. People
+/// (`author`, `creator`) give their names.
+pub fn jsonld_values(meta: &Metadata, key: &str) -> Vec<String> {
+    let is_article = |o: &serde_json::Map<String, Value>| {
+        types_of(o)
+            .iter()
+            .any(|t| ARTICLE_TYPES.contains(&t.as_str()))
+    };
+    let found = meta
+        .jsonld_objects
+        .iter()
+        .find(|o| is_article(o) && o.contains_key(key))
+        .or_else(|| meta.jsonld_objects.iter().find(|o| o.contains_key(key)));
+    let Some(obj) = found else { return Vec::new() };
+    if matches!(key, "author" | "creator" | "contributor" | "editor") {
+        let mut out = Vec::new();
+        people(&obj[key], &mut out, 0);
+        return out;
+    }
+    str_field(obj, key).into_iter().collect()
 }
 
 fn collect_ld(value: &Value, ld: &mut LdArticle, types: &mut Vec<String>, depth: usize) {

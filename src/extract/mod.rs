@@ -193,7 +193,7 @@ pub fn extract_page(
     let mut fallback = None;
     let mut paragraphs = None;
     if let Some(site) = &site {
-        fields = site::read_fields(&doc, site);
+        fields = site::read_fields(&doc, &meta, site);
         site::apply_drops(&mut doc, site);
         match site::site_body(&doc, site) {
             Ok(p) => paragraphs = Some(p),

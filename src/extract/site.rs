@@ -6,8 +6,9 @@ use scraper::{ElementRef, Html};
 
 use super::dates::normalize_date;
 use super::metadata::normalize_authors;
+use super::metadata::{jsonld_values, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
-use crate::selectors::{FieldSelector, SiteConfig};
+use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
 
 /// Metadata read with a site's field selectors (None where none matched).
 #[derive(Debug, Clone, Default)]
@@ -52,44 +53,52 @@ impl std::fmt::Display for SiteBodyProblem {
     }
 }
 
-fn read_field(doc: &Html, sel: &FieldSelector) -> Vec<String> {
-    doc.select(&sel.selector)
-        .filter_map(|el| match &sel.attr {
-            Some(attr) => el.value().attr(attr).map(|v| v.trim().to_string()),
-            None => Some(inline_text(*el)),
-        })
-        .filter(|v| !v.is_empty())
-        .collect()
+fn read_field(doc: &Html, meta: &Metadata, sel: &FieldSelector) -> Vec<String> {
+    match &sel.kind {
+        FieldKind::Css { selector, attr } => doc
+            .select(selector)
+            .filter_map(|el| match attr {
+                Some(attr) => el.value().attr(attr).map(|v| v.trim().to_string()),
+                None => Some(inline_text(*el)),
+            })
+            .filter(|v| !v.is_empty())
+            .collect(),
+        FieldKind::JsonLd(key) => jsonld_values(meta, key)
+            .into_iter()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect(),
+    }
 }
 
 /// First value of the first selector that matches anything.
-fn first_value(doc: &Html, list: &[FieldSelector]) -> Option<String> {
+fn first_value(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<String> {
     list.iter()
-        .find_map(|s| read_field(doc, s).into_iter().next())
+        .find_map(|s| read_field(doc, meta, s).into_iter().next())
 }
 
 /// Reads title, authors and dates with the site's selectors.
-pub fn read_fields(doc: &Html, site: &SiteConfig) -> SiteFields {
+pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields {
     let rules = &site.extract;
     let authors = rules
         .authors
         .iter()
-        .map(|s| read_field(doc, s))
+        .map(|s| read_field(doc, meta, s))
         .find(|v| !v.is_empty())
         .unwrap_or_default();
     SiteFields {
-        title: first_value(doc, &rules.title)
+        title: first_value(doc, meta, &rules.title)
             .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")),
         authors: normalize_authors(&authors),
         published: rules
             .published
             .iter()
-            .flat_map(|s| read_field(doc, s))
+            .flat_map(|s| read_field(doc, meta, s))
             .find_map(|v: String| normalize_date(&v)),
         modified: rules
             .modified
             .iter()
-            .flat_map(|s| read_field(doc, s))
+            .flat_map(|s| read_field(doc, meta, s))
             .find_map(|v: String| normalize_date(&v)),
     }
 }

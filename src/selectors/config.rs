@@ -79,15 +79,28 @@ pub struct RawExtract {
     pub min_body_chars: Option<usize>,
 }
 
-/// A CSS selector that reads either the text or one attribute.
+/// Where a field value is read from.
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    /// A CSS selector: the element's text, or one attribute (`sel@attr`).
+    Css {
+        /// The compiled selector.
+        selector: Selector,
+        /// The attribute to read instead of the text.
+        attr: Option<String>,
+    },
+    /// `jsonld:KEY`: a key of the page's JSON-LD article object (e.g.
+    /// `jsonld:headline`, `jsonld:datePublished`, `jsonld:author`).
+    JsonLd(String),
+}
+
+/// A field selector as written in a config, compiled.
 #[derive(Debug, Clone)]
 pub struct FieldSelector {
-    /// The selector as written (`sel@attr`).
+    /// The selector as written (`sel@attr` or `jsonld:KEY`).
     pub source: String,
-    /// The compiled selector.
-    pub selector: Selector,
-    /// The attribute to read instead of the text.
-    pub attr: Option<String>,
+    /// What it reads.
+    pub kind: FieldKind,
 }
 
 /// The `[discover]` rules, validated.
@@ -239,6 +252,23 @@ pub(super) fn compile(
         |list: &Option<SpannedList>, key: &str| -> Result<Vec<FieldSelector>, ConfigError> {
             let mut out = Vec::new();
             for (i, s) in list.iter().flatten().enumerate() {
+                if let Some(k) = s.get_ref().strip_prefix("jsonld:") {
+                    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '@') {
+                        return Err(err(
+                            s.span(),
+                            &format!("{key}[{i}]"),
+                            format!(
+                                "`{}` needs a JSON-LD key, e.g. jsonld:headline",
+                                s.get_ref()
+                            ),
+                        ));
+                    }
+                    out.push(FieldSelector {
+                        source: s.get_ref().clone(),
+                        kind: FieldKind::JsonLd(k.to_string()),
+                    });
+                    continue;
+                }
                 let (css, attr) = split_attr(s.get_ref());
                 let selector = Selector::parse(css).map_err(|e| {
                     err(
@@ -249,8 +279,10 @@ pub(super) fn compile(
                 })?;
                 out.push(FieldSelector {
                     source: s.get_ref().clone(),
-                    selector,
-                    attr: attr.map(str::to_string),
+                    kind: FieldKind::Css {
+                        selector,
+                        attr: attr.map(str::to_string),
+                    },
                 });
             }
             Ok(out)

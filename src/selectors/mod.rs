@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use config::{
-    split_attr, Discover, ExtractRules, FieldSelector, RawDiscover, RawExtract, RawSiteConfig,
-    SiteConfig,
+    split_attr, Discover, ExtractRules, FieldKind, FieldSelector, RawDiscover, RawExtract,
+    RawSiteConfig, SiteConfig,
 };
 pub use error::ConfigError;
 
