@@ -393,21 +393,33 @@ static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A trailing author code in parentheses: "Elena Oberholzer (obe)".
+static TRAILING_INITIALS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\([a-zäöü]{2,5}\)$").expect("static regex"));
+
 /// Splits and cleans bylines: one name each, "By"/"Di"/"Von" and similar
 /// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
 pub fn normalize_authors(raw: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for entry in raw {
         let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
-        let collapsed = collapsed
-            .trim_matches(|c: char| matches!(c, '(' | ')' | '（' | '）'))
-            .to_string();
+        let wrapped = (collapsed.starts_with('(') || collapsed.starts_with('（'))
+            && (collapsed.ends_with(')') || collapsed.ends_with('）'));
+        let collapsed = if wrapped {
+            collapsed
+                .trim_start_matches(['(', '（'])
+                .trim_end_matches([')', '）'])
+                .to_string()
+        } else {
+            collapsed
+        };
         let stripped = strip_byline_prefix(&collapsed);
         for part in AUTHOR_SPLIT.split(&stripped) {
             let name = strip_byline_prefix(part.trim());
             let name = name
                 .trim()
                 .trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
+            let name = TRAILING_INITIALS.replace(name.trim(), "");
             let name = name.trim();
             if name.is_empty()
                 || name.contains("://")
@@ -533,6 +545,14 @@ mod tests {
             ]
         );
         assert_eq!(normalize_authors(&["Di Maio".into()]), ["Di Maio"]);
+        assert_eq!(
+            normalize_authors(&["Elena Oberholzer (obe)".into()]),
+            ["Elena Oberholzer"]
+        );
+        assert_eq!(
+            normalize_authors(&["（责编：牛镛、岳弘彬）".into()]),
+            ["牛镛", "岳弘彬"]
+        );
     }
 
     #[test]
