@@ -20,7 +20,7 @@ use super::discover::XmlKind;
 use super::worker::{fetch_item, fetch_robots, ItemResult, WorkResult};
 use super::{CrawlConfig, Scope};
 use crate::extract::dates::parse_date;
-use crate::extract::ExtractedPage;
+use crate::extract::{ExtractedPage, PageLinks};
 use crate::fetch::Fetcher;
 use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
 use crate::output::Sink;
@@ -497,6 +497,13 @@ impl<S: CrawlState> Crawler<S> {
                 self.summary.fetched += 1;
                 self.handle_page(&claim, *page, hash, etag, last_modified)?;
             }
+            ItemResult::Links { links, etag, last_modified } => {
+                self.any_success = true;
+                self.summary.fetched += 1;
+                self.summary.skip("not an article");
+                self.follow(&claim, &links);
+                self.finish(&claim, "done", Some("not an article".into()), Some(200), etag, last_modified, None, None, true);
+            }
             ItemResult::Skipped { reason, status } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
@@ -531,6 +538,22 @@ impl<S: CrawlState> Crawler<S> {
         Ok(())
     }
 
+    /// Queues a page's links (within `--max-depth`) and linked feeds.
+    fn follow(&mut self, claim: &Claim, links: &PageLinks) {
+        if claim.depth < self.cfg.max_depth {
+            for l in &links.links {
+                let prio = match self.sites.for_url(l) {
+                    Some(s) if s.is_article_url(l.as_str()) => 2,
+                    _ => 3,
+                };
+                self.queue(l, claim.depth + 1, UrlKind::Page, prio, 0, false);
+            }
+        }
+        for f in &links.feeds {
+            self.queue(f, 0, UrlKind::Feed, 0, 0, false);
+        }
+    }
+
     fn handle_page(
         &mut self,
         claim: &Claim,
@@ -539,18 +562,7 @@ impl<S: CrawlState> Crawler<S> {
         etag: Option<String>,
         last_modified: Option<String>,
     ) -> Result<()> {
-        if claim.depth < self.cfg.max_depth {
-            for l in &page.links.links {
-                let prio = match self.sites.for_url(l) {
-                    Some(s) if s.is_article_url(l.as_str()) => 2,
-                    _ => 3,
-                };
-                self.queue(l, claim.depth + 1, UrlKind::Page, prio, 0, false);
-            }
-        }
-        for f in &page.links.feeds {
-            self.queue(f, 0, UrlKind::Feed, 0, 0, false);
-        }
+        self.follow(claim, &page.links);
         let canonical = page
             .canonical
             .as_ref()

@@ -13,8 +13,11 @@ use url::Url;
 
 use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
 use super::politeness::parse_retry_after;
-use crate::extract::{extract_page, ExtractError, ExtractOptions, ExtractedPage, PageInput};
+use crate::extract::{extract_page, PageLinks, ExtractError, ExtractOptions, ExtractedPage, PageInput};
+use crate::decode::decode_html;
+use crate::extract::links::page_links;
 use crate::fetch::{FetchError, Fetcher};
+use crate::parse::parse_document;
 use crate::limits::MAX_BODY_BYTES;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
@@ -45,6 +48,15 @@ pub enum ItemResult {
         page: Box<ExtractedPage>,
         /// SHA-256 of the record body (hex).
         hash: String,
+        /// Validators.
+        etag: Option<String>,
+        /// Validators.
+        last_modified: Option<String>,
+    },
+    /// An HTML page without article text (a listing): only its links.
+    Links {
+        /// The page's links and feeds.
+        links: PageLinks,
         /// Validators.
         etag: Option<String>,
         /// Validators.
@@ -211,16 +223,27 @@ pub async fn fetch_item(
             Ok(page) => {
                 let hash = Sha256::digest(page.record.body.as_bytes());
                 let hash: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
-                Ok(Ok((Box::new(page), hash)))
+                Ok(Ok(Ok((Box::new(page), hash))))
             }
-            Err(ExtractError::NoText) => Err("no text"),
+            Err(ExtractError::NoText) => {
+                // A page without prose (a listing of headlines) is still followed.
+                let decoded = decode_html(&body, content_type.as_deref(), None);
+                let doc = parse_document(&decoded.text);
+                let base = input.url.clone().expect("set above");
+                Ok(Ok(Err(page_links(&doc, &base))))
+            }
             Err(_) => Err("not html"),
         }
     });
     match job.await {
-        Ok(Ok(Ok((page, hash)))) => ItemResult::Page {
+        Ok(Ok(Ok(Ok((page, hash))))) => ItemResult::Page {
             page,
             hash,
+            etag,
+            last_modified,
+        },
+        Ok(Ok(Ok(Err(links)))) => ItemResult::Links {
+            links,
             etag,
             last_modified,
         },
