@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::commands::crawl::CrawlArgs;
+pub use crate::commands::state::StateCommand;
 
 /// A polite news crawler and boilerplate remover: one clean JSONL record per article.
 #[derive(Debug, Parser)]
@@ -33,6 +34,9 @@ pub enum Command {
     Selectors(SelectorsCommand),
     /// Score extraction on an evaluation corpus and time it.
     Eval(EvalArgs),
+    /// Inspect or prune a crawl state file.
+    #[command(subcommand)]
+    State(StateCommand),
 }
 
 /// Output format of `extract`.

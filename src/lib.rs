@@ -22,13 +22,16 @@
 pub mod cli;
 pub mod commands;
 pub mod corpus;
+pub mod crawl;
 pub mod decode;
 pub mod extract;
 pub mod fetch;
 pub mod limits;
 pub mod metric;
+pub mod output;
 pub mod parse;
 pub mod record;
 pub mod robots;
 pub mod selectors;
+pub mod state;
 pub mod vocabulary;

@@ -28,6 +28,7 @@ fn main() {
         Command::Crawl(args) => commands::crawl::run(args),
         Command::Selectors(cmd) => commands::selectors::run(cmd),
         Command::Eval(args) => commands::eval::run(args),
+        Command::State(cmd) => commands::state::run(cmd),
     };
     let code = match result {
         Ok(code) => code,

@@ -89,7 +89,10 @@ impl Robots {
     pub fn from_response(status: u16, body: &str) -> Self {
         match status {
             200..=299 => Self::from_body(body),
-            400..=499 => Self::AllowAll,
+            // A redirect the caller chose not to follow (the crawler keeps
+            // every hop in scope) leaves the file unavailable: RFC 9309 treats
+            // that like a 4xx.
+            300..=499 => Self::AllowAll,
             _ => Self::DisallowAll,
         }
     }

@@ -1,9 +1,13 @@
-//! `newscrawl crawl`: the flags of SPEC.md (the crawler itself is being built).
+//! `newscrawl crawl`: the flags of SPEC.md, turned into a [`CrawlConfig`].
 
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use anyhow::Result;
 use clap::Args;
+
+use crate::crawl::CrawlConfig;
 
 /// `newscrawl crawl`.
 #[derive(Debug, Args)]
@@ -50,13 +54,53 @@ pub struct CrawlArgs {
     /// Skip articles published before WHEN (RFC 3339 date or a duration like 2d).
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
+    /// Re-fetch articles written longer ago than this (e.g. 1d); an article
+    /// whose body changed is written again as a new record.
+    #[arg(long, value_name = "DURATION")]
+    pub refetch_after: Option<String>,
 }
 
 /// Runs a crawl.
-pub fn run(_args: CrawlArgs) -> Result<i32> {
-    Err(super::ExitError {
-        code: 1,
-        message: "crawl: not yet implemented".into(),
+pub fn run(args: CrawlArgs) -> Result<i32> {
+    if !(args.rate.is_finite() && args.rate > 0.0) {
+        return Err(usage(format!("--rate {}: must be a positive number", args.rate)));
     }
-    .into())
+    if args.concurrency == 0 {
+        return Err(usage("--concurrency 0: must be at least 1".into()));
+    }
+    let now = chrono::Utc::now();
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| crate::crawl::parse_since(s, now))
+        .transpose()
+        .map_err(|e| usage(format!("{e:#}")))?;
+    let refetch_after = args
+        .refetch_after
+        .as_deref()
+        .map(crate::crawl::parse_duration)
+        .transpose()
+        .map_err(|e| usage(format!("--refetch-after: {e:#}")))?;
+    let sites = super::load_sites(args.selectors.as_deref(), false)?;
+    let cfg = CrawlConfig {
+        seeds: args.seed,
+        sites: args.site,
+        all_sites: args.all_sites,
+        out: args.out,
+        state: args.state,
+        rate: args.rate,
+        concurrency: args.concurrency,
+        max_pages: args.max_pages,
+        max_depth: args.max_depth,
+        timeout: Duration::from_secs(args.timeout.max(1)),
+        user_agent: args.user_agent.unwrap_or_else(crate::fetch::default_user_agent),
+        max_duration: args.max_duration.map(Duration::from_secs),
+        since,
+        refetch_after,
+    };
+    crate::crawl::crawl(cfg, sites)
+}
+
+fn usage(message: String) -> anyhow::Error {
+    super::ExitError { code: 2, message }.into()
 }

@@ -4,6 +4,7 @@ pub mod crawl;
 pub mod eval;
 pub mod extract;
 pub mod selectors;
+pub mod state;
 
 use std::path::Path;
 

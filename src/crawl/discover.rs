@@ -1,0 +1,337 @@
+//! Discovery from XML: sitemap indexes, urlsets (Google News included),
+//! RSS 2.0 / RSS 1.0 and Atom feeds, read with quick-xml's streaming reader;
+//! gzip bodies inflated within the body cap; `{yyyy}`/`{mm}`/`{dd}` URL
+//! templates expanded.
+
+use std::io::Read;
+
+use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Utc};
+use flate2::read::MultiGzDecoder;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::extract::dates::parse_date;
+
+/// Most entries read from one sitemap or feed (the sitemap protocol allows 50,000).
+pub const MAX_ENTRIES: usize = 50_000;
+
+/// Deepest XML nesting followed.
+const MAX_XML_DEPTH: usize = 64;
+
+/// What an XML document turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XmlKind {
+    /// `<sitemapindex>`: its entries are sitemaps.
+    SitemapIndex,
+    /// `<urlset>`: its entries are pages.
+    UrlSet,
+    /// RSS (2.0 or 1.0/RDF): entries are pages.
+    Rss,
+    /// Atom `<feed>`: entries are pages.
+    Atom,
+}
+
+/// One entry of a sitemap or feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The URL as written.
+    pub url: String,
+    /// Publication or modification date, when given.
+    pub date: Option<DateTime<Utc>>,
+}
+
+/// A parsed sitemap or feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct XmlDoc {
+    /// The kind of document.
+    pub kind: XmlKind,
+    /// Its entries, in document order (at most [`MAX_ENTRIES`]).
+    pub entries: Vec<Entry>,
+}
+
+/// Inflates a gzip body (sniffed by its magic bytes) within `limit` bytes;
+/// returns the body unchanged when it is not gzip. `Err` when the inflated
+/// size would exceed the limit or the stream is corrupt.
+pub fn maybe_gunzip(body: Vec<u8>, limit: usize) -> Result<Vec<u8>, String> {
+    if !body.starts_with(&[0x1f, 0x8b]) {
+        return Ok(body);
+    }
+    let mut out = Vec::new();
+    let mut dec = MultiGzDecoder::new(&body[..]).take(limit as u64 + 1);
+    dec.read_to_end(&mut out).map_err(|e| format!("corrupt gzip: {e}"))?;
+    if out.len() > limit {
+        return Err(format!("gzip body larger than {limit} bytes after decompression"));
+    }
+    Ok(out)
+}
+
+/// True when the body looks like XML (a declaration or a sitemap/feed root
+/// near the start).
+pub fn looks_like_xml(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(512)];
+    let head = String::from_utf8_lossy(head);
+    let t = head.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with("<?xml")
+        || ["<rss", "<feed", "<urlset", "<sitemapindex", "<rdf:RDF"]
+            .iter()
+            .any(|p| t.starts_with(p))
+}
+
+fn local(name: &str) -> String {
+    name.rsplit(':').next().unwrap_or("").to_ascii_lowercase()
+}
+
+fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        (local(a.key.as_ref()) == want).then(|| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default())
+    })
+}
+
+#[derive(Default)]
+struct Pending {
+    url: Option<String>,
+    link_alt: Option<String>,
+    guid: Option<String>,
+    date: Option<DateTime<Utc>>,
+    news_date: Option<DateTime<Utc>>,
+}
+
+/// Parses a sitemap or feed; None when the root element is none of them
+/// (or the body is not well-formed enough to find a root).
+pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
+    let text = String::from_utf8_lossy(body);
+    let mut reader = Reader::from_str(text.trim_start_matches('\u{feff}'));
+    reader.config_mut().check_end_names = false;
+    let mut kind: Option<XmlKind> = None;
+    let mut stack: Vec<String> = Vec::new();
+    let mut entries = Vec::new();
+    let mut cur: Option<Pending> = None;
+    let mut buf = String::new();
+    let record_tag = |k: XmlKind| match k {
+        XmlKind::SitemapIndex => "sitemap",
+        XmlKind::UrlSet => "url",
+        XmlKind::Rss => "item",
+        XmlKind::Atom => "entry",
+    };
+    loop {
+        let ev = match reader.read_event() {
+            Ok(ev) => ev,
+            // Keep what was read before the error: a truncated sitemap still lists URLs.
+            Err(_) => break,
+        };
+        let opens = matches!(ev, Event::Start(_));
+        match ev {
+            Event::Start(_) if stack.len() >= MAX_XML_DEPTH => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let name = local(e.name().as_ref());
+                if kind.is_none() {
+                    kind = match name.as_str() {
+                        "sitemapindex" => Some(XmlKind::SitemapIndex),
+                        "urlset" => Some(XmlKind::UrlSet),
+                        "rss" | "rdf" => Some(XmlKind::Rss),
+                        "feed" => Some(XmlKind::Atom),
+                        _ => return None,
+                    };
+                }
+                let k = kind?;
+                if name == record_tag(k) {
+                    cur = Some(Pending::default());
+                } else if k == XmlKind::Atom && name == "link" {
+                    if let Some(p) = cur.as_mut() {
+                        let rel = attr(&e, "rel").unwrap_or_else(|| "alternate".into());
+                        if rel.eq_ignore_ascii_case("alternate") && p.link_alt.is_none() {
+                            p.link_alt = attr(&e, "href");
+                        }
+                    }
+                }
+                buf.clear();
+                if opens {
+                    stack.push(name);
+                }
+            }
+            Event::End(_) => {
+                let Some(name) = stack.pop() else { continue };
+                let Some(k) = kind else { continue };
+                if name == record_tag(k) {
+                    if let Some(p) = cur.take() {
+                        let url = p.url.or(p.link_alt).or(p.guid);
+                        if let Some(url) = url.filter(|u| !u.trim().is_empty()) {
+                            entries.push(Entry {
+                                url: url.trim().to_string(),
+                                date: p.news_date.or(p.date),
+                            });
+                            if entries.len() >= MAX_ENTRIES {
+                                break;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                let Some(p) = cur.as_mut() else { continue };
+                let value = buf.trim().to_string();
+                buf.clear();
+                match (k, name.as_str()) {
+                    (XmlKind::SitemapIndex | XmlKind::UrlSet, "loc") if stack.len() == 2 => p.url = Some(value),
+                    (XmlKind::Rss, "link") => p.url = Some(value),
+                    (XmlKind::Rss, "guid") => {
+                        if value.starts_with("http") {
+                            p.guid = Some(value)
+                        }
+                    }
+                    (_, "publication_date") => p.news_date = parse_date(&value).map(|d| d.with_timezone(&Utc)),
+                    (_, "lastmod" | "pubdate" | "published" | "updated" | "date") => {
+                        let d = parse_date(&value).map(|d| d.with_timezone(&Utc));
+                        // `published` wins over `updated` in Atom.
+                        if p.date.is_none() || name == "published" {
+                            p.date = d.or(p.date);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) => push_limited(&mut buf, &t),
+            Event::CData(t) => push_limited(&mut buf, &t),
+            Event::GeneralRef(r) => {
+                let s: &str = &r;
+                let c = match s {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    _ => r.resolve_char_ref().ok().flatten(),
+                };
+                if let Some(c) = c {
+                    buf.push(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    kind.map(|kind| XmlDoc { kind, entries })
+}
+
+fn push_limited(buf: &mut String, s: &str) {
+    if buf.len() < 8192 {
+        buf.push_str(s);
+    }
+}
+
+/// Expands `{yyyy}`, `{mm}` and `{dd}` in a feed or sitemap URL template:
+/// the current and previous day (with `{dd}`) or month, or every period
+/// from `since` to `now` (at most 400). Templates without placeholders are
+/// returned as they are.
+pub fn expand_template(template: &str, now: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Vec<String> {
+    let has_day = template.contains("{dd}");
+    if !has_day && !template.contains("{mm}") && !template.contains("{yyyy}") {
+        return vec![template.to_string()];
+    }
+    let has_month = template.contains("{mm}");
+    let today = now.date_naive();
+    let fill = |d: NaiveDate| {
+        template
+            .replace("{yyyy}", &format!("{:04}", d.year()))
+            .replace("{mm}", &format!("{:02}", d.month()))
+            .replace("{dd}", &format!("{:02}", d.day()))
+    };
+    let start = match since {
+        Some(s) if s < now => s.date_naive(),
+        _ if has_day => today - ChronoDuration::days(1),
+        _ if has_month => first_of_month(today) - ChronoDuration::days(1),
+        _ => NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).unwrap_or(today),
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut d = today;
+    // Newest first, so the current period is fetched before older ones.
+    while d >= start && out.len() < 400 {
+        let s = fill(d);
+        if out.last() != Some(&s) {
+            out.push(s);
+        }
+        d = if has_day {
+            d - ChronoDuration::days(1)
+        } else if has_month {
+            first_of_month(d) - ChronoDuration::days(1)
+        } else {
+            NaiveDate::from_ymd_opt(d.year() - 1, 12, 31).unwrap_or(NaiveDate::MIN)
+        };
+        if d == NaiveDate::MIN {
+            break;
+        }
+    }
+    if !has_day && !has_month {
+        out.truncate(2);
+    }
+    out.dedup();
+    out
+}
+
+fn first_of_month(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn sitemap_index_and_news() {
+        let idx = br#"<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <sitemap><loc>https://e.com/s1.xml.gz</loc><lastmod>2024-05-01</lastmod></sitemap></sitemapindex>"#;
+        let d = parse_xml(idx).unwrap();
+        assert_eq!(d.kind, XmlKind::SitemapIndex);
+        assert_eq!(d.entries[0].url, "https://e.com/s1.xml.gz");
+        let news = br#"<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://e.com/a?x=1&amp;y=2</loc>
+          <news:news><news:publication_date>2024-05-02T10:00:00Z</news:publication_date><news:title>T</news:title></news:news></url></urlset>"#;
+        let d = parse_xml(news).unwrap();
+        assert_eq!(d.kind, XmlKind::UrlSet);
+        assert_eq!(d.entries[0].url, "https://e.com/a?x=1&y=2");
+        assert_eq!(d.entries[0].date.unwrap().to_rfc3339(), "2024-05-02T10:00:00+00:00");
+    }
+
+    #[test]
+    fn rss_and_atom() {
+        let rss = br#"<rss version="2.0"><channel><link>https://e.com/</link><item><title>A</title><link><![CDATA[https://e.com/a]]></link>
+          <pubDate>Wed, 01 May 2024 10:00:00 +0000</pubDate></item></channel></rss>"#;
+        let d = parse_xml(rss).unwrap();
+        assert_eq!(d.kind, XmlKind::Rss);
+        assert_eq!(d.entries.len(), 1);
+        assert_eq!(d.entries[0].url, "https://e.com/a");
+        assert!(d.entries[0].date.is_some());
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><link href="https://e.com/"/><entry><link rel="self" href="https://e.com/x.atom"/>
+          <link rel="alternate" href="https://e.com/b"/><updated>2024-05-03T00:00:00Z</updated></entry></feed>"#;
+        let d = parse_xml(atom).unwrap();
+        assert_eq!(d.kind, XmlKind::Atom);
+        assert_eq!(d.entries[0].url, "https://e.com/b");
+        assert!(parse_xml(b"<html><body>x</body></html>").is_none());
+        assert!(parse_xml(b"\x00\xff garbage <<<").is_none());
+    }
+
+    #[test]
+    fn gzip_within_limit() {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&vec![b'a'; 100_000]).unwrap();
+        let gz = enc.finish().unwrap();
+        assert_eq!(maybe_gunzip(gz.clone(), 200_000).unwrap().len(), 100_000);
+        assert!(maybe_gunzip(gz, 1000).is_err());
+        assert_eq!(maybe_gunzip(b"plain".to_vec(), 10).unwrap(), b"plain");
+    }
+
+    #[test]
+    fn templates() {
+        let now = DateTime::parse_from_rfc3339("2024-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(
+            expand_template("https://e.com/s-{yyyy}-{mm}-{dd}.xml", now, None),
+            ["https://e.com/s-2024-03-01.xml", "https://e.com/s-2024-02-29.xml"]
+        );
+        assert_eq!(
+            expand_template("https://e.com/s-{yyyy}-{mm}.xml", now, None),
+            ["https://e.com/s-2024-03.xml", "https://e.com/s-2024-02.xml"]
+        );
+        let since = now - ChronoDuration::days(70);
+        assert_eq!(expand_template("https://e.com/{yyyy}/{mm}", now, Some(since)).len(), 4);
+        assert_eq!(expand_template("https://e.com/feed", now, None), ["https://e.com/feed"]);
+    }
+}

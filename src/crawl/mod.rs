@@ -1,0 +1,261 @@
+//! The crawler behind `newscrawl crawl`: sources (seeds, configured sites),
+//! scope, politeness, discovery, extraction and exactly-once output over a
+//! [`CrawlState`].
+//!
+//! - [`urlnorm`]: URL identity.
+//! - [`discover`]: sitemaps and feeds (quick-xml), `{yyyy}` templates.
+//! - [`politeness`]: per-host spacing, Retry-After, back-off.
+//! - [`worker`]: one fetch, classified.
+//! - [`scheduler`]: the loop, batching output and state commits.
+//! - [`summary`]: counters, progress, the end summary.
+
+pub mod discover;
+pub mod politeness;
+pub mod scheduler;
+pub mod summary;
+pub mod urlnorm;
+pub mod worker;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use url::Url;
+
+use crate::fetch::{FetchOptions, Fetcher};
+use crate::output::{expand_out_path, Sink};
+use crate::selectors::SiteRegistry;
+use crate::state::{CrawlState, NewUrl, SqliteState, StateLock, UrlKind};
+pub use scheduler::{Crawler, StopReason};
+
+/// Settings of a crawl run.
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    /// Seed URLs.
+    pub seeds: Vec<String>,
+    /// Configured sites to crawl (names).
+    pub sites: Vec<String>,
+    /// Crawl every configured site.
+    pub all_sites: bool,
+    /// Output path template (`-` for stdout).
+    pub out: String,
+    /// State file.
+    pub state: PathBuf,
+    /// Requests per second per host.
+    pub rate: f64,
+    /// Requests in flight overall.
+    pub concurrency: usize,
+    /// Fetch budget (0 = none).
+    pub max_pages: u64,
+    /// Most link hops from a source.
+    pub max_depth: u32,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// User-Agent.
+    pub user_agent: String,
+    /// Stop cleanly after this long.
+    pub max_duration: Option<Duration>,
+    /// Skip articles published before this.
+    pub since: Option<DateTime<Utc>>,
+    /// Re-fetch written articles last fetched longer ago than this.
+    pub refetch_after: Option<Duration>,
+}
+
+/// The hosts a crawl may contact.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    hosts: HashSet<String>,
+    sites: HashSet<String>,
+    registry: Arc<SiteRegistry>,
+}
+
+impl Scope {
+    /// A scope of explicit hosts plus configured sites (by name).
+    pub fn new(hosts: HashSet<String>, sites: HashSet<String>, registry: Arc<SiteRegistry>) -> Self {
+        Self { hosts, sites, registry }
+    }
+
+    /// True when a host key is in scope.
+    pub fn contains_host(&self, host: &str) -> bool {
+        self.hosts.contains(host) || self.registry.for_host(host).is_some_and(|s| self.sites.contains(&s.name))
+    }
+
+    /// True when a URL's host is in scope.
+    pub fn contains(&self, url: &Url) -> bool {
+        matches!(url.scheme(), "http" | "https")
+            && (self.hosts.contains(&urlnorm::host_key(url))
+                || self.registry.for_url(url).is_some_and(|s| self.sites.contains(&s.name)))
+    }
+}
+
+/// Parses a duration such as `90`, `30s`, `15m`, `2h`, `2d`, `1w`.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let t = s.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len()));
+    let n: f64 = num.parse().with_context(|| format!("{s:?}: not a duration (e.g. 30m, 2h, 2d)"))?;
+    let secs = match unit.trim() {
+        "" | "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        "w" => 604_800.0,
+        u => bail!("{s:?}: unknown duration unit {u:?} (s, m, h, d, w)"),
+    };
+    let total = n * secs;
+    if !total.is_finite() || total < 0.0 || total > 1e10 {
+        bail!("{s:?}: duration out of range");
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// Parses `--since`: an RFC 3339 time, a date, or a duration back from now.
+pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+    }
+    let d = parse_duration(s).with_context(|| format!("--since {s:?}: expected an RFC 3339 date or a duration like 2d"))?;
+    Ok(now - chrono::Duration::from_std(d)?)
+}
+
+fn source(url: &Url, kind: UrlKind) -> Option<NewUrl> {
+    let u = urlnorm::normalize(url)?;
+    let priority = if matches!(kind, UrlKind::Feed | UrlKind::Sitemap) { 0 } else { 1 };
+    Some(NewUrl { host: urlnorm::host_key(&u), url: u.to_string(), depth: 0, kind, priority, hops: 0, force: true })
+}
+
+/// Works out the sources and the scope of a run.
+pub fn plan(cfg: &CrawlConfig, registry: Arc<SiteRegistry>) -> Result<(Vec<NewUrl>, Scope)> {
+    let mut sources = Vec::new();
+    let mut hosts = HashSet::new();
+    let mut sites = HashSet::new();
+    for s in &cfg.seeds {
+        let u = Url::parse(s.trim()).with_context(|| format!("--seed {s}: not a URL"))?;
+        let n = source(&u, UrlKind::Seed).with_context(|| format!("--seed {s}: not an http(s) URL"))?;
+        hosts.insert(n.host.clone());
+        sources.push(n);
+    }
+    let mut chosen = Vec::new();
+    if cfg.all_sites {
+        chosen.extend(registry.iter().filter(|s| !s.is_base()).cloned());
+    }
+    for name in &cfg.sites {
+        let site = registry.by_name(name).with_context(|| format!("--site {name}: no site config has this name"))?;
+        if site.is_base() {
+            bail!("--site {name}: a base config (no hosts) cannot be crawled");
+        }
+        chosen.push(site.clone());
+    }
+    let now = Utc::now();
+    for site in &chosen {
+        sites.insert(site.name.clone());
+        hosts.extend(site.hosts.iter().cloned());
+        let d = &site.discover;
+        let lists = [(&d.feeds, UrlKind::Feed, true), (&d.sitemaps, UrlKind::Sitemap, true), (&d.start, UrlKind::Start, false)];
+        for (list, kind, templated) in lists {
+            for t in list {
+                let urls = if templated { discover::expand_template(t, now, cfg.since) } else { vec![t.clone()] };
+                for s in urls {
+                    match Url::parse(&s).ok().and_then(|u| source(&u, kind)) {
+                        Some(n) => {
+                            hosts.insert(n.host.clone());
+                            sources.push(n);
+                        }
+                        None => tracing::warn!("site {} ({}): bad discover URL {s}", site.name, site.file),
+                    }
+                }
+            }
+        }
+    }
+    if sources.is_empty() {
+        bail!("nothing to crawl: give --seed URL, --site NAME or --all-sites (with sites that list feeds, sitemaps or start pages)");
+    }
+    Ok((sources, Scope::new(hosts, sites, registry)))
+}
+
+/// Exit status for a stop reason (SPEC: 130 after SIGINT, 143 after SIGTERM).
+pub fn exit_code(stop: StopReason) -> i32 {
+    match stop {
+        StopReason::Interrupt => 130,
+        StopReason::Terminate => 143,
+        _ => 0,
+    }
+}
+
+/// Runs a crawl to its end; returns the exit status.
+pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
+    let registry = Arc::new(registry);
+    let (sources, scope) = plan(&cfg, registry.clone())?;
+    let _lock = StateLock::acquire(&cfg.state)?;
+    let mut state = SqliteState::open(&cfg.state)?;
+    let out_path = expand_out_path(&cfg.out, chrono::Local::now())?;
+    let committed = if out_path == "-" { None } else { state.output_length(&out_path)? };
+    let (sink, removed) = Sink::open(&out_path, committed)?;
+    if removed > 0 {
+        tracing::warn!("{out_path}: removed {removed} bytes not committed by the last run (their articles are fetched again)");
+    }
+    let fetches = state.begin_run()?;
+    if let Some(age) = cfg.refetch_after {
+        let before = crate::state::now_ms() - age.as_millis() as i64;
+        let n = state.queue_refetch(before)?;
+        tracing::info!("queued {n} written articles for re-fetch");
+    }
+    if out_path != "-" {
+        // Record the starting length before writing anything, so a kill
+        // before the first commit leaves a tail that is known to be uncommitted.
+        state.commit(&crate::state::Batch { output: Some((sink.key(), sink.len())), ..Default::default() })?;
+    }
+    let fetcher = Fetcher::new(FetchOptions {
+        user_agent: cfg.user_agent.clone(),
+        timeout: cfg.timeout,
+        follow_redirects: false,
+        max_body: crate::limits::MAX_BODY_BYTES,
+    })?;
+    let cfg = Arc::new(cfg);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let started = Instant::now();
+    let mut crawler = Crawler::new(cfg.clone(), state, sink, fetcher, registry, scope, fetches);
+    let result = rt.block_on(crawler.run(sources));
+    rt.shutdown_timeout(Duration::from_millis(500));
+    let stop = result?;
+    let fetched = crawler.summary.fetched;
+    let failed = crawler.summary.failed_total();
+    let success = crawler.any_success();
+    let label = match stop {
+        StopReason::Finished => "finished",
+        StopReason::MaxPages => "stopped at --max-pages",
+        StopReason::MaxDuration => "stopped at --max-duration",
+        StopReason::Interrupt => "interrupted (SIGINT)",
+        StopReason::Terminate => "terminated (SIGTERM)",
+    };
+    eprint!("{}", crawler.summary.render(started.elapsed(), label));
+    let mut state = crawler.into_state();
+    let completed = matches!(stop, StopReason::Finished | StopReason::MaxPages);
+    state.end_run(completed)?;
+    if stop == StopReason::Finished && !success && failed > 0 && fetched == 0 {
+        return Err(crate::commands::ExitError { code: 1, message: "every source failed".into() }.into());
+    }
+    Ok(exit_code(stop))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_since() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("2d").unwrap(), Duration::from_secs(172_800));
+        assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
+        assert!(parse_duration("2 parsecs").is_err());
+        let now = Utc::now();
+        assert_eq!(parse_since("1h", now).unwrap(), now - chrono::Duration::hours(1));
+        assert_eq!(parse_since("2024-05-01", now).unwrap().to_rfc3339(), "2024-05-01T00:00:00+00:00");
+        assert!(parse_since("yesterday-ish", now).is_err());
+    }
+}

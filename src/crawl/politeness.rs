@@ -1,0 +1,138 @@
+//! Per-host politeness: one next-allowed time per host (spacing of at least
+//! 1/R, or the robots.txt `Crawl-delay`, or the site's `rate`, whichever is
+//! slowest; retries included), pauses from `Retry-After`, and retry back-off
+//! with jitter.
+//!
+//! A keyed rate limiter applies one quota to every key; hosts here differ
+//! (Crawl-delay, Retry-After), so each host holds its own next-allowed time
+//! and at most one request in flight, which makes a burst impossible.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::robots::Robots;
+
+/// A host's robots.txt as far as this run knows it.
+#[derive(Debug, Clone)]
+pub enum RobotsState {
+    /// Not fetched yet.
+    Unknown,
+    /// The fetch is in flight.
+    Fetching,
+    /// Fetched and interpreted.
+    Ready(Robots),
+}
+
+/// One host's scheduling state.
+#[derive(Debug)]
+pub struct Host {
+    /// The host key (lower-case host, port when not default).
+    pub key: String,
+    /// robots.txt.
+    pub robots: RobotsState,
+    /// A request to this host is in flight.
+    pub busy: bool,
+    /// No request starts before this.
+    pub next_allowed: Instant,
+    /// The spacing between request starts.
+    pub interval: Duration,
+    /// The frontier may hold unclaimed entries of this host.
+    pub has_work: bool,
+    /// Extra request headers from the site config.
+    pub headers: Vec<(String, String)>,
+    /// Errors seen on this host (for the summary).
+    pub errors: u64,
+}
+
+impl Host {
+    /// A host with a base spacing of `interval`.
+    pub fn new(key: String, interval: Duration, headers: Vec<(String, String)>) -> Self {
+        Self {
+            key,
+            robots: RobotsState::Unknown,
+            busy: false,
+            next_allowed: Instant::now(),
+            interval,
+            has_work: false,
+            headers,
+            errors: 0,
+        }
+    }
+
+    /// Marks a request as starting now: busy, and the next one no earlier
+    /// than one interval later.
+    pub fn start_request(&mut self, now: Instant) {
+        self.busy = true;
+        self.next_allowed = self.next_allowed.max(now + self.interval);
+    }
+
+    /// Applies a robots.txt `Crawl-delay` (when slower than the current spacing).
+    pub fn apply_crawl_delay(&mut self, secs: f64) {
+        let d = Duration::from_secs_f64(secs.clamp(0.0, 3600.0));
+        if d > self.interval {
+            // The request that fetched robots.txt started one old interval ago at most.
+            self.next_allowed += d - self.interval;
+            self.interval = d;
+        }
+    }
+
+    /// No request to this host before `until`.
+    pub fn pause_until(&mut self, until: Instant) {
+        self.next_allowed = self.next_allowed.max(until);
+    }
+
+    /// True when a request may start now.
+    pub fn ready(&self, now: Instant) -> bool {
+        !self.busy && self.next_allowed <= now
+    }
+}
+
+/// Parses `Retry-After` (delta seconds or an HTTP-date) into a wait from now;
+/// capped at one day.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    let d = if let Ok(secs) = v.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let when = httpdate::parse_http_date(v).ok()?;
+        when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+    };
+    Some(d.min(Duration::from_secs(86_400)))
+}
+
+/// Back-off before retry number `attempt` (1-based): 0.5 s doubling, at
+/// least the host's spacing, with up to 25 % jitter.
+pub fn backoff(attempt: u32, interval: Duration) -> Duration {
+    let base = Duration::from_millis(500) * 2u32.saturating_pow(attempt.saturating_sub(1).min(6));
+    let base = base.max(interval);
+    let jitter = base.mul_f64(fastrand::f64() * 0.25);
+    base + jitter
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        let later = SystemTime::now() + Duration::from_secs(120);
+        let d = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
+        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn spacing_and_backoff_grow() {
+        let mut h = Host::new("h".into(), Duration::from_millis(100), vec![]);
+        let t = Instant::now();
+        h.start_request(t);
+        assert!(!h.ready(t));
+        h.busy = false;
+        assert!(h.ready(t + Duration::from_millis(100)));
+        h.apply_crawl_delay(2.0);
+        assert!(!h.ready(t + Duration::from_millis(1500)));
+        assert!(backoff(2, Duration::ZERO) > backoff(1, Duration::ZERO).mul_f64(1.25) - Duration::from_millis(1));
+        assert!(backoff(1, Duration::from_secs(3)) >= Duration::from_secs(3));
+    }
+}

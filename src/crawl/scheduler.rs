@@ -1,0 +1,624 @@
+//! The crawl loop: claims frontier entries host by host (round-robin, one
+//! request in flight per host, spacing kept by [`Host`]), fetches them on
+//! tokio tasks, turns results into records, new frontier entries and state
+//! outcomes, and commits them in small batches after the output is synced.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+use url::Url;
+
+use super::politeness::{backoff, Host, RobotsState};
+use super::summary::{Progress, Summary};
+use super::urlnorm::{host_key, normalize};
+use super::discover::XmlKind;
+use super::worker::{fetch_item, fetch_robots, ItemResult, WorkResult};
+use super::{CrawlConfig, Scope};
+use crate::extract::dates::parse_date;
+use crate::extract::{ExtractedPage, PageLinks};
+use crate::fetch::Fetcher;
+use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
+use crate::output::Sink;
+use crate::robots::Robots;
+use crate::selectors::SiteRegistry;
+use crate::state::{now_ms, Batch, Claim, CrawlState, Done, NewUrl, Outcome, UrlKind};
+
+/// Why the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// Nothing left to fetch.
+    Finished,
+    /// `--max-pages` reached.
+    MaxPages,
+    /// `--max-duration` elapsed.
+    MaxDuration,
+    /// SIGINT.
+    Interrupt,
+    /// SIGTERM.
+    Terminate,
+}
+
+/// Where a sitemap's or feed's entries go: (kind, depth, priority).
+fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
+    match k {
+        XmlKind::SitemapIndex => (UrlKind::Sitemap, 0, 0),
+        _ => (UrlKind::Page, 1, 2),
+    }
+}
+
+/// A host whose next request is further away than this is left for a later run.
+const LONG_PAUSE: Duration = Duration::from_secs(60);
+/// How long in-flight requests may finish after a stop.
+const DRAIN: Duration = Duration::from_millis(3000);
+
+/// The crawler: configuration, state, output and the per-host table.
+pub struct Crawler<S: CrawlState> {
+    cfg: Arc<CrawlConfig>,
+    state: S,
+    sink: Sink,
+    fetcher: Fetcher,
+    sites: Arc<SiteRegistry>,
+    scope: Scope,
+    hosts: HashMap<String, Host>,
+    parked: HashMap<String, Claim>,
+    order: Vec<String>,
+    rr: usize,
+    in_flight: usize,
+    fetches: u64,
+    batch: Batch,
+    lines: Vec<String>,
+    pauses: HashMap<String, i64>,
+    retry_hosts: Vec<String>,
+    pending_urls: HashSet<String>,
+    pending_hashes: HashSet<String>,
+    last_flush: Instant,
+    /// Counters for the end summary.
+    pub summary: Summary,
+    any_success: bool,
+    tx: mpsc::UnboundedSender<WorkResult>,
+    rx: mpsc::UnboundedReceiver<WorkResult>,
+}
+
+impl<S: CrawlState> Crawler<S> {
+    /// Builds a crawler; `fetches` is the count an interrupted run already spent.
+    pub fn new(
+        cfg: Arc<CrawlConfig>,
+        state: S,
+        sink: Sink,
+        fetcher: Fetcher,
+        sites: Arc<SiteRegistry>,
+        scope: Scope,
+        fetches: u64,
+    ) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        Self {
+            cfg,
+            state,
+            sink,
+            fetcher,
+            sites,
+            scope,
+            hosts: HashMap::new(),
+            parked: HashMap::new(),
+            order: Vec::new(),
+            rr: 0,
+            in_flight: 0,
+            fetches,
+            batch: Batch::default(),
+            lines: Vec::new(),
+            pauses: HashMap::new(),
+            retry_hosts: Vec::new(),
+            pending_urls: HashSet::new(),
+            pending_hashes: HashSet::new(),
+            last_flush: Instant::now(),
+            summary: Summary::default(),
+            any_success: false,
+            tx,
+            rx,
+        }
+    }
+
+    /// Gives the state back (to end the run).
+    pub fn into_state(self) -> S {
+        self.state
+    }
+
+    /// True when at least one fetch got a usable answer.
+    pub fn any_success(&self) -> bool {
+        self.any_success
+    }
+
+    fn ensure_host(&mut self, key: &str) -> Result<&mut Host> {
+        if !self.hosts.contains_key(key) {
+            let mut interval = Duration::from_secs_f64(1.0 / self.cfg.rate.max(1e-6));
+            let mut headers = Vec::new();
+            if let Some(site) = self.sites.for_host(key) {
+                if let Some(r) = site.rate.filter(|r| *r > 0.0) {
+                    interval = interval.max(Duration::from_secs_f64(1.0 / r));
+                }
+                headers = site.headers.clone();
+            }
+            let mut h = Host::new(key.to_string(), interval, headers);
+            if let Some(until) = self.state.host_pause(key)? {
+                let wait = until - now_ms();
+                if wait > 0 {
+                    h.pause_until(Instant::now() + Duration::from_millis(wait as u64));
+                }
+            }
+            self.hosts.insert(key.to_string(), h);
+            self.order.push(key.to_string());
+        }
+        Ok(self.hosts.get_mut(key).expect("inserted above"))
+    }
+
+    /// Queues the sources and runs until done or stopped.
+    pub async fn run(&mut self, sources: Vec<NewUrl>) -> Result<StopReason> {
+        self.batch.new_urls = sources;
+        self.flush()?;
+        for h in self.state.hosts_with_work()? {
+            if self.scope.contains_host(&h) {
+                self.ensure_host(&h)?.has_work = true;
+            }
+        }
+        let mut sigint = signal(SignalKind::interrupt())?;
+        let mut sigterm = signal(SignalKind::terminate())?;
+        let started = Instant::now();
+        let deadline = self.cfg.max_duration.map(|d| started + d);
+        let mut progress = Progress::new(Duration::from_secs(10));
+        let mut stop: Option<(StopReason, Instant)> = None;
+        loop {
+            while let Ok(r) = self.rx.try_recv() {
+                self.handle(r)?;
+            }
+            if self.should_flush() {
+                self.flush()?;
+            }
+            let now = Instant::now();
+            if stop.is_none() {
+                if deadline.is_some_and(|d| now >= d) {
+                    stop = Some((StopReason::MaxDuration, now + DRAIN));
+                } else if self.cfg.max_pages > 0 && self.fetches >= self.cfg.max_pages && self.in_flight == 0 {
+                    stop = Some((StopReason::MaxPages, now));
+                }
+            }
+            let mut wake = now + Duration::from_millis(50);
+            match stop {
+                Some((_, until)) => {
+                    if self.in_flight == 0 || now >= until {
+                        break;
+                    }
+                }
+                None => {
+                    wake = self.dispatch(now)?.min(wake);
+                    if self.in_flight == 0 && self.batch_is_empty() && !self.any_work(now) {
+                        stop = Some((StopReason::Finished, now));
+                        break;
+                    }
+                }
+            }
+            if let Some(d) = deadline {
+                wake = wake.min(d);
+            }
+            progress.update(&self.summary, self.hosts.values().filter(|h| h.has_work).count(), self.in_flight);
+            tokio::select! {
+                r = self.rx.recv() => {
+                    if let Some(r) = r {
+                        self.handle(r)?;
+                    }
+                }
+                _ = tokio::time::sleep_until(wake.into()) => {}
+                _ = sigint.recv() => {
+                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + DRAIN));
+                }
+                _ = sigterm.recv() => {
+                    stop.get_or_insert((StopReason::Terminate, Instant::now() + DRAIN));
+                }
+            }
+        }
+        while let Ok(r) = self.rx.try_recv() {
+            self.handle(r)?;
+        }
+        self.flush()?;
+        progress.finish();
+        Ok(stop.map_or(StopReason::Finished, |s| s.0))
+    }
+
+    fn batch_is_empty(&self) -> bool {
+        self.lines.is_empty()
+            && self.batch.done.is_empty()
+            && self.batch.new_urls.is_empty()
+            && self.retry_hosts.is_empty()
+    }
+
+    fn any_work(&self, now: Instant) -> bool {
+        self.hosts
+            .values()
+            .any(|h| h.busy || (h.has_work && h.next_allowed <= now + LONG_PAUSE))
+            || !self.parked.is_empty()
+    }
+
+    fn should_flush(&self) -> bool {
+        if self.batch_is_empty() && self.pauses.is_empty() {
+            return false;
+        }
+        self.lines.len() >= 64
+            || self.batch.done.len() >= 256
+            || self.in_flight == 0
+            || self.last_flush.elapsed() >= Duration::from_millis(100)
+    }
+
+    /// Writes pending lines (synced), then commits the batch with the new
+    /// output length in one transaction.
+    fn flush(&mut self) -> Result<()> {
+        if !self.lines.is_empty() {
+            let len = self.sink.write_lines(&self.lines)?;
+            if !matches!(self.sink, Sink::Stdout) {
+                self.batch.output = Some((self.sink.key(), len));
+            }
+        }
+        self.batch.host_pauses = self.pauses.drain().collect();
+        let new_hosts = self.state.commit(&self.batch)?;
+        for h in new_hosts {
+            self.ensure_host(&h)?.has_work = true;
+        }
+        for h in std::mem::take(&mut self.retry_hosts) {
+            self.ensure_host(&h)?.has_work = true;
+        }
+        self.batch = Batch::default();
+        self.lines.clear();
+        self.pending_urls.clear();
+        self.pending_hashes.clear();
+        self.last_flush = Instant::now();
+        Ok(())
+    }
+
+    /// Starts requests on ready hosts, round-robin; returns when to look again.
+    fn dispatch(&mut self, now: Instant) -> Result<Instant> {
+        let mut wake = now + Duration::from_millis(50);
+        let n = self.order.len();
+        if n == 0 {
+            return Ok(wake);
+        }
+        self.rr = (self.rr + 1) % n;
+        for i in 0..n {
+            if self.in_flight >= self.cfg.concurrency {
+                break;
+            }
+            if self.cfg.max_pages > 0 && self.fetches + self.in_flight as u64 >= self.cfg.max_pages {
+                break;
+            }
+            let key = self.order[(self.rr + i) % n].clone();
+            let h = self.hosts.get_mut(&key).expect("ordered hosts exist");
+            if h.busy || !(h.has_work || self.parked.contains_key(&key)) {
+                continue;
+            }
+            if h.next_allowed > now {
+                wake = wake.min(h.next_allowed);
+                continue;
+            }
+            match &h.robots {
+                RobotsState::Fetching => continue,
+                RobotsState::Unknown => {
+                    let Some(claim) = self.state.claim_next(&key)? else {
+                        h.has_work = false;
+                        continue;
+                    };
+                    let Ok(url) = Url::parse(&claim.url) else {
+                        self.summary.skip("bad url");
+                        self.finish(&claim, "skipped", Some("bad url".into()), None, None, None, None, None, false);
+                        continue;
+                    };
+                    self.parked.insert(key.clone(), claim);
+                    h.robots = RobotsState::Fetching;
+                    h.start_request(now);
+                    self.note_request(&key);
+                    self.in_flight += 1;
+                    let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
+                    tokio::spawn(async move {
+                        let robots = fetch_robots(&fetcher, &url).await;
+                        let _ = tx.send(WorkResult::Robots { host: key, robots });
+                    });
+                }
+                RobotsState::Ready(robots) => {
+                    let robots = robots.clone();
+                    if matches!(robots, Robots::DisallowAll) {
+                        // Leave the frontier for a later run.
+                        if let Some(c) = self.parked.remove(&key) {
+                            self.batch.done.push(Done { claim_id: c.id, url: c.url, outcome: Outcome::Retry, alias: None });
+                        }
+                        h.has_work = false;
+                        continue;
+                    }
+                    self.start_next(&key, &robots, now)?;
+                }
+            }
+        }
+        Ok(wake)
+    }
+
+    fn start_next(&mut self, key: &str, robots: &Robots, now: Instant) -> Result<()> {
+        for _ in 0..256 {
+            let claim = match self.parked.remove(key) {
+                Some(c) => c,
+                None => match self.state.claim_next(key)? {
+                    Some(c) => c,
+                    None => {
+                        if let Some(h) = self.hosts.get_mut(key) {
+                            h.has_work = false;
+                        }
+                        return Ok(());
+                    }
+                },
+            };
+            if !robots.is_allowed(&claim.url) {
+                self.summary.skip("robots");
+                self.finish(&claim, "skipped", Some("robots".into()), None, None, None, None, None, false);
+                continue;
+            }
+            let h = self.hosts.get_mut(key).expect("host exists");
+            h.start_request(now);
+            let headers = h.headers.clone();
+            self.note_request(key);
+            self.in_flight += 1;
+            let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
+            tokio::spawn(async move {
+                let result = fetch_item(&fetcher, sites, &claim, &headers).await;
+                let _ = tx.send(WorkResult::Item { claim, result, fetched_at: Utc::now() });
+            });
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    /// Remembers the host's next allowed time for later runs.
+    fn note_request(&mut self, key: &str) {
+        if let Some(h) = self.hosts.get(key) {
+            let wait = h.next_allowed.saturating_duration_since(Instant::now());
+            self.pauses.insert(key.to_string(), now_ms() + wait.as_millis() as i64);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &mut self,
+        claim: &Claim,
+        status: &'static str,
+        reason: Option<String>,
+        http_status: Option<u16>,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        content_hash: Option<String>,
+        alias: Option<String>,
+        counted: bool,
+    ) {
+        if counted {
+            self.fetches += 1;
+        }
+        self.batch.done.push(Done {
+            claim_id: claim.id,
+            url: claim.url.clone(),
+            outcome: Outcome::Finished { status, reason, http_status, etag, last_modified, content_hash, counted },
+            alias,
+        });
+    }
+
+    fn queue(&mut self, url: &Url, depth: u32, kind: UrlKind, priority: i64, hops: u32, force: bool) -> bool {
+        let Some(u) = normalize(url) else { return false };
+        if !self.scope.contains(&u) {
+            self.summary.skip("scope");
+            return false;
+        }
+        self.batch.new_urls.push(NewUrl { host: host_key(&u), url: u.to_string(), depth, kind, priority, hops, force });
+        true
+    }
+
+    fn handle(&mut self, r: WorkResult) -> Result<()> {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        match r {
+            WorkResult::Robots { host, robots } => {
+                self.summary.robots += 1;
+                let h = self.ensure_host(&host)?;
+                h.busy = false;
+                if let Some(d) = robots.crawl_delay() {
+                    h.apply_crawl_delay(d);
+                }
+                if matches!(robots, Robots::DisallowAll) {
+                    tracing::warn!("{host}: robots.txt unavailable (5xx or unreachable): host skipped this run");
+                    self.summary.fail("robots.txt unavailable", &host);
+                }
+                let sitemaps: Vec<String> = robots.sitemaps().to_vec();
+                self.ensure_host(&host)?.robots = RobotsState::Ready(robots);
+                self.note_request(&host);
+                for s in sitemaps {
+                    if let Ok(u) = Url::parse(&s) {
+                        self.queue(&u, 0, UrlKind::Sitemap, 0, 0, true);
+                    }
+                }
+            }
+            WorkResult::Item { claim, result, fetched_at } => {
+                if let Some(h) = self.hosts.get_mut(&claim.host) {
+                    h.busy = false;
+                }
+                self.handle_item(claim, result, fetched_at)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn handle_item(&mut self, claim: Claim, result: ItemResult, _fetched_at: DateTime<Utc>) -> Result<()> {
+        match result {
+            ItemResult::NotModified => {
+                self.any_success = true;
+                self.summary.fetched += 1;
+                self.summary.skip("not modified");
+                self.finish(&claim, "done", None, Some(304), None, None, None, None, true);
+            }
+            ItemResult::Redirect { target } => {
+                let base = Url::parse(&claim.url).ok();
+                let same = normalize(&target).map(|t| t.to_string()) == base.as_ref().and_then(normalize).map(|b| b.to_string());
+                if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
+                    self.summary.fail("too many redirects", &claim.host);
+                    self.finish(&claim, "failed", Some("too many redirects".into()), None, None, None, None, None, true);
+                } else if self.queue(&target, claim.depth, claim.kind, -1, claim.hops + 1, claim.kind.is_source()) {
+                    self.finish(&claim, "done", Some("redirect".into()), None, None, None, None, None, false);
+                } else {
+                    self.finish(&claim, "skipped", Some("redirect out of scope".into()), None, None, None, None, None, true);
+                }
+            }
+            ItemResult::Xml { doc, etag, last_modified } => {
+                self.any_success = true;
+                self.summary.fetched += 1;
+                let base = Url::parse(&claim.url).ok();
+                let (kind, depth, prio) = discover_kind(doc.kind);
+                for e in doc.entries {
+                    if let (Some(since), Some(d)) = (self.cfg.since, e.date) {
+                        if d < since {
+                            self.summary.skip("older than --since");
+                            continue;
+                        }
+                    }
+                    let u = match &base {
+                        Some(b) => b.join(&e.url).ok(),
+                        None => Url::parse(&e.url).ok(),
+                    };
+                    if let Some(u) = u {
+                        self.queue(&u, depth, kind, prio, 0, kind.is_source());
+                    }
+                }
+                self.finish(&claim, "done", None, Some(200), etag, last_modified, None, None, true);
+            }
+            ItemResult::Page { page, hash, etag, last_modified } => {
+                self.any_success = true;
+                self.summary.fetched += 1;
+                self.handle_page(&claim, *page, hash, etag, last_modified)?;
+            }
+            ItemResult::Links { links, etag, last_modified } => {
+                self.any_success = true;
+                self.summary.fetched += 1;
+                self.summary.skip("not an article");
+                self.follow(&claim, &links);
+                self.finish(&claim, "done", Some("not an article".into()), Some(200), etag, last_modified, None, None, true);
+            }
+            ItemResult::Skipped { reason, status } => {
+                self.any_success = true;
+                self.summary.fetched += 1;
+                self.summary.skip(reason);
+                self.finish(&claim, "skipped", Some(reason.into()), Some(status), None, None, None, None, true);
+            }
+            ItemResult::Failed { reason, message, transient, retry_after, status } => {
+                if status.is_some() {
+                    self.summary.fetched += 1;
+                }
+                let now = Instant::now();
+                let h = self.ensure_host(&claim.host)?;
+                h.errors += 1;
+                if let Some(wait) = retry_after {
+                    h.pause_until(now + wait);
+                }
+                if transient && claim.attempts < MAX_RETRIES {
+                    let wait = backoff(claim.attempts + 1, h.interval);
+                    h.pause_until(now + wait);
+                    self.summary.retries += 1;
+                    tracing::info!("{message}: retry {} in {:.1} s", claim.attempts + 1, wait.as_secs_f64());
+                    self.retry_hosts.push(claim.host.clone());
+                    self.batch.done.push(Done { claim_id: claim.id, url: claim.url.clone(), outcome: Outcome::Retry, alias: None });
+                } else {
+                    tracing::warn!("{message}");
+                    self.summary.fail(&reason, &claim.host);
+                    self.finish(&claim, "failed", Some(reason), status, None, None, None, None, status.is_some());
+                }
+                self.note_request(&claim.host);
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a page's links (within `--max-depth`) and linked feeds.
+    fn follow(&mut self, claim: &Claim, links: &PageLinks) {
+        if claim.depth < self.cfg.max_depth {
+            for l in &links.links {
+                let prio = match self.sites.for_url(l) {
+                    Some(s) if s.is_article_url(l.as_str()) => 2,
+                    _ => 3,
+                };
+                self.queue(l, claim.depth + 1, UrlKind::Page, prio, 0, false);
+            }
+        }
+        for f in &links.feeds {
+            self.queue(f, 0, UrlKind::Feed, 0, 0, false);
+        }
+    }
+
+    fn handle_page(
+        &mut self,
+        claim: &Claim,
+        page: ExtractedPage,
+        hash: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    ) -> Result<()> {
+        self.follow(claim, &page.links);
+        let canonical = page
+            .canonical
+            .as_ref()
+            .and_then(normalize)
+            .filter(|u| self.scope.contains(u))
+            .map(|u| u.to_string());
+        let key = canonical.unwrap_or_else(|| claim.url.clone());
+        let alias = (key != claim.url).then(|| key.clone());
+        if !page.is_article() {
+            self.summary.skip("not an article");
+            self.finish(claim, "done", Some("not an article".into()), Some(200), etag, last_modified, None, alias, true);
+            return Ok(());
+        }
+        if let Some(since) = self.cfg.since {
+            let published = page.record.published.as_deref().and_then(parse_date).map(|d| d.with_timezone(&Utc));
+            if published.is_some_and(|p| p < since) {
+                self.summary.skip("older than --since");
+                self.finish(claim, "skipped", Some("too old".into()), Some(200), etag, last_modified, None, alias, true);
+                return Ok(());
+            }
+        }
+        let info_key = self.state.url_info(&key)?;
+        let info_claim = if alias.is_some() { self.state.url_info(&claim.url)? } else { None };
+        let written = |i: &Option<crate::state::UrlInfo>| i.as_ref().is_some_and(|i| i.status == "written");
+        let already = written(&info_key) || written(&info_claim);
+        let dup_content = self.pending_hashes.contains(&hash)
+            || self.state.hash_owner(&hash)?.is_some_and(|o| o != key && o != claim.url);
+        let skip = if self.pending_urls.contains(&key) {
+            Some("duplicate url")
+        } else if already {
+            let prev = info_claim
+                .as_ref()
+                .and_then(|i| i.content_hash.clone())
+                .or_else(|| info_key.as_ref().and_then(|i| i.content_hash.clone()));
+            if self.cfg.refetch_after.is_some() && prev.as_deref() != Some(hash.as_str()) && !dup_content {
+                None
+            } else if self.cfg.refetch_after.is_some() {
+                Some("unchanged")
+            } else {
+                Some("duplicate url")
+            }
+        } else if dup_content {
+            Some("duplicate content")
+        } else {
+            None
+        };
+        if let Some(reason) = skip {
+            self.summary.skip(reason);
+            self.finish(claim, "skipped", Some(reason.into()), Some(200), etag, last_modified, None, alias, true);
+            return Ok(());
+        }
+        self.lines.push(page.record.to_json_line());
+        self.pending_urls.insert(key);
+        self.pending_hashes.insert(hash.clone());
+        self.summary.written += 1;
+        self.finish(claim, "written", None, Some(200), etag, last_modified, Some(hash), alias, true);
+        Ok(())
+    }
+}

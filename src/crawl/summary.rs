@@ -1,0 +1,132 @@
+//! Run counters, the progress display (an indicatif bar when stderr is a
+//! terminal, periodic plain lines otherwise) and the end summary.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// What a run did.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// Responses received for pages, feeds and sitemaps.
+    pub fetched: u64,
+    /// robots.txt files fetched.
+    pub robots: u64,
+    /// Articles written.
+    pub written: u64,
+    /// Skips by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Failures by reason.
+    pub failed: BTreeMap<String, u64>,
+    /// Errors per host.
+    pub host_errors: BTreeMap<String, u64>,
+    /// Retries scheduled.
+    pub retries: u64,
+}
+
+impl Summary {
+    /// Counts a skip.
+    pub fn skip(&mut self, reason: &str) {
+        *self.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// Counts a failure on a host.
+    pub fn fail(&mut self, reason: &str, host: &str) {
+        *self.failed.entry(reason.to_string()).or_default() += 1;
+        *self.host_errors.entry(host.to_string()).or_default() += 1;
+    }
+
+    /// Total failures.
+    pub fn failed_total(&self) -> u64 {
+        self.failed.values().sum()
+    }
+
+    /// The end summary, several lines.
+    pub fn render(&self, elapsed: Duration, stopped: &str) -> String {
+        let list = |m: &BTreeMap<String, u64>| {
+            if m.is_empty() {
+                "none".to_string()
+            } else {
+                m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+            }
+        };
+        let mut s = format!(
+            "newscrawl: crawl {stopped} after {:.1} s: fetched {} pages (+{} robots.txt), written {} articles, {} retries\n",
+            elapsed.as_secs_f64(),
+            self.fetched,
+            self.robots,
+            self.written,
+            self.retries
+        );
+        s.push_str(&format!(
+            "  skipped {}: {}\n",
+            self.skipped.values().sum::<u64>(),
+            list(&self.skipped)
+        ));
+        s.push_str(&format!("  failed {}: {}\n", self.failed_total(), list(&self.failed)));
+        if !self.host_errors.is_empty() {
+            let mut hosts: Vec<_> = self.host_errors.iter().collect();
+            hosts.sort_by(|a, b| b.1.cmp(a.1));
+            let top: Vec<String> = hosts.iter().take(20).map(|(h, n)| format!("{h} {n}")).collect();
+            s.push_str(&format!("  errors per host: {}\n", top.join(", ")));
+        }
+        s
+    }
+}
+
+/// Progress on stderr.
+#[derive(Debug)]
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    started: Instant,
+    last_line: Instant,
+    every: Duration,
+}
+
+impl Progress {
+    /// A bar when stderr is a terminal, else a line every `every`.
+    pub fn new(every: Duration) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = ProgressBar::new_spinner();
+            b.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            b.enable_steady_tick(Duration::from_millis(200));
+            b
+        });
+        let now = Instant::now();
+        Self {
+            bar,
+            started: now,
+            last_line: now,
+            every,
+        }
+    }
+
+    /// Updates the display.
+    pub fn update(&mut self, s: &Summary, queued_hosts: usize, in_flight: usize) {
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let msg = format!(
+            "fetched {} | written {} | errors {} | in flight {in_flight} | hosts with work {queued_hosts} | {:.1} pages/s",
+            s.fetched,
+            s.written,
+            s.failed_total(),
+            s.fetched as f64 / secs
+        );
+        match &self.bar {
+            Some(b) => b.set_message(msg),
+            None if self.last_line.elapsed() >= self.every => {
+                self.last_line = Instant::now();
+                eprintln!("newscrawl: {msg}");
+            }
+            None => {}
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! One fetch: a robots.txt or a frontier entry, fetched without following
+//! redirects (the scheduler queues each hop after checking scope), then
+//! classified: not modified, redirect, sitemap/feed, page (extracted off the
+//! async threads), skipped or failed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::header::{ETAG, LAST_MODIFIED, LOCATION, RETRY_AFTER};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
+use super::politeness::parse_retry_after;
+use crate::extract::{extract_page, PageLinks, ExtractError, ExtractOptions, ExtractedPage, PageInput};
+use crate::decode::decode_html;
+use crate::extract::links::page_links;
+use crate::fetch::{FetchError, Fetcher};
+use crate::parse::parse_document;
+use crate::limits::MAX_BODY_BYTES;
+use crate::robots::Robots;
+use crate::selectors::SiteRegistry;
+use crate::state::Claim;
+
+/// What a fetch produced.
+#[derive(Debug)]
+pub enum ItemResult {
+    /// 304: unchanged since the validators were stored.
+    NotModified,
+    /// A 3xx with a `Location`.
+    Redirect {
+        /// The resolved target.
+        target: Url,
+    },
+    /// A sitemap or feed.
+    Xml {
+        /// Its entries.
+        doc: XmlDoc,
+        /// Validators.
+        etag: Option<String>,
+        /// Validators.
+        last_modified: Option<String>,
+    },
+    /// An HTML page, extracted.
+    Page {
+        /// The extracted page.
+        page: Box<ExtractedPage>,
+        /// SHA-256 of the record body (hex).
+        hash: String,
+        /// Validators.
+        etag: Option<String>,
+        /// Validators.
+        last_modified: Option<String>,
+    },
+    /// An HTML page without article text (a listing): only its links.
+    Links {
+        /// The page's links and feeds.
+        links: PageLinks,
+        /// Validators.
+        etag: Option<String>,
+        /// Validators.
+        last_modified: Option<String>,
+    },
+    /// A response that gives nothing to do (reason code).
+    Skipped {
+        /// Why.
+        reason: &'static str,
+        /// HTTP status.
+        status: u16,
+    },
+    /// A failure.
+    Failed {
+        /// Reason code for the summary.
+        reason: String,
+        /// The full message (names the URL).
+        message: String,
+        /// Worth retrying.
+        transient: bool,
+        /// A `Retry-After` wait, when the server sent one.
+        retry_after: Option<Duration>,
+        /// HTTP status, when a response arrived.
+        status: Option<u16>,
+    },
+}
+
+/// A finished job, sent back to the scheduler.
+#[derive(Debug)]
+pub enum WorkResult {
+    /// robots.txt of a host.
+    Robots {
+        /// The host key.
+        host: String,
+        /// The interpreted file.
+        robots: Robots,
+    },
+    /// A frontier entry.
+    Item {
+        /// The claim.
+        claim: Claim,
+        /// What happened.
+        result: ItemResult,
+        /// When the response arrived.
+        fetched_at: DateTime<Utc>,
+    },
+}
+
+fn header(r: &crate::fetch::Fetched, name: reqwest::header::HeaderName) -> Option<String> {
+    r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+fn failure(e: &FetchError) -> ItemResult {
+    let reason = match e {
+        FetchError::Timeout { .. } => "timeout".to_string(),
+        FetchError::TooLarge { .. } => "too large".to_string(),
+        FetchError::TooManyRedirects { .. } => "too many redirects".to_string(),
+        FetchError::Status { status, .. } => format!("http {status}"),
+        FetchError::Network { .. } => "network".to_string(),
+        FetchError::Disallowed { .. } => "robots".to_string(),
+    };
+    ItemResult::Failed {
+        reason,
+        message: e.to_string(),
+        transient: e.is_transient(),
+        retry_after: None,
+        status: None,
+    }
+}
+
+/// Fetches and classifies one frontier entry.
+pub async fn fetch_item(
+    fetcher: &Fetcher,
+    sites: Arc<SiteRegistry>,
+    claim: &Claim,
+    headers: &[(String, String)],
+) -> ItemResult {
+    let Ok(url) = Url::parse(&claim.url) else {
+        return ItemResult::Skipped { reason: "bad url", status: 0 };
+    };
+    let mut extra: Vec<(String, String)> = headers.to_vec();
+    if let Some(e) = &claim.etag {
+        extra.push(("If-None-Match".into(), e.clone()));
+    }
+    if let Some(lm) = &claim.last_modified {
+        extra.push(("If-Modified-Since".into(), lm.clone()));
+    }
+    let r = match fetcher.get(&url, &extra).await {
+        Ok(r) => r,
+        Err(e) => return failure(&e),
+    };
+    let status = r.status;
+    if status == 304 {
+        return ItemResult::NotModified;
+    }
+    if (300..400).contains(&status) {
+        return match header(&r, LOCATION).and_then(|l| url.join(l.trim()).ok()) {
+            Some(target) => ItemResult::Redirect { target },
+            None => ItemResult::Failed {
+                reason: format!("http {status}"),
+                message: format!("{url}: HTTP {status} without a usable Location"),
+                transient: false,
+                retry_after: None,
+                status: Some(status),
+            },
+        };
+    }
+    if !(200..300).contains(&status) {
+        let retry_after = if status == 429 || status == 503 {
+            header(&r, RETRY_AFTER).and_then(|v| parse_retry_after(&v))
+        } else {
+            None
+        };
+        return ItemResult::Failed {
+            reason: format!("http {status}"),
+            message: format!("{url}: HTTP {status}"),
+            transient: status == 429 || status >= 500,
+            retry_after,
+            status: Some(status),
+        };
+    }
+    let etag = header(&r, ETAG);
+    let last_modified = header(&r, LAST_MODIFIED);
+    let content_type = r.content_type().map(str::to_ascii_lowercase);
+    let fetched_at = r.fetched_at;
+    let final_url = r.url.clone();
+    let body = match maybe_gunzip(r.body, MAX_BODY_BYTES) {
+        Ok(b) => b,
+        Err(e) => {
+            return ItemResult::Failed {
+                reason: "too large".into(),
+                message: format!("{url}: {e}"),
+                transient: false,
+                retry_after: None,
+                status: Some(status),
+            }
+        }
+    };
+    let ct = content_type.as_deref().unwrap_or("");
+    let xmlish = ct.contains("xml") || ct.contains("rss") || ct.contains("atom") || looks_like_xml(&body);
+    let htmlish = ct.is_empty() || ct.contains("html") || ct.starts_with("text/plain");
+    // Parsing and extraction are CPU work: keep them off the async threads.
+    let job = tokio::task::spawn_blocking(move || {
+        if xmlish {
+            if let Some(doc) = parse_xml(&body) {
+                return Ok(Err(doc));
+            }
+        }
+        if !htmlish && !ct_is_xhtml(content_type.as_deref()) {
+            return Err("not html");
+        }
+        let input = PageInput {
+            bytes: &body,
+            content_type: content_type.as_deref(),
+            url: Some(final_url),
+            fetched_at: Some(fetched_at),
+            local_label: None,
+        };
+        let opts = ExtractOptions {
+            use_selectors: true,
+            collect_links: true,
+        };
+        match extract_page(&input, &sites, &opts) {
+            Ok(page) => {
+                let hash = Sha256::digest(page.record.body.as_bytes());
+                let hash: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+                Ok(Ok(Ok((Box::new(page), hash))))
+            }
+            Err(ExtractError::NoText) => {
+                // A page without prose (a listing of headlines) is still followed.
+                let decoded = decode_html(&body, content_type.as_deref(), None);
+                let doc = parse_document(&decoded.text);
+                let base = input.url.clone().expect("set above");
+                Ok(Ok(Err(page_links(&doc, &base))))
+            }
+            Err(_) => Err("not html"),
+        }
+    });
+    match job.await {
+        Ok(Ok(Ok(Ok((page, hash))))) => ItemResult::Page {
+            page,
+            hash,
+            etag,
+            last_modified,
+        },
+        Ok(Ok(Ok(Err(links)))) => ItemResult::Links {
+            links,
+            etag,
+            last_modified,
+        },
+        Ok(Ok(Err(doc))) => ItemResult::Xml {
+            doc,
+            etag,
+            last_modified,
+        },
+        Ok(Err(reason)) => ItemResult::Skipped { reason, status },
+        Err(_) => ItemResult::Failed {
+            reason: "extraction panicked".into(),
+            message: format!("{url}: extraction panicked"),
+            transient: false,
+            retry_after: None,
+            status: Some(status),
+        },
+    }
+}
+
+fn ct_is_xhtml(ct: Option<&str>) -> bool {
+    ct.is_some_and(|c| c.contains("xhtml"))
+}
+
+/// Fetches a host's robots.txt (no redirects followed: a 3xx counts as
+/// unavailable, i.e. allow all).
+pub async fn fetch_robots(fetcher: &Fetcher, any_url: &Url) -> Robots {
+    fetcher.robots_for(any_url).await
+}
