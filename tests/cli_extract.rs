@@ -207,7 +207,7 @@ fn selectors_dir_replaces_builtin_configs_and_broken_toml_is_named() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("mine.toml"),
-        "name = \"mine\"\nhosts = [\"www.notizie-quotidiane.example\"]\n[extract]\nbody = [\".entry-content p:first-child\"]\n",
+        "name = \"mine\"\nhosts = [\"www.notizie-quotidiane.example\"]\n[extract]\nbody = [\".entry-content\"]\n",
     )
     .unwrap();
     let page = fixture("it-wordpress-read");
