@@ -198,7 +198,27 @@ fn parse_text_date(s: &str) -> Option<DateTime<FixedOffset>> {
 
 /// True when a raw date string carries a time of day, not just a date.
 pub fn has_time(raw: &str) -> bool {
-    raw.contains(':')
+    raw.contains(':') || (raw.len() >= 9 && raw.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Picks the best of several raw dates: the first that parses and carries
+/// a time of day, else the first that parses (a bare date is midnight).
+pub fn best_date<I, S>(candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut date_only = None;
+    for raw in candidates {
+        let raw = raw.as_ref();
+        if let Some(d) = normalize_date(raw) {
+            if has_time(raw) {
+                return Some(d);
+            }
+            date_only.get_or_insert(d);
+        }
+    }
+    date_only
 }
 
 /// Parses a date in any of the common page and feed formats.
@@ -300,6 +320,16 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_timestamps_beat_bare_dates() {
+        let got = best_date(["2024-08-22", "nonsense", "2024-08-22T12:00:00+02:00"]);
+        assert_eq!(got.as_deref(), Some("2024-08-22T12:00:00+02:00"));
+        assert_eq!(
+            best_date(["2024-08-22"]).as_deref(),
+            Some("2024-08-22T00:00:00+00:00")
+        );
+    }
 
     #[test]
     fn common_formats() {

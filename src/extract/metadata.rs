@@ -141,15 +141,15 @@ pub fn page_metadata(doc: &Html) -> Metadata {
     } else {
         normalize_authors(&meta.authors)
     };
-    m.published = ld
-        .published
-        .as_deref()
-        .and_then(normalize_date)
-        .or_else(|| meta.published.as_deref().and_then(normalize_date))
-        .or_else(|| {
-            doc.select(&TIME)
-                .find_map(|t| t.value().attr("datetime").and_then(normalize_date))
-        });
+    let first_time = doc
+        .select(&TIME)
+        .find_map(|t| t.value().attr("datetime"))
+        .map(str::to_string);
+    m.published = super::dates::best_date(
+        [ld.published.clone(), meta.published.clone(), first_time]
+            .into_iter()
+            .flatten(),
+    );
     m.modified = ld
         .modified
         .as_deref()
@@ -243,11 +243,16 @@ struct LdArticle {
 
 /// Parses JSON-LD, tolerating the control characters some sites leave in strings.
 fn parse_json_lenient(raw: &str) -> Option<Value> {
-    let trimmed = raw
-        .trim()
-        .trim_start_matches("<!--")
-        .trim_end_matches("-->")
-        .trim();
+    // Wrappers pages put around the JSON: HTML comments and (commented) CDATA.
+    let mut trimmed = raw.trim();
+    for (open, close) in [
+        ("<!--", "-->"),
+        ("//<![CDATA[", "//]]>"),
+        ("<![CDATA[", "]]>"),
+    ] {
+        trimmed = trimmed.strip_prefix(open).unwrap_or(trimmed).trim();
+        trimmed = trimmed.strip_suffix(close).unwrap_or(trimmed).trim();
+    }
     if let Ok(v) = serde_json::from_str(trimmed) {
         return Some(v);
     }
@@ -395,7 +400,7 @@ static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A trailing author code in parentheses: "Elena Oberholzer (obe)".
 static TRAILING_INITIALS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\([a-zäöü]{2,5}\)$").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"\s*\([a-zäöü.]{2,6}\)$").expect("static regex"));
 
 /// Splits and cleans bylines: one name each, "By"/"Di"/"Von" and similar
 /// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
@@ -562,6 +567,15 @@ mod tests {
             "Big news today"
         );
         assert_eq!(strip_site_suffix("A - B", None), "A - B");
+    }
+
+    #[test]
+    fn jsonld_in_cdata_is_read() {
+        let doc = parse_document(
+            "<script type=\"application/ld+json\">\n//<![CDATA[\n{\"@type\":\"NewsArticle\",\"headline\":\"H\",\"datePublished\":\"2024-08-22T12:00:00+02:00\"}\n//]]>\n</script><time datetime=2024-08-22>x</time>",
+        );
+        let m = page_metadata(&doc);
+        assert_eq!(m.published.as_deref(), Some("2024-08-22T12:00:00+02:00"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 
-use super::dates::normalize_date;
+use super::dates::best_date;
 use super::metadata::normalize_authors;
 use super::metadata::{jsonld_values, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
@@ -77,6 +77,13 @@ fn first_value(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<St
         .find_map(|s| read_field(doc, meta, s).into_iter().next())
 }
 
+/// The date of the first selector that gives one; within that selector's
+/// matches a full timestamp beats a bare date.
+fn first_date(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<String> {
+    list.iter()
+        .find_map(|s| best_date(read_field(doc, meta, s)))
+}
+
 /// Reads title, authors and dates with the site's selectors.
 pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields {
     let rules = &site.extract;
@@ -90,16 +97,8 @@ pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields
         title: first_value(doc, meta, &rules.title)
             .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")),
         authors: normalize_authors(&authors),
-        published: rules
-            .published
-            .iter()
-            .flat_map(|s| read_field(doc, meta, s))
-            .find_map(|v: String| normalize_date(&v)),
-        modified: rules
-            .modified
-            .iter()
-            .flat_map(|s| read_field(doc, meta, s))
-            .find_map(|v: String| normalize_date(&v)),
+        published: first_date(doc, meta, &rules.published),
+        modified: first_date(doc, meta, &rules.modified),
     }
 }
 
