@@ -124,6 +124,8 @@ pub struct PageOutcome {
     pub error: Option<String>,
     /// The fallback reason, when a config's body was unusable.
     pub fallback: Option<String>,
+    /// Whether the article detector judged the page an article.
+    pub is_article: bool,
     /// Seconds spent in extraction (decode + parse + extract + serialise).
     pub seconds: f64,
     /// Size of the page in bytes.
@@ -153,6 +155,7 @@ pub fn run(
                         record: None,
                         error: Some(format!("{e:#}")),
                         fallback: None,
+                        is_article: false,
                         seconds: 0.0,
                         bytes: 0,
                     }
@@ -163,19 +166,21 @@ pub fn run(
             input.url = url;
             let start = Instant::now();
             let result = extract_page(&input, sites, opts);
-            let (record, error, fallback) = match result {
+            let (record, error, fallback, is_article) = match result {
                 Ok(page) => {
                     // Serialising is part of the measured work.
                     std::hint::black_box(page.record.to_json_line());
-                    (Some(page.record), None, page.fallback)
+                    let is_article = page.is_article();
+                    (Some(page.record), None, page.fallback, is_article)
                 }
-                Err(e) => (None, Some(e.to_string()), None),
+                Err(e) => (None, Some(e.to_string()), None, false),
             };
             PageOutcome {
                 index,
                 record,
                 error,
                 fallback,
+                is_article,
                 seconds: start.elapsed().as_secs_f64(),
                 bytes: bytes.len(),
             }

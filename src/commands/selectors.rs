@@ -74,6 +74,7 @@ fn check(args: CheckArgs) -> Result<i32> {
     let outcomes = corpus::run(&corpus, &indices, &sites, &ExtractOptions::default());
     let mut totals = FieldTotals::default();
     let mut fallbacks = 0;
+    let mut pattern_misses = Vec::new();
     let mut rows = Vec::new();
     for o in &outcomes {
         let entry = &corpus.entries[o.index];
@@ -81,6 +82,12 @@ fn check(args: CheckArgs) -> Result<i32> {
         let s = corpus::score_expected(expected, o.record.as_ref());
         totals.add(&s);
         let extractor = o.record.as_ref().map_or("-", |r| r.extractor.as_str());
+        let site = sites
+            .by_name(&site_of[&o.index])
+            .expect("site of a checked page");
+        if !site.discover.article.is_empty() && !site.is_article_url(entry.url.trim()) {
+            pattern_misses.push(format!("{} ({})", site.name, entry.url.trim()));
+        }
         if o.fallback.is_some() || (o.record.is_some() && extractor == "generic") {
             fallbacks += 1;
         }
@@ -119,6 +126,25 @@ fn check(args: CheckArgs) -> Result<i32> {
             } else {
                 format!("  ({note})")
             }
+        );
+    }
+    let not_articles: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.record.is_some() && !o.is_article)
+        .map(|o| corpus.entries[o.index].id.as_str())
+        .collect();
+    if !not_articles.is_empty() {
+        println!(
+            "article detection: {} pages not judged articles (a crawl would skip them): {}",
+            not_articles.len(),
+            not_articles.join(", ")
+        );
+    }
+    if !pattern_misses.is_empty() {
+        println!(
+            "article patterns: {} page URLs match none of their site's `article` patterns: {}",
+            pattern_misses.len(),
+            pattern_misses.join(", ")
         );
     }
     let f1 = totals.body.f1();
