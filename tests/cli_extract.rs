@@ -269,7 +269,7 @@ fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        for stream in listener.incoming().take(16) {
+        for stream in listener.incoming().take(64) {
             let Ok(mut s) = stream else { continue };
             let mut buf = [0u8; 4096];
             let n = s.read(&mut buf).unwrap_or(0);
@@ -280,8 +280,13 @@ fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> String {
                 .find(|r| r.0 == path)
                 .map(|r| (r.1, r.2, r.3.clone()))
                 .unwrap_or((404, "text/plain", b"not found".to_vec()));
+            let location = if (300..400).contains(&status) {
+                format!("Location: {}\r\n", String::from_utf8_lossy(&body))
+            } else {
+                String::new()
+            };
             let head = format!(
-                "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\n{location}Content-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = s.write_all(head.as_bytes());
@@ -321,6 +326,47 @@ fn url_inputs_are_fetched_and_robots_txt_obeyed() {
     let err = stderr(&o);
     assert!(err.contains(&denied) && err.contains("robots.txt"), "{err}");
     assert!(err.contains(&gone) && err.contains("404"), "{err}");
+}
+
+#[test]
+fn a_redirect_loop_is_a_failed_input() {
+    let base = serve(vec![
+        ("/robots.txt", 404, "text/plain", Vec::new()),
+        ("/loop", 302, "text/html", b"/loop".to_vec()),
+    ]);
+    let url = format!("{base}/loop");
+    let o = run(&["extract", "--timeout", "10", &url]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(&url) && err.contains("redirect"), "{err}");
+}
+
+#[test]
+fn malformed_html_and_a_large_page_still_give_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.html");
+    std::fs::write(
+        &bad,
+        "<html><body><div><p>An unclosed paragraph that still reads as text, with commas, and words.<table><td>cell<p>Another paragraph written without closing tags, long enough to keep.</b></i></span></div></div></div><<<>>> &bogus; <p attr=\"unterminated>Last words here.",
+    )
+    .unwrap();
+    let o = run(&["extract", "--format", "text", bad.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("An unclosed paragraph"));
+
+    let big = dir.path().join("big.html");
+    let mut f = std::fs::File::create(&big).unwrap();
+    f.write_all(b"<html><body><article>").unwrap();
+    let para = b"<p>Nine megabytes of article paragraphs, each with some words, commas, and a full stop.</p>\n";
+    for _ in 0..(9 * 1024 * 1024 / para.len()) {
+        f.write_all(para).unwrap();
+    }
+    f.write_all(b"</article></body></html>").unwrap();
+    drop(f);
+    let start = std::time::Instant::now();
+    let o = run(&["extract", big.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
 }
 
 #[test]
