@@ -50,6 +50,9 @@ struct UrlLoader {
     runtime: tokio::runtime::Runtime,
     fetcher: Fetcher,
     robots: std::collections::HashMap<String, Robots>,
+    /// When each host may next be contacted: at most one request per second
+    /// (or the robots.txt Crawl-delay) to a host, as in a crawl.
+    next_allowed: std::collections::HashMap<String, std::time::Instant>,
 }
 
 impl UrlLoader {
@@ -66,18 +69,40 @@ impl UrlLoader {
             runtime,
             fetcher,
             robots: Default::default(),
+            next_allowed: Default::default(),
         })
+    }
+
+    /// Waits until `origin` may be contacted again, then books the next slot.
+    fn pace(&mut self, origin: &str) {
+        let delay = self
+            .robots
+            .get(origin)
+            .and_then(Robots::crawl_delay)
+            .map_or(Duration::from_secs(1), |d| {
+                Duration::from_secs_f64(d.max(1.0))
+            });
+        let now = std::time::Instant::now();
+        if let Some(&at) = self.next_allowed.get(origin) {
+            if at > now {
+                std::thread::sleep(at - now);
+            }
+        }
+        self.next_allowed
+            .insert(origin.to_string(), std::time::Instant::now() + delay);
     }
 
     fn load(&mut self, url: &Url) -> Result<Loaded> {
         let origin = url.origin().ascii_serialization();
         if !self.robots.contains_key(&origin) {
+            self.pace(&origin);
             let r = self.runtime.block_on(self.fetcher.robots_for(url));
             self.robots.insert(origin.clone(), r);
         }
         if !self.robots[&origin].is_allowed(url.as_str()) {
             anyhow::bail!("disallowed by robots.txt");
         }
+        self.pace(&origin);
         let r = self.runtime.block_on(self.fetcher.get(url, &[]))?;
         if !(200..300).contains(&r.status) {
             anyhow::bail!("HTTP {}", r.status);
