@@ -8,21 +8,28 @@ use newscrawl::extract::{extract_page, ExtractOptions, PageInput};
 use newscrawl::selectors::SiteRegistry;
 use serde_json::Value;
 
-fn fixture_dirs() -> Vec<PathBuf> {
+/// Every `fixtures/<case>/expected*.json`: one page, one or more expected
+/// records (with its site config, and with generic extraction only).
+fn expectation_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures/ exists")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("expected.json").exists())
-        .collect();
-    dirs.sort();
-    dirs
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
+        let dir = dir.unwrap().path();
+        for f in std::fs::read_dir(&dir).into_iter().flatten() {
+            let f = f.unwrap().path();
+            let name = f.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("expected") && name.ends_with(".json") {
+                files.push(f);
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
-fn check(dir: &Path) -> Result<(), String> {
-    let spec: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-    let bytes = std::fs::read(dir.join("page.html")).unwrap();
+fn check(expected: &Path) -> Result<(), String> {
+    let spec: Value = serde_json::from_str(&std::fs::read_to_string(expected).unwrap()).unwrap();
+    let bytes = std::fs::read(expected.with_file_name("page.html")).unwrap();
     let no_selectors = spec["no_selectors"].as_bool().unwrap_or(false);
     let sites = if no_selectors {
         SiteRegistry::empty()
@@ -54,14 +61,18 @@ fn check(dir: &Path) -> Result<(), String> {
 #[test]
 fn every_fixture_gives_its_expected_record() {
     let mut failures = Vec::new();
-    let dirs = fixture_dirs();
-    assert!(dirs.len() >= 8, "fixtures missing");
-    for dir in &dirs {
-        if let Err(e) = check(dir) {
-            failures.push(format!(
-                "{}:\n{e}",
-                dir.file_name().unwrap().to_string_lossy()
-            ));
+    let files = expectation_files();
+    assert!(files.len() >= 8, "fixtures missing");
+    for file in &files {
+        if let Err(e) = check(file) {
+            let case = file
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy();
+            let name = file.file_name().unwrap().to_string_lossy();
+            failures.push(format!("{case}/{name}:\n{e}"));
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
