@@ -20,7 +20,10 @@ pub fn expand_out_path(template: &str, now: DateTime<Local>) -> Result<String> {
         return Ok(template.to_string());
     }
     let items: Vec<_> = chrono::format::StrftimeItems::new(template).collect();
-    if items.iter().any(|i| matches!(i, chrono::format::Item::Error)) {
+    if items
+        .iter()
+        .any(|i| matches!(i, chrono::format::Item::Error))
+    {
         anyhow::bail!("{template}: invalid strftime placeholder in --out");
     }
     Ok(now.format_with_items(items.into_iter()).to_string())
@@ -52,7 +55,8 @@ impl Sink {
         }
         let pb = PathBuf::from(path);
         if let Some(parent) = pb.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create directory", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("{}: cannot create directory", parent.display()))?;
         }
         let file = OpenOptions::new()
             .read(true)
@@ -61,27 +65,41 @@ impl Sink {
             .truncate(false)
             .open(&pb)
             .with_context(|| format!("{path}: cannot open output"))?;
-        let actual = file.metadata().with_context(|| format!("{path}: cannot stat output"))?.len();
+        let actual = file
+            .metadata()
+            .with_context(|| format!("{path}: cannot stat output"))?
+            .len();
         let mut removed = 0;
         let len = match committed {
             Some(c) if actual > c => {
-                file.set_len(c).with_context(|| format!("{path}: cannot truncate uncommitted tail"))?;
-                file.sync_all().with_context(|| format!("{path}: cannot sync output"))?;
+                file.set_len(c)
+                    .with_context(|| format!("{path}: cannot truncate uncommitted tail"))?;
+                file.sync_all()
+                    .with_context(|| format!("{path}: cannot sync output"))?;
                 removed = actual - c;
                 c
             }
             // Shorter than committed (rotated or edited by hand) or unknown:
             // continue from what is there, dropping a partial last line.
             _ => {
-                let whole = last_whole_line_end(&file, actual).with_context(|| format!("{path}: cannot read output"))?;
+                let whole = last_whole_line_end(&file, actual)
+                    .with_context(|| format!("{path}: cannot read output"))?;
                 if whole < actual {
-                    file.set_len(whole).with_context(|| format!("{path}: cannot truncate partial line"))?;
+                    file.set_len(whole)
+                        .with_context(|| format!("{path}: cannot truncate partial line"))?;
                     removed = actual - whole;
                 }
                 whole
             }
         };
-        Ok((Self::File { path: pb, file, len }, removed))
+        Ok((
+            Self::File {
+                path: pb,
+                file,
+                len,
+            },
+            removed,
+        ))
     }
 
     /// The path as stored in the state (`-` for stdout).
@@ -113,7 +131,8 @@ impl Sink {
             Self::Stdout => {
                 let mut out = std::io::stdout().lock();
                 for l in lines {
-                    out.write_all(l.as_bytes()).context("stdout: write failed")?;
+                    out.write_all(l.as_bytes())
+                        .context("stdout: write failed")?;
                 }
                 out.flush().context("stdout: write failed")?;
                 Ok(0)
@@ -138,7 +157,12 @@ impl Sink {
                     Err(e) => {
                         let _ = file.set_len(start);
                         let _ = file.sync_all();
-                        Err(e).with_context(|| format!("{}: write failed (truncated back to {start} bytes)", path.display()))
+                        Err(e).with_context(|| {
+                            format!(
+                                "{}: write failed (truncated back to {start} bytes)",
+                                path.display()
+                            )
+                        })
                     }
                 }
             }
@@ -184,7 +208,10 @@ mod tests {
     #[test]
     fn dated_names() {
         let t = chrono::TimeZone::with_ymd_and_hms(&Local, 2024, 5, 1, 0, 0, 0).unwrap();
-        assert_eq!(expand_out_path("a-%Y-%m-%d.jsonl", t).unwrap(), "a-2024-05-01.jsonl");
+        assert_eq!(
+            expand_out_path("a-%Y-%m-%d.jsonl", t).unwrap(),
+            "a-2024-05-01.jsonl"
+        );
         assert_eq!(expand_out_path("plain.jsonl", t).unwrap(), "plain.jsonl");
         assert!(expand_out_path("bad-%Q", t).is_err());
     }

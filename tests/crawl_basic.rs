@@ -9,10 +9,20 @@ fn site() -> Server {
     Server::start("127.0.0.1", |h| match h.path.as_str() {
         "/robots.txt" => reply(404, "text/plain", "no"),
         "/" => {
-            if h.headers.get("if-none-match").is_some_and(|v| v == "\"home-v1\"") {
+            if h.headers
+                .get("if-none-match")
+                .is_some_and(|v| v == "\"home-v1\"")
+            {
                 return Reply::Full(304, vec![], vec![]);
             }
-            let mut r = html(listing(&["/a1", "/a2?utm_source=x&fbclid=y", "/a2", "/a3#comments", "/section", "/a1-amp"]));
+            let mut r = html(listing(&[
+                "/a1",
+                "/a2?utm_source=x&fbclid=y",
+                "/a2",
+                "/a3#comments",
+                "/section",
+                "/a1-amp",
+            ]));
             if let Reply::Full(_, h, _) = &mut r {
                 h.push(("etag".into(), "\"home-v1\"".into()));
             }
@@ -20,7 +30,9 @@ fn site() -> Server {
         }
         "/section" => html(listing(&["/a3", "/a4"])),
         "/a1" => html(article("Alpha", &["/"])),
-        "/a1-amp" => html(article("Alpha", &[]).replace("<head>", "<head><link rel=canonical href=\"/a1\">")),
+        "/a1-amp" => {
+            html(article("Alpha", &[]).replace("<head>", "<head><link rel=canonical href=\"/a1\">"))
+        }
         "/a2" => html(article("Bravo", &[])),
         "/a3" => html(article("Charlie", &[])),
         "/a4" => html(article("Delta", &[])),
@@ -32,16 +44,31 @@ fn site() -> Server {
 fn crawls_articles_once_and_rerun_is_incremental() {
     let s = site();
     let (d, out, st) = workdir();
-    let args = ["--seed", &s.url("/"), "--out", out.to_str().unwrap(), "--state", st.to_str().unwrap(), "--rate", "200"];
+    let args = [
+        "--seed",
+        &s.url("/"),
+        "--out",
+        out.to_str().unwrap(),
+        "--state",
+        st.to_str().unwrap(),
+        "--rate",
+        "200",
+    ];
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let recs = records(&out);
     let host = s.host();
-    let want: Vec<String> = ["a1", "a2", "a3", "a4"].iter().map(|p| format!("http://{host}/{p}")).collect();
+    let want: Vec<String> = ["a1", "a2", "a3", "a4"]
+        .iter()
+        .map(|p| format!("http://{host}/{p}"))
+        .collect();
     assert_eq!(urls(&recs), want, "{}", stderr(&o));
     // Tracking parameters and fragments never reach the server as separate URLs.
     assert_eq!(s.count("/a2"), 1);
-    assert!(!s.paths().iter().any(|p| p.contains("utm_") || p.contains("fbclid")));
+    assert!(!s
+        .paths()
+        .iter()
+        .any(|p| p.contains("utm_") || p.contains("fbclid")));
     assert_eq!(s.count("/robots.txt"), 1);
     assert!(stderr(&o).contains("written 4 articles"), "{}", stderr(&o));
 
@@ -62,14 +89,36 @@ fn max_depth_and_max_pages() {
     let (d, out, st) = workdir();
     let o = crawl(
         d.path(),
-        &["--seed", &s.url("/"), "--out", out.to_str().unwrap(), "--state", st.to_str().unwrap(), "--rate", "200", "--max-depth", "1"],
+        &[
+            "--seed",
+            &s.url("/"),
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+            st.to_str().unwrap(),
+            "--rate",
+            "200",
+            "--max-depth",
+            "1",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(s.count("/a4"), 0, "depth 2 page fetched");
     let (d2, out2, st2) = workdir();
     let o = crawl(
         d2.path(),
-        &["--seed", &s.url("/"), "--out", out2.to_str().unwrap(), "--state", st2.to_str().unwrap(), "--rate", "200", "--max-pages", "3"],
+        &[
+            "--seed",
+            &s.url("/"),
+            "--out",
+            out2.to_str().unwrap(),
+            "--state",
+            st2.to_str().unwrap(),
+            "--rate",
+            "200",
+            "--max-pages",
+            "3",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("fetched 3 pages"), "{}", stderr(&o));
@@ -80,8 +129,22 @@ fn lock_blocks_second_run() {
     let s = site();
     let (d, out, st) = workdir();
     let _held = newscrawl::state::StateLock::acquire(&st).unwrap();
-    let o = crawl(d.path(), &["--seed", &s.url("/"), "--out", out.to_str().unwrap(), "--state", st.to_str().unwrap()]);
+    let o = crawl(
+        d.path(),
+        &[
+            "--seed",
+            &s.url("/"),
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+            st.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains(&format!("state in use by pid {}", std::process::id())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("state in use by pid {}", std::process::id())),
+        "{}",
+        stderr(&o)
+    );
     assert!(s.paths().is_empty());
 }

@@ -16,14 +16,28 @@ fn site() -> Server {
         "/robots.txt" => reply(404, "text/plain", ""),
         "/" => {
             let links: Vec<String> = (0..ARTICLES).map(|i| format!("/a{i}")).collect();
-            html(listing(&links.iter().map(String::as_str).collect::<Vec<_>>()))
+            html(listing(
+                &links.iter().map(String::as_str).collect::<Vec<_>>(),
+            ))
         }
         p => html(article(&format!("Story {p}"), &["/"])),
     })
 }
 
 fn args<'a>(s: &'a str, out: &'a str, st: &'a str, rate: &'a str) -> Vec<&'a str> {
-    vec!["crawl", "--seed", s, "--out", out, "--state", st, "--rate", rate, "--concurrency", "4"]
+    vec![
+        "crawl",
+        "--seed",
+        s,
+        "--out",
+        out,
+        "--state",
+        st,
+        "--rate",
+        rate,
+        "--concurrency",
+        "4",
+    ]
 }
 
 fn assert_exactly_once(out: &std::path::Path, s: &Server) {
@@ -39,10 +53,19 @@ fn sigkill_cycles_lose_and_duplicate_nothing() {
     let s = site();
     let (d, out, st) = workdir();
     let seed = s.url("/");
-    let (o, stp) = (out.to_str().unwrap().to_string(), st.to_str().unwrap().to_string());
+    let (o, stp) = (
+        out.to_str().unwrap().to_string(),
+        st.to_str().unwrap().to_string(),
+    );
     let a = args(&seed, &o, &stp, "60");
     for i in 0..10u64 {
-        let mut child = bin().args(&a).current_dir(d.path()).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = bin()
+            .args(&a)
+            .current_dir(d.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(60 + (i * 37) % 250));
         let _ = child.kill();
         let _ = child.wait();
@@ -64,7 +87,12 @@ fn records_tolerant(path: &std::path::Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     text.split_inclusive('\n')
         .filter(|l| l.ends_with('\n'))
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["url"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["url"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -73,15 +101,28 @@ fn sigterm_stops_within_5s_consistently_and_resumes() {
     let s = site();
     let (d, out, st) = workdir();
     let seed = s.url("/");
-    let (o, stp) = (out.to_str().unwrap().to_string(), st.to_str().unwrap().to_string());
+    let (o, stp) = (
+        out.to_str().unwrap().to_string(),
+        st.to_str().unwrap().to_string(),
+    );
     let a = args(&seed, &o, &stp, "10");
-    let child = bin().args(&a).current_dir(d.path()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = bin()
+        .args(&a)
+        .current_dir(d.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     let t = Instant::now();
     // SAFETY: signalling our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let res = wait_limit(child, Duration::from_secs(10));
-    assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t.elapsed()
+    );
     assert_eq!(res.status.code(), Some(143), "{}", stderr(&res));
     let partial = records(&out).len();
     assert!(partial > 0 && partial < ARTICLES, "{partial}");
@@ -95,7 +136,10 @@ fn max_duration_stops_cleanly_with_status_0() {
     let s = site();
     let (d, out, st) = workdir();
     let seed = s.url("/");
-    let (o, stp) = (out.to_str().unwrap().to_string(), st.to_str().unwrap().to_string());
+    let (o, stp) = (
+        out.to_str().unwrap().to_string(),
+        st.to_str().unwrap().to_string(),
+    );
     let mut a = args(&seed, &o, &stp, "20");
     a.extend(["--max-duration", "1"]);
     let t = Instant::now();

@@ -11,9 +11,19 @@ use std::time::Duration;
 
 use common::*;
 
-fn run(seed: &str, extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf, std::process::Output) {
+fn run(
+    seed: &str,
+    extra: &[&str],
+) -> (tempfile::TempDir, std::path::PathBuf, std::process::Output) {
     let (d, out, st) = workdir();
-    let mut args = vec!["--seed", seed, "--out", out.to_str().unwrap(), "--state", st.to_str().unwrap()];
+    let mut args = vec![
+        "--seed",
+        seed,
+        "--out",
+        out.to_str().unwrap(),
+        "--state",
+        st.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = crawl(d.path(), &args);
     (d, out, o)
@@ -53,24 +63,36 @@ fn crawl_delay_and_rate_spacing_measured_server_side() {
     let l2 = links.clone();
     let s = Server::start("127.0.0.1", move |h| match h.path.as_str() {
         "/robots.txt" => reply(200, "text/plain", "User-agent: *\nCrawl-delay: 0.25\n"),
-        "/" => html(listing(&l2.iter().map(String::as_str).collect::<Vec<_>>()[..3])),
+        "/" => html(listing(
+            &l2.iter().map(String::as_str).collect::<Vec<_>>()[..3],
+        )),
         p => html(article(p, &[])),
     });
     let (_d, _out, o) = run(&s.url("/"), &["--rate", "100"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(s.paths().len(), 5);
-    assert!(s.min_gap() >= Duration::from_millis(245), "gap {:?}", s.min_gap());
+    assert!(
+        s.min_gap() >= Duration::from_millis(245),
+        "gap {:?}",
+        s.min_gap()
+    );
 
     // Without Crawl-delay: spacing >= 1/R (R = 20 -> 50 ms), 5 ms jitter allowed.
     let s = Server::start("127.0.0.1", move |h| match h.path.as_str() {
         "/robots.txt" => reply(404, "text/plain", ""),
-        "/" => html(listing(&links.iter().map(String::as_str).collect::<Vec<_>>())),
+        "/" => html(listing(
+            &links.iter().map(String::as_str).collect::<Vec<_>>(),
+        )),
         p => html(article(p, &[])),
     });
     let (_d, _out, o) = run(&s.url("/"), &["--rate", "20", "--concurrency", "8"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(s.paths().len(), 10);
-    assert!(s.min_gap() >= Duration::from_millis(45), "gap {:?}", s.min_gap());
+    assert!(
+        s.min_gap() >= Duration::from_millis(45),
+        "gap {:?}",
+        s.min_gap()
+    );
 }
 
 #[test]
@@ -79,9 +101,11 @@ fn retry_after_is_honoured_and_retried() {
     let s = Server::start("127.0.0.1", move |h| match h.path.as_str() {
         "/robots.txt" => reply(404, "text/plain", ""),
         "/" => html(listing(&["/a"])),
-        "/a" if n.fetch_add(1, Ordering::SeqCst) == 0 => {
-            Reply::Full(503, vec![("retry-after".into(), "1".into())], b"busy".to_vec())
-        }
+        "/a" if n.fetch_add(1, Ordering::SeqCst) == 0 => Reply::Full(
+            503,
+            vec![("retry-after".into(), "1".into())],
+            b"busy".to_vec(),
+        ),
         p => html(article(p, &[])),
     });
     let (_d, out, o) = run(&s.url("/"), &["--rate", "100"]);
@@ -126,7 +150,10 @@ fn huge_page_gzip_bomb_and_trickle_are_cut_off() {
         "/huge" => Reply::Huge(30 * 1024 * 1024),
         "/bomb" => Reply::Full(
             200,
-            vec![("content-type".into(), "text/html".into()), ("content-encoding".into(), "gzip".into())],
+            vec![
+                ("content-type".into(), "text/html".into()),
+                ("content-encoding".into(), "gzip".into()),
+            ],
             bomb.clone(),
         ),
         "/slow" => Reply::Trickle,
@@ -167,7 +194,10 @@ fn gz(data: &str) -> Vec<u8> {
 #[test]
 fn sitemaps_index_gz_news_and_since() {
     let s = Server::start("127.0.0.1", |h| {
-        let base = format!("http://{}", h.headers.get("host").unwrap().to_str().unwrap());
+        let base = format!(
+            "http://{}",
+            h.headers.get("host").unwrap().to_str().unwrap()
+        );
         match h.path.as_str() {
             "/robots.txt" => reply(200, "text/plain", format!("User-agent: *\nAllow: /\nSitemap: {base}/index.xml\n")),
             "/index.xml" => reply(200, "application/xml", format!(
@@ -192,7 +222,10 @@ fn sitemaps_index_gz_news_and_since() {
 #[test]
 fn rss_and_atom_seeds() {
     let s = Server::start("127.0.0.1", |h| {
-        let base = format!("http://{}", h.headers.get("host").unwrap().to_str().unwrap());
+        let base = format!(
+            "http://{}",
+            h.headers.get("host").unwrap().to_str().unwrap()
+        );
         match h.path.as_str() {
             "/robots.txt" => reply(404, "text/plain", ""),
             "/rss" => reply(200, "application/rss+xml", format!(
@@ -206,7 +239,18 @@ fn rss_and_atom_seeds() {
     let (d, out, st) = workdir();
     let o = crawl(
         d.path(),
-        &["--seed", &s.url("/rss"), "--seed", &s.url("/atom"), "--out", out.to_str().unwrap(), "--state", st.to_str().unwrap(), "--rate", "200"],
+        &[
+            "--seed",
+            &s.url("/rss"),
+            "--seed",
+            &s.url("/atom"),
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+            st.to_str().unwrap(),
+            "--rate",
+            "200",
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(urls(&records(&out)), [s.url("/r1"), s.url("/t1")]);

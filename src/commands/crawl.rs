@@ -63,7 +63,10 @@ pub struct CrawlArgs {
 /// Runs a crawl.
 pub fn run(args: CrawlArgs) -> Result<i32> {
     if !(args.rate.is_finite() && args.rate > 0.0) {
-        return Err(usage(format!("--rate {}: must be a positive number", args.rate)));
+        return Err(usage(format!(
+            "--rate {}: must be a positive number",
+            args.rate
+        )));
     }
     if args.concurrency == 0 {
         return Err(usage("--concurrency 0: must be at least 1".into()));
@@ -93,7 +96,9 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
         max_pages: args.max_pages,
         max_depth: args.max_depth,
         timeout: Duration::from_secs(args.timeout.max(1)),
-        user_agent: args.user_agent.unwrap_or_else(crate::fetch::default_user_agent),
+        user_agent: args
+            .user_agent
+            .unwrap_or_else(crate::fetch::default_user_agent),
         max_duration: args.max_duration.map(Duration::from_secs),
         since,
         refetch_after,

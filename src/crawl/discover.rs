@@ -58,9 +58,12 @@ pub fn maybe_gunzip(body: Vec<u8>, limit: usize) -> Result<Vec<u8>, String> {
     }
     let mut out = Vec::new();
     let mut dec = MultiGzDecoder::new(&body[..]).take(limit as u64 + 1);
-    dec.read_to_end(&mut out).map_err(|e| format!("corrupt gzip: {e}"))?;
+    dec.read_to_end(&mut out)
+        .map_err(|e| format!("corrupt gzip: {e}"))?;
     if out.len() > limit {
-        return Err(format!("gzip body larger than {limit} bytes after decompression"));
+        return Err(format!(
+            "gzip body larger than {limit} bytes after decompression"
+        ));
     }
     Ok(out)
 }
@@ -83,7 +86,11 @@ fn local(name: &str) -> String {
 
 fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
-        (local(a.key.as_ref()) == want).then(|| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_default())
+        (local(a.key.as_ref()) == want).then(|| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|v| v.into_owned())
+                .unwrap_or_default()
+        })
     })
 }
 
@@ -113,12 +120,9 @@ pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
         XmlKind::Rss => "item",
         XmlKind::Atom => "entry",
     };
-    loop {
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            // Keep what was read before the error: a truncated sitemap still lists URLs.
-            Err(_) => break,
-        };
+    // An error ends the loop but keeps what was read: a truncated sitemap
+    // still lists URLs.
+    while let Ok(ev) = reader.read_event() {
         let opens = matches!(ev, Event::Start(_));
         match ev {
             Event::Start(_) if stack.len() >= MAX_XML_DEPTH => break,
@@ -171,14 +175,14 @@ pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
                 let value = buf.trim().to_string();
                 buf.clear();
                 match (k, name.as_str()) {
-                    (XmlKind::SitemapIndex | XmlKind::UrlSet, "loc") if stack.len() == 2 => p.url = Some(value),
-                    (XmlKind::Rss, "link") => p.url = Some(value),
-                    (XmlKind::Rss, "guid") => {
-                        if value.starts_with("http") {
-                            p.guid = Some(value)
-                        }
+                    (XmlKind::SitemapIndex | XmlKind::UrlSet, "loc") if stack.len() == 2 => {
+                        p.url = Some(value)
                     }
-                    (_, "publication_date") => p.news_date = parse_date(&value).map(|d| d.with_timezone(&Utc)),
+                    (XmlKind::Rss, "link") => p.url = Some(value),
+                    (XmlKind::Rss, "guid") if value.starts_with("http") => p.guid = Some(value),
+                    (_, "publication_date") => {
+                        p.news_date = parse_date(&value).map(|d| d.with_timezone(&Utc))
+                    }
                     (_, "lastmod" | "pubdate" | "published" | "updated" | "date") => {
                         let d = parse_date(&value).map(|d| d.with_timezone(&Utc));
                         // `published` wins over `updated` in Atom.
@@ -222,7 +226,11 @@ fn push_limited(buf: &mut String, s: &str) {
 /// the current and previous day (with `{dd}`) or month, or every period
 /// from `since` to `now` (at most 400). Templates without placeholders are
 /// returned as they are.
-pub fn expand_template(template: &str, now: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Vec<String> {
+pub fn expand_template(
+    template: &str,
+    now: DateTime<Utc>,
+    since: Option<DateTime<Utc>>,
+) -> Vec<String> {
     let has_day = template.contains("{dd}");
     if !has_day && !template.contains("{mm}") && !template.contains("{yyyy}") {
         return vec![template.to_string()];
@@ -288,7 +296,10 @@ mod tests {
         let d = parse_xml(news).unwrap();
         assert_eq!(d.kind, XmlKind::UrlSet);
         assert_eq!(d.entries[0].url, "https://e.com/a?x=1&y=2");
-        assert_eq!(d.entries[0].date.unwrap().to_rfc3339(), "2024-05-02T10:00:00+00:00");
+        assert_eq!(
+            d.entries[0].date.unwrap().to_rfc3339(),
+            "2024-05-02T10:00:00+00:00"
+        );
     }
 
     #[test]
@@ -321,17 +332,28 @@ mod tests {
 
     #[test]
     fn templates() {
-        let now = DateTime::parse_from_rfc3339("2024-03-01T12:00:00Z").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2024-03-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         assert_eq!(
             expand_template("https://e.com/s-{yyyy}-{mm}-{dd}.xml", now, None),
-            ["https://e.com/s-2024-03-01.xml", "https://e.com/s-2024-02-29.xml"]
+            [
+                "https://e.com/s-2024-03-01.xml",
+                "https://e.com/s-2024-02-29.xml"
+            ]
         );
         assert_eq!(
             expand_template("https://e.com/s-{yyyy}-{mm}.xml", now, None),
             ["https://e.com/s-2024-03.xml", "https://e.com/s-2024-02.xml"]
         );
         let since = now - ChronoDuration::days(70);
-        assert_eq!(expand_template("https://e.com/{yyyy}/{mm}", now, Some(since)).len(), 4);
-        assert_eq!(expand_template("https://e.com/feed", now, None), ["https://e.com/feed"]);
+        assert_eq!(
+            expand_template("https://e.com/{yyyy}/{mm}", now, Some(since)).len(),
+            4
+        );
+        assert_eq!(
+            expand_template("https://e.com/feed", now, None),
+            ["https://e.com/feed"]
+        );
     }
 }

@@ -74,28 +74,48 @@ pub struct Scope {
 
 impl Scope {
     /// A scope of explicit hosts plus configured sites (by name).
-    pub fn new(hosts: HashSet<String>, sites: HashSet<String>, registry: Arc<SiteRegistry>) -> Self {
-        Self { hosts, sites, registry }
+    pub fn new(
+        hosts: HashSet<String>,
+        sites: HashSet<String>,
+        registry: Arc<SiteRegistry>,
+    ) -> Self {
+        Self {
+            hosts,
+            sites,
+            registry,
+        }
     }
 
     /// True when a host key is in scope.
     pub fn contains_host(&self, host: &str) -> bool {
-        self.hosts.contains(host) || self.registry.for_host(host).is_some_and(|s| self.sites.contains(&s.name))
+        self.hosts.contains(host)
+            || self
+                .registry
+                .for_host(host)
+                .is_some_and(|s| self.sites.contains(&s.name))
     }
 
     /// True when a URL's host is in scope.
     pub fn contains(&self, url: &Url) -> bool {
         matches!(url.scheme(), "http" | "https")
             && (self.hosts.contains(&urlnorm::host_key(url))
-                || self.registry.for_url(url).is_some_and(|s| self.sites.contains(&s.name)))
+                || self
+                    .registry
+                    .for_url(url)
+                    .is_some_and(|s| self.sites.contains(&s.name)))
     }
 }
 
 /// Parses a duration such as `90`, `30s`, `15m`, `2h`, `2d`, `1w`.
 pub fn parse_duration(s: &str) -> Result<Duration> {
     let t = s.trim();
-    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len()));
-    let n: f64 = num.parse().with_context(|| format!("{s:?}: not a duration (e.g. 30m, 2h, 2d)"))?;
+    let (num, unit) = t.split_at(
+        t.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(t.len()),
+    );
+    let n: f64 = num
+        .parse()
+        .with_context(|| format!("{s:?}: not a duration (e.g. 30m, 2h, 2d)"))?;
     let secs = match unit.trim() {
         "" | "s" => 1.0,
         "m" | "min" => 60.0,
@@ -105,7 +125,7 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         u => bail!("{s:?}: unknown duration unit {u:?} (s, m, h, d, w)"),
     };
     let total = n * secs;
-    if !total.is_finite() || total < 0.0 || total > 1e10 {
+    if !total.is_finite() || !(0.0..=1e10).contains(&total) {
         bail!("{s:?}: duration out of range");
     }
     Ok(Duration::from_secs_f64(total))
@@ -119,14 +139,28 @@ pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
         return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
     }
-    let d = parse_duration(s).with_context(|| format!("--since {s:?}: expected an RFC 3339 date or a duration like 2d"))?;
+    let d = parse_duration(s).with_context(|| {
+        format!("--since {s:?}: expected an RFC 3339 date or a duration like 2d")
+    })?;
     Ok(now - chrono::Duration::from_std(d)?)
 }
 
 fn source(url: &Url, kind: UrlKind) -> Option<NewUrl> {
     let u = urlnorm::normalize(url)?;
-    let priority = if matches!(kind, UrlKind::Feed | UrlKind::Sitemap) { 0 } else { 1 };
-    Some(NewUrl { host: urlnorm::host_key(&u), url: u.to_string(), depth: 0, kind, priority, hops: 0, force: true })
+    let priority = if matches!(kind, UrlKind::Feed | UrlKind::Sitemap) {
+        0
+    } else {
+        1
+    };
+    Some(NewUrl {
+        host: urlnorm::host_key(&u),
+        url: u.to_string(),
+        depth: 0,
+        kind,
+        priority,
+        hops: 0,
+        force: true,
+    })
 }
 
 /// Works out the sources and the scope of a run.
@@ -136,7 +170,8 @@ pub fn plan(cfg: &CrawlConfig, registry: Arc<SiteRegistry>) -> Result<(Vec<NewUr
     let mut sites = HashSet::new();
     for s in &cfg.seeds {
         let u = Url::parse(s.trim()).with_context(|| format!("--seed {s}: not a URL"))?;
-        let n = source(&u, UrlKind::Seed).with_context(|| format!("--seed {s}: not an http(s) URL"))?;
+        let n =
+            source(&u, UrlKind::Seed).with_context(|| format!("--seed {s}: not an http(s) URL"))?;
         hosts.insert(n.host.clone());
         sources.push(n);
     }
@@ -145,7 +180,9 @@ pub fn plan(cfg: &CrawlConfig, registry: Arc<SiteRegistry>) -> Result<(Vec<NewUr
         chosen.extend(registry.iter().filter(|s| !s.is_base()).cloned());
     }
     for name in &cfg.sites {
-        let site = registry.by_name(name).with_context(|| format!("--site {name}: no site config has this name"))?;
+        let site = registry
+            .by_name(name)
+            .with_context(|| format!("--site {name}: no site config has this name"))?;
         if site.is_base() {
             bail!("--site {name}: a base config (no hosts) cannot be crawled");
         }
@@ -156,17 +193,29 @@ pub fn plan(cfg: &CrawlConfig, registry: Arc<SiteRegistry>) -> Result<(Vec<NewUr
         sites.insert(site.name.clone());
         hosts.extend(site.hosts.iter().cloned());
         let d = &site.discover;
-        let lists = [(&d.feeds, UrlKind::Feed, true), (&d.sitemaps, UrlKind::Sitemap, true), (&d.start, UrlKind::Start, false)];
+        let lists = [
+            (&d.feeds, UrlKind::Feed, true),
+            (&d.sitemaps, UrlKind::Sitemap, true),
+            (&d.start, UrlKind::Start, false),
+        ];
         for (list, kind, templated) in lists {
             for t in list {
-                let urls = if templated { discover::expand_template(t, now, cfg.since) } else { vec![t.clone()] };
+                let urls = if templated {
+                    discover::expand_template(t, now, cfg.since)
+                } else {
+                    vec![t.clone()]
+                };
                 for s in urls {
                     match Url::parse(&s).ok().and_then(|u| source(&u, kind)) {
                         Some(n) => {
                             hosts.insert(n.host.clone());
                             sources.push(n);
                         }
-                        None => tracing::warn!("site {} ({}): bad discover URL {s}", site.name, site.file),
+                        None => tracing::warn!(
+                            "site {} ({}): bad discover URL {s}",
+                            site.name,
+                            site.file
+                        ),
                     }
                 }
             }
@@ -194,7 +243,11 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     let _lock = StateLock::acquire(&cfg.state)?;
     let mut state = SqliteState::open(&cfg.state)?;
     let out_path = expand_out_path(&cfg.out, chrono::Local::now())?;
-    let committed = if out_path == "-" { None } else { state.output_length(&out_path)? };
+    let committed = if out_path == "-" {
+        None
+    } else {
+        state.output_length(&out_path)?
+    };
     let (sink, removed) = Sink::open(&out_path, committed)?;
     if removed > 0 {
         tracing::warn!("{out_path}: removed {removed} bytes not committed by the last run (their articles are fetched again)");
@@ -208,7 +261,10 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     if out_path != "-" {
         // Record the starting length before writing anything, so a kill
         // before the first commit leaves a tail that is known to be uncommitted.
-        state.commit(&crate::state::Batch { output: Some((sink.key(), sink.len())), ..Default::default() })?;
+        state.commit(&crate::state::Batch {
+            output: Some((sink.key(), sink.len())),
+            ..Default::default()
+        })?;
     }
     let fetcher = Fetcher::new(FetchOptions {
         user_agent: cfg.user_agent.clone(),
@@ -217,7 +273,9 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
         max_body: crate::limits::MAX_BODY_BYTES,
     })?;
     let cfg = Arc::new(cfg);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let started = Instant::now();
     let mut crawler = Crawler::new(cfg.clone(), state, sink, fetcher, registry, scope, fetches);
     let result = rt.block_on(crawler.run(sources));
@@ -238,7 +296,11 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     let completed = matches!(stop, StopReason::Finished | StopReason::MaxPages);
     state.end_run(completed)?;
     if stop == StopReason::Finished && !success && failed > 0 && fetched == 0 {
-        return Err(crate::commands::ExitError { code: 1, message: "every source failed".into() }.into());
+        return Err(crate::commands::ExitError {
+            code: 1,
+            message: "every source failed".into(),
+        }
+        .into());
     }
     Ok(exit_code(stop))
 }
@@ -254,8 +316,14 @@ mod tests {
         assert_eq!(parse_duration("15m").unwrap(), Duration::from_secs(900));
         assert!(parse_duration("2 parsecs").is_err());
         let now = Utc::now();
-        assert_eq!(parse_since("1h", now).unwrap(), now - chrono::Duration::hours(1));
-        assert_eq!(parse_since("2024-05-01", now).unwrap().to_rfc3339(), "2024-05-01T00:00:00+00:00");
+        assert_eq!(
+            parse_since("1h", now).unwrap(),
+            now - chrono::Duration::hours(1)
+        );
+        assert_eq!(
+            parse_since("2024-05-01", now).unwrap().to_rfc3339(),
+            "2024-05-01T00:00:00+00:00"
+        );
         assert!(parse_since("yesterday-ish", now).is_err());
     }
 }

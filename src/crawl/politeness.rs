@@ -94,7 +94,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         Duration::from_secs(secs)
     } else {
         let when = httpdate::parse_http_date(v).ok()?;
-        when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO)
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO)
     };
     Some(d.min(Duration::from_secs(86_400)))
 }
@@ -117,8 +118,14 @@ mod tests {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         let later = SystemTime::now() + Duration::from_secs(120);
         let d = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
-        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert!(
+            d > Duration::from_secs(100) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 
@@ -132,7 +139,10 @@ mod tests {
         assert!(h.ready(t + Duration::from_millis(100)));
         h.apply_crawl_delay(2.0);
         assert!(!h.ready(t + Duration::from_millis(1500)));
-        assert!(backoff(2, Duration::ZERO) > backoff(1, Duration::ZERO).mul_f64(1.25) - Duration::from_millis(1));
+        assert!(
+            backoff(2, Duration::ZERO)
+                > backoff(1, Duration::ZERO).mul_f64(1.25) - Duration::from_millis(1)
+        );
         assert!(backoff(1, Duration::from_secs(3)) >= Duration::from_secs(3));
     }
 }

@@ -13,10 +13,10 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use url::Url;
 
+use super::discover::XmlKind;
 use super::politeness::{backoff, Host, RobotsState};
 use super::summary::{Progress, Summary};
 use super::urlnorm::{host_key, normalize};
-use super::discover::XmlKind;
 use super::worker::{fetch_item, fetch_robots, ItemResult, WorkResult};
 use super::{CrawlConfig, Scope};
 use crate::extract::dates::parse_date;
@@ -182,7 +182,10 @@ impl<S: CrawlState> Crawler<S> {
             if stop.is_none() {
                 if deadline.is_some_and(|d| now >= d) {
                     stop = Some((StopReason::MaxDuration, now + DRAIN));
-                } else if self.cfg.max_pages > 0 && self.fetches >= self.cfg.max_pages && self.in_flight == 0 {
+                } else if self.cfg.max_pages > 0
+                    && self.fetches >= self.cfg.max_pages
+                    && self.in_flight == 0
+                {
                     stop = Some((StopReason::MaxPages, now));
                 }
             }
@@ -204,7 +207,11 @@ impl<S: CrawlState> Crawler<S> {
             if let Some(d) = deadline {
                 wake = wake.min(d);
             }
-            progress.update(&self.summary, self.hosts.values().filter(|h| h.has_work).count(), self.in_flight);
+            progress.update(
+                &self.summary,
+                self.hosts.values().filter(|h| h.has_work).count(),
+                self.in_flight,
+            );
             tokio::select! {
                 r = self.rx.recv() => {
                     if let Some(r) = r {
@@ -289,7 +296,8 @@ impl<S: CrawlState> Crawler<S> {
             if self.in_flight >= self.cfg.concurrency {
                 break;
             }
-            if self.cfg.max_pages > 0 && self.fetches + self.in_flight as u64 >= self.cfg.max_pages {
+            if self.cfg.max_pages > 0 && self.fetches + self.in_flight as u64 >= self.cfg.max_pages
+            {
                 break;
             }
             let key = self.order[(self.rr + i) % n].clone();
@@ -310,7 +318,17 @@ impl<S: CrawlState> Crawler<S> {
                     };
                     let Ok(url) = Url::parse(&claim.url) else {
                         self.summary.skip("bad url");
-                        self.finish(&claim, "skipped", Some("bad url".into()), None, None, None, None, None, false);
+                        self.finish(
+                            &claim,
+                            "skipped",
+                            Some("bad url".into()),
+                            None,
+                            None,
+                            None,
+                            None,
+                            None,
+                            false,
+                        );
                         continue;
                     };
                     self.parked.insert(key.clone(), claim);
@@ -329,7 +347,12 @@ impl<S: CrawlState> Crawler<S> {
                     if matches!(robots, Robots::DisallowAll) {
                         // Leave the frontier for a later run.
                         if let Some(c) = self.parked.remove(&key) {
-                            self.batch.done.push(Done { claim_id: c.id, url: c.url, outcome: Outcome::Retry, alias: None });
+                            self.batch.done.push(Done {
+                                claim_id: c.id,
+                                url: c.url,
+                                outcome: Outcome::Retry,
+                                alias: None,
+                            });
                         }
                         h.has_work = false;
                         continue;
@@ -357,7 +380,17 @@ impl<S: CrawlState> Crawler<S> {
             };
             if !robots.is_allowed(&claim.url) {
                 self.summary.skip("robots");
-                self.finish(&claim, "skipped", Some("robots".into()), None, None, None, None, None, false);
+                self.finish(
+                    &claim,
+                    "skipped",
+                    Some("robots".into()),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    false,
+                );
                 continue;
             }
             let h = self.hosts.get_mut(key).expect("host exists");
@@ -368,7 +401,11 @@ impl<S: CrawlState> Crawler<S> {
             let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
             tokio::spawn(async move {
                 let result = fetch_item(&fetcher, sites, &claim, &headers).await;
-                let _ = tx.send(WorkResult::Item { claim, result, fetched_at: Utc::now() });
+                let _ = tx.send(WorkResult::Item {
+                    claim,
+                    result,
+                    fetched_at: Utc::now(),
+                });
             });
             return Ok(());
         }
@@ -379,7 +416,8 @@ impl<S: CrawlState> Crawler<S> {
     fn note_request(&mut self, key: &str) {
         if let Some(h) = self.hosts.get(key) {
             let wait = h.next_allowed.saturating_duration_since(Instant::now());
-            self.pauses.insert(key.to_string(), now_ms() + wait.as_millis() as i64);
+            self.pauses
+                .insert(key.to_string(), now_ms() + wait.as_millis() as i64);
         }
     }
 
@@ -402,18 +440,44 @@ impl<S: CrawlState> Crawler<S> {
         self.batch.done.push(Done {
             claim_id: claim.id,
             url: claim.url.clone(),
-            outcome: Outcome::Finished { status, reason, http_status, etag, last_modified, content_hash, counted },
+            outcome: Outcome::Finished {
+                status,
+                reason,
+                http_status,
+                etag,
+                last_modified,
+                content_hash,
+                counted,
+            },
             alias,
         });
     }
 
-    fn queue(&mut self, url: &Url, depth: u32, kind: UrlKind, priority: i64, hops: u32, force: bool) -> bool {
-        let Some(u) = normalize(url) else { return false };
+    fn queue(
+        &mut self,
+        url: &Url,
+        depth: u32,
+        kind: UrlKind,
+        priority: i64,
+        hops: u32,
+        force: bool,
+    ) -> bool {
+        let Some(u) = normalize(url) else {
+            return false;
+        };
         if !self.scope.contains(&u) {
             self.summary.skip("scope");
             return false;
         }
-        self.batch.new_urls.push(NewUrl { host: host_key(&u), url: u.to_string(), depth, kind, priority, hops, force });
+        self.batch.new_urls.push(NewUrl {
+            host: host_key(&u),
+            url: u.to_string(),
+            depth,
+            kind,
+            priority,
+            hops,
+            force,
+        });
         true
     }
 
@@ -440,7 +504,11 @@ impl<S: CrawlState> Crawler<S> {
                     }
                 }
             }
-            WorkResult::Item { claim, result, fetched_at } => {
+            WorkResult::Item {
+                claim,
+                result,
+                fetched_at,
+            } => {
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
                     h.busy = false;
                 }
@@ -450,27 +518,84 @@ impl<S: CrawlState> Crawler<S> {
         Ok(())
     }
 
-    fn handle_item(&mut self, claim: Claim, result: ItemResult, _fetched_at: DateTime<Utc>) -> Result<()> {
+    fn handle_item(
+        &mut self,
+        claim: Claim,
+        result: ItemResult,
+        _fetched_at: DateTime<Utc>,
+    ) -> Result<()> {
         match result {
             ItemResult::NotModified => {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip("not modified");
-                self.finish(&claim, "done", None, Some(304), None, None, None, None, true);
+                self.finish(
+                    &claim,
+                    "done",
+                    None,
+                    Some(304),
+                    None,
+                    None,
+                    None,
+                    None,
+                    true,
+                );
             }
             ItemResult::Redirect { target } => {
                 let base = Url::parse(&claim.url).ok();
-                let same = normalize(&target).map(|t| t.to_string()) == base.as_ref().and_then(normalize).map(|b| b.to_string());
+                let same = normalize(&target).map(|t| t.to_string())
+                    == base.as_ref().and_then(normalize).map(|b| b.to_string());
                 if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
                     self.summary.fail("too many redirects", &claim.host);
-                    self.finish(&claim, "failed", Some("too many redirects".into()), None, None, None, None, None, true);
-                } else if self.queue(&target, claim.depth, claim.kind, -1, claim.hops + 1, claim.kind.is_source()) {
-                    self.finish(&claim, "done", Some("redirect".into()), None, None, None, None, None, false);
+                    self.finish(
+                        &claim,
+                        "failed",
+                        Some("too many redirects".into()),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        true,
+                    );
+                } else if self.queue(
+                    &target,
+                    claim.depth,
+                    claim.kind,
+                    -1,
+                    claim.hops + 1,
+                    claim.kind.is_source(),
+                ) {
+                    self.finish(
+                        &claim,
+                        "done",
+                        Some("redirect".into()),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        false,
+                    );
                 } else {
-                    self.finish(&claim, "skipped", Some("redirect out of scope".into()), None, None, None, None, None, true);
+                    self.finish(
+                        &claim,
+                        "skipped",
+                        Some("redirect out of scope".into()),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        true,
+                    );
                 }
             }
-            ItemResult::Xml { doc, etag, last_modified } => {
+            ItemResult::Xml {
+                doc,
+                etag,
+                last_modified,
+            } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 let base = Url::parse(&claim.url).ok();
@@ -490,27 +615,72 @@ impl<S: CrawlState> Crawler<S> {
                         self.queue(&u, depth, kind, prio, 0, kind.is_source());
                     }
                 }
-                self.finish(&claim, "done", None, Some(200), etag, last_modified, None, None, true);
+                self.finish(
+                    &claim,
+                    "done",
+                    None,
+                    Some(200),
+                    etag,
+                    last_modified,
+                    None,
+                    None,
+                    true,
+                );
             }
-            ItemResult::Page { page, hash, etag, last_modified } => {
+            ItemResult::Page {
+                page,
+                hash,
+                etag,
+                last_modified,
+            } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.handle_page(&claim, *page, hash, etag, last_modified)?;
             }
-            ItemResult::Links { links, etag, last_modified } => {
+            ItemResult::Links {
+                links,
+                etag,
+                last_modified,
+            } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip("not an article");
                 self.follow(&claim, &links);
-                self.finish(&claim, "done", Some("not an article".into()), Some(200), etag, last_modified, None, None, true);
+                self.finish(
+                    &claim,
+                    "done",
+                    Some("not an article".into()),
+                    Some(200),
+                    etag,
+                    last_modified,
+                    None,
+                    None,
+                    true,
+                );
             }
             ItemResult::Skipped { reason, status } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip(reason);
-                self.finish(&claim, "skipped", Some(reason.into()), Some(status), None, None, None, None, true);
+                self.finish(
+                    &claim,
+                    "skipped",
+                    Some(reason.into()),
+                    Some(status),
+                    None,
+                    None,
+                    None,
+                    None,
+                    true,
+                );
             }
-            ItemResult::Failed { reason, message, transient, retry_after, status } => {
+            ItemResult::Failed {
+                reason,
+                message,
+                transient,
+                retry_after,
+                status,
+            } => {
                 if status.is_some() {
                     self.summary.fetched += 1;
                 }
@@ -524,13 +694,32 @@ impl<S: CrawlState> Crawler<S> {
                     let wait = backoff(claim.attempts + 1, h.interval);
                     h.pause_until(now + wait);
                     self.summary.retries += 1;
-                    tracing::info!("{message}: retry {} in {:.1} s", claim.attempts + 1, wait.as_secs_f64());
+                    tracing::info!(
+                        "{message}: retry {} in {:.1} s",
+                        claim.attempts + 1,
+                        wait.as_secs_f64()
+                    );
                     self.retry_hosts.push(claim.host.clone());
-                    self.batch.done.push(Done { claim_id: claim.id, url: claim.url.clone(), outcome: Outcome::Retry, alias: None });
+                    self.batch.done.push(Done {
+                        claim_id: claim.id,
+                        url: claim.url.clone(),
+                        outcome: Outcome::Retry,
+                        alias: None,
+                    });
                 } else {
                     tracing::warn!("{message}");
                     self.summary.fail(&reason, &claim.host);
-                    self.finish(&claim, "failed", Some(reason), status, None, None, None, None, status.is_some());
+                    self.finish(
+                        &claim,
+                        "failed",
+                        Some(reason),
+                        status,
+                        None,
+                        None,
+                        None,
+                        None,
+                        status.is_some(),
+                    );
                 }
                 self.note_request(&claim.host);
             }
@@ -573,23 +762,56 @@ impl<S: CrawlState> Crawler<S> {
         let alias = (key != claim.url).then(|| key.clone());
         if !page.is_article() {
             self.summary.skip("not an article");
-            self.finish(claim, "done", Some("not an article".into()), Some(200), etag, last_modified, None, alias, true);
+            self.finish(
+                claim,
+                "done",
+                Some("not an article".into()),
+                Some(200),
+                etag,
+                last_modified,
+                None,
+                alias,
+                true,
+            );
             return Ok(());
         }
         if let Some(since) = self.cfg.since {
-            let published = page.record.published.as_deref().and_then(parse_date).map(|d| d.with_timezone(&Utc));
+            let published = page
+                .record
+                .published
+                .as_deref()
+                .and_then(parse_date)
+                .map(|d| d.with_timezone(&Utc));
             if published.is_some_and(|p| p < since) {
                 self.summary.skip("older than --since");
-                self.finish(claim, "skipped", Some("too old".into()), Some(200), etag, last_modified, None, alias, true);
+                self.finish(
+                    claim,
+                    "skipped",
+                    Some("too old".into()),
+                    Some(200),
+                    etag,
+                    last_modified,
+                    None,
+                    alias,
+                    true,
+                );
                 return Ok(());
             }
         }
         let info_key = self.state.url_info(&key)?;
-        let info_claim = if alias.is_some() { self.state.url_info(&claim.url)? } else { None };
-        let written = |i: &Option<crate::state::UrlInfo>| i.as_ref().is_some_and(|i| i.status == "written");
+        let info_claim = if alias.is_some() {
+            self.state.url_info(&claim.url)?
+        } else {
+            None
+        };
+        let written =
+            |i: &Option<crate::state::UrlInfo>| i.as_ref().is_some_and(|i| i.status == "written");
         let already = written(&info_key) || written(&info_claim);
         let dup_content = self.pending_hashes.contains(&hash)
-            || self.state.hash_owner(&hash)?.is_some_and(|o| o != key && o != claim.url);
+            || self
+                .state
+                .hash_owner(&hash)?
+                .is_some_and(|o| o != key && o != claim.url);
         let skip = if self.pending_urls.contains(&key) {
             Some("duplicate url")
         } else if already {
@@ -597,7 +819,10 @@ impl<S: CrawlState> Crawler<S> {
                 .as_ref()
                 .and_then(|i| i.content_hash.clone())
                 .or_else(|| info_key.as_ref().and_then(|i| i.content_hash.clone()));
-            if self.cfg.refetch_after.is_some() && prev.as_deref() != Some(hash.as_str()) && !dup_content {
+            if self.cfg.refetch_after.is_some()
+                && prev.as_deref() != Some(hash.as_str())
+                && !dup_content
+            {
                 None
             } else if self.cfg.refetch_after.is_some() {
                 Some("unchanged")
@@ -611,14 +836,34 @@ impl<S: CrawlState> Crawler<S> {
         };
         if let Some(reason) = skip {
             self.summary.skip(reason);
-            self.finish(claim, "skipped", Some(reason.into()), Some(200), etag, last_modified, None, alias, true);
+            self.finish(
+                claim,
+                "skipped",
+                Some(reason.into()),
+                Some(200),
+                etag,
+                last_modified,
+                None,
+                alias,
+                true,
+            );
             return Ok(());
         }
         self.lines.push(page.record.to_json_line());
         self.pending_urls.insert(key);
         self.pending_hashes.insert(hash.clone());
         self.summary.written += 1;
-        self.finish(claim, "written", None, Some(200), etag, last_modified, Some(hash), alias, true);
+        self.finish(
+            claim,
+            "written",
+            None,
+            Some(200),
+            etag,
+            last_modified,
+            Some(hash),
+            alias,
+            true,
+        );
         Ok(())
     }
 }

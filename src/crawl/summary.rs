@@ -49,7 +49,10 @@ impl Summary {
             if m.is_empty() {
                 "none".to_string()
             } else {
-                m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+                m.iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             }
         };
         let mut s = format!(
@@ -65,11 +68,19 @@ impl Summary {
             self.skipped.values().sum::<u64>(),
             list(&self.skipped)
         ));
-        s.push_str(&format!("  failed {}: {}\n", self.failed_total(), list(&self.failed)));
+        s.push_str(&format!(
+            "  failed {}: {}\n",
+            self.failed_total(),
+            list(&self.failed)
+        ));
         if !self.host_errors.is_empty() {
             let mut hosts: Vec<_> = self.host_errors.iter().collect();
             hosts.sort_by(|a, b| b.1.cmp(a.1));
-            let top: Vec<String> = hosts.iter().take(20).map(|(h, n)| format!("{h} {n}")).collect();
+            let top: Vec<String> = hosts
+                .iter()
+                .take(20)
+                .map(|(h, n)| format!("{h} {n}"))
+                .collect();
             s.push_str(&format!("  errors per host: {}\n", top.join(", ")));
         }
         s
@@ -90,7 +101,10 @@ impl Progress {
     pub fn new(every: Duration) -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::new_spinner();
-            b.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+            b.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
             b.enable_steady_tick(Duration::from_millis(200));
             b
         });

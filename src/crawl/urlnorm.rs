@@ -63,7 +63,9 @@ mod tests {
     use super::*;
 
     fn n(s: &str) -> String {
-        parse_normalized(s).map(|u| u.to_string()).unwrap_or_default()
+        parse_normalized(s)
+            .map(|u| u.to_string())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -74,7 +76,10 @@ mod tests {
             n("https://example.com/a?utm_source=x&b=2&a=1&fbclid=z&gclid=q&UTM_medium=m"),
             "https://example.com/a?a=1&b=2"
         );
-        assert_eq!(n("https://example.com/a?utm_source=x"), "https://example.com/a");
+        assert_eq!(
+            n("https://example.com/a?utm_source=x"),
+            "https://example.com/a"
+        );
         assert_eq!(n("http://127.0.0.1:8080/x"), "http://127.0.0.1:8080/x");
         assert_eq!(n("mailto:a@b"), "");
         assert_eq!(n("https://example.com./a"), "https://example.com/a");

@@ -13,12 +13,14 @@ use url::Url;
 
 use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
 use super::politeness::parse_retry_after;
-use crate::extract::{extract_page, PageLinks, ExtractError, ExtractOptions, ExtractedPage, PageInput};
 use crate::decode::decode_html;
 use crate::extract::links::page_links;
+use crate::extract::{
+    extract_page, ExtractError, ExtractOptions, ExtractedPage, PageInput, PageLinks,
+};
 use crate::fetch::{FetchError, Fetcher};
-use crate::parse::parse_document;
 use crate::limits::MAX_BODY_BYTES;
+use crate::parse::parse_document;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::Claim;
@@ -106,7 +108,10 @@ pub enum WorkResult {
 }
 
 fn header(r: &crate::fetch::Fetched, name: reqwest::header::HeaderName) -> Option<String> {
-    r.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    r.headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn failure(e: &FetchError) -> ItemResult {
@@ -135,7 +140,10 @@ pub async fn fetch_item(
     headers: &[(String, String)],
 ) -> ItemResult {
     let Ok(url) = Url::parse(&claim.url) else {
-        return ItemResult::Skipped { reason: "bad url", status: 0 };
+        return ItemResult::Skipped {
+            reason: "bad url",
+            status: 0,
+        };
     };
     let mut extra: Vec<(String, String)> = headers.to_vec();
     if let Some(e) = &claim.etag {
@@ -196,7 +204,8 @@ pub async fn fetch_item(
         }
     };
     let ct = content_type.as_deref().unwrap_or("");
-    let xmlish = ct.contains("xml") || ct.contains("rss") || ct.contains("atom") || looks_like_xml(&body);
+    let xmlish =
+        ct.contains("xml") || ct.contains("rss") || ct.contains("atom") || looks_like_xml(&body);
     let htmlish = ct.is_empty() || ct.contains("html") || ct.starts_with("text/plain");
     // Parsing and extraction are CPU work: keep them off the async threads.
     let job = tokio::task::spawn_blocking(move || {

@@ -65,7 +65,10 @@ mod tests {
         let state = dir.path().join("s.db");
         let a = StateLock::acquire(&state).unwrap();
         let e = StateLock::acquire(&state).unwrap_err().to_string();
-        assert!(e.contains(&format!("state in use by pid {}", std::process::id())), "{e}");
+        assert!(
+            e.contains(&format!("state in use by pid {}", std::process::id())),
+            "{e}"
+        );
         drop(a);
         StateLock::acquire(&state).unwrap();
     }

@@ -61,7 +61,9 @@ pub struct SqliteState {
 
 impl std::fmt::Debug for SqliteState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteState").field("path", &self.path).finish()
+        f.debug_struct("SqliteState")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -69,9 +71,11 @@ impl SqliteState {
     /// Opens (creating or migrating) the state file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
         let name = path.display().to_string();
-        let conn = Connection::open(path).with_context(|| format!("{name}: cannot open state file"))?;
+        let conn =
+            Connection::open(path).with_context(|| format!("{name}: cannot open state file"))?;
         let mut s = Self { conn, path: name };
-        s.init().with_context(|| format!("{}: cannot use state file", s.path))?;
+        s.init()
+            .with_context(|| format!("{}: cannot use state file", s.path))?;
         Ok(s)
     }
 
@@ -79,7 +83,9 @@ impl SqliteState {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let version: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         match version {
             0 => {
                 let tx = self.conn.transaction()?;
@@ -115,7 +121,8 @@ impl SqliteState {
 
 impl CrawlState for SqliteState {
     fn begin_run(&mut self) -> Result<u64> {
-        self.conn.execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
+        self.conn
+            .execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
         let fetches = if self.meta_i64("run_active")? == 1 {
             self.meta_i64("run_fetches")?.max(0) as u64
         } else {
@@ -145,7 +152,9 @@ impl CrawlState for SqliteState {
     }
 
     fn hosts_with_work(&mut self) -> Result<Vec<String>> {
-        let mut st = self.conn.prepare("SELECT DISTINCT host FROM frontier WHERE claimed=0")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT host FROM frontier WHERE claimed=0")?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -233,7 +242,14 @@ impl CrawlState for SqliteState {
             for n in &batch.new_urls {
                 let fresh = add_url.execute(params![n.url, n.host, now])? == 1;
                 if (fresh || n.force)
-                    && add_frontier.execute(params![n.url, n.host, n.depth, n.kind.code(), n.priority, n.hops])? == 1
+                    && add_frontier.execute(params![
+                        n.url,
+                        n.host,
+                        n.depth,
+                        n.kind.code(),
+                        n.priority,
+                        n.hops
+                    ])? == 1
                 {
                     hosts.insert(n.host.clone());
                 }
@@ -250,9 +266,10 @@ impl CrawlState for SqliteState {
                    updated_at=excluded.updated_at",
             )?;
             let mut del = tx.prepare_cached("DELETE FROM frontier WHERE id=?1")?;
-            let mut del_alias = tx.prepare_cached("DELETE FROM frontier WHERE url=?1 AND claimed=0")?;
-            let mut retry =
-                tx.prepare_cached("UPDATE frontier SET claimed=0, attempts=attempts+1 WHERE id=?1")?;
+            let mut del_alias =
+                tx.prepare_cached("DELETE FROM frontier WHERE url=?1 AND claimed=0")?;
+            let mut retry = tx
+                .prepare_cached("UPDATE frontier SET claimed=0, attempts=attempts+1 WHERE id=?1")?;
             let mut counted = 0i64;
             for d in &batch.done {
                 match &d.outcome {
@@ -285,7 +302,15 @@ impl CrawlState for SqliteState {
                         del.execute([d.claim_id])?;
                         if let Some(alias) = &d.alias {
                             finish.execute(params![
-                                alias, host, status, reason, http_status, None::<String>, None::<String>, None::<String>, now
+                                alias,
+                                host,
+                                status,
+                                reason,
+                                http_status,
+                                None::<String>,
+                                None::<String>,
+                                None::<String>,
+                                now
                             ])?;
                             del_alias.execute([alias])?;
                         }
@@ -319,7 +344,9 @@ impl CrawlState for SqliteState {
     }
 
     fn stats(&mut self) -> Result<Stats> {
-        let count = |sql: &str| -> Result<u64> { Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64) };
+        let count = |sql: &str| -> Result<u64> {
+            Ok(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64)
+        };
         let mut s = Stats {
             urls: count("SELECT COUNT(*) FROM urls")?,
             written: count("SELECT COUNT(*) FROM urls WHERE status='written'")?,
@@ -352,7 +379,8 @@ impl CrawlState for SqliteState {
         )?;
         tx.execute("DELETE FROM hosts WHERE pause_until < ?1", [now_ms()])?;
         tx.commit()?;
-        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(n as u64)
     }
 }
@@ -381,7 +409,11 @@ mod tests {
         let mut s = SqliteState::open(&path).unwrap();
         assert_eq!(s.begin_run().unwrap(), 0);
         let b = Batch {
-            new_urls: vec![new("http://h/a", false), new("http://h/b", false), new("http://h/a", false)],
+            new_urls: vec![
+                new("http://h/a", false),
+                new("http://h/b", false),
+                new("http://h/a", false),
+            ],
             ..Default::default()
         };
         assert_eq!(s.commit(&b).unwrap(), ["h"]);
@@ -411,9 +443,17 @@ mod tests {
         // The alias left the frontier.
         assert!(s.claim_next("h").unwrap().is_none());
         // Seen URLs are not queued again unless forced.
-        s.commit(&Batch { new_urls: vec![new("http://h/a", false)], ..Default::default() }).unwrap();
+        s.commit(&Batch {
+            new_urls: vec![new("http://h/a", false)],
+            ..Default::default()
+        })
+        .unwrap();
         assert!(s.claim_next("h").unwrap().is_none());
-        s.commit(&Batch { new_urls: vec![new("http://h/a", true)], ..Default::default() }).unwrap();
+        s.commit(&Batch {
+            new_urls: vec![new("http://h/a", true)],
+            ..Default::default()
+        })
+        .unwrap();
         let c = s.claim_next("h").unwrap().unwrap();
         assert_eq!(c.etag.as_deref(), Some("\"x\""));
         drop(s);

@@ -36,12 +36,20 @@ pub enum Reply {
 
 /// Shorthand for a 200 HTML reply.
 pub fn html(body: impl Into<String>) -> Reply {
-    Reply::Full(200, vec![("content-type".into(), "text/html; charset=utf-8".into())], body.into().into_bytes())
+    Reply::Full(
+        200,
+        vec![("content-type".into(), "text/html; charset=utf-8".into())],
+        body.into().into_bytes(),
+    )
 }
 
 /// Shorthand for a reply with a status, content type and body.
 pub fn reply(status: u16, ct: &str, body: impl Into<Vec<u8>>) -> Reply {
-    Reply::Full(status, vec![("content-type".into(), ct.into())], body.into())
+    Reply::Full(
+        status,
+        vec![("content-type".into(), ct.into())],
+        body.into(),
+    )
 }
 
 type Handler = dyn Fn(&Hit) -> Reply + Send + Sync;
@@ -59,22 +67,37 @@ impl Server {
     /// Starts a server on `ip` (a 127.x address) with a handler.
     pub fn start(ip: &str, handler: impl Fn(&Hit) -> Reply + Send + Sync + 'static) -> Self {
         assert!(ip.starts_with("127."), "tests use loopback only");
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
         let hits: Arc<Mutex<Vec<Hit>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
-        let listener = rt.block_on(tokio::net::TcpListener::bind(format!("{ip}:0"))).unwrap();
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(format!("{ip}:0")))
+            .unwrap();
         let addr = listener.local_addr().unwrap();
         let h2 = hits.clone();
         let app = Router::new().fallback(move |req: Request| {
             let hits = h2.clone();
             let handler = handler.clone();
             async move {
-                let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
-                let hit = Hit { at: Instant::now(), path, headers: req.headers().clone() };
+                let path = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.to_string())
+                    .unwrap_or_default();
+                let hit = Hit {
+                    at: Instant::now(),
+                    path,
+                    headers: req.headers().clone(),
+                };
                 hits.lock().unwrap().push(hit.clone());
                 match handler(&hit) {
                     Reply::Full(status, headers, body) => {
-                        let mut r = Response::builder().status(StatusCode::from_u16(status).unwrap());
+                        let mut r =
+                            Response::builder().status(StatusCode::from_u16(status).unwrap());
                         for (k, v) in headers {
                             r = r.header(k, v);
                         }
@@ -83,15 +106,26 @@ impl Server {
                     Reply::Trickle => {
                         let stream = futures_util::stream::unfold((), |()| async {
                             tokio::time::sleep(Duration::from_millis(300)).await;
-                            Some((Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b" ")), ()))
+                            Some((
+                                Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b" ")),
+                                (),
+                            ))
                         });
-                        Response::builder().header("content-type", "text/html").body(Body::from_stream(stream)).unwrap()
+                        Response::builder()
+                            .header("content-type", "text/html")
+                            .body(Body::from_stream(stream))
+                            .unwrap()
                     }
                     Reply::Huge(n) => {
                         let chunk = axum::body::Bytes::from(vec![b'a'; 64 * 1024]);
                         let count = n.div_ceil(64 * 1024);
-                        let stream = futures_util::stream::iter((0..count).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
-                        Response::builder().header("content-type", "text/html").body(Body::from_stream(stream)).unwrap()
+                        let stream = futures_util::stream::iter(
+                            (0..count).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+                        );
+                        Response::builder()
+                            .header("content-type", "text/html")
+                            .body(Body::from_stream(stream))
+                            .unwrap()
                     }
                 }
             }
@@ -99,7 +133,11 @@ impl Server {
         rt.spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self { addr, hits, _rt: rt }
+        Self {
+            addr,
+            hits,
+            _rt: rt,
+        }
     }
 
     /// `http://addr` + path.
@@ -114,7 +152,12 @@ impl Server {
 
     /// Paths requested, in order.
     pub fn paths(&self) -> Vec<String> {
-        self.hits.lock().unwrap().iter().map(|h| h.path.clone()).collect()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|h| h.path.clone())
+            .collect()
     }
 
     /// How many times a path was requested.
@@ -125,13 +168,19 @@ impl Server {
     /// Smallest gap between consecutive requests.
     pub fn min_gap(&self) -> Duration {
         let hits = self.hits.lock().unwrap();
-        hits.windows(2).map(|w| w[1].at.duration_since(w[0].at)).min().unwrap_or(Duration::MAX)
+        hits.windows(2)
+            .map(|w| w[1].at.duration_since(w[0].at))
+            .min()
+            .unwrap_or(Duration::MAX)
     }
 }
 
 /// A news article page with enough prose to count as one.
 pub fn article(title: &str, links: &[&str]) -> String {
-    let links: String = links.iter().map(|l| format!("<a href=\"{l}\">link</a> ")).collect();
+    let links: String = links
+        .iter()
+        .map(|l| format!("<a href=\"{l}\">link</a> "))
+        .collect();
     let para = |i: usize| {
         format!(
             "<p>{title}: paragraph {i} of this report describes in some detail what happened, who said what, and why it matters to the readers of this newspaper today.</p>"
@@ -146,14 +195,20 @@ pub fn article(title: &str, links: &[&str]) -> String {
 
 /// A listing page (not an article) linking to `links`.
 pub fn listing(links: &[&str]) -> String {
-    let items: String = links.iter().map(|l| format!("<li><a href=\"{l}\">Headline for {l}</a></li>")).collect();
+    let items: String = links
+        .iter()
+        .map(|l| format!("<li><a href=\"{l}\">Headline for {l}</a></li>"))
+        .collect();
     format!("<!doctype html><html><head><title>Home</title><meta property=\"og:type\" content=\"website\"></head><body><ul>{items}</ul></body></html>")
 }
 
 /// The built binary.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_newscrawl"));
-    c.env_remove("http_proxy").env_remove("HTTP_PROXY").env_remove("all_proxy").env_remove("ALL_PROXY");
+    c.env_remove("http_proxy")
+        .env_remove("HTTP_PROXY")
+        .env_remove("all_proxy")
+        .env_remove("ALL_PROXY");
     c.env("NO_PROXY", "*");
     c
 }
@@ -162,7 +217,11 @@ pub fn bin() -> Command {
 pub fn crawl(dir: &Path, args: &[&str]) -> Output {
     let mut c = bin();
     c.arg("crawl").args(args).current_dir(dir);
-    let child = c.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = c
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     wait_limit(child, Duration::from_secs(60))
 }
 
@@ -176,7 +235,10 @@ pub fn wait_limit(mut child: Child, limit: Duration) -> Output {
         if start.elapsed() > limit {
             let _ = child.kill();
             let out = child.wait_with_output().unwrap();
-            panic!("timed out; stderr: {}", String::from_utf8_lossy(&out.stderr));
+            panic!(
+                "timed out; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -185,13 +247,22 @@ pub fn wait_limit(mut child: Child, limit: Duration) -> Output {
 /// The records of a JSONL file (asserting every line is whole JSON).
 pub fn records(path: &Path) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(text.is_empty() || text.ends_with('\n'), "partial last line in {}", path.display());
-    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}"))).collect()
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "partial last line in {}",
+        path.display()
+    );
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l:?}: {e}")))
+        .collect()
 }
 
 /// The `url` fields of records.
 pub fn urls(recs: &[serde_json::Value]) -> Vec<String> {
-    let mut v: Vec<String> = recs.iter().map(|r| r["url"].as_str().unwrap().to_string()).collect();
+    let mut v: Vec<String> = recs
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
+        .collect();
     v.sort();
     v
 }
