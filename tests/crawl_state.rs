@@ -68,6 +68,8 @@ fn configured_site_feeds_headers_and_conditional_rerun() {
         out.to_str().unwrap(),
         "--state",
         st.to_str().unwrap(),
+        "--rate",
+        "200",
     ];
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
