@@ -268,3 +268,41 @@ fn exact_duplicate_bodies_written_once() {
     assert_eq!(records(&out).len(), 1);
     assert!(stderr(&o).contains("duplicate content 1"), "{}", stderr(&o));
 }
+
+#[test]
+fn sitemap_indexes_citing_each_other_are_read_once() {
+    let s = Server::start("127.0.0.1", |h| {
+        let base = format!(
+            "http://{}",
+            h.headers.get("host").unwrap().to_str().unwrap()
+        );
+        let index = |other: &str| {
+            reply(
+                200,
+                "application/xml",
+                format!(
+                    "<sitemapindex><sitemap><loc>{base}/{other}</loc></sitemap>\
+                     <sitemap><loc>{base}/urls.xml</loc></sitemap></sitemapindex>"
+                ),
+            )
+        };
+        match h.path.as_str() {
+            "/robots.txt" => reply(404, "text/plain", ""),
+            "/a.xml" => index("b.xml"),
+            "/b.xml" => index("a.xml"),
+            "/urls.xml" => reply(
+                200,
+                "application/xml",
+                format!("<urlset><url><loc>{base}/story</loc></url></urlset>"),
+            ),
+            p => html(article(p, &[])),
+        }
+    });
+    let (_d, out, o) = run(&s.url("/a.xml"), &["--rate", "200"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(records(&out).len(), 1);
+    assert_eq!(
+        (s.count("/a.xml"), s.count("/b.xml"), s.count("/urls.xml")),
+        (1, 1, 1)
+    );
+}

@@ -76,6 +76,9 @@ pub struct Crawler<S: CrawlState> {
     retry_hosts: Vec<String>,
     pending_urls: HashSet<String>,
     pending_hashes: HashSet<String>,
+    /// URLs queued with `force` this run: a source is read once per run,
+    /// whatever lists it again (sitemap indexes citing each other).
+    forced: HashSet<String>,
     last_flush: Instant,
     /// Counters for the end summary.
     pub summary: Summary,
@@ -115,6 +118,7 @@ impl<S: CrawlState> Crawler<S> {
             retry_hosts: Vec::new(),
             pending_urls: HashSet::new(),
             pending_hashes: HashSet::new(),
+            forced: HashSet::new(),
             last_flush: Instant::now(),
             summary: Summary::default(),
             any_success: false,
@@ -158,6 +162,7 @@ impl<S: CrawlState> Crawler<S> {
 
     /// Queues the sources and runs until done or stopped.
     pub async fn run(&mut self, sources: Vec<NewUrl>) -> Result<StopReason> {
+        self.forced.extend(sources.iter().map(|s| s.url.clone()));
         self.batch.new_urls = sources;
         self.flush()?;
         for h in self.state.hosts_with_work()? {
@@ -338,8 +343,13 @@ impl<S: CrawlState> Crawler<S> {
                     self.in_flight += 1;
                     let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
                     tokio::spawn(async move {
+                        let sent_at = Instant::now();
                         let robots = fetch_robots(&fetcher, &url).await;
-                        let _ = tx.send(WorkResult::Robots { host: key, robots });
+                        let _ = tx.send(WorkResult::Robots {
+                            host: key,
+                            robots,
+                            sent_at,
+                        });
                     });
                 }
                 RobotsState::Ready(robots) => {
@@ -350,7 +360,7 @@ impl<S: CrawlState> Crawler<S> {
                             self.batch.done.push(Done {
                                 claim_id: c.id,
                                 url: c.url,
-                                outcome: Outcome::Retry,
+                                outcome: Outcome::Release,
                                 alias: None,
                             });
                         }
@@ -400,11 +410,13 @@ impl<S: CrawlState> Crawler<S> {
             self.in_flight += 1;
             let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
             tokio::spawn(async move {
+                let sent_at = Instant::now();
                 let result = fetch_item(&fetcher, sites, &claim, &headers).await;
                 let _ = tx.send(WorkResult::Item {
                     claim,
                     result,
                     fetched_at: Utc::now(),
+                    sent_at,
                 });
             });
             return Ok(());
@@ -469,6 +481,9 @@ impl<S: CrawlState> Crawler<S> {
             self.summary.skip("scope");
             return false;
         }
+        if force && !self.forced.insert(u.to_string()) {
+            return true;
+        }
         self.batch.new_urls.push(NewUrl {
             host: host_key(&u),
             url: u.to_string(),
@@ -484,10 +499,14 @@ impl<S: CrawlState> Crawler<S> {
     fn handle(&mut self, r: WorkResult) -> Result<()> {
         self.in_flight = self.in_flight.saturating_sub(1);
         match r {
-            WorkResult::Robots { host, robots } => {
+            WorkResult::Robots {
+                host,
+                robots,
+                sent_at,
+            } => {
                 self.summary.robots += 1;
                 let h = self.ensure_host(&host)?;
-                h.busy = false;
+                h.request_sent(sent_at);
                 if let Some(d) = robots.crawl_delay() {
                     h.apply_crawl_delay(d);
                 }
@@ -508,9 +527,10 @@ impl<S: CrawlState> Crawler<S> {
                 claim,
                 result,
                 fetched_at,
+                sent_at,
             } => {
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
-                    h.busy = false;
+                    h.request_sent(sent_at);
                 }
                 self.handle_item(claim, result, fetched_at)?;
             }

@@ -277,11 +277,15 @@ impl CrawlState for SqliteState {
                 tx.prepare_cached("DELETE FROM frontier WHERE url=?1 AND claimed=0")?;
             let mut retry = tx
                 .prepare_cached("UPDATE frontier SET claimed=0, attempts=attempts+1 WHERE id=?1")?;
+            let mut release = tx.prepare_cached("UPDATE frontier SET claimed=0 WHERE id=?1")?;
             let mut counted = 0i64;
             for d in &batch.done {
                 match &d.outcome {
                     Outcome::Retry => {
                         retry.execute([d.claim_id])?;
+                    }
+                    Outcome::Release => {
+                        release.execute([d.claim_id])?;
                     }
                     Outcome::Finished {
                         status,
