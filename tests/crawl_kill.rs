@@ -57,8 +57,10 @@ fn sigkill_cycles_lose_and_duplicate_nothing() {
         out.to_str().unwrap().to_string(),
         st.to_str().unwrap().to_string(),
     );
-    let a = args(&seed, &o, &stp, "60");
-    for i in 0..10u64 {
+    let a = args(&seed, &o, &stp, "40");
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut interrupted = 0;
+    for i in 0..20 {
         let mut child = bin()
             .args(&a)
             .current_dir(d.path())
@@ -66,9 +68,10 @@ fn sigkill_cycles_lose_and_duplicate_nothing() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(60 + (i * 37) % 250));
+        std::thread::sleep(Duration::from_millis(rng.u64(30..200)));
         let _ = child.kill();
-        let _ = child.wait();
+        let status = child.wait().unwrap();
+        interrupted += usize::from(status.code().is_none());
         // Whatever the moment, the committed part never holds a duplicate.
         let recs = records_tolerant(&out);
         let mut u = recs.clone();
@@ -76,6 +79,10 @@ fn sigkill_cycles_lose_and_duplicate_nothing() {
         u.dedup();
         assert_eq!(u.len(), recs.len(), "duplicate after kill {i}");
     }
+    assert!(
+        interrupted >= 10,
+        "only {interrupted} runs were killed mid-crawl"
+    );
     let o2 = crawl(d.path(), &a[1..]);
     assert_eq!(o2.status.code(), Some(0), "{}", stderr(&o2));
     assert_exactly_once(&out, &s);
