@@ -190,3 +190,48 @@ fn refetch_after_emits_changed_articles_only() {
     assert_eq!(recs[0]["url"], recs[1]["url"]);
     assert_eq!(recs[1]["title"], "Story version 2");
 }
+
+#[test]
+fn crawl_delay_binds_the_next_run() {
+    let s = Server::start("127.0.0.1", |h| match h.path.as_str() {
+        "/robots.txt" => reply(200, "text/plain", "User-agent: *\nCrawl-delay: 1\n"),
+        p => html(article(p, &[])),
+    });
+    let (d, out, st) = workdir();
+    let args = [
+        "--seed",
+        &s.url("/a"),
+        "--out",
+        out.to_str().unwrap(),
+        "--state",
+        st.to_str().unwrap(),
+        "--rate",
+        "100",
+        "--max-depth",
+        "0",
+    ];
+    assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
+    assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
+    let hits = s.hits.lock().unwrap().clone();
+    assert_eq!(hits.len(), 4);
+    assert!(s.min_gap() >= std::time::Duration::from_millis(990), "{:?}", s.min_gap());
+}
+
+#[test]
+fn failed_output_write_is_an_error_and_nothing_is_marked_written() {
+    let s = Server::start("127.0.0.1", |h| match h.path.as_str() {
+        "/robots.txt" => reply(404, "text/plain", ""),
+        p => html(article(p, &[])),
+    });
+    let (d, out, st) = workdir();
+    let seed = s.url("/a");
+    let mut args = vec!["--seed", &seed, "--out", "/dev/full", "--state", st.to_str().unwrap()];
+    args.extend(["--rate", "100", "--max-depth", "0"]);
+    let o = crawl(d.path(), &args);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/dev/full: write failed"), "{}", stderr(&o));
+    args[3] = out.to_str().unwrap();
+    let o = crawl(d.path(), &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(records(&out).len(), 1);
+}
