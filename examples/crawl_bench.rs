@@ -115,6 +115,34 @@ fn crawl(args: &[String]) -> (Duration, String, i64) {
     (el, String::from_utf8_lossy(&out.stderr).into_owned(), rss)
 }
 
+/// Runs a crawl, polling the child's VmHWM (KiB) until it exits.
+fn crawl_polling_rss(args: &[String]) -> (Duration, u64) {
+    let t = Instant::now();
+    let mut child = Command::new(bin())
+        .arg("crawl")
+        .args(args)
+        .env("NO_PROXY", "*")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut hwm = 0;
+    let status = format!("/proc/{}/status", child.id());
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
+                hwm = l
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(hwm);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (t.elapsed(), hwm)
+}
+
 fn lines(p: &std::path::Path) -> usize {
     std::fs::read_to_string(p)
         .map(|s| s.lines().count())
@@ -250,6 +278,39 @@ fn main() {
         lines(&out)
     );
     eprint!("{err}");
+
+    // 5. Frontier size: a listing of N links, 2,000 fetches, RSS polled.
+    for n in [10_000usize, 100_000] {
+        let log: Log = Arc::default();
+        let a = rt.block_on(serve(
+            &rt,
+            &format!("127.0.3.{}", n / 10_000),
+            0,
+            n,
+            log.clone(),
+        ));
+        let out = dir.path().join(format!("f{n}.jsonl"));
+        let args: Vec<String> = [
+            "--seed",
+            &format!("http://{a}/"),
+            "--rate",
+            "1000",
+            "--max-pages",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+            &dir.path().join(format!("f{n}.db")).display().to_string(),
+        ]
+        .map(String::from)
+        .to_vec();
+        let (el, hwm) = crawl_polling_rss(&args);
+        println!(
+            "frontier: {n} URLs queued, 2,000 fetched in {:.1} s, peak RSS {} MB",
+            el.as_secs_f64(),
+            hwm / 1024
+        );
+    }
 
     // 4. State growth: frontier entries written through the state trait.
     use newscrawl::state::{Batch, CrawlState, NewUrl, SqliteState, UrlKind};

@@ -260,13 +260,19 @@ fn rss_and_atom_seeds() {
 fn exact_duplicate_bodies_written_once() {
     let s = Server::start("127.0.0.1", |h| match h.path.as_str() {
         "/robots.txt" => reply(404, "text/plain", ""),
-        "/" => html(listing(&["/a", "/print/a"])),
+        "/" => html(listing(&["/a", "/print/a", "/upper"])),
+        "/upper" => html(article("SAME STORY", &[])),
         _ => html(article("Same story", &[])),
     });
     let (_d, out, o) = run(&s.url("/"), &["--rate", "200"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(records(&out).len(), 1);
+    assert_eq!(records(&out).len(), 2);
     assert!(stderr(&o).contains("duplicate content 1"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("near-duplicates written: 1"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -68,6 +68,8 @@ pub struct Crawler<S: CrawlState> {
     /// URLs queued with `force` this run: a source is read once per run,
     /// whatever lists it again (sitemap indexes citing each other).
     forced: HashSet<String>,
+    /// Near-duplicate keys of bodies written this run.
+    near: HashSet<u64>,
     last_flush: Instant,
     /// Counters for the end summary.
     pub summary: Summary,
@@ -108,6 +110,7 @@ impl<S: CrawlState> Crawler<S> {
             pending_urls: HashSet::new(),
             pending_hashes: HashSet::new(),
             forced: HashSet::new(),
+            near: HashSet::new(),
             last_flush: Instant::now(),
             summary: Summary::default(),
             any_success: false,

@@ -312,9 +312,12 @@ impl CrawlState for SqliteState {
                         ])?;
                         del.execute([d.claim_id])?;
                         if let Some(alias) = &d.alias {
+                            let alias_host = url::Url::parse(alias)
+                                .map(|u| crate::extract::host_with_port(&u))
+                                .unwrap_or_default();
                             finish.execute(params![
                                 alias,
-                                host,
+                                alias_host,
                                 status,
                                 reason,
                                 http_status,

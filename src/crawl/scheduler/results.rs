@@ -28,6 +28,19 @@ fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
     }
 }
 
+/// A key equal for bodies that differ only in case, punctuation and spacing.
+fn near_key(body: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for w in body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        w.to_lowercase().hash(&mut h);
+    }
+    h.finish()
+}
+
 impl<S: CrawlState> Crawler<S> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn finish(
@@ -464,6 +477,10 @@ impl<S: CrawlState> Crawler<S> {
                 true,
             );
             return Ok(());
+        }
+        if !self.near.insert(near_key(&page.record.body)) {
+            // Same words, different punctuation or case: written, but counted.
+            self.summary.near_duplicates += 1;
         }
         self.lines.push(page.record.to_json_line());
         self.pending_urls.insert(key);
