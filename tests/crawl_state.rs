@@ -214,7 +214,11 @@ fn crawl_delay_binds_the_next_run() {
     assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
     let hits = s.hits.lock().unwrap().clone();
     assert_eq!(hits.len(), 4);
-    assert!(s.min_gap() >= std::time::Duration::from_millis(990), "{:?}", s.min_gap());
+    assert!(
+        s.min_gap() >= std::time::Duration::from_millis(990),
+        "{:?}",
+        s.min_gap()
+    );
 }
 
 #[test]
@@ -225,11 +229,22 @@ fn failed_output_write_is_an_error_and_nothing_is_marked_written() {
     });
     let (d, out, st) = workdir();
     let seed = s.url("/a");
-    let mut args = vec!["--seed", &seed, "--out", "/dev/full", "--state", st.to_str().unwrap()];
+    let mut args = vec![
+        "--seed",
+        &seed,
+        "--out",
+        "/dev/full",
+        "--state",
+        st.to_str().unwrap(),
+    ];
     args.extend(["--rate", "100", "--max-depth", "0"]);
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("/dev/full: write failed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("/dev/full: write failed"),
+        "{}",
+        stderr(&o)
+    );
     args[3] = out.to_str().unwrap();
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
