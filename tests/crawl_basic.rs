@@ -148,3 +148,26 @@ fn lock_blocks_second_run() {
     );
     assert!(s.paths().is_empty());
 }
+
+#[test]
+fn stdout_output_by_default() {
+    let s = site();
+    let (d, _out, st) = workdir();
+    let o = crawl(
+        d.path(),
+        &[
+            "--seed",
+            &s.url("/a1"),
+            "--state",
+            st.to_str().unwrap(),
+            "--rate",
+            "200",
+            "--max-depth",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("\"title\":\"Alpha\""), "{text}");
+}

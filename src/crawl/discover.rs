@@ -120,12 +120,9 @@ pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
         XmlKind::Rss => "item",
         XmlKind::Atom => "entry",
     };
-    loop {
-        let ev = match reader.read_event() {
-            Ok(ev) => ev,
-            // Keep what was read before the error: a truncated sitemap still lists URLs.
-            Err(_) => break,
-        };
+    // An error ends the loop but keeps what was read: a truncated sitemap
+    // still lists URLs.
+    while let Ok(ev) = reader.read_event() {
         let opens = matches!(ev, Event::Start(_));
         match ev {
             Event::Start(_) if stack.len() >= MAX_XML_DEPTH => break,
@@ -182,11 +179,7 @@ pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
                         p.url = Some(value)
                     }
                     (XmlKind::Rss, "link") => p.url = Some(value),
-                    (XmlKind::Rss, "guid") => {
-                        if value.starts_with("http") {
-                            p.guid = Some(value)
-                        }
-                    }
+                    (XmlKind::Rss, "guid") if value.starts_with("http") => p.guid = Some(value),
                     (_, "publication_date") => {
                         p.news_date = parse_date(&value).map(|d| d.with_timezone(&Utc))
                     }

@@ -125,7 +125,7 @@ pub fn parse_duration(s: &str) -> Result<Duration> {
         u => bail!("{s:?}: unknown duration unit {u:?} (s, m, h, d, w)"),
     };
     let total = n * secs;
-    if !total.is_finite() || total < 0.0 || total > 1e10 {
+    if !total.is_finite() || !(0.0..=1e10).contains(&total) {
         bail!("{s:?}: duration out of range");
     }
     Ok(Duration::from_secs_f64(total))

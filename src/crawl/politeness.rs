@@ -65,6 +65,14 @@ impl Host {
         self.next_allowed = self.next_allowed.max(now + self.interval);
     }
 
+    /// The request started by [`Host::start_request`] is over; it actually
+    /// left at `sent_at` (a task can start later than it was dispatched), so
+    /// the next one waits a full interval from then.
+    pub fn request_sent(&mut self, sent_at: Instant) {
+        self.busy = false;
+        self.next_allowed = self.next_allowed.max(sent_at + self.interval);
+    }
+
     /// Applies a robots.txt `Crawl-delay` (when slower than the current spacing).
     pub fn apply_crawl_delay(&mut self, secs: f64) {
         let d = Duration::from_secs_f64(secs.clamp(0.0, 3600.0));

@@ -24,6 +24,9 @@ pub struct Summary {
     pub host_errors: BTreeMap<String, u64>,
     /// Retries scheduled.
     pub retries: u64,
+    /// Articles written whose text matched another one of this run but for
+    /// case, punctuation and spacing.
+    pub near_duplicates: u64,
 }
 
 impl Summary {
@@ -73,6 +76,12 @@ impl Summary {
             self.failed_total(),
             list(&self.failed)
         ));
+        if self.near_duplicates > 0 {
+            s.push_str(&format!(
+                "  near-duplicates written: {}\n",
+                self.near_duplicates
+            ));
+        }
         if !self.host_errors.is_empty() {
             let mut hosts: Vec<_> = self.host_errors.iter().collect();
             hosts.sort_by(|a, b| b.1.cmp(a.1));

@@ -4,7 +4,7 @@
 //! async threads), skipped or failed.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use reqwest::header::{ETAG, LAST_MODIFIED, LOCATION, RETRY_AFTER};
@@ -95,6 +95,8 @@ pub enum WorkResult {
         host: String,
         /// The interpreted file.
         robots: Robots,
+        /// When the request was actually sent.
+        sent_at: Instant,
     },
     /// A frontier entry.
     Item {
@@ -104,6 +106,8 @@ pub enum WorkResult {
         result: ItemResult,
         /// When the response arrived.
         fetched_at: DateTime<Utc>,
+        /// When the request was actually sent (task start can lag dispatch).
+        sent_at: Instant,
     },
 }
 

@@ -131,6 +131,8 @@ pub enum Outcome {
     },
     /// Put back for a retry (attempts + 1).
     Retry,
+    /// Put back untouched (the host cannot be crawled this run).
+    Release,
 }
 
 /// One entry's result, applied in a commit.

@@ -23,6 +23,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE urls(
   url TEXT PRIMARY KEY,
   host TEXT NOT NULL,
+  kind INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL,
   reason TEXT,
   http_status INTEGER,
@@ -123,6 +124,12 @@ impl CrawlState for SqliteState {
     fn begin_run(&mut self) -> Result<u64> {
         self.conn
             .execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
+        // Feeds found on pages are sources too: revisit them (conditionally).
+        self.conn.execute(
+            "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops)
+             SELECT url, host, 0, kind, 0, 0 FROM urls WHERE kind=?1 AND status='done'",
+            [UrlKind::Feed.code()],
+        )?;
         let fetches = if self.meta_i64("run_active")? == 1 {
             self.meta_i64("run_fetches")?.max(0) as u64
         } else {
@@ -234,13 +241,13 @@ impl CrawlState for SqliteState {
         let tx = self.conn.transaction()?;
         {
             let mut add_url = tx.prepare_cached(
-                "INSERT OR IGNORE INTO urls(url,host,status,first_seen,updated_at) VALUES(?1,?2,'queued',?3,?3)",
+                "INSERT OR IGNORE INTO urls(url,host,kind,status,first_seen,updated_at) VALUES(?1,?2,?4,'queued',?3,?3)",
             )?;
             let mut add_frontier = tx.prepare_cached(
                 "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops) VALUES(?1,?2,?3,?4,?5,?6)",
             )?;
             for n in &batch.new_urls {
-                let fresh = add_url.execute(params![n.url, n.host, now])? == 1;
+                let fresh = add_url.execute(params![n.url, n.host, now, n.kind.code()])? == 1;
                 if (fresh || n.force)
                     && add_frontier.execute(params![
                         n.url,
@@ -270,11 +277,15 @@ impl CrawlState for SqliteState {
                 tx.prepare_cached("DELETE FROM frontier WHERE url=?1 AND claimed=0")?;
             let mut retry = tx
                 .prepare_cached("UPDATE frontier SET claimed=0, attempts=attempts+1 WHERE id=?1")?;
+            let mut release = tx.prepare_cached("UPDATE frontier SET claimed=0 WHERE id=?1")?;
             let mut counted = 0i64;
             for d in &batch.done {
                 match &d.outcome {
                     Outcome::Retry => {
                         retry.execute([d.claim_id])?;
+                    }
+                    Outcome::Release => {
+                        release.execute([d.claim_id])?;
                     }
                     Outcome::Finished {
                         status,
@@ -301,9 +312,12 @@ impl CrawlState for SqliteState {
                         ])?;
                         del.execute([d.claim_id])?;
                         if let Some(alias) = &d.alias {
+                            let alias_host = url::Url::parse(alias)
+                                .map(|u| crate::extract::host_with_port(&u))
+                                .unwrap_or_default();
                             finish.execute(params![
                                 alias,
-                                host,
+                                alias_host,
                                 status,
                                 reason,
                                 http_status,

@@ -1,0 +1,369 @@
+//! Crawl benchmarks on loopback, printing figures:
+//!
+//! 1. politeness: 4 hosts x 500 pages at `--rate 50`, smallest gap between
+//!    two requests to one host, measured server-side;
+//! 2. throughput: 20 hosts x 500 articles of about 20 KB at `--rate 200
+//!    --concurrency 64`, articles per second and peak RSS;
+//! 3. re-run: a 1,000-article site with a sitemap, crawled, then crawled
+//!    again unchanged at `--rate 100`: requests and time of the second run.
+//!
+//! Run with `cargo build --release && cargo run --release --example crawl_bench`
+//! (`NEWSCRAWL_BIN` overrides the binary path). Loopback addresses only.
+
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use axum::Router;
+
+type Log = Arc<Mutex<Vec<(Instant, String)>>>;
+
+fn article(host: usize, i: usize) -> String {
+    let para = format!(
+        "<p>Report {i} from host {host}: the council met on Tuesday to discuss the budget, and the debate ran late into the evening as members weighed every line of the proposal in detail.</p>"
+    );
+    let body: String = std::iter::repeat_n(para, 100).collect();
+    format!("<!doctype html><html lang=en><head><title>Story {host}-{i}</title><meta property=og:type content=article></head><body><article><h1>Story {host}-{i}</h1>{body}</article></body></html>")
+}
+
+fn listing(n: usize) -> String {
+    let items: String = (0..n)
+        .map(|i| format!("<li><a href=/a/{i}>Headline {i}</a></li>"))
+        .collect();
+    format!("<!doctype html><html><head><title>Home</title><meta property=og:type content=website></head><body><ul>{items}</ul></body></html>")
+}
+
+fn sitemap(base: &str, n: usize) -> String {
+    let urls: String = (0..n)
+        .map(|i| format!("<url><loc>{base}/a/{i}</loc></url>"))
+        .collect();
+    format!("<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">{urls}</urlset>")
+}
+
+async fn serve(
+    rt: &tokio::runtime::Runtime,
+    ip: &str,
+    idx: usize,
+    pages: usize,
+    log: Log,
+) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind(format!("{ip}:0"))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = Router::new().fallback(move |req: Request| {
+        let log = log.clone();
+        async move {
+            let path = req.uri().path().to_string();
+            log.lock()
+                .unwrap()
+                .push((Instant::now(), format!("{addr}{path}")));
+            let inm = req.headers().get("if-none-match").is_some();
+            let (status, ct, body) = match path.as_str() {
+                "/robots.txt" => (404, "text/plain", String::new()),
+                "/" | "/sitemap.xml" if inm => (304, "text/html", String::new()),
+                "/" => (200, "text/html", listing(pages)),
+                "/sitemap.xml" => (
+                    200,
+                    "application/xml",
+                    sitemap(&format!("http://{addr}"), pages),
+                ),
+                p => {
+                    let i: usize = p.trim_start_matches("/a/").parse().unwrap_or(0);
+                    (200, "text/html", article(idx, i))
+                }
+            };
+            Response::builder()
+                .status(status)
+                .header("content-type", ct)
+                .header("etag", "\"v1\"")
+                .body(Body::from(body))
+                .unwrap()
+        }
+    });
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    addr
+}
+
+fn bin() -> String {
+    std::env::var("NEWSCRAWL_BIN").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/target/release/newscrawl").to_string()
+    })
+}
+
+fn crawl(args: &[String]) -> (Duration, String, i64) {
+    let t = Instant::now();
+    let out = Command::new(bin())
+        .arg("crawl")
+        .args(args)
+        .env("NO_PROXY", "*")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let el = t.elapsed();
+    // SAFETY: plain getrusage on children.
+    let rss = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
+        ru.ru_maxrss
+    };
+    (el, String::from_utf8_lossy(&out.stderr).into_owned(), rss)
+}
+
+/// Runs a crawl, polling the child's VmHWM (KiB) until it exits.
+fn crawl_polling_rss(args: &[String]) -> (Duration, u64) {
+    let t = Instant::now();
+    let mut child = Command::new(bin())
+        .arg("crawl")
+        .args(args)
+        .env("NO_PROXY", "*")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut hwm = 0;
+    let status = format!("/proc/{}/status", child.id());
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
+                hwm = l
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(hwm);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (t.elapsed(), hwm)
+}
+
+fn lines(p: &std::path::Path) -> usize {
+    std::fs::read_to_string(p)
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    // 1. Politeness.
+    let log: Log = Arc::default();
+    let mut args = vec![];
+    for h in 0..4 {
+        let a = rt.block_on(serve(
+            &rt,
+            &format!("127.0.0.{}", 10 + h),
+            h,
+            500,
+            log.clone(),
+        ));
+        args.extend(["--seed".to_string(), format!("http://{a}/")]);
+    }
+    let out = dir.path().join("p.jsonl");
+    args.extend(
+        [
+            "--rate",
+            "50",
+            "--concurrency",
+            "16",
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+        ]
+        .map(String::from),
+    );
+    args.push(dir.path().join("p.db").display().to_string());
+    let (el, err, _) = crawl(&args);
+    let hits = log.lock().unwrap().clone();
+    let mut min_gap = Duration::MAX;
+    let mut under = 0;
+    for h in 0..4 {
+        let prefix = format!("127.0.0.{}", 10 + h);
+        let t: Vec<Instant> = hits
+            .iter()
+            .filter(|x| x.1.starts_with(&prefix))
+            .map(|x| x.0)
+            .collect();
+        for w in t.windows(2) {
+            let g = w[1] - w[0];
+            min_gap = min_gap.min(g);
+            if g < Duration::from_millis(15) {
+                under += 1;
+            }
+        }
+    }
+    println!(
+        "politeness: {} requests to 4 hosts at --rate 50 in {:.1} s; smallest gap {:.1} ms (1/R = 20 ms); gaps under 20 ms - 5 ms jitter: {under}",
+        hits.len(),
+        el.as_secs_f64(),
+        min_gap.as_secs_f64() * 1000.0
+    );
+    eprint!("{err}");
+
+    // 2. Throughput.
+    let log: Log = Arc::default();
+    let mut args = vec![];
+    for h in 0..20 {
+        let a = rt.block_on(serve(
+            &rt,
+            &format!("127.0.1.{}", 10 + h),
+            h,
+            500,
+            log.clone(),
+        ));
+        args.extend(["--seed".to_string(), format!("http://{a}/")]);
+    }
+    let out = dir.path().join("t.jsonl");
+    args.extend(
+        [
+            "--rate",
+            "200",
+            "--concurrency",
+            "64",
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+        ]
+        .map(String::from),
+    );
+    args.push(dir.path().join("t.db").display().to_string());
+    let (el, err, rss) = crawl(&args);
+    let n = lines(&out);
+    println!(
+        "throughput: {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
+        el.as_secs_f64(),
+        n as f64 / el.as_secs_f64(),
+        rss / 1024
+    );
+    eprint!("{err}");
+
+    // 3. Re-run over an unchanged 1,000-article site.
+    let log: Log = Arc::default();
+    let a = rt.block_on(serve(&rt, "127.0.2.1", 0, 1000, log.clone()));
+    let out = dir.path().join("r.jsonl");
+    let args: Vec<String> = [
+        "--seed",
+        &format!("http://{a}/sitemap.xml"),
+        "--rate",
+        "100",
+        "--concurrency",
+        "16",
+        "--out",
+        out.to_str().unwrap(),
+        "--state",
+        &dir.path().join("r.db").display().to_string(),
+    ]
+    .map(String::from)
+    .to_vec();
+    let (el1, _, _) = crawl(&args);
+    let first = log.lock().unwrap().len();
+    let (el2, err, _) = crawl(&args);
+    let second = log.lock().unwrap().len() - first;
+    println!(
+        "re-run: first run {} articles, {first} requests in {:.1} s; unchanged second run {second} requests in {:.2} s, {} articles total",
+        lines(&out),
+        el1.as_secs_f64(),
+        el2.as_secs_f64(),
+        lines(&out)
+    );
+    eprint!("{err}");
+
+    // 5. Frontier size: a listing of N links, 2,000 fetches, RSS polled.
+    for n in [10_000usize, 100_000] {
+        let log: Log = Arc::default();
+        let a = rt.block_on(serve(
+            &rt,
+            &format!("127.0.3.{}", n / 10_000),
+            0,
+            n,
+            log.clone(),
+        ));
+        let out = dir.path().join(format!("f{n}.jsonl"));
+        let args: Vec<String> = [
+            "--seed",
+            &format!("http://{a}/"),
+            "--rate",
+            "1000",
+            "--max-pages",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+            "--state",
+            &dir.path().join(format!("f{n}.db")).display().to_string(),
+        ]
+        .map(String::from)
+        .to_vec();
+        let (el, hwm) = crawl_polling_rss(&args);
+        println!(
+            "frontier: {n} URLs queued, 2,000 fetched in {:.1} s, peak RSS {} MB",
+            el.as_secs_f64(),
+            hwm / 1024
+        );
+    }
+
+    // 4. State growth: frontier entries written through the state trait.
+    use newscrawl::state::{Batch, CrawlState, NewUrl, SqliteState, UrlKind};
+    let path = dir.path().join("growth.db");
+    let mut st = SqliteState::open(&path).unwrap();
+    let t = Instant::now();
+    for step in 0..10 {
+        for chunk in 0..100 {
+            let new_urls = (0..1000)
+                .map(|i| {
+                    let n = step * 100_000 + chunk * 1000 + i;
+                    NewUrl {
+                        url: format!(
+                            "https://www.example{}.com/2024/05/01/some-article-slug-{n}",
+                            n % 50
+                        ),
+                        host: format!("www.example{}.com", n % 50),
+                        depth: 1,
+                        kind: UrlKind::Page,
+                        priority: 2,
+                        hops: 0,
+                        force: false,
+                    }
+                })
+                .collect();
+            st.commit(&Batch {
+                new_urls,
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        if step == 0 || step == 9 {
+            let size: u64 = ["", "-wal"]
+                .iter()
+                .map(|s| {
+                    std::fs::metadata(format!("{}{s}", path.display()))
+                        .map(|m| m.len())
+                        .unwrap_or(0)
+                })
+                .sum();
+            println!(
+                "state: {} queued URLs -> {:.1} MB on disk ({:.1} s so far)",
+                (step + 1) * 100_000,
+                size as f64 / 1e6,
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let t = Instant::now();
+    let c = st.claim_next("www.example7.com").unwrap();
+    println!(
+        "state: claim from a 1M-URL frontier took {:.2} ms ({})",
+        t.elapsed().as_secs_f64() * 1000.0,
+        c.is_some()
+    );
+}
