@@ -27,6 +27,9 @@ pub struct Summary {
     /// Articles written whose text matched another one of this run but for
     /// case, punctuation and spacing.
     pub near_duplicates: u64,
+    /// Per configured site: (pages extracted with its config, pages where
+    /// the config's body was unusable and generic extraction stood in).
+    pub site_fallbacks: BTreeMap<String, (u64, u64)>,
 }
 
 impl Summary {
@@ -39,6 +42,25 @@ impl Summary {
     pub fn fail(&mut self, reason: &str, host: &str) {
         *self.failed.entry(reason.to_string()).or_default() += 1;
         *self.host_errors.entry(host.to_string()).or_default() += 1;
+    }
+
+    /// Counts a page extracted under a site config, and whether the config
+    /// fell back to generic extraction (a sign of a site redesign).
+    pub fn site_page(&mut self, site: &str, fell_back: bool) {
+        let e = self.site_fallbacks.entry(site.to_string()).or_default();
+        e.0 += 1;
+        if fell_back {
+            e.1 += 1;
+        }
+    }
+
+    /// Sites whose configs fell back on at least one page: `name fallbacks/pages`.
+    pub fn broken_configs(&self) -> Vec<String> {
+        self.site_fallbacks
+            .iter()
+            .filter(|(_, (_, fb))| *fb > 0)
+            .map(|(name, (pages, fb))| format!("{name} {fb}/{pages}"))
+            .collect()
     }
 
     /// Total failures.
@@ -82,6 +104,13 @@ impl Summary {
                 self.near_duplicates
             ));
         }
+        let broken = self.broken_configs();
+        if !broken.is_empty() {
+            s.push_str(&format!(
+                "  site configs that look broken (pages that fell back to generic extraction): {}\n",
+                broken.join(", ")
+            ));
+        }
         if !self.host_errors.is_empty() {
             let mut hosts: Vec<_> = self.host_errors.iter().collect();
             hosts.sort_by(|a, b| b.1.cmp(a.1));
@@ -93,6 +122,25 @@ impl Summary {
             s.push_str(&format!("  errors per host: {}\n", top.join(", ")));
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_configs_are_listed_in_the_summary() {
+        let mut s = Summary::default();
+        s.site_page("good", false);
+        s.site_page("redesigned", true);
+        s.site_page("redesigned", false);
+        assert_eq!(s.broken_configs(), ["redesigned 1/2"]);
+        let text = s.render(Duration::from_secs(1), "finished");
+        assert!(
+            text.contains("look broken") && text.contains("redesigned 1/2"),
+            "{text}"
+        );
     }
 }
 

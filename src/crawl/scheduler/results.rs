@@ -381,6 +381,9 @@ impl<S: CrawlState> Crawler<S> {
         last_modified: Option<String>,
     ) -> Result<()> {
         self.follow(claim, &page.links);
+        if let Some(site) = &page.site {
+            self.summary.site_page(&site.name, page.fallback.is_some());
+        }
         let canonical = page
             .canonical
             .as_ref()
