@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use url::Url;
 
-use crate::extract::{extract_page, ExtractOptions, PageInput};
+use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
 use crate::limits::MAX_BODY_BYTES;
 use crate::metric::{self, ShingleScore, ShingleTotals, SnippetCounts};
 use crate::record::Record;
@@ -167,6 +167,9 @@ pub fn run(
             let start = Instant::now();
             let result = extract_page(&input, sites, opts);
             let (record, error, fallback, is_article) = match result {
+                Ok(page) if !page.has_text() => {
+                    (None, Some(ExtractError::NoText.to_string()), None, false)
+                }
                 Ok(page) => {
                     // Serialising is part of the measured work.
                     std::hint::black_box(page.record.to_json_line());

@@ -10,7 +10,7 @@ use url::Url;
 
 use crate::cli::{ExtractArgs, Format};
 use crate::corpus::read_html_file;
-use crate::extract::{extract_page, ExtractOptions, PageInput};
+use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
 use crate::fetch::{default_user_agent, FetchOptions, Fetcher};
 use crate::limits::MAX_BODY_BYTES;
 use crate::robots::Robots;
@@ -264,6 +264,9 @@ fn extract_one(
         local_label: l.local_label,
     };
     let extracted = extract_page(&page, sites, opts)?;
+    if !extracted.has_text() {
+        return Err(ExtractError::NoText.into());
+    }
     if let (Some(reason), Some(site)) = (&extracted.fallback, &extracted.site) {
         eprintln!(
             "newscrawl: warning: {input}: site config `{}` ({}): {reason}; used generic extraction",

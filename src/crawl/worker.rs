@@ -13,14 +13,9 @@ use url::Url;
 
 use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
 use super::politeness::parse_retry_after;
-use crate::decode::decode_html;
-use crate::extract::links::page_links;
-use crate::extract::{
-    extract_page, ExtractError, ExtractOptions, ExtractedPage, PageInput, PageLinks,
-};
+use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
 use crate::fetch::{FetchError, Fetcher};
 use crate::limits::MAX_BODY_BYTES;
-use crate::parse::parse_document;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::Claim;
@@ -50,15 +45,6 @@ pub enum ItemResult {
         page: Box<ExtractedPage>,
         /// SHA-256 of the record body (hex).
         hash: String,
-        /// Validators.
-        etag: Option<String>,
-        /// Validators.
-        last_modified: Option<String>,
-    },
-    /// An HTML page without article text (a listing): only its links.
-    Links {
-        /// The page's links and feeds.
-        links: PageLinks,
         /// Validators.
         etag: Option<String>,
         /// Validators.
@@ -236,27 +222,15 @@ pub async fn fetch_item(
             Ok(page) => {
                 let hash = Sha256::digest(page.record.body.as_bytes());
                 let hash: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
-                Ok(Ok(Ok((Box::new(page), hash))))
-            }
-            Err(ExtractError::NoText) => {
-                // A page without prose (a listing of headlines) is still followed.
-                let decoded = decode_html(&body, content_type.as_deref(), None);
-                let doc = parse_document(&decoded.text);
-                let base = input.url.clone().expect("set above");
-                Ok(Ok(Err(page_links(&doc, &base))))
+                Ok(Ok((Box::new(page), hash)))
             }
             Err(_) => Err("not html"),
         }
     });
     match job.await {
-        Ok(Ok(Ok(Ok((page, hash))))) => ItemResult::Page {
+        Ok(Ok(Ok((page, hash)))) => ItemResult::Page {
             page,
             hash,
-            etag,
-            last_modified,
-        },
-        Ok(Ok(Ok(Err(links)))) => ItemResult::Links {
-            links,
             etag,
             last_modified,
         },

@@ -90,7 +90,8 @@ pub enum ExtractError {
     /// Text without HTML markup.
     #[error("not HTML (no markup found)")]
     NotHtml,
-    /// The page holds no article text.
+    /// The page holds no article text (returned by callers that check
+    /// [`ExtractedPage::has_text`]).
     #[error("no article text found")]
     NoText,
 }
@@ -114,6 +115,11 @@ pub struct ExtractedPage {
 }
 
 impl ExtractedPage {
+    /// Whether any body text was found (a record needs some).
+    pub fn has_text(&self) -> bool {
+        !self.record.body.is_empty()
+    }
+
     /// Whether the page is an article (see [`article::is_article`]).
     pub fn is_article(&self) -> bool {
         is_article(&self.signals)
@@ -205,10 +211,9 @@ pub fn extract_page(
         Some(p) => p,
         None => generic::extract_paragraphs(&doc),
     };
+    // A page without text (a listing, a redirect page) still gives its links
+    // and metadata; callers that need an article check `has_text`.
     let body = text::join_paragraphs(&paragraphs);
-    if body.is_empty() {
-        return Err(ExtractError::NoText);
-    }
     let url_matches = match (&site, &page_url) {
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
         _ => false,

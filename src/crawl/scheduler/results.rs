@@ -266,27 +266,6 @@ impl<S: CrawlState> Crawler<S> {
                 self.summary.fetched += 1;
                 self.handle_page(&claim, *page, hash, etag, last_modified)?;
             }
-            ItemResult::Links {
-                links,
-                etag,
-                last_modified,
-            } => {
-                self.any_success = true;
-                self.summary.fetched += 1;
-                self.summary.skip("not an article");
-                self.follow(&claim, &links);
-                self.finish(
-                    &claim,
-                    "done",
-                    Some("not an article".into()),
-                    Some(200),
-                    etag,
-                    last_modified,
-                    None,
-                    None,
-                    true,
-                );
-            }
             ItemResult::Skipped { reason, status } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
