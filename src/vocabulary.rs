@@ -17,6 +17,40 @@ pub const BOILERPLATE_HINTS: &[&str] = &[
     "skip-link", "toolbar", "print", "rating", "login", "search",
 ];
 
+/// Class/id fragments that mark an element as chrome to prune before
+/// scoring (matched per `-`/`_` part of a class token; hints of five or more
+/// letters also match as a prefix: `related` matches `relatedArticles`).
+pub const CHROME_HINTS: &[&str] = &[
+    // navigation and page furniture
+    "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "footer", "masthead",
+    "sidebar", "widget", "toolbar", "topbar", "skip", "pagination", "pager", "banner",
+    "site-header", "global-header", "sr-only", "visually-hidden", "screen-reader-text",
+    // sharing, social, subscriptions
+    "share", "sharing", "social", "teilen", "condividi", "partage", "compartir", "newsletter",
+    "subscribe", "subscription", "signup", "sign-up", "login", "paywall", "print",
+    // related and recommended content
+    "related", "recommend", "more-stories", "read-more", "readmore", "read-also", "also-read",
+    "leggi-anche", "correlat", "relacionad", "trending", "most-read", "mostread", "popular",
+    "outbrain", "taboola", "teaser-list", "newsticker",
+    // comments
+    "comment", "comments", "respond", "disqus", "kommentar", "commenti", "commentaires",
+    // ads and consent
+    "advert", "advertisement", "ads", "ad", "adslot", "ad-slot", "sponsor", "promo", "werbung",
+    "anzeige", "pubblicita", "publicite", "publicidad", "cookie", "consent", "gdpr", "popup",
+    "modal",
+    // in-article furniture: tags, bylines, dates, captions
+    "tags", "tagcloud", "author", "author-bio", "byline", "dateline", "timestamp", "meta",
+    "caption", "credit", "credits", "rating", "search",
+];
+
+/// Words that introduce a byline ("By Jane Doe", "Di Mario Rossi"), as
+/// regex alternatives.
+pub const BYLINE_PREFIXES: &[&str] = &[
+    "by", "written by", "words by", "di", "a cura di", "von", "par", "por", "door", "av", "af",
+    "od", "autor", "autorin", "author", "text", "texto", "testo", "από", "від", "от", "tekst",
+    "kirjoittaja", "yazan", "reportage", "redaktion", "redazione", "rédaction",
+];
+
 /// Class/id fragments that suggest the article body.
 pub const CONTENT_HINTS: &[&str] = &[
     "article", "content", "entry", "post", "story", "body", "text", "main", "blog", "news",
@@ -76,6 +110,28 @@ pub fn token_has_hint(token: &str, hint: &str) -> bool {
         || (hint.contains('-') && token.contains(hint))
 }
 
+/// True when an element's class or id names chrome to prune: more class
+/// tokens name chrome ([`CHROME_HINTS`]) than name content. A bare `header`
+/// token is chrome; `article-header` is not (it may hold the lead).
+pub fn is_chrome_element(class: Option<&str>, id: Option<&str>) -> bool {
+    let mut chrome = 0;
+    let mut content = 0;
+    for attr in [class, id].into_iter().flatten() {
+        if attr.len() > 512 {
+            continue;
+        }
+        for token in attr.split_ascii_whitespace() {
+            let lower = token.to_ascii_lowercase();
+            if lower == "header" || CHROME_HINTS.iter().any(|h| token_has_hint(&lower, h)) {
+                chrome += 1;
+            } else if CONTENT_HINTS.iter().any(|h| lower.contains(h)) {
+                content += 1;
+            }
+        }
+    }
+    chrome > content
+}
+
 /// True when an element's class or id marks it as page chrome.
 pub fn is_boilerplate_element(class: Option<&str>, id: Option<&str>) -> bool {
     class_id_weight(class, id) < 0
@@ -107,5 +163,11 @@ mod tests {
         assert!(class_id_weight(Some("share-bar"), None) < 0);
         assert!(class_id_weight(None, Some("comments")) < 0);
         assert_eq!(class_id_weight(Some("heads"), None), 0);
+        assert!(is_chrome_element(Some("share-bar"), None));
+        assert!(is_chrome_element(None, Some("header")));
+        assert!(!is_chrome_element(Some("article-header"), None));
+        assert!(is_chrome_element(Some("relatedArticles"), None));
+        assert!(!is_chrome_element(Some("entry-content has-share"), None));
+        assert!(!is_chrome_element(Some("loading"), None));
     }
 }

@@ -196,7 +196,7 @@ pub fn extract_page(
     let from_site = paragraphs.is_some();
     let paragraphs = match paragraphs {
         Some(p) => p,
-        None => generic::extract_paragraphs(&doc),
+        None => generic::extract_paragraphs_with(&doc, &meta),
     };
     let body = text::join_paragraphs(&paragraphs);
     if body.is_empty() {

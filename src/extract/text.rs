@@ -253,6 +253,17 @@ impl Assembler {
     where
         F: FnMut(NodeRef<'_, Node>, &scraper::node::Element) -> bool,
     {
+        self.add_subtree_filtered(root, |node, el| {
+            is_skipped_element(el.name()) || is_hidden(el) || skip(node, el)
+        })
+    }
+
+    /// Adds the text of `root`'s subtree; `skip` alone decides which
+    /// elements are left out (the caller handles non-content elements).
+    pub fn add_subtree_filtered<F>(&mut self, root: NodeRef<'_, Node>, mut skip: F)
+    where
+        F: FnMut(NodeRef<'_, Node>, &scraper::node::Element) -> bool,
+    {
         let mut skipping: Option<ego_tree::NodeId> = None;
         for edge in root.traverse() {
             match edge {
@@ -264,7 +275,7 @@ impl Assembler {
                         Node::Text(t) => self.push_text(t),
                         Node::Element(el) => {
                             let name = el.name();
-                            if is_skipped_element(name) || is_hidden(el) || skip(node, el) {
+                            if skip(node, el) {
                                 skipping = Some(node.id());
                                 continue;
                             }
