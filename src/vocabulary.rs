@@ -8,13 +8,13 @@ use regex::Regex;
 /// Class/id fragments of page chrome: navigation, share bars, related
 /// posts, comments, newsletters, cookie notices, ads.
 pub const BOILERPLATE_HINTS: &[&str] = &[
-    "nav", "menu", "breadcrumb", "footer", "header", "masthead", "sidebar", "widget", "share",
+    "nav", "menu", "breadcrumb", "footer", "header", "masthead", "sidebar", "share",
     "sharing", "social", "related", "recommend", "more-stories", "read-more", "readmore",
     "read-also", "also-read", "leggi-anche", "correlat", "comment", "respond", "reply", "disqus",
-    "newsletter", "subscribe", "signup", "sign-up", "promo", "advert", "ads", "adslot", "ad-slot",
-    "banner", "sponsor", "cookie", "consent", "gdpr", "popup", "modal", "paywall", "outbrain",
+    "newsletter", "subscribe", "signup", "sign-up", "advert", "ads", "adslot", "ad-slot",
+     "sponsor", "cookie", "consent", "gdpr", "popup", "modal", "paywall", "outbrain",
     "taboola", "teaser-list", "tags", "tagcloud", "author-bio", "pagination", "pager",
-    "skip-link", "toolbar", "print", "rating", "login", "search",
+    "skip-link",  "login", 
 ];
 
 /// Class/id fragments that mark an element as chrome to prune before
@@ -23,7 +23,7 @@ pub const BOILERPLATE_HINTS: &[&str] = &[
 pub const CHROME_HINTS: &[&str] = &[
     // navigation and page furniture
     "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "footer", "masthead",
-    "sidebar", "widget", "toolbar", "topbar", "skip", "pagination", "pager", "banner",
+    "sidebar", "widget", "toolbar", "pagination", "pager", "banner",
     "site-header", "global-header", "sr-only", "visually-hidden", "screen-reader-text",
     // sharing, social, subscriptions
     "share", "sharing", "social", "teilen", "condividi", "partage", "compartir", "newsletter",
@@ -36,8 +36,7 @@ pub const CHROME_HINTS: &[&str] = &[
     "comment", "comments", "respond", "disqus", "kommentar", "commenti", "commentaires",
     // ads and consent
     "advert", "advertisement", "ads", "ad", "adslot", "ad-slot", "sponsor", "promo", "werbung",
-    "anzeige", "pubblicita", "publicite", "publicidad", "cookie", "consent", "gdpr", "popup",
-    "modal",
+    "anzeige", "pubblicita", "publicite", "publicidad", "cookie", "consent", "gdpr", 
     // in-article furniture: tags, bylines, dates, captions
     "tags", "tagcloud", "author", "author-bio", "byline", "dateline", "timestamp", "meta",
     "caption", "credit", "credits", "rating", "search",
@@ -110,11 +109,29 @@ pub fn token_has_hint(token: &str, hint: &str) -> bool {
         || (hint.contains('-') && token.contains(hint))
 }
 
-/// True when an element's class or id names chrome to prune: more class
-/// tokens name chrome ([`CHROME_HINTS`]) than name content. A bare `header`
-/// token is chrome; `article-header` is not (it may hold the lead).
-pub fn is_chrome_element(class: Option<&str>, id: Option<&str>) -> bool {
-    let mut chrome = 0;
+/// Class/id fragments of furniture that sometimes wraps the article
+/// (`widget`, `banner`): chrome only when the element holds no prose.
+pub const WEAK_CHROME_HINTS: &[&str] = &[
+    "widget", "banner", "toolbar", "topbar", "print", "popup", "modal", "promo", "rating",
+    "search", "skip", "teaser", "module", "overlay", "sticky", "flyout", "dropdown", "carousel",
+    "slider", "gallery", "video", "player", "infobox", "embed",
+];
+
+/// How strongly an element's class or id names chrome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChromeHint {
+    /// No chrome hint (or content hints outweigh it).
+    None,
+    /// A weak hint: chrome unless the element holds prose.
+    Weak,
+    /// A strong hint: chrome unless it holds most of the page's prose.
+    Strong,
+}
+
+/// Classifies an element's class and id (see [`ChromeHint`]).
+pub fn chrome_hint(class: Option<&str>, id: Option<&str>) -> ChromeHint {
+    let mut strong = 0;
+    let mut weak = 0;
     let mut content = 0;
     for attr in [class, id].into_iter().flatten() {
         if attr.len() > 512 {
@@ -123,13 +140,28 @@ pub fn is_chrome_element(class: Option<&str>, id: Option<&str>) -> bool {
         for token in attr.split_ascii_whitespace() {
             let lower = token.to_ascii_lowercase();
             if lower == "header" || CHROME_HINTS.iter().any(|h| token_has_hint(&lower, h)) {
-                chrome += 1;
+                strong += 1;
+            } else if WEAK_CHROME_HINTS.iter().any(|h| token_has_hint(&lower, h)) {
+                weak += 1;
             } else if CONTENT_HINTS.iter().any(|h| lower.contains(h)) {
                 content += 1;
             }
         }
     }
-    chrome > content
+    if strong > content {
+        ChromeHint::Strong
+    } else if strong + weak > content {
+        ChromeHint::Weak
+    } else {
+        ChromeHint::None
+    }
+}
+
+/// True when an element's class or id names chrome to prune: more class
+/// tokens name chrome ([`CHROME_HINTS`]) than name content. A bare `header`
+/// token is chrome; `article-header` is not (it may hold the lead).
+pub fn is_chrome_element(class: Option<&str>, id: Option<&str>) -> bool {
+    chrome_hint(class, id) == ChromeHint::Strong
 }
 
 /// True when an element's class or id marks it as page chrome.

@@ -205,9 +205,9 @@ mod tests {
         let ev = Evidence {
             title: String::new(),
             authors: vec![],
-            article_body: Some(normalize("Short one. And then a much longer paragraph follows here.")),
+            article_body: Some(normalize("Short one here. And then a much longer paragraph follows here.")),
         };
-        let ps = vec![para("Short one", BlockKind::Text, 0), para("And then a much longer paragraph follows here.", BlockKind::Text, 0)];
+        let ps = vec![para("Short one here", BlockKind::Text, 0), para("And then a much longer paragraph follows here.", BlockKind::Text, 0)];
         assert_eq!(clean(ps, &ev).len(), 2);
     }
 }

@@ -13,7 +13,7 @@ use ego_tree::NodeRef;
 use scraper::node::{Element, Node};
 
 use crate::extract::text::{is_block_element, is_hidden};
-use crate::vocabulary::{class_id_weight, is_chrome_element};
+use crate::vocabulary::{chrome_hint, class_id_weight, ChromeHint};
 
 /// No parent (the walk's root).
 pub const NONE: u32 = u32::MAX;
@@ -31,6 +31,8 @@ pub struct Elem<'a> {
     pub block: u32,
     /// Flagged as chrome by tag or class/id.
     pub chrome: bool,
+    /// Flagged by a weak class/id hint: chrome unless it holds prose.
+    pub weak: bool,
     /// Left out of the text (chrome not overridden, or inside such).
     pub pruned: bool,
     /// Class/id weight (see [`class_id_weight`]).
@@ -163,11 +165,13 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                 };
                 let (class, id) = (el.attr("class"), el.attr("id"));
                 let role = el.attr("role").unwrap_or("");
-                let chrome = parent != NONE
-                    && !matches!(name, "body" | "html" | "main" | "article")
+                let candidate = parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
+                let hint = if candidate { chrome_hint(class, id) } else { ChromeHint::None };
+                let chrome = candidate
                     && (is_chrome_tag(name, article_depth > 0)
                         || matches!(role, "navigation" | "banner" | "contentinfo" | "complementary" | "dialog" | "alert")
-                        || is_chrome_element(class, id));
+                        || hint == ChromeHint::Strong);
+                let weak = candidate && !chrome && hint == ChromeHint::Weak;
                 let weight = if name == "a" { 0 } else { class_id_weight(class, id) };
                 elems.push(Elem {
                     node,
@@ -175,6 +179,7 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                     end: idx + 1,
                     block,
                     chrome,
+                    weak,
                     pruned: false,
                     weight,
                     chars: 0,
@@ -277,6 +282,9 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
     if e.own_chars >= 60 && e.own_link * 2 < e.own_chars {
         e.paras += 1;
     }
+    if e.weak && e.paras < 2 {
+        e.chrome = true;
+    }
     if e.chrome || e.parent == NONE {
         return;
     }
@@ -292,15 +300,16 @@ impl Page<'_> {
     /// Un-flags chrome that holds most of the page's prose, innermost
     /// first, and adds its text to its ancestors.
     fn override_chrome(&mut self) {
-        let total = self.total_chars.max(1);
+        let Some(root_chars) = self.elems.first().map(|e| e.chars) else {
+            return;
+        };
         for i in (0..self.elems.len()).rev() {
             let e = &self.elems[i];
             if !e.chrome || e.name() == "nav" {
                 continue;
             }
-            let holds_prose = e.chars as f32 >= 0.4 * total as f32
-                && e.paras >= 3
-                && e.link_density() < 0.35;
+            // Most of the page's prose: more than all the kept text beside it.
+            let holds_prose = e.chars >= root_chars && e.paras >= 3 && e.link_density() < 0.35;
             if !holds_prose {
                 continue;
             }
