@@ -8,13 +8,13 @@ use regex::Regex;
 /// Class/id fragments of page chrome: navigation, share bars, related
 /// posts, comments, newsletters, cookie notices, ads.
 pub const BOILERPLATE_HINTS: &[&str] = &[
-    "nav", "menu", "breadcrumb", "footer", "header", "masthead", "sidebar", "share",
+    "nav", "menu", "breadcrumb", "footer", "header", "masthead", "sidebar", "widget", "share",
     "sharing", "social", "related", "recommend", "more-stories", "read-more", "readmore",
     "read-also", "also-read", "leggi-anche", "correlat", "comment", "respond", "reply", "disqus",
-    "newsletter", "subscribe", "signup", "sign-up", "advert", "ads", "adslot", "ad-slot",
-     "sponsor", "cookie", "consent", "gdpr", "popup", "modal", "paywall", "outbrain",
+    "newsletter", "subscribe", "signup", "sign-up", "promo", "advert", "ads", "adslot", "ad-slot",
+    "banner", "sponsor", "cookie", "consent", "gdpr", "popup", "modal", "paywall", "outbrain",
     "taboola", "teaser-list", "tags", "tagcloud", "author-bio", "pagination", "pager",
-    "skip-link",  "login", 
+    "skip-link", "toolbar", "print", "rating", "login", "search",
 ];
 
 /// Class/id fragments that mark an element as chrome to prune before
@@ -23,11 +23,11 @@ pub const BOILERPLATE_HINTS: &[&str] = &[
 pub const CHROME_HINTS: &[&str] = &[
     // navigation and page furniture
     "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "footer", "masthead",
-    "sidebar", "widget", "toolbar", "pagination", "pager", "banner",
-    "site-header", "global-header", "sr-only", "visually-hidden", "screen-reader-text",
+    "sidebar", "pagination", "pager", "site-header", "global-header", "sr-only",
+    "visually-hidden", "screen-reader-text",
     // sharing, social, subscriptions
     "share", "sharing", "social", "teilen", "condividi", "partage", "compartir", "newsletter",
-    "subscribe", "subscription", "signup", "sign-up", "login", "paywall", "print",
+    "subscribe", "subscription", "signup", "sign-up", "login", "paywall",
     // related and recommended content
     "related", "recommend", "more-stories", "read-more", "readmore", "read-also", "also-read",
     "leggi-anche", "correlat", "relacionad", "trending", "most-read", "mostread", "popular",
@@ -35,11 +35,11 @@ pub const CHROME_HINTS: &[&str] = &[
     // comments
     "comment", "comments", "respond", "disqus", "kommentar", "commenti", "commentaires",
     // ads and consent
-    "advert", "advertisement", "ads", "ad", "adslot", "ad-slot", "sponsor", "promo", "werbung",
-    "anzeige", "pubblicita", "publicite", "publicidad", "cookie", "consent", "gdpr", 
+    "advert", "advertisement", "ads", "ad", "adslot", "ad-slot", "sponsor", "werbung", "anzeige",
+    "pubblicita", "publicite", "publicidad", "cookie", "consent", "gdpr",
     // in-article furniture: tags, bylines, dates, captions
     "tags", "tagcloud", "author", "author-bio", "byline", "dateline", "timestamp", "meta",
-    "caption", "credit", "credits", "rating", "search",
+    "caption", "credit", "credits",
 ];
 
 /// Words that introduce a byline ("By Jane Doe", "Di Mario Rossi"), as
