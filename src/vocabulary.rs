@@ -1,9 +1,9 @@
 //! The one vocabulary of boilerplate: class/id hints and paragraph phrases,
 //! in many languages. Tuning the generic extractor is editing these lists.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
 
 /// Class/id fragments of page chrome: navigation, share bars, related
 /// posts, comments, newsletters, cookie notices, ads.
@@ -74,39 +74,9 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
 static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
 
-static HINT_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\s_]+").expect("static regex"));
-
 /// True when a paragraph's text is a known boilerplate phrase.
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     BOILERPLATE_PARAGRAPH_SET.is_match(text.trim())
-}
-
-/// Scores an element's class and id: negative for chrome, positive for content.
-pub fn class_id_weight(class: Option<&str>, id: Option<&str>) -> i32 {
-    let mut weight = 0;
-    for attr in [class, id].into_iter().flatten() {
-        let lower = attr.to_ascii_lowercase();
-        for token in HINT_SPLIT.split(&lower) {
-            if token.is_empty() {
-                continue;
-            }
-            if BOILERPLATE_HINTS.iter().any(|h| token_has_hint(token, h)) {
-                weight -= 25;
-            } else if CONTENT_HINTS.iter().any(|h| token.contains(h)) {
-                weight += 25;
-            }
-        }
-    }
-    weight.clamp(-50, 50)
-}
-
-/// True when a class/id token names boilerplate (whole words of the token,
-/// so `header` matches `site-header` but `ads` does not match `heads`).
-pub fn token_has_hint(token: &str, hint: &str) -> bool {
-    token
-        .split(['-', '_'])
-        .any(|part| part == hint || (hint.len() >= 5 && part.starts_with(hint)))
-        || (hint.contains('-') && token.contains(hint))
 }
 
 /// Class/id fragments of furniture that sometimes wraps the article
@@ -128,33 +98,129 @@ pub enum ChromeHint {
     Strong,
 }
 
-/// Classifies an element's class and id (see [`ChromeHint`]).
-pub fn chrome_hint(class: Option<&str>, id: Option<&str>) -> ChromeHint {
-    let mut strong = 0;
-    let mut weak = 0;
-    let mut content = 0;
+/// What one class/id token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TokenKind {
+    /// Boilerplate for scoring only ([`BOILERPLATE_HINTS`]).
+    Scoring,
+    /// [`WEAK_CHROME_HINTS`].
+    Weak,
+    /// [`CHROME_HINTS`].
+    Strong,
+}
+
+static HINTS: LazyLock<HashMap<&'static str, TokenKind>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for (list, kind) in [
+        (BOILERPLATE_HINTS, TokenKind::Scoring),
+        (WEAK_CHROME_HINTS, TokenKind::Weak),
+        (CHROME_HINTS, TokenKind::Strong),
+    ] {
+        for h in list {
+            m.insert(*h, kind);
+        }
+    }
+    m
+});
+
+static HYPHENATED: LazyLock<Vec<(&'static str, TokenKind)>> = LazyLock::new(|| {
+    HINTS.iter().filter(|(h, _)| h.contains('-')).map(|(h, k)| (*h, *k)).collect()
+});
+
+/// The strongest hint a lower-cased class/id token carries: a hint equal to
+/// one of its `-`/`_` parts, a hint of five or more letters that starts a
+/// part (`related` in `relatedarticles`), or a hyphenated hint inside it.
+fn token_kind(token: &str) -> Option<TokenKind> {
+    if token == "header" {
+        return Some(TokenKind::Strong);
+    }
+    let mut best: Option<TokenKind> = None;
+    for part in token.split(['-', '_']) {
+        if let Some(k) = HINTS.get(part) {
+            best = best.max(Some(*k));
+        }
+        if part.len() > 5 {
+            for l in 5..part.len() {
+                if !part.is_char_boundary(l) {
+                    continue;
+                }
+                if let Some(k) = HINTS.get(&part[..l]) {
+                    best = best.max(Some(*k));
+                }
+            }
+        }
+    }
+    if token.contains('-') {
+        for (h, k) in HYPHENATED.iter() {
+            if token.contains(h) {
+                best = best.max(Some(*k));
+            }
+        }
+    }
+    best
+}
+
+/// True when a class/id token names boilerplate (whole parts of the token,
+/// so `header` matches `site-header` but `ads` does not match `heads`).
+pub fn token_has_hint(token: &str, hint: &str) -> bool {
+    token
+        .split(['-', '_'])
+        .any(|part| part == hint || (hint.len() >= 5 && part.starts_with(hint)))
+        || (hint.contains('-') && token.contains(hint))
+}
+
+/// An element's class/id read once: the chrome hint and the scoring weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassHints {
+    /// Whether (and how strongly) it names chrome.
+    pub chrome: ChromeHint,
+    /// Scoring weight: -25 per boilerplate token, +25 per content token,
+    /// clamped to -50..=50.
+    pub weight: i32,
+}
+
+/// Reads an element's class and id against the vocabulary.
+pub fn class_hints(class: Option<&str>, id: Option<&str>) -> ClassHints {
+    let (mut strong, mut weak, mut scoring, mut content) = (0, 0, 0, 0);
+    let mut lower = String::new();
     for attr in [class, id].into_iter().flatten() {
         if attr.len() > 512 {
             continue;
         }
         for token in attr.split_ascii_whitespace() {
-            let lower = token.to_ascii_lowercase();
-            if lower == "header" || CHROME_HINTS.iter().any(|h| token_has_hint(&lower, h)) {
-                strong += 1;
-            } else if WEAK_CHROME_HINTS.iter().any(|h| token_has_hint(&lower, h)) {
-                weak += 1;
-            } else if CONTENT_HINTS.iter().any(|h| lower.contains(h)) {
-                content += 1;
+            lower.clear();
+            lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+            match token_kind(&lower) {
+                Some(TokenKind::Strong) => strong += 1,
+                Some(TokenKind::Weak) => weak += 1,
+                Some(TokenKind::Scoring) => scoring += 1,
+                None => {
+                    if CONTENT_HINTS.iter().any(|h| lower.contains(h)) {
+                        content += 1;
+                    }
+                }
             }
         }
     }
-    if strong > content {
+    let chrome = if strong > content {
         ChromeHint::Strong
     } else if strong + weak > content {
         ChromeHint::Weak
     } else {
         ChromeHint::None
-    }
+    };
+    let weight = (25 * (content - strong - weak - scoring)).clamp(-50, 50);
+    ClassHints { chrome, weight }
+}
+
+/// Classifies an element's class and id (see [`ChromeHint`]).
+pub fn chrome_hint(class: Option<&str>, id: Option<&str>) -> ChromeHint {
+    class_hints(class, id).chrome
+}
+
+/// Scores an element's class and id: negative for chrome, positive for content.
+pub fn class_id_weight(class: Option<&str>, id: Option<&str>) -> i32 {
+    class_hints(class, id).weight
 }
 
 /// True when an element's class or id names chrome to prune: more class

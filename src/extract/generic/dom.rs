@@ -13,7 +13,7 @@ use ego_tree::NodeRef;
 use scraper::node::{Element, Node};
 
 use crate::extract::text::{is_block_element, is_hidden};
-use crate::vocabulary::{chrome_hint, class_id_weight, ChromeHint};
+use crate::vocabulary::{class_hints, ChromeHint};
 
 /// No parent (the walk's root).
 pub const NONE: u32 = u32::MAX;
@@ -35,7 +35,7 @@ pub struct Elem<'a> {
     pub weak: bool,
     /// Left out of the text (chrome not overridden, or inside such).
     pub pruned: bool,
-    /// Class/id weight (see [`class_id_weight`]).
+    /// Class/id weight (see [`crate::vocabulary::class_hints`]).
     pub weight: i32,
     /// Text characters in the kept subtree (whitespace excluded).
     pub chars: u32,
@@ -166,13 +166,14 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                 let (class, id) = (el.attr("class"), el.attr("id"));
                 let role = el.attr("role").unwrap_or("");
                 let candidate = parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
-                let hint = if candidate { chrome_hint(class, id) } else { ChromeHint::None };
+                let hints = class_hints(class, id);
+                let hint = if candidate { hints.chrome } else { ChromeHint::None };
                 let chrome = candidate
                     && (is_chrome_tag(name, article_depth > 0)
                         || matches!(role, "navigation" | "banner" | "contentinfo" | "complementary" | "dialog" | "alert")
                         || hint == ChromeHint::Strong);
                 let weak = candidate && !chrome && hint == ChromeHint::Weak;
-                let weight = if name == "a" { 0 } else { class_id_weight(class, id) };
+                let weight = if name == "a" { 0 } else { hints.weight };
                 elems.push(Elem {
                     node,
                     parent,
