@@ -95,6 +95,11 @@ fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
     bad > good
 }
 
+/// True when the bytes are valid UTF-8 and hold non-ASCII characters.
+fn is_multibyte_utf8(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
+}
+
 /// Decodes an HTML document to UTF-8 text.
 ///
 /// `content_type` is the HTTP header value when the bytes came over HTTP;
@@ -115,6 +120,12 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
     let (encoding, source) = match declared {
         Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes) => {
             (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected)
+        }
+        // A legacy single-byte declaration on bytes that are valid UTF-8 with
+        // multi-byte sequences: the declaration is stale (pages re-encoded by
+        // a CMS or a proxy); such bytes are almost never meant as Latin-1.
+        Some((enc, _)) if enc.is_single_byte() && is_multibyte_utf8(bytes) => {
+            (UTF_8, CharsetSource::Detected)
         }
         Some(found) => found,
         None => (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected),
@@ -179,6 +190,13 @@ mod tests {
         let (bytes, _, _) = WINDOWS_1252.encode(text);
         let d = decode_html(&bytes, None, Some("de"));
         assert!(d.text.contains("Größe und Übermaß"), "{}", d.text);
+    }
+
+    #[test]
+    fn stale_latin_declaration_on_utf8_bytes() {
+        let d = decode_html("<meta charset=iso-8859-15><p>sanción</p>".as_bytes(), None, None);
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.text.ends_with("sanción</p>"));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::extract::metadata::Metadata;
-use crate::extract::text::{BlockKind, Paragraph};
+use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::vocabulary::{is_boilerplate_paragraph, BYLINE_PREFIXES};
 
 /// Lower-cased letters and digits only: the form in which texts are compared.
@@ -43,7 +43,7 @@ impl Evidence {
         let article_body = meta
             .article_body
             .as_deref()
-            .map(normalize)
+            .map(|raw| normalize(&article_body_text(raw)))
             .filter(|b| b.chars().count() >= 200);
         Self {
             title: meta.title.as_deref().or(meta.h1.as_deref()).map(normalize).unwrap_or_default(),
@@ -142,12 +142,34 @@ pub fn article_body_is_better(out: &[Paragraph], ev: &Evidence) -> bool {
         }
     }
     let coverage = covered as f64 / ab_norm.len().max(1) as f64;
-    coverage < 0.5 && ab_norm.len() as f64 >= total as f64 * 0.6
+    coverage < 0.4 && ab_norm.len() as f64 >= total as f64 * 0.6
+}
+
+/// The text of a JSON-LD article body, which some sites fill with HTML
+/// (tags, entities, even entities escaped twice).
+pub fn article_body_text(raw: &str) -> String {
+    if !raw.contains(['<', '&']) {
+        return raw.to_string();
+    }
+    let text = fragment_text(raw);
+    if !text.contains('&') {
+        return text;
+    }
+    text.split('\n').map(|line| if line.contains('&') { fragment_text(line) } else { line.to_string() }).collect::<Vec<_>>().join("\n")
+}
+
+/// The paragraphs of an HTML fragment, one per line.
+fn fragment_text(html: &str) -> String {
+    let frag = scraper::Html::parse_fragment(html);
+    let mut a = Assembler::new();
+    a.add_subtree(frag.tree.root(), |_, _| false);
+    a.finish().into_iter().map(|p| p.text).collect::<Vec<_>>().join("\n")
 }
 
 /// Splits a JSON-LD article body into paragraphs.
 pub fn article_body_paragraphs(raw: &str) -> Vec<Paragraph> {
-    raw.split('\n')
+    article_body_text(raw)
+        .split('\n')
         .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|l| !l.is_empty() && !is_boilerplate_paragraph(l))
         .map(|text| Paragraph {
@@ -198,6 +220,11 @@ mod tests {
                 "Second paragraph, still the story."
             ]
         );
+    }
+
+    #[test]
+    fn article_body_html_is_read_as_text() {
+        assert_eq!(article_body_text("<p>Tom &amp;amp; Jerry</p><p>&Ccedil;orum</p>"), "Tom & Jerry\nÇorum");
     }
 
     #[test]
