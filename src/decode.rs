@@ -121,10 +121,10 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes) => {
             (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected)
         }
-        // A legacy single-byte declaration on bytes that are valid UTF-8 with
-        // multi-byte sequences: the declaration is stale (pages re-encoded by
-        // a CMS or a proxy); such bytes are almost never meant as Latin-1.
-        Some((enc, _)) if enc.is_single_byte() && is_multibyte_utf8(bytes) => {
+        // A legacy declaration on bytes that are valid UTF-8 with multi-byte
+        // sequences: the declaration is stale (pages re-encoded by a CMS or a
+        // proxy); text in Latin-1 or GBK is almost never valid UTF-8 as well.
+        Some((enc, _)) if enc != UTF_8 && is_multibyte_utf8(bytes) => {
             (UTF_8, CharsetSource::Detected)
         }
         Some(found) => found,

@@ -45,6 +45,8 @@ pub struct Elem<'a> {
     pub punct: u32,
     /// Paragraph-like blocks (own text of 60+ characters) in the subtree.
     pub paras: u32,
+    /// Characters of those paragraph-like blocks.
+    pub para_chars: u32,
     /// Characters whose nearest block is this element.
     pub own_chars: u32,
     /// Of which inside links.
@@ -187,6 +189,7 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                     link_chars: 0,
                     punct: 0,
                     paras: 0,
+                    para_chars: 0,
                     own_chars: 0,
                     own_link: 0,
                     own_punct: 0,
@@ -282,6 +285,7 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
     e.end = end;
     if e.own_chars >= 60 && e.own_link * 2 < e.own_chars {
         e.paras += 1;
+        e.para_chars += e.own_chars - e.own_link;
     }
     if e.weak && e.paras < 2 {
         e.chrome = true;
@@ -290,18 +294,20 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
         return;
     }
     let (chars, link, punct, paras, parent) = (e.chars, e.link_chars, e.punct, e.paras, e.parent);
+    let para_chars = e.para_chars;
     let p = &mut elems[parent as usize];
     p.chars += chars;
     p.link_chars += link;
     p.punct += punct;
     p.paras += paras;
+    p.para_chars += para_chars;
 }
 
 impl Page<'_> {
     /// Un-flags chrome that holds most of the page's prose, innermost
     /// first, and adds its text to its ancestors.
     fn override_chrome(&mut self) {
-        let Some(root_chars) = self.elems.first().map(|e| e.chars) else {
+        let Some(root_prose) = self.elems.first().map(|e| e.para_chars) else {
             return;
         };
         for i in (0..self.elems.len()).rev() {
@@ -309,12 +315,13 @@ impl Page<'_> {
             if !e.chrome || e.name() == "nav" {
                 continue;
             }
-            // Most of the page's prose: more than all the kept text beside it.
-            let holds_prose = e.chars >= root_chars && e.paras >= 3 && e.link_density() < 0.35;
+            // Most of the page's prose: more than all the kept prose beside it.
+            let holds_prose = e.para_chars > root_prose && e.paras >= 2 && e.link_density() < 0.35;
             if !holds_prose {
                 continue;
             }
             let (chars, link, punct, paras) = (e.chars, e.link_chars, e.punct, e.paras);
+            let para_chars = e.para_chars;
             self.elems[i].chrome = false;
             let mut p = self.elems[i].parent;
             while p != NONE {
@@ -323,6 +330,7 @@ impl Page<'_> {
                 a.link_chars += link;
                 a.punct += punct;
                 a.paras += paras;
+                a.para_chars += para_chars;
                 if a.chrome {
                     break;
                 }

@@ -94,24 +94,24 @@ pub fn choose_roots(page: &Page<'_>) -> Vec<u32> {
             a = e.parent;
         }
     }
-    // Climb while the parent is mostly this candidate's text and adds
-    // paragraphs (the article's lead or an extra block beside it).
-    loop {
-        let e = &page.elems[top as usize];
-        let p = e.parent;
-        if p == NONE {
+    // Climb to an ancestor that holds clearly more of the page's prose
+    // (an article split into blocks by ads or embeds), as long as the
+    // ancestor is mostly prose and few links.
+    let mut a = page.elems[top as usize].parent;
+    let mut steps = 0;
+    while a != NONE && steps < 6 {
+        let e = &page.elems[a as usize];
+        if matches!(e.name(), "body" | "html") {
             break;
         }
-        let pe = &page.elems[p as usize];
-        if pe.name() == "body" || pe.name() == "html" {
-            break;
+        let t = &page.elems[top as usize];
+        let more = e.para_chars as f32 >= t.para_chars as f32 * 1.25 && e.paras > t.paras;
+        let prose = e.para_chars as f32 >= e.chars as f32 * 0.6 && e.link_density() < 0.25;
+        if more && prose {
+            top = a;
         }
-        let grows = pe.paras > e.paras && pe.chars as f32 <= e.chars as f32 * 1.6;
-        if grows && pe.link_density() < 0.3 {
-            top = p;
-        } else {
-            break;
-        }
+        a = e.parent;
+        steps += 1;
     }
     siblings(page, top, top_score)
 }
