@@ -42,7 +42,10 @@ fn main() {
     let corpus = match Corpus::load(&dir) {
         Ok(c) => c,
         Err(e) => {
-            println!("bench_extract: cannot load {}: {e:#} (skipped)", dir.display());
+            println!(
+                "bench_extract: cannot load {}: {e:#} (skipped)",
+                dir.display()
+            );
             return;
         }
     };
@@ -57,7 +60,10 @@ fn main() {
         .collect();
     let bytes: usize = pages.iter().map(|(_, b)| b.len()).sum();
     let n = pages.len();
-    println!("{n} pages, {:.1} MB, best of {rounds} rounds, one thread", bytes as f64 / 1e6);
+    println!(
+        "{n} pages, {:.1} MB, best of {rounds} rounds, one thread",
+        bytes as f64 / 1e6
+    );
 
     let sites = SiteRegistry::empty();
     let opts = ExtractOptions {
@@ -85,7 +91,9 @@ fn main() {
         let t = Instant::now();
         for (_, b) in &pages {
             if let Ok(page) = extract_page(&PageInput::new(b), &sites, &opts) {
-                sink += serde_json::to_string(&page.record).map(|s| s.len()).unwrap_or(0);
+                sink += serde_json::to_string(&page.record)
+                    .map(|s| s.len())
+                    .unwrap_or(0);
             }
         }
         extract_best = extract_best.min(t.elapsed().as_secs_f64());
@@ -100,13 +108,22 @@ fn main() {
     report("html5ever parse alone", parse_best);
     report("decode + bounded parse", bounded_best);
     report("extract_page (full)", extract_best);
-    println!("ratio extract / parse: {:.2}x  (checksum {sink})", extract_best / parse_best);
+    println!(
+        "ratio extract / parse: {:.2}x  (checksum {sink})",
+        extract_best / parse_best
+    );
     if let Some((id, b)) = pages.iter().max_by_key(|(_, b)| b.len()) {
+        let file = corpus
+            .entries
+            .iter()
+            .find(|e| &e.id == id)
+            .map(|e| dir.join(&e.html))
+            .unwrap_or_default();
         println!(
             "largest page: {id} ({:.1} MB); peak memory: /usr/bin/time -v {} --one {}",
             b.len() as f64 / 1e6,
             std::env::args().next().unwrap_or_default(),
-            dir.join(&corpus.entries.iter().find(|e| &e.id == id).map(|e| e.html.clone()).unwrap_or_default()).display()
+            file.display()
         );
     }
 }
@@ -125,7 +142,12 @@ fn one(path: &Path) {
         collect_links: false,
     };
     match extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts) {
-        Ok(p) => println!("{}: {} bytes in, {} chars of body", path.display(), bytes.len(), p.record.body.len()),
+        Ok(p) => println!(
+            "{}: {} bytes in, {} chars of body",
+            path.display(),
+            bytes.len(),
+            p.record.body.len()
+        ),
         Err(e) => println!("{}: {e}", path.display()),
     }
 }

@@ -201,10 +201,10 @@ impl MetaValues {
             | "last-modified" => set(&mut self.modified),
             "og:locale" | "content-language" | "language" | "dc.language" => set(&mut self.language),
             "author" | "article:author" | "parsely-author" | "sailthru.author" | "dc.creator"
-            | "byl" | "cxenseparse:author" => {
-                if !content.starts_with("http") {
-                    self.authors.push(content.to_string());
-                }
+            | "byl" | "cxenseparse:author"
+                if !content.starts_with("http") =>
+            {
+                self.authors.push(content.to_string());
             }
             _ => {}
         }

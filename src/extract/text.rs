@@ -288,9 +288,7 @@ impl Assembler {
                                 self.pre_depth += 1;
                             } else if name == "img" {
                                 // Images carry no text; their alt text is not body text.
-                            } else if is_block_element(name) {
-                                self.flush();
-                            } else if matches!(name, "td" | "th") {
+                            } else if is_block_element(name) || matches!(name, "td" | "th") {
                                 self.flush();
                             }
                             if is_block_element(name) {

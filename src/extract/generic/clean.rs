@@ -22,7 +22,11 @@ pub fn normalize(text: &str) -> String {
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?i)^\s*(?:{})\s*[:\s]\s*\p{{Lu}}", BYLINE_PREFIXES.join("|"))).expect("static regex")
+    Regex::new(&format!(
+        r"(?i)^\s*(?:{})\s*[:\s]\s*\p{{Lu}}",
+        BYLINE_PREFIXES.join("|")
+    ))
+    .expect("static regex")
 });
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b)")
@@ -46,8 +50,18 @@ impl Evidence {
             .map(|raw| normalize(&article_body_text(raw)))
             .filter(|b| b.chars().count() >= 200);
         Self {
-            title: meta.title.as_deref().or(meta.h1.as_deref()).map(normalize).unwrap_or_default(),
-            authors: meta.authors.iter().map(|a| normalize(a)).filter(|a| a.len() >= 4).collect(),
+            title: meta
+                .title
+                .as_deref()
+                .or(meta.h1.as_deref())
+                .map(normalize)
+                .unwrap_or_default(),
+            authors: meta
+                .authors
+                .iter()
+                .map(|a| normalize(a))
+                .filter(|a| a.len() >= 4)
+                .collect(),
             article_body,
         }
     }
@@ -77,14 +91,19 @@ fn is_byline_or_dateline(p: &Paragraph, norm: &str, ev: &Evidence) -> bool {
         return true;
     }
     // A short line made mostly of a date / time.
-    n <= 60 && DATELINE.is_match(&p.text) && !p.text.trim_end().ends_with(['.', '!', '?'])
+    n <= 60
+        && DATELINE.is_match(&p.text)
+        && !p.text.trim_end().ends_with(['.', '!', '?'])
         && p.text.split_whitespace().count() <= 8
 }
 
 /// A paragraph too weak to stand at the edge of the text.
 fn is_weak(p: &Paragraph) -> bool {
     let n = p.text.chars().count();
-    let ends_sentence = p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»', '。', ':', ')']);
+    let ends_sentence = p
+        .text
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”', '»', '。', ':', ')']);
     p.link_density() > 0.3 || (n < 40 && !ends_sentence) || (n < 15)
 }
 
@@ -117,10 +136,15 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         kept.push((p, confirmed));
     }
     // Edges: weak paragraphs go; trailing headings (nothing under them) too.
-    while kept.first().is_some_and(|(p, c)| !c && is_weak(p) && !(is_heading(p) && p.link_density() < 0.3 && kept.len() > 1)) {
+    while kept.first().is_some_and(|(p, c)| {
+        !c && is_weak(p) && !(is_heading(p) && p.link_density() < 0.3 && kept.len() > 1)
+    }) {
         kept.remove(0);
     }
-    while kept.last().is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p))) {
+    while kept
+        .last()
+        .is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p)))
+    {
         kept.pop();
     }
     kept.into_iter().map(|(p, _)| p).collect()
@@ -155,7 +179,16 @@ pub fn article_body_text(raw: &str) -> String {
     if !text.contains('&') {
         return text;
     }
-    text.split('\n').map(|line| if line.contains('&') { fragment_text(line) } else { line.to_string() }).collect::<Vec<_>>().join("\n")
+    text.split('\n')
+        .map(|line| {
+            if line.contains('&') {
+                fragment_text(line)
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The paragraphs of an HTML fragment, one per line.
@@ -163,7 +196,11 @@ fn fragment_text(html: &str) -> String {
     let frag = scraper::Html::parse_fragment(html);
     let mut a = Assembler::new();
     a.add_subtree(frag.tree.root(), |_, _| false);
-    a.finish().into_iter().map(|p| p.text).collect::<Vec<_>>().join("\n")
+    a.finish()
+        .into_iter()
+        .map(|p| p.text)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Splits a JSON-LD article body into paragraphs.
@@ -203,7 +240,11 @@ mod tests {
             para("The headline", BlockKind::Heading(1), 0),
             para("By Jane Doe", BlockKind::Text, 0),
             para("22.04.2024 | 15:54", BlockKind::Text, 0),
-            para("First paragraph of the story, with enough words to count.", BlockKind::Text, 0),
+            para(
+                "First paragraph of the story, with enough words to count.",
+                BlockKind::Text,
+                0,
+            ),
             para("READ Something else entirely", BlockKind::Text, 0),
             para("A subheading", BlockKind::Heading(2), 0),
             para("Second paragraph, still the story.", BlockKind::Text, 0),
@@ -224,7 +265,10 @@ mod tests {
 
     #[test]
     fn article_body_html_is_read_as_text() {
-        assert_eq!(article_body_text("<p>Tom &amp;amp; Jerry</p><p>&Ccedil;orum</p>"), "Tom & Jerry\nÇorum");
+        assert_eq!(
+            article_body_text("<p>Tom &amp;amp; Jerry</p><p>&Ccedil;orum</p>"),
+            "Tom & Jerry\nÇorum"
+        );
     }
 
     #[test]
@@ -232,9 +276,18 @@ mod tests {
         let ev = Evidence {
             title: String::new(),
             authors: vec![],
-            article_body: Some(normalize("Short one here. And then a much longer paragraph follows here.")),
+            article_body: Some(normalize(
+                "Short one here. And then a much longer paragraph follows here.",
+            )),
         };
-        let ps = vec![para("Short one here", BlockKind::Text, 0), para("And then a much longer paragraph follows here.", BlockKind::Text, 0)];
+        let ps = vec![
+            para("Short one here", BlockKind::Text, 0),
+            para(
+                "And then a much longer paragraph follows here.",
+                BlockKind::Text,
+                0,
+            ),
+        ];
         assert_eq!(clean(ps, &ev).len(), 2);
     }
 }

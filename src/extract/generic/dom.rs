@@ -135,7 +135,10 @@ fn count_text(text: &str) -> (u32, u32) {
             continue;
         }
         chars += 1;
-        if matches!(c, ',' | '.' | '，' | '。' | '、' | ';' | '!' | '?' | '؛' | '،' | '।') {
+        if matches!(
+            c,
+            ',' | '.' | '，' | '。' | '、' | ';' | '!' | '?' | '؛' | '،' | '।'
+        ) {
             punct += 1;
         }
     }
@@ -167,12 +170,25 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                 };
                 let (class, id) = (el.attr("class"), el.attr("id"));
                 let role = el.attr("role").unwrap_or("");
-                let candidate = parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
+                let candidate =
+                    parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
                 let hints = class_hints(class, id);
-                let hint = if candidate { hints.chrome } else { ChromeHint::None };
+                let hint = if candidate {
+                    hints.chrome
+                } else {
+                    ChromeHint::None
+                };
                 let chrome = candidate
                     && (is_chrome_tag(name, article_depth > 0)
-                        || matches!(role, "navigation" | "banner" | "contentinfo" | "complementary" | "dialog" | "alert")
+                        || matches!(
+                            role,
+                            "navigation"
+                                | "banner"
+                                | "contentinfo"
+                                | "complementary"
+                                | "dialog"
+                                | "alert"
+                        )
                         || hint == ChromeHint::Strong);
                 let weak = candidate && !chrome && hint == ChromeHint::Weak;
                 let weight = if name == "a" { 0 } else { hints.weight };
@@ -243,7 +259,10 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
         // Close `node` and its ancestors until a next sibling exists.
         loop {
             if let Node::Element(el) = node.value() {
-                if stack.last().is_some_and(|&i| elems[i as usize].node.id() == node.id()) {
+                if stack
+                    .last()
+                    .is_some_and(|&i| elems[i as usize].node.id() == node.id())
+                {
                     let idx = stack.pop().expect("open element");
                     close(&mut elems, idx);
                     if chrome_stack.last() == Some(&idx) {
@@ -384,7 +403,10 @@ mod tests {
     #[test]
     fn chrome_holding_the_prose_is_kept() {
         let para = "<p>A long paragraph of real prose, with commas, and full stops. It goes on and on.</p>";
-        let html = format!("<body><form id=aspnetForm><div>{}</div></form><nav>x</nav></body>", para.repeat(5));
+        let html = format!(
+            "<body><form id=aspnetForm><div>{}</div></form><nav>x</nav></body>",
+            para.repeat(5)
+        );
         let doc = parse_document(&html);
         let page = walk(*doc.root_element());
         let form = page.elems.iter().find(|e| e.name() == "form").unwrap();

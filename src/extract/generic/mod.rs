@@ -37,8 +37,12 @@ pub fn extract_paragraphs_with(doc: &Html, meta: &Metadata) -> Vec<Paragraph> {
     let mut page = dom::walk(*body);
     score::score(&mut page);
     let roots = score::choose_roots(&page);
-    let chrome: HashSet<ego_tree::NodeId> =
-        page.elems.iter().filter(|e| e.chrome).map(|e| e.node.id()).collect();
+    let chrome: HashSet<ego_tree::NodeId> = page
+        .elems
+        .iter()
+        .filter(|e| e.chrome)
+        .map(|e| e.node.id())
+        .collect();
     let mut assembler = Assembler::new();
     let roots: Vec<_> = if roots.is_empty() {
         vec![*body]

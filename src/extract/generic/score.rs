@@ -16,15 +16,23 @@ pub fn score(page: &mut Page<'_>) {
         if e.pruned || e.block != i as u32 || e.own_chars < MIN_PARAGRAPH_CHARS {
             continue;
         }
-        if matches!(e.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "dt" | "dd" | "th") {
+        if matches!(
+            e.name(),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "dt" | "dd" | "th"
+        ) {
             continue;
         }
         let own_ld = e.own_link as f32 / e.own_chars as f32;
         if own_ld > 0.5 {
             continue;
         }
-        let s = (1.0 + e.own_punct.min(30) as f32 + (e.own_chars as f32 / 100.0).min(3.0)) * (1.0 - own_ld);
-        let mut p = if is_text_container(e.name()) { i as u32 } else { e.parent };
+        let s = (1.0 + e.own_punct.min(30) as f32 + (e.own_chars as f32 / 100.0).min(3.0))
+            * (1.0 - own_ld);
+        let mut p = if is_text_container(e.name()) {
+            i as u32
+        } else {
+            e.parent
+        };
         for level in 0..3 {
             if p == NONE {
                 break;
@@ -123,7 +131,9 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
         return vec![top];
     }
     let threshold = (top_score * 0.2).max(10.0);
-    let top_class = page.elems[top as usize].element().and_then(|e| e.attr("class"));
+    let top_class = page.elems[top as usize]
+        .element()
+        .and_then(|e| e.attr("class"));
     let mut roots = Vec::new();
     let mut i = parent + 1;
     let end = page.elems[parent as usize].end;
