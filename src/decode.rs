@@ -131,7 +131,11 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         None => (detect(bytes, tld.map(str::as_bytes)), CharsetSource::Detected),
     };
     let text = if encoding == UTF_8 {
-        String::from_utf8_lossy(bytes).into_owned()
+        // Validation alone is much faster than the lossy conversion.
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => valid.to_owned(),
+            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        }
     } else {
         encoding.decode_without_bom_handling(bytes).0.into_owned()
     };

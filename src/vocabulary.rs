@@ -123,8 +123,25 @@ static HINTS: LazyLock<HashMap<&'static str, TokenKind>> = LazyLock::new(|| {
     m
 });
 
-static HYPHENATED: LazyLock<Vec<(&'static str, TokenKind)>> = LazyLock::new(|| {
-    HINTS.iter().filter(|(h, _)| h.contains('-')).map(|(h, k)| (*h, *k)).collect()
+/// Hyphenated hints (`read-more`), one literal-set regex per kind.
+static HYPHENATED: LazyLock<Vec<(regex::Regex, TokenKind)>> = LazyLock::new(|| {
+    [TokenKind::Strong, TokenKind::Weak, TokenKind::Scoring]
+        .into_iter()
+        .filter_map(|kind| {
+            let alts: Vec<String> = HINTS
+                .iter()
+                .filter(|(h, k)| h.contains('-') && **k == kind)
+                .map(|(h, _)| regex::escape(h))
+                .collect();
+            (!alts.is_empty()).then(|| (regex::Regex::new(&alts.join("|")).expect("static regex"), kind))
+        })
+        .collect()
+});
+
+/// Content hints as one literal-set regex (substring match).
+static CONTENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = CONTENT_HINTS.iter().map(|h| regex::escape(h)).collect();
+    regex::Regex::new(&alts.join("|")).expect("static regex")
 });
 
 /// The strongest hint a lower-cased class/id token carries: a hint equal to
@@ -151,9 +168,9 @@ fn token_kind(token: &str) -> Option<TokenKind> {
         }
     }
     if token.contains('-') {
-        for (h, k) in HYPHENATED.iter() {
-            if token.contains(h) {
-                best = best.max(Some(*k));
+        for (re, k) in HYPHENATED.iter() {
+            if Some(*k) > best && re.is_match(token) {
+                best = Some(*k);
             }
         }
     }
@@ -179,38 +196,63 @@ pub struct ClassHints {
     pub weight: i32,
 }
 
-/// Reads an element's class and id against the vocabulary.
-pub fn class_hints(class: Option<&str>, id: Option<&str>) -> ClassHints {
-    let (mut strong, mut weak, mut scoring, mut content) = (0, 0, 0, 0);
-    let mut lower = String::new();
-    for attr in [class, id].into_iter().flatten() {
+/// Token counts of one class or id attribute, by what they name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HintCounts {
+    strong: i32,
+    weak: i32,
+    scoring: i32,
+    content: i32,
+}
+
+impl HintCounts {
+    /// Counts the tokens of one attribute value.
+    pub fn of(attr: &str) -> Self {
+        let mut c = Self::default();
         if attr.len() > 512 {
-            continue;
+            return c;
         }
+        let mut lower = String::new();
         for token in attr.split_ascii_whitespace() {
             lower.clear();
             lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
             match token_kind(&lower) {
-                Some(TokenKind::Strong) => strong += 1,
-                Some(TokenKind::Weak) => weak += 1,
-                Some(TokenKind::Scoring) => scoring += 1,
+                Some(TokenKind::Strong) => c.strong += 1,
+                Some(TokenKind::Weak) => c.weak += 1,
+                Some(TokenKind::Scoring) => c.scoring += 1,
                 None => {
-                    if CONTENT_HINTS.iter().any(|h| lower.contains(h)) {
-                        content += 1;
+                    if CONTENT.is_match(&lower) {
+                        c.content += 1;
                     }
                 }
             }
         }
+        c
     }
-    let chrome = if strong > content {
-        ChromeHint::Strong
-    } else if strong + weak > content {
-        ChromeHint::Weak
-    } else {
-        ChromeHint::None
-    };
-    let weight = (25 * (content - strong - weak - scoring)).clamp(-50, 50);
-    ClassHints { chrome, weight }
+
+    /// The hints of an element whose class and id gave these counts.
+    pub fn hints(self, other: Self) -> ClassHints {
+        let strong = self.strong + other.strong;
+        let weak = self.weak + other.weak;
+        let scoring = self.scoring + other.scoring;
+        let content = self.content + other.content;
+        let chrome = if strong > content {
+            ChromeHint::Strong
+        } else if strong + weak > content {
+            ChromeHint::Weak
+        } else {
+            ChromeHint::None
+        };
+        let weight = (25 * (content - strong - weak - scoring)).clamp(-50, 50);
+        ClassHints { chrome, weight }
+    }
+}
+
+/// Reads an element's class and id against the vocabulary.
+pub fn class_hints(class: Option<&str>, id: Option<&str>) -> ClassHints {
+    let c = class.map(HintCounts::of).unwrap_or_default();
+    let i = id.map(HintCounts::of).unwrap_or_default();
+    c.hints(i)
 }
 
 /// Classifies an element's class and id (see [`ChromeHint`]).

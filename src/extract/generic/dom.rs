@@ -12,8 +12,10 @@
 use ego_tree::NodeRef;
 use scraper::node::{Element, Node};
 
-use crate::extract::text::{is_block_element, is_hidden};
-use crate::vocabulary::{class_hints, ChromeHint};
+use std::collections::HashMap;
+
+use crate::extract::text::is_block_element;
+use crate::vocabulary::{ChromeHint, HintCounts};
 
 /// No parent (the walk's root).
 pub const NONE: u32 = u32::MAX;
@@ -80,8 +82,12 @@ impl Elem<'_> {
 
 /// Elements whose text never counts (and is never assembled).
 pub fn is_invisible(el: &Element) -> bool {
+    is_invisible_tag(el.name()) || Attrs::of(el).hidden
+}
+
+fn is_invisible_tag(name: &str) -> bool {
     matches!(
-        el.name(),
+        name,
         "script"
             | "style"
             | "noscript"
@@ -106,7 +112,53 @@ pub fn is_invisible(el: &Element) -> bool {
             | "dialog"
             | "option"
             | "label"
-    ) || is_hidden(el)
+    )
+}
+
+/// The attributes the extractor reads, found in one pass over the
+/// element's attributes (`Element::attr` interns its argument each call).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Attrs<'a> {
+    /// `class`.
+    pub class: Option<&'a str>,
+    /// `id`.
+    pub id: Option<&'a str>,
+    /// `role`.
+    pub role: &'a str,
+    /// Hidden by `hidden`, `aria-hidden=true` or an inline style.
+    pub hidden: bool,
+}
+
+impl<'a> Attrs<'a> {
+    /// Reads an element's attributes.
+    pub fn of(el: &'a Element) -> Self {
+        let mut a = Attrs::default();
+        for (name, value) in el.attrs() {
+            match name {
+                "class" => a.class = Some(value),
+                "id" => a.id = Some(value),
+                "role" => a.role = value,
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.hidden |= value == "true",
+                "style" => a.hidden |= style_hides(value),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
+/// True when an inline style hides the element.
+fn style_hides(style: &str) -> bool {
+    if !style.contains("none") && !style.contains("hidden") {
+        return false;
+    }
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
 }
 
 /// Tags that are page chrome unless they hold the page's prose.
@@ -154,12 +206,17 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
     let mut article_depth = 0usize;
     let mut link_depth = 0usize;
     let mut total_chars = 0u32;
+    let mut class_cache: HashMap<&str, HintCounts> = HashMap::new();
+    let mut attrs;
 
     let mut node = root;
     'walk: loop {
         let mut descend = false;
         match node.value() {
-            Node::Element(el) if !is_invisible(el) => {
+            Node::Element(el) if !is_invisible_tag(el.name()) && !{
+                attrs = Attrs::of(el);
+                attrs.hidden
+            } => {
                 let idx = elems.len() as u32;
                 let parent = stack.last().copied().unwrap_or(NONE);
                 let name = el.name();
@@ -168,11 +225,15 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                 } else {
                     elems[parent as usize].block
                 };
-                let (class, id) = (el.attr("class"), el.attr("id"));
-                let role = el.attr("role").unwrap_or("");
+                let (class, id, role) = (attrs.class, attrs.id, attrs.role);
                 let candidate =
                     parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
-                let hints = class_hints(class, id);
+                // Pages repeat their class lists: read each distinct one once.
+                let class_counts = match class {
+                    Some(c) => *class_cache.entry(c).or_insert_with(|| HintCounts::of(c)),
+                    None => HintCounts::default(),
+                };
+                let hints = class_counts.hints(id.map(HintCounts::of).unwrap_or_default());
                 let hint = if candidate {
                     hints.chrome
                 } else {
@@ -269,7 +330,7 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                         chrome_stack.pop();
                     }
                     let name = el.name();
-                    if matches!(name, "article" | "main") || el.attr("role") == Some("main") {
+                    if matches!(name, "article" | "main") || Attrs::of(el).role == "main" {
                         article_depth = article_depth.saturating_sub(1);
                     }
                     if name == "a" {
