@@ -69,7 +69,33 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(Accept|Akzeptieren|Accetta|Accepter|Aceptar) (all )?(cookies|Cookies)",
     r"^(This|Questo|Diese) (site|website|sito) uses cookies",
     r"^Advertisement$|^Anzeige$|^Pubblicità$|^Publicité$|^Publicidad$|^ADVERTISEMENT$",
+    // image credits and captions left as lines
+    r"^\(?(Beitragsbild|Titelbild|Bildquelle|Bild|Fotos?|Photos?|Image|Credit|Crédit photo|Credito|Foto di copertina|Imagen|Zdjęcie)\s*:\s*.{1,90}$",
+    r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
+    r"^Bild anzeigen Bild schließen$",
+    // feedback, share and subscription prompts
+    r"^(Fanden Sie diesen Artikel (nützlich|hilfreich)|War dieser Artikel hilfreich|Was this (article|page|post) helpful|Möchten Sie (den|diesen) Artikel teilen|Artikel teilen|Share this( article| post| story)?)\b.{0,40}$",
+    r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
+    r"^(Klicken Sie auf den (unteren )?Button|Mit diesem Button|Mit dem Laden des Inhalts akzeptieren|Click (the button|here) to load|Ich bin damit einverstanden, dass mir (externe )?Inhalte|Empfohlener redaktioneller Inhalt|Externer Inhalt)",
+    r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)\b.{0,40}$",
+    // copyright lines
+    r"^(©|\(c\)|Copyright\b|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];
+
+/// Short lines after which the rest of a text is related links, shop
+/// recommendations or further reading (matched near the end only).
+pub const TAIL_MARKERS: &[&str] = &[
+    r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)\b|read (more|next)\b|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
+];
+
+static TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(TAIL_MARKERS).expect("static regexes"));
+
+/// True when a short line announces the related-content tail of a page.
+pub fn is_tail_marker(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= 60 && TAIL_MARKER_SET.is_match(t)
+}
 
 static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
@@ -290,11 +316,19 @@ mod tests {
             "Il tuo indirizzo email non sarà pubblicato. I campi obbligatori sono contrassegnati *",
             "Leave a Reply",
             "Lesen Sie auch: Mehr",
+            "Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.",
+            "(Credit: Clayton Aldern / Grist)",
+            "Fanden Sie diesen Artikel nützlich?",
+            "© 2024 Il Blog",
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
         assert!(!is_boilerplate_paragraph("Reading the news is good for you."));
         assert!(!is_boilerplate_paragraph("Dopo l’incontro di Lavrov, Blinken ha avvertito"));
+        assert!(!is_boilerplate_paragraph("Bild: so titelte die Zeitung am Montag, und der Streit zwischen den Parteien im Landtag begann erneut, heftiger als zuvor."));
+        assert!(is_tail_marker("Ähnliche Beiträge"));
+        assert!(is_tail_marker("Vous aimerez aussi"));
+        assert!(!is_tail_marker("Related stories of the war are told by the survivors"));
     }
 
     #[test]

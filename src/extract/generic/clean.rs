@@ -11,7 +11,7 @@ use regex::Regex;
 
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
-use crate::vocabulary::{is_boilerplate_paragraph, BYLINE_PREFIXES};
+use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXES};
 
 /// Lower-cased letters and digits only: the form in which texts are compared.
 pub fn normalize(text: &str) -> String {
@@ -134,6 +134,17 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
             continue;
         }
         kept.push((p, confirmed));
+    }
+    // A "related articles" line in the last third ends the text.
+    let n = kept.len();
+    if let Some(cut) = kept
+        .iter()
+        .enumerate()
+        .skip(n * 2 / 3)
+        .find(|(_, (p, c))| !c && is_tail_marker(&p.text))
+        .map(|(i, _)| i)
+    {
+        kept.truncate(cut);
     }
     // Edges: weak paragraphs go; trailing headings (nothing under them) too.
     while kept.first().is_some_and(|(p, c)| {
