@@ -42,6 +42,24 @@ pub const CHROME_HINTS: &[&str] = &[
     "caption", "credit", "credits",
 ];
 
+/// Class/id fragments of an article's lead (standfirst, abstract, deck),
+/// which often sits in the article header, outside the body container.
+pub const LEAD_HINTS: &[&str] = &[
+    "lead", "abstract", "excerpt", "summary", "deck", "intro", "standfirst", "subtitle",
+    "subheadline", "sub-headline", "teaser-text", "description", "dek", "chapeau", "chapo",
+    "sottotitolo", "entradilla", "vorspann", "anreisser",
+];
+
+/// True when a class or id names an article lead (see [`LEAD_HINTS`]).
+pub fn is_lead_element(class: Option<&str>, id: Option<&str>) -> bool {
+    [class, id].into_iter().flatten().any(|attr| {
+        attr.split_ascii_whitespace().any(|token| {
+            let lower = token.to_ascii_lowercase();
+            LEAD_HINTS.iter().any(|h| token_has_hint(&lower, h))
+        })
+    })
+}
+
 /// Words that introduce a byline ("By Jane Doe", "Di Mario Rossi"), as
 /// regex alternatives.
 pub const BYLINE_PREFIXES: &[&str] = &[
@@ -109,7 +127,7 @@ pub fn is_boilerplate_paragraph(text: &str) -> bool {
 /// (`widget`, `banner`): chrome only when the element holds no prose.
 pub const WEAK_CHROME_HINTS: &[&str] = &[
     "widget", "banner", "toolbar", "topbar", "print", "popup", "modal", "promo", "rating",
-    "search", "skip", "teaser", "module", "overlay", "sticky", "flyout", "dropdown", "carousel",
+    "search", "skip", "teaser", "overlay", "sticky", "flyout", "dropdown", "carousel",
     "slider", "gallery", "video", "player", "infobox", "embed",
 ];
 

@@ -135,12 +135,12 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         }
         kept.push((p, confirmed));
     }
-    // A "related articles" line in the last third ends the text.
+    // A "related articles" line after the first third ends the text.
     let n = kept.len();
     if let Some(cut) = kept
         .iter()
         .enumerate()
-        .skip(n * 2 / 3)
+        .skip(n / 3 + 1)
         .find(|(_, (p, c))| !c && is_tail_marker(&p.text))
         .map(|(i, _)| i)
     {

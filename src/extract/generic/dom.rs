@@ -164,7 +164,7 @@ fn style_hides(style: &str) -> bool {
 /// Tags that are page chrome unless they hold the page's prose.
 fn is_chrome_tag(name: &str, in_article: bool) -> bool {
     match name {
-        "nav" | "aside" | "menu" | "form" | "figure" | "figcaption" | "fieldset" => true,
+        "nav" | "aside" | "menu" | "figure" | "figcaption" | "fieldset" => true,
         "header" | "footer" => !in_article,
         _ => false,
     }
@@ -251,7 +251,9 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                                 | "alert"
                         )
                         || hint == ChromeHint::Strong);
-                let weak = candidate && !chrome && hint == ChromeHint::Weak;
+                // A form is chrome (comment and search forms) unless it wraps
+                // the page's prose (ASP.NET pages wrap everything in one).
+                let weak = candidate && !chrome && (hint == ChromeHint::Weak || name == "form");
                 let weight = if name == "a" { 0 } else { hints.weight };
                 elems.push(Elem {
                     node,
@@ -367,7 +369,9 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
         e.paras += 1;
         e.para_chars += e.own_chars - e.own_link;
     }
-    if e.weak && e.paras < 2 {
+    // Weak chrome holding at most one short paragraph (a teaser, a promo
+    // box) is chrome; with real prose (an Elementor text widget) it is not.
+    if e.weak && (e.paras == 0 || (e.paras == 1 && e.para_chars < 200)) {
         e.chrome = true;
     }
     if e.chrome || e.parent == NONE {

@@ -121,7 +121,58 @@ pub fn choose_roots(page: &Page<'_>) -> Vec<u32> {
         a = e.parent;
         steps += 1;
     }
-    siblings(page, top, top_score)
+    let mut roots = siblings(page, top, top_score);
+    if let Some(&first) = roots.first() {
+        let mut lead = leads_before(page, first);
+        lead.append(&mut roots);
+        roots = lead;
+    }
+    roots
+}
+
+/// Lead paragraphs (standfirst, abstract) of the article that holds
+/// `first`, placed before it but outside it (in the article header).
+fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
+    // The enclosing article: an `article`/`main` ancestor within a few levels.
+    let mut a = page.elems[first as usize].parent;
+    let mut article = NONE;
+    for _ in 0..6 {
+        if a == NONE {
+            break;
+        }
+        if matches!(page.elems[a as usize].name(), "article" | "main") {
+            article = a;
+            break;
+        }
+        a = page.elems[a as usize].parent;
+    }
+    if article == NONE {
+        return Vec::new();
+    }
+    let mut out: Vec<u32> = Vec::new();
+    let mut i = article + 1;
+    while i < first {
+        let e = &page.elems[i as usize];
+        if e.pruned {
+            i = e.end;
+            continue;
+        }
+        if e.end > first {
+            // An ancestor of `first`: look inside it.
+            i += 1;
+            continue;
+        }
+        let is_lead = e
+            .element()
+            .is_some_and(|el| crate::vocabulary::is_lead_element(el.attr("class"), el.attr("id")));
+        if is_lead && e.chars >= 30 && e.link_density() < 0.3 && !matches!(e.name(), "h1") {
+            out.push(i);
+            i = e.end;
+            continue;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The top candidate with the siblings that continue it.
