@@ -91,6 +91,8 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^\(?(Beitragsbild|Titelbild|Bildquelle|Bild|Fotos?|Photos?|Image|Credit|Crédit photo|Credito|Foto di copertina|Imagen|Zdjęcie)\s*:\s*.{1,90}$",
     r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
     r"^Bild anzeigen Bild schließen$",
+    // photo agency credits on a line of their own
+    r"^[^.!?]{0,60}\b(dpa|Getty Images|AFP|Reuters|AP Photo|imago( images)?|picture[- ]alliance|Shutterstock|iStock(photo)?|Keystone|ANSA|EPA|KEYSTONE)\b[^.!?,]{0,30}$",
     // feedback, share and subscription prompts
     r"^(Fanden Sie diesen Artikel (nützlich|hilfreich)|War dieser Artikel hilfreich|Was this (article|page|post) helpful|Möchten Sie (den|diesen) Artikel teilen|Artikel teilen|Share this( article| post| story)?)\b.{0,40}$",
     r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
@@ -338,12 +340,15 @@ mod tests {
             "(Credit: Clayton Aldern / Grist)",
             "Fanden Sie diesen Artikel nützlich?",
             "© 2024 Il Blog",
+            "Friso Gentsch/dpa",
+            "Getty Images",
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
         assert!(!is_boilerplate_paragraph("Reading the news is good for you."));
         assert!(!is_boilerplate_paragraph("Dopo l’incontro di Lavrov, Blinken ha avvertito"));
         assert!(!is_boilerplate_paragraph("Bild: so titelte die Zeitung am Montag, und der Streit zwischen den Parteien im Landtag begann erneut, heftiger als zuvor."));
+        assert!(!is_boilerplate_paragraph("AFP, MANILA, Philippines, said on Monday that the talks would resume."));
         assert!(is_tail_marker("Ähnliche Beiträge"));
         assert!(is_tail_marker("Vous aimerez aussi"));
         assert!(!is_tail_marker("Related stories of the war are told by the survivors"));

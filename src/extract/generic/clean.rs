@@ -97,6 +97,16 @@ fn is_byline_or_dateline(p: &Paragraph, norm: &str, ev: &Evidence) -> bool {
         && p.text.split_whitespace().count() <= 8
 }
 
+/// A heading or short line that holds the title (kicker + title) or that
+/// the title holds.
+fn is_headline_variant(p: &Paragraph, norm: &str, title: &str) -> bool {
+    if title.len() < 20 || norm.len() < 20 || p.text.chars().count() > 250 {
+        return false;
+    }
+    let short_line = is_heading(p) || !p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»', '“']);
+    short_line && (norm.contains(title) || (title.contains(norm) && norm.len() * 2 >= title.len()))
+}
+
 /// A paragraph too weak to stand at the edge of the text.
 fn is_weak(p: &Paragraph) -> bool {
     let n = p.text.chars().count();
@@ -119,6 +129,10 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         let confirmed = ev.in_article_body(&norm);
         if !title_seen && !ev.title.is_empty() && norm == ev.title && kept.len() < 8 {
             title_seen = true;
+            continue;
+        }
+        // The headline again near the top, with a kicker or a variant.
+        if kept.len() < 3 && is_headline_variant(&p, &norm, &ev.title) {
             continue;
         }
         if p.kind == BlockKind::Heading(1) && kept.is_empty() {
