@@ -103,7 +103,11 @@ fn is_headline_variant(p: &Paragraph, norm: &str, title: &str) -> bool {
     if title.len() < 20 || norm.len() < 20 || p.text.chars().count() > 250 {
         return false;
     }
-    let short_line = is_heading(p) || !p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»', '“']);
+    let short_line = is_heading(p)
+        || !p
+            .text
+            .trim_end()
+            .ends_with(['.', '!', '?', '"', '”', '»', '“']);
     short_line && (norm.contains(title) || (title.contains(norm) && norm.len() * 2 >= title.len()))
 }
 

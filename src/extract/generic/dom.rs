@@ -135,7 +135,10 @@ impl<'a> Attrs<'a> {
         let mut a = Attrs::default();
         for (name, value) in el.attrs() {
             match name {
-                "class" => a.class = Some(value),
+                "class" => {
+                    a.class = Some(value);
+                    a.hidden |= value.split_ascii_whitespace().any(is_hiding_class);
+                }
                 "id" => a.id = Some(value),
                 "role" => a.role = value,
                 "hidden" => a.hidden = true,
@@ -146,6 +149,15 @@ impl<'a> Attrs<'a> {
         }
         a
     }
+}
+
+/// Utility classes that hide an element at every screen size (Bootstrap
+/// 3 `hidden`, Bootstrap 4 `d-none`, common `is-hidden`/`hide`).
+fn is_hiding_class(token: &str) -> bool {
+    matches!(
+        token,
+        "hidden" | "d-none" | "is-hidden" | "hide" | "u-hidden" | "display-none" | "js-hidden"
+    )
 }
 
 /// True when an inline style hides the element.
@@ -213,10 +225,13 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
     'walk: loop {
         let mut descend = false;
         match node.value() {
-            Node::Element(el) if !is_invisible_tag(el.name()) && !{
-                attrs = Attrs::of(el);
-                attrs.hidden
-            } => {
+            Node::Element(el)
+                if !is_invisible_tag(el.name())
+                    && !{
+                        attrs = Attrs::of(el);
+                        attrs.hidden
+                    } =>
+            {
                 let idx = elems.len() as u32;
                 let parent = stack.last().copied().unwrap_or(NONE);
                 let name = el.name();
@@ -463,6 +478,19 @@ mod tests {
         let p = page.elems.iter().find(|e| e.name() == "p").unwrap();
         assert_eq!(p.own_chars, 22);
         assert_eq!(p.own_punct, 2);
+    }
+
+    #[test]
+    fn hiding_classes_and_styles() {
+        let doc = parse_document("<body><p class='x hidden'>a</p><p class=d-none>b</p><p style='DISPLAY: none'>c</p><p class=hidden-xs>d</p></body>");
+        let hidden: Vec<bool> = doc
+            .tree
+            .nodes()
+            .filter_map(|n| n.value().as_element())
+            .filter(|e| e.name() == "p")
+            .map(is_invisible)
+            .collect();
+        assert_eq!(hidden, [true, true, true, false]);
     }
 
     #[test]
