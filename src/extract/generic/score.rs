@@ -65,7 +65,12 @@ fn final_score(page: &Page<'_>, i: usize) -> f32 {
         "body" | "html" => -5.0,
         _ => 0.0,
     };
-    (e.score + tag_bonus + e.weight as f32 * 0.5) * (1.0 - e.link_density())
+    let list = if matches!(e.name(), "ol" | "ul" | "dl" | "li") {
+        0.3
+    } else {
+        1.0
+    };
+    (e.score + tag_bonus + e.weight as f32 * 0.5) * (1.0 - e.link_density()) * list
 }
 
 /// The content roots, in document order.
@@ -131,26 +136,32 @@ pub fn choose_roots(page: &Page<'_>) -> Vec<u32> {
 }
 
 /// Lead paragraphs (standfirst, abstract) of the article that holds
-/// `first`, placed before it but outside it (in the article header).
+/// `first`, placed before it but outside it (in the article header): the
+/// article is the nearest ancestor holding the headline (`h1`) or an
+/// `article`/`main` element; its lead-hinted blocks, and paragraphs of
+/// prose after the headline, are kept.
 fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
-    // The enclosing article: an `article`/`main` ancestor within a few levels.
     let mut a = page.elems[first as usize].parent;
-    let mut article = NONE;
+    let mut unit = NONE;
+    let mut h1 = NONE;
     for _ in 0..6 {
-        if a == NONE {
+        if a == NONE || matches!(page.elems[a as usize].name(), "body" | "html") {
             break;
         }
-        if matches!(page.elems[a as usize].name(), "article" | "main") {
-            article = a;
+        h1 = (a + 1..first)
+            .find(|&i| page.elems[i as usize].name() == "h1" && !page.elems[i as usize].pruned)
+            .unwrap_or(NONE);
+        if h1 != NONE || matches!(page.elems[a as usize].name(), "article" | "main") {
+            unit = a;
             break;
         }
         a = page.elems[a as usize].parent;
     }
-    if article == NONE {
+    if unit == NONE {
         return Vec::new();
     }
     let mut out: Vec<u32> = Vec::new();
-    let mut i = article + 1;
+    let mut i = unit + 1;
     while i < first {
         let e = &page.elems[i as usize];
         if e.pruned {
@@ -165,7 +176,14 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
         let is_lead = e
             .element()
             .is_some_and(|el| crate::vocabulary::is_lead_element(el.attr("class"), el.attr("id")));
-        if is_lead && e.chars >= 30 && e.link_density() < 0.3 && !matches!(e.name(), "h1") {
+        let prose_after_headline = h1 != NONE
+            && i > h1
+            && e.name() == "p"
+            && e.own_chars >= 80
+            && e.own_link * 5 < e.own_chars;
+        if (is_lead && e.chars >= 30 && e.link_density() < 0.3 && e.name() != "h1")
+            || prose_after_headline
+        {
             out.push(i);
             i = e.end;
             continue;
@@ -174,7 +192,6 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
     }
     out
 }
-
 /// The top candidate with the siblings that continue it.
 fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
     let parent = page.elems[top as usize].parent;
