@@ -446,14 +446,6 @@ impl Page<'_> {
             self.elems[i].pruned = inherited || self.elems[i].chrome;
         }
     }
-
-    /// The index of the element holding a node, if it was walked.
-    pub fn index_of(&self, id: ego_tree::NodeId) -> Option<u32> {
-        self.elems
-            .iter()
-            .position(|e| e.node.id() == id)
-            .map(|i| i as u32)
-    }
 }
 
 #[cfg(test)]
