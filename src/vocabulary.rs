@@ -29,7 +29,7 @@ pub const CHROME_HINTS: &[&str] = &[
     "share", "sharing", "social", "teilen", "condividi", "partage", "compartir", "newsletter",
     "subscribe", "subscription", "signup", "sign-up", "login", "paywall",
     // related and recommended content
-    "related", "recommend", "more-stories", "read-more", "readmore", "read-also", "also-read",
+    "related", "recommend", "more-stories", "read-also", "also-read",
     "leggi-anche", "correlat", "relacionad", "trending", "most-read", "mostread", "popular",
     "outbrain", "taboola", "teaser-list", "newsticker",
     // comments
@@ -129,7 +129,7 @@ pub fn is_boilerplate_paragraph(text: &str) -> bool {
 /// (`widget`, `banner`): chrome only when the element holds no prose.
 pub const WEAK_CHROME_HINTS: &[&str] = &[
     "widget", "banner", "toolbar", "topbar", "print", "popup", "modal", "promo", "rating",
-    "search", "skip", "teaser", "overlay", "sticky", "flyout", "dropdown", "carousel",
+    "search", "skip", "teaser", "overlay", "read-more", "readmore", "sticky", "flyout", "dropdown", "carousel",
     "slider", "gallery", "video", "player", "infobox", "embed",
 ];
 
