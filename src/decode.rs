@@ -79,11 +79,6 @@ fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
     detector.guess(tld, true)
 }
 
-/// True when the bytes are valid UTF-8 and hold multi-byte characters.
-fn is_utf8_with_non_ascii(bytes: &[u8]) -> bool {
-    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
-}
-
 /// True when bytes declared as UTF-8 are mostly something else: more
 /// malformed sequences than well-formed multi-byte characters.
 fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
@@ -98,6 +93,11 @@ fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
         }
     }
     bad > good
+}
+
+/// True when the bytes are valid UTF-8 and hold non-ASCII characters.
+fn is_multibyte_utf8(bytes: &[u8]) -> bool {
+    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
 }
 
 /// Decodes an HTML document to UTF-8 text.
@@ -122,10 +122,10 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
             detect(bytes, tld.map(str::as_bytes)),
             CharsetSource::Detected,
         ),
-        // A legacy declaration over bytes that are valid UTF-8 with non-ASCII
-        // characters is stale (pages re-encoded without updating the meta
-        // tag): legacy-encoded text is practically never valid UTF-8.
-        Some((enc, _)) if enc != UTF_8 && is_utf8_with_non_ascii(bytes) => {
+        // A legacy declaration on bytes that are valid UTF-8 with multi-byte
+        // sequences: the declaration is stale (pages re-encoded by a CMS or a
+        // proxy); text in Latin-1 or GBK is almost never valid UTF-8 as well.
+        Some((enc, _)) if enc != UTF_8 && is_multibyte_utf8(bytes) => {
             (UTF_8, CharsetSource::Detected)
         }
         Some(found) => found,
@@ -135,7 +135,11 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         ),
     };
     let text = if encoding == UTF_8 {
-        String::from_utf8_lossy(bytes).into_owned()
+        // Validation alone is much faster than the lossy conversion.
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => valid.to_owned(),
+            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        }
     } else {
         encoding.decode_without_bom_handling(bytes).0.into_owned()
     };
@@ -208,6 +212,17 @@ mod tests {
         assert!(d.text.contains("für Österreich"));
         let d = decode_html("<meta charset=gb2312><p>人民网</p>".as_bytes(), None, None);
         assert!(d.text.contains("人民网"));
+    }
+
+    #[test]
+    fn stale_latin_declaration_on_utf8_bytes() {
+        let d = decode_html(
+            "<meta charset=iso-8859-15><p>sanción</p>".as_bytes(),
+            None,
+            None,
+        );
+        assert_eq!(d.encoding, UTF_8);
+        assert!(d.text.ends_with("sanción</p>"));
     }
 
     #[test]

@@ -1,9 +1,8 @@
 //! The one vocabulary of boilerplate: class/id hints and paragraph phrases,
 //! in many languages. Tuning the generic extractor is editing these lists.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
-
-use regex::Regex;
 
 /// Class/id fragments of page chrome: navigation, share bars, related
 /// posts, comments, newsletters, cookie notices, ads.
@@ -65,6 +64,164 @@ pub const BOILERPLATE_HINTS: &[&str] = &[
     "search",
 ];
 
+/// Class/id fragments that mark an element as chrome to prune before
+/// scoring (matched per `-`/`_` part of a class token; hints of five or more
+/// letters also match as a prefix: `related` matches `relatedArticles`).
+pub const CHROME_HINTS: &[&str] = &[
+    // navigation and page furniture
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "footer",
+    "masthead",
+    "sidebar",
+    "pagination",
+    "pager",
+    "site-header",
+    "global-header",
+    "sr-only",
+    "visually-hidden",
+    "screen-reader-text",
+    // sharing, social, subscriptions
+    "share",
+    "sharing",
+    "social",
+    "teilen",
+    "condividi",
+    "partage",
+    "compartir",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "sign-up",
+    "login",
+    "paywall",
+    // related and recommended content
+    "related",
+    "recommend",
+    "more-stories",
+    "read-also",
+    "also-read",
+    "leggi-anche",
+    "correlat",
+    "relacionad",
+    "trending",
+    "most-read",
+    "mostread",
+    "popular",
+    "outbrain",
+    "taboola",
+    "teaser-list",
+    "newsticker",
+    // comments
+    "comment",
+    "comments",
+    "respond",
+    "disqus",
+    "kommentar",
+    "commenti",
+    "commentaires",
+    // ads and consent
+    "advert",
+    "advertisement",
+    "ads",
+    "ad",
+    "adslot",
+    "ad-slot",
+    "sponsor",
+    "werbung",
+    "anzeige",
+    "pubblicita",
+    "publicite",
+    "publicidad",
+    "cookie",
+    "consent",
+    "gdpr",
+    // in-article furniture: tags, bylines, dates, captions
+    "tags",
+    "tagcloud",
+    "author",
+    "author-bio",
+    "byline",
+    "dateline",
+    "timestamp",
+    "meta",
+    "caption",
+    "credit",
+    "credits",
+];
+
+/// Class/id fragments of an article's lead (standfirst, abstract, deck),
+/// which often sits in the article header, outside the body container.
+pub const LEAD_HINTS: &[&str] = &[
+    "lead",
+    "abstract",
+    "excerpt",
+    "summary",
+    "deck",
+    "intro",
+    "standfirst",
+    "subtitle",
+    "subheadline",
+    "sub-headline",
+    "teaser-text",
+    "description",
+    "dek",
+    "chapeau",
+    "chapo",
+    "sottotitolo",
+    "entradilla",
+    "vorspann",
+    "anreisser",
+];
+
+/// True when a class or id names an article lead (see [`LEAD_HINTS`]).
+pub fn is_lead_element(class: Option<&str>, id: Option<&str>) -> bool {
+    [class, id].into_iter().flatten().any(|attr| {
+        attr.split_ascii_whitespace().any(|token| {
+            let lower = token.to_ascii_lowercase();
+            LEAD_HINTS.iter().any(|h| token_has_hint(&lower, h))
+        })
+    })
+}
+
+/// Words that introduce a byline ("By Jane Doe", "Di Mario Rossi"), as
+/// regex alternatives.
+pub const BYLINE_PREFIXES: &[&str] = &[
+    "by",
+    "written by",
+    "words by",
+    "di",
+    "a cura di",
+    "von",
+    "par",
+    "por",
+    "door",
+    "av",
+    "af",
+    "od",
+    "autor",
+    "autorin",
+    "author",
+    "text",
+    "texto",
+    "testo",
+    "από",
+    "від",
+    "от",
+    "tekst",
+    "kirjoittaja",
+    "yazan",
+    "reportage",
+    "redaktion",
+    "redazione",
+    "rédaction",
+];
+
 /// Class/id fragments that suggest the article body.
 pub const CONTENT_HINTS: &[&str] = &[
     "article",
@@ -100,44 +257,262 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(Accept|Akzeptieren|Accetta|Accepter|Aceptar) (all )?(cookies|Cookies)",
     r"^(This|Questo|Diese) (site|website|sito) uses cookies",
     r"^Advertisement$|^Anzeige$|^Pubblicità$|^Publicité$|^Publicidad$|^ADVERTISEMENT$",
+    // image credits and captions left as lines
+    r"^\(?(Beitragsbild|Titelbild|Bildquelle|Bild|Fotos?|Photos?|Image|Credit|Crédit photo|Credito|Foto di copertina|Imagen|Zdjęcie)\s*:\s*.{1,90}$",
+    r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
+    r"^Bild anzeigen Bild schließen$",
+    // photo agency credits on a line of their own
+    r"^[^.!?]{0,60}\b(dpa|Getty Images|AFP|Reuters|AP Photo|imago( images)?|picture[- ]alliance|Shutterstock|iStock(photo)?|Keystone|ANSA|EPA|KEYSTONE)\b[^.!?,]{0,30}$",
+    // feedback, share and subscription prompts
+    r"^(Fanden Sie diesen Artikel (nützlich|hilfreich)|War dieser Artikel hilfreich|Was this (article|page|post) helpful|Möchten Sie (den|diesen) Artikel teilen|Artikel teilen|Share this( article| post| story)?)\b.{0,40}$",
+    r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
+    r"^(Klicken Sie auf den (unteren )?Button|Mit diesem Button|Mit dem Laden des Inhalts akzeptieren|Click (the button|here) to load|Ich bin damit einverstanden, dass mir (externe )?Inhalte|Empfohlener redaktioneller Inhalt|Externer Inhalt)",
+    r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)\b.{0,40}$",
+    // copyright lines
+    r"^(©|\(c\)|Copyright\b|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];
+
+/// Short lines after which the rest of a text is related links, shop
+/// recommendations or further reading (matched near the end only).
+pub const TAIL_MARKERS: &[&str] = &[
+    r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)\b|read (more|next)\b|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
+];
+
+static TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(TAIL_MARKERS).expect("static regexes"));
+
+/// True when a short line announces the related-content tail of a page.
+pub fn is_tail_marker(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= 60 && TAIL_MARKER_SET.is_match(t)
+}
 
 static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
-
-static HINT_SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\s_]+").expect("static regex"));
 
 /// True when a paragraph's text is a known boilerplate phrase.
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     BOILERPLATE_PARAGRAPH_SET.is_match(text.trim())
 }
 
-/// Scores an element's class and id: negative for chrome, positive for content.
-pub fn class_id_weight(class: Option<&str>, id: Option<&str>) -> i32 {
-    let mut weight = 0;
-    for attr in [class, id].into_iter().flatten() {
-        let lower = attr.to_ascii_lowercase();
-        for token in HINT_SPLIT.split(&lower) {
-            if token.is_empty() {
-                continue;
-            }
-            if BOILERPLATE_HINTS.iter().any(|h| token_has_hint(token, h)) {
-                weight -= 25;
-            } else if CONTENT_HINTS.iter().any(|h| token.contains(h)) {
-                weight += 25;
+/// Class/id fragments of furniture that sometimes wraps the article
+/// (`widget`, `banner`): chrome only when the element holds no prose.
+pub const WEAK_CHROME_HINTS: &[&str] = &[
+    "widget",
+    "banner",
+    "toolbar",
+    "topbar",
+    "print",
+    "popup",
+    "modal",
+    "promo",
+    "rating",
+    "search",
+    "skip",
+    "teaser",
+    "overlay",
+    "read-more",
+    "readmore",
+    "sticky",
+    "flyout",
+    "dropdown",
+    "carousel",
+    "slider",
+    "gallery",
+    "video",
+    "player",
+    "infobox",
+    "embed",
+];
+
+/// How strongly an element's class or id names chrome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChromeHint {
+    /// No chrome hint (or content hints outweigh it).
+    None,
+    /// A weak hint: chrome unless the element holds prose.
+    Weak,
+    /// A strong hint: chrome unless it holds most of the page's prose.
+    Strong,
+}
+
+/// What one class/id token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TokenKind {
+    /// Boilerplate for scoring only ([`BOILERPLATE_HINTS`]).
+    Scoring,
+    /// [`WEAK_CHROME_HINTS`].
+    Weak,
+    /// [`CHROME_HINTS`].
+    Strong,
+}
+
+static HINTS: LazyLock<HashMap<&'static str, TokenKind>> = LazyLock::new(|| {
+    let mut m = HashMap::new();
+    for (list, kind) in [
+        (BOILERPLATE_HINTS, TokenKind::Scoring),
+        (WEAK_CHROME_HINTS, TokenKind::Weak),
+        (CHROME_HINTS, TokenKind::Strong),
+    ] {
+        for h in list {
+            m.insert(*h, kind);
+        }
+    }
+    m
+});
+
+/// Hyphenated hints (`read-more`), one literal-set regex per kind.
+static HYPHENATED: LazyLock<Vec<(regex::Regex, TokenKind)>> = LazyLock::new(|| {
+    [TokenKind::Strong, TokenKind::Weak, TokenKind::Scoring]
+        .into_iter()
+        .filter_map(|kind| {
+            let alts: Vec<String> = HINTS
+                .iter()
+                .filter(|(h, k)| h.contains('-') && **k == kind)
+                .map(|(h, _)| regex::escape(h))
+                .collect();
+            (!alts.is_empty()).then(|| {
+                (
+                    regex::Regex::new(&alts.join("|")).expect("static regex"),
+                    kind,
+                )
+            })
+        })
+        .collect()
+});
+
+/// Content hints as one literal-set regex (substring match).
+static CONTENT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let alts: Vec<String> = CONTENT_HINTS.iter().map(|h| regex::escape(h)).collect();
+    regex::Regex::new(&alts.join("|")).expect("static regex")
+});
+
+/// The strongest hint a lower-cased class/id token carries: a hint equal to
+/// one of its `-`/`_` parts, a hint of five or more letters that starts a
+/// part (`related` in `relatedarticles`), or a hyphenated hint inside it.
+fn token_kind(token: &str) -> Option<TokenKind> {
+    if token == "header" {
+        return Some(TokenKind::Strong);
+    }
+    let mut best: Option<TokenKind> = None;
+    for part in token.split(['-', '_']) {
+        if let Some(k) = HINTS.get(part) {
+            best = best.max(Some(*k));
+        }
+        if part.len() > 5 {
+            for l in 5..part.len() {
+                if !part.is_char_boundary(l) {
+                    continue;
+                }
+                if let Some(k) = HINTS.get(&part[..l]) {
+                    best = best.max(Some(*k));
+                }
             }
         }
     }
-    weight.clamp(-50, 50)
+    if token.contains('-') {
+        for (re, k) in HYPHENATED.iter() {
+            if Some(*k) > best && re.is_match(token) {
+                best = Some(*k);
+            }
+        }
+    }
+    best
 }
 
-/// True when a class/id token names boilerplate (whole words of the token,
+/// True when a class/id token names boilerplate (whole parts of the token,
 /// so `header` matches `site-header` but `ads` does not match `heads`).
 pub fn token_has_hint(token: &str, hint: &str) -> bool {
     token
         .split(['-', '_'])
         .any(|part| part == hint || (hint.len() >= 5 && part.starts_with(hint)))
         || (hint.contains('-') && token.contains(hint))
+}
+
+/// An element's class/id read once: the chrome hint and the scoring weight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassHints {
+    /// Whether (and how strongly) it names chrome.
+    pub chrome: ChromeHint,
+    /// Scoring weight: -25 per boilerplate token, +25 per content token,
+    /// clamped to -50..=50.
+    pub weight: i32,
+}
+
+/// Token counts of one class or id attribute, by what they name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HintCounts {
+    strong: i32,
+    weak: i32,
+    scoring: i32,
+    content: i32,
+}
+
+impl HintCounts {
+    /// Counts the tokens of one attribute value.
+    pub fn of(attr: &str) -> Self {
+        let mut c = Self::default();
+        if attr.len() > 512 {
+            return c;
+        }
+        let mut lower = String::new();
+        for token in attr.split_ascii_whitespace() {
+            lower.clear();
+            lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+            match token_kind(&lower) {
+                Some(TokenKind::Strong) => c.strong += 1,
+                Some(TokenKind::Weak) => c.weak += 1,
+                Some(TokenKind::Scoring) => c.scoring += 1,
+                None => {
+                    if CONTENT.is_match(&lower) {
+                        c.content += 1;
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// The hints of an element whose class and id gave these counts.
+    pub fn hints(self, other: Self) -> ClassHints {
+        let strong = self.strong + other.strong;
+        let weak = self.weak + other.weak;
+        let scoring = self.scoring + other.scoring;
+        let content = self.content + other.content;
+        let chrome = if strong > content {
+            ChromeHint::Strong
+        } else if strong + weak > content {
+            ChromeHint::Weak
+        } else {
+            ChromeHint::None
+        };
+        let weight = (25 * (content - strong - weak - scoring)).clamp(-50, 50);
+        ClassHints { chrome, weight }
+    }
+}
+
+/// Reads an element's class and id against the vocabulary.
+pub fn class_hints(class: Option<&str>, id: Option<&str>) -> ClassHints {
+    let c = class.map(HintCounts::of).unwrap_or_default();
+    let i = id.map(HintCounts::of).unwrap_or_default();
+    c.hints(i)
+}
+
+/// Classifies an element's class and id (see [`ChromeHint`]).
+pub fn chrome_hint(class: Option<&str>, id: Option<&str>) -> ChromeHint {
+    class_hints(class, id).chrome
+}
+
+/// Scores an element's class and id: negative for chrome, positive for content.
+pub fn class_id_weight(class: Option<&str>, id: Option<&str>) -> i32 {
+    class_hints(class, id).weight
+}
+
+/// True when an element's class or id names chrome to prune: more class
+/// tokens name chrome ([`CHROME_HINTS`]) than name content. A bare `header`
+/// token is chrome; `article-header` is not (it may hold the lead).
+pub fn is_chrome_element(class: Option<&str>, id: Option<&str>) -> bool {
+    chrome_hint(class, id) == ChromeHint::Strong
 }
 
 /// True when an element's class or id marks it as page chrome.
@@ -158,6 +533,12 @@ mod tests {
             "Il tuo indirizzo email non sarà pubblicato. I campi obbligatori sono contrassegnati *",
             "Leave a Reply",
             "Lesen Sie auch: Mehr",
+            "Beitragsbild: Titelseite der FAZ vom 2.4.2019, Ausriss.",
+            "(Credit: Clayton Aldern / Grist)",
+            "Fanden Sie diesen Artikel nützlich?",
+            "© 2024 Il Blog",
+            "Friso Gentsch/dpa",
+            "Getty Images",
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
@@ -167,6 +548,15 @@ mod tests {
         assert!(!is_boilerplate_paragraph(
             "Dopo l’incontro di Lavrov, Blinken ha avvertito"
         ));
+        assert!(!is_boilerplate_paragraph("Bild: so titelte die Zeitung am Montag, und der Streit zwischen den Parteien im Landtag begann erneut, heftiger als zuvor."));
+        assert!(!is_boilerplate_paragraph(
+            "AFP, MANILA, Philippines, said on Monday that the talks would resume."
+        ));
+        assert!(is_tail_marker("Ähnliche Beiträge"));
+        assert!(is_tail_marker("Vous aimerez aussi"));
+        assert!(!is_tail_marker(
+            "Related stories of the war are told by the survivors"
+        ));
     }
 
     #[test]
@@ -175,5 +565,11 @@ mod tests {
         assert!(class_id_weight(Some("share-bar"), None) < 0);
         assert!(class_id_weight(None, Some("comments")) < 0);
         assert_eq!(class_id_weight(Some("heads"), None), 0);
+        assert!(is_chrome_element(Some("share-bar"), None));
+        assert!(is_chrome_element(None, Some("header")));
+        assert!(!is_chrome_element(Some("article-header"), None));
+        assert!(is_chrome_element(Some("relatedArticles"), None));
+        assert!(!is_chrome_element(Some("entry-content has-share"), None));
+        assert!(!is_chrome_element(Some("loading"), None));
     }
 }

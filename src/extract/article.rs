@@ -73,3 +73,73 @@ pub fn is_article(s: &ArticleSignals) -> bool {
     }
     lots_of_prose
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{extract_page, ExtractOptions, PageInput};
+    use crate::selectors::SiteRegistry;
+
+    const PARA: &str = "<p>The council voted on Tuesday to extend the tram line, a decision that follows years of debate, two public consultations and a long campaign by residents.</p>";
+
+    fn article(html: &str) -> bool {
+        let input = PageInput::new(html.as_bytes())
+            .with_url("https://news.example.com/city/tram".parse().unwrap());
+        match extract_page(&input, &SiteRegistry::empty(), &ExtractOptions::default()) {
+            Ok(page) => page.is_article(),
+            Err(_) => false,
+        }
+    }
+
+    fn listing_items(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("<li><a href=/s/{i}>Headline number {i} about the council and the tram line</a></li>"))
+            .collect()
+    }
+
+    #[test]
+    fn declared_article_with_prose() {
+        let html = format!("<html><head><meta property=og:type content=article></head><body><article><h1>Tram</h1>{}</article></body></html>", PARA.repeat(3));
+        assert!(article(&html));
+    }
+
+    #[test]
+    fn jsonld_news_article_with_prose() {
+        let html = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"NewsArticle","headline":"Tram"}}</script></head><body><div>{}</div></body></html>"#,
+            PARA.repeat(3)
+        );
+        assert!(article(&html));
+    }
+
+    #[test]
+    fn undeclared_long_prose_is_an_article() {
+        let html = format!(
+            "<html><body><div class=content>{}</div></body></html>",
+            PARA.repeat(12)
+        );
+        assert!(article(&html));
+    }
+
+    #[test]
+    fn home_page_listing_is_not() {
+        let html = format!("<html><head><meta property=og:type content=website></head><body><ul>{}</ul></body></html>", listing_items(60));
+        assert!(!article(&html));
+    }
+
+    #[test]
+    fn section_page_with_teasers_is_not() {
+        let teasers: String = (0..20)
+            .map(|i| format!("<div class=teaser><h2><a href=/s/{i}>Headline {i}</a></h2><p>A short teaser line for story {i}.</p></div>"))
+            .collect();
+        let html = format!(
+            r#"<html><head><script type="application/ld+json">{{"@type":"CollectionPage"}}</script></head><body>{teasers}</body></html>"#
+        );
+        assert!(!article(&html));
+    }
+
+    #[test]
+    fn declared_article_without_text_is_not() {
+        let html = format!("<html><head><meta property=og:type content=article></head><body><ul>{}</ul></body></html>", listing_items(10));
+        assert!(!article(&html));
+    }
+}

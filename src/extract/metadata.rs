@@ -136,11 +136,21 @@ pub fn page_metadata(doc: &Html) -> Metadata {
         html_title.as_deref(),
         m.site_name.as_deref(),
     );
+    m.title = m.title.map(|t| decode_entities(&t));
     m.authors = if !ld.authors.is_empty() {
         normalize_authors(&ld.authors)
     } else {
         normalize_authors(&meta.authors)
     };
+    if m.authors.is_empty() {
+        m.authors = byline_authors(doc);
+    }
+    // A publisher listed among real bylines is not an author.
+    if m.authors.len() > 1 {
+        if let Some(site) = m.site_name.as_deref().map(str::to_lowercase) {
+            m.authors.retain(|a| a.to_lowercase() != site);
+        }
+    }
     let first_time = doc
         .select(&TIME)
         .find_map(|t| t.value().attr("datetime"))
@@ -398,10 +408,6 @@ static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// A trailing author code in parentheses: "Elena Oberholzer (obe)".
-static TRAILING_INITIALS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\([a-zäöü.]{2,6}\)$").expect("static regex"));
-
 /// Splits and cleans bylines: one name each, "By"/"Di"/"Von" and similar
 /// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
 pub fn normalize_authors(raw: &[String]) -> Vec<String> {
@@ -424,9 +430,10 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
             let name = name
                 .trim()
                 .trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
-            let name = TRAILING_INITIALS.replace(name.trim(), "");
+            let name = TRAILING_PAREN.replace(name.trim(), "");
             let name = name.trim();
             if name.is_empty()
+                || is_not_a_name(name)
                 || name.contains("://")
                 || name.starts_with('@')
                 || name.chars().count() > 60
@@ -441,6 +448,67 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+static BYLINE_ELEMENTS: LazyLock<Selector> = LazyLock::new(|| {
+    sel("[rel~=author], [itemprop~=author], .byline, .author, .author-name, .article-author, .post-author, .entry-author, .autor, .autore, .auteur")
+});
+static ITEMPROP_NAME: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop~=name]"));
+
+/// Authors from byline markup (`rel=author`, `itemprop=author`, byline and
+/// author classes), when the metadata names none: the first element that
+/// yields names.
+fn byline_authors(doc: &Html) -> Vec<String> {
+    for el in doc.select(&BYLINE_ELEMENTS).take(20) {
+        let text = match el.select(&ITEMPROP_NAME).next() {
+            Some(name) => name
+                .value()
+                .attr("content")
+                .map(str::to_string)
+                .unwrap_or_else(|| inline_text(*name)),
+            None => el
+                .value()
+                .attr("content")
+                .map(str::to_string)
+                .unwrap_or_else(|| inline_text(*el)),
+        };
+        if text.is_empty() || text.chars().count() > 80 {
+            continue;
+        }
+        let names = normalize_authors(&[text]);
+        if !names.is_empty() {
+            return names;
+        }
+    }
+    Vec::new()
+}
+
+/// Decodes character references left in a text (`&amp;`, `&#8216;`,
+/// `&uuml;`: markup that escaped them twice).
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') || !text.contains(';') {
+        return text.to_string();
+    }
+    let frag = Html::parse_fragment(text);
+    let decoded: String = frag.root_element().text().collect();
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A trailing code in parentheses: "Elena Oberholzer (obe)", "(cog.)".
+static TRAILING_PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\([^)]{1,12}\)\.?$").expect("static regex"));
+
+/// True for strings that are not a person's name: e-mail addresses, URL
+/// slugs (`jane-doe`), domains (`site.com`), image credits.
+fn is_not_a_name(name: &str) -> bool {
+    let one_word = !name.contains(char::is_whitespace);
+    name.contains('@')
+        || name.starts_with('(')
+        || (one_word && name.contains('-') && !name.chars().any(char::is_uppercase))
+        || (one_word
+            && name.rsplit_once('.').is_some_and(|(head, tld)| {
+                !head.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+            }))
 }
 
 /// Removes a leading "By", "Di", "Von"... when a name of at least two
@@ -551,13 +619,31 @@ mod tests {
         );
         assert_eq!(normalize_authors(&["Di Maio".into()]), ["Di Maio"]);
         assert_eq!(
-            normalize_authors(&["Elena Oberholzer (obe)".into()]),
-            ["Elena Oberholzer"]
-        );
-        assert_eq!(
             normalize_authors(&["（责编：牛镛、岳弘彬）".into()]),
             ["牛镛", "岳弘彬"]
         );
+        let noisy = [
+            "Emma Mackenzie".into(),
+            "emma-mackenzie".into(),
+            "(Image: Getty Images)".into(),
+            "Elena Oberholzer (obe)".into(),
+            "mdr.de".into(),
+            "j.doe@example.com".into(),
+        ];
+        assert_eq!(
+            normalize_authors(&noisy),
+            ["Emma Mackenzie", "Elena Oberholzer"]
+        );
+    }
+
+    #[test]
+    fn entities_and_byline_markup() {
+        assert_eq!(
+            decode_entities("R&amp;uuml;ckbau &#8216;x&#8217;"),
+            "R&uuml;ckbau ‘x’"
+        );
+        let doc = parse_document("<html><body><p class=byline>By <a rel=author href=/a>Jane Doe</a></p><p>text</p></body></html>");
+        assert_eq!(page_metadata(&doc).authors, ["Jane Doe"]);
     }
 
     #[test]

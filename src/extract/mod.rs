@@ -209,7 +209,7 @@ pub fn extract_page(
     let from_site = paragraphs.is_some();
     let paragraphs = match paragraphs {
         Some(p) => p,
-        None => generic::extract_paragraphs(&doc),
+        None => generic::extract_paragraphs_with(&doc, &meta),
     };
     // A page without text (a listing, a redirect page) still gives its links
     // and metadata; callers that need an article check `has_text`.
@@ -231,11 +231,11 @@ pub fn extract_page(
         (None, Some(u)) => host_with_port(u),
         (None, None) => "local".to_string(),
     };
-    let language = meta
+    let declared = meta
         .language
         .clone()
-        .or_else(|| site.as_ref().and_then(|s| s.language.clone()))
-        .or_else(|| detect_language(&body));
+        .or_else(|| site.as_ref().and_then(|s| s.language.clone()));
+    let language = choose_language(declared, &body);
     let record = Record {
         id: record_id(&record_url),
         url: record_url,
@@ -279,6 +279,46 @@ pub fn host_with_port(url: &Url) -> String {
     }
 }
 
+/// Languages whatlang tells apart poorly: a declaration inside the same
+/// group is never overruled.
+const CLOSE_LANGUAGES: &[&[&str]] = &[
+    &["no", "nb", "nn", "da", "sv"],
+    &["hr", "sr", "bs", "sl", "mk", "me"],
+    &["id", "ms"],
+    &["cs", "sk"],
+    &["es", "gl", "ca", "pt"],
+    &["hi", "mr", "ne"],
+    &["ru", "uk", "be", "bg"],
+    &["zh", "ja"],
+];
+
+/// The record's language: the markup's (or the site's) declaration, unless
+/// the text is confidently in another, clearly different language (a
+/// template's stale `<html lang>`); detected from the text when nothing is
+/// declared.
+pub fn choose_language(declared: Option<String>, body: &str) -> Option<String> {
+    let Some(declared) = declared else {
+        return detect_language(body);
+    };
+    let sample: String = body.chars().take(2000).collect();
+    if sample.chars().count() < 200 {
+        return Some(declared);
+    }
+    let Some(info) = whatlang::detect(&sample) else {
+        return Some(declared);
+    };
+    let detected = isolang::Language::from_639_3(info.lang().code()).and_then(|l| l.to_639_1());
+    match detected {
+        Some(d) if d != declared && info.is_reliable() && info.confidence() >= 0.9 => {
+            let close = CLOSE_LANGUAGES
+                .iter()
+                .any(|g| g.contains(&d) && g.contains(&declared.as_str()));
+            Some(if close { declared } else { d.to_string() })
+        }
+        _ => Some(declared),
+    }
+}
+
 /// Detects the language of a text (ISO 639-1), when reliable.
 pub fn detect_language(text: &str) -> Option<String> {
     let sample: String = text.chars().take(4000).collect();
@@ -289,4 +329,33 @@ pub fn detect_language(text: &str) -> Option<String> {
     isolang::Language::from_639_3(info.lang().code())
         .and_then(|l| l.to_639_1())
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::choose_language;
+
+    const IT: &str = "Il consiglio comunale ha approvato martedì il prolungamento della linea del tram, una decisione che arriva dopo anni di discussioni, due consultazioni pubbliche e una lunga campagna dei residenti del quartiere, che chiedevano collegamenti migliori con il centro della città.";
+
+    #[test]
+    fn missing_or_wrong_declaration_is_corrected_by_the_text() {
+        assert_eq!(choose_language(None, IT).as_deref(), Some("it"));
+        assert_eq!(
+            choose_language(Some("en".into()), IT).as_deref(),
+            Some("it")
+        );
+        assert_eq!(
+            choose_language(Some("it".into()), IT).as_deref(),
+            Some("it")
+        );
+        // Short texts and close languages keep the declaration.
+        assert_eq!(
+            choose_language(Some("en".into()), "Ciao a tutti").as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            choose_language(Some("ca".into()), IT).as_deref(),
+            Some("it")
+        );
+    }
 }

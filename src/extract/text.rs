@@ -260,6 +260,21 @@ impl Assembler {
     where
         F: FnMut(NodeRef<'_, Node>, &scraper::node::Element) -> bool,
     {
+        // The root was chosen by the caller: only what it holds is judged hidden.
+        let root_id = root.id();
+        self.add_subtree_filtered(root, |node, el| {
+            is_skipped_element(el.name())
+                || (node.id() != root_id && is_hidden(el))
+                || skip(node, el)
+        })
+    }
+
+    /// Adds the text of `root`'s subtree; `skip` alone decides which
+    /// elements are left out (the caller handles non-content elements).
+    pub fn add_subtree_filtered<F>(&mut self, root: NodeRef<'_, Node>, mut skip: F)
+    where
+        F: FnMut(NodeRef<'_, Node>, &scraper::node::Element) -> bool,
+    {
         let mut skipping: Option<ego_tree::NodeId> = None;
         for edge in root.traverse() {
             match edge {
@@ -271,9 +286,7 @@ impl Assembler {
                         Node::Text(t) => self.push_text(t),
                         Node::Element(el) => {
                             let name = el.name();
-                            // The root was chosen by the caller: only what it holds is judged hidden.
-                            let hidden = node.id() != root.id() && is_hidden(el);
-                            if is_skipped_element(name) || hidden || skip(node, el) {
+                            if skip(node, el) {
                                 skipping = Some(node.id());
                                 continue;
                             }
@@ -286,7 +299,7 @@ impl Assembler {
                                 self.pre_depth += 1;
                             } else if name == "img" {
                                 // Images carry no text; their alt text is not body text.
-                            } else if is_block_element(name) {
+                            } else if is_block_element(name) || matches!(name, "td" | "th") {
                                 self.flush();
                             }
                             if is_block_element(name) {

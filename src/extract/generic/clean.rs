@@ -1,0 +1,322 @@
+//! Paragraph classification inside the chosen container (jusText-style):
+//! boilerplate phrases, link lists, captions, bylines and datelines go
+//! wherever they are; short or link-heavy paragraphs go at the edges;
+//! headings and lists inside the text stay. JSON-LD `articleBody` is
+//! evidence: a paragraph it contains is kept, and when the container misses
+//! most of it, the article body itself is used.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::extract::metadata::Metadata;
+use crate::extract::text::{Assembler, BlockKind, Paragraph};
+use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXES};
+
+/// Lower-cased letters and digits only: the form in which texts are compared.
+pub fn normalize(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^\s*(?:{})\s*[:\s]\s*\p{{Lu}}",
+        BYLINE_PREFIXES.join("|")
+    ))
+    .expect("static regex")
+});
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b)")
+        .expect("static regex")
+});
+
+/// What the cleaner knows about the page.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    title: String,
+    authors: Vec<String>,
+    article_body: Option<String>,
+}
+
+impl Evidence {
+    /// Evidence from the page metadata.
+    pub fn from_metadata(meta: &Metadata) -> Self {
+        let article_body = meta
+            .article_body
+            .as_deref()
+            .map(|raw| normalize(&article_body_text(raw)))
+            .filter(|b| b.chars().count() >= 200);
+        Self {
+            title: meta
+                .title
+                .as_deref()
+                .or(meta.h1.as_deref())
+                .map(normalize)
+                .unwrap_or_default(),
+            authors: meta
+                .authors
+                .iter()
+                .map(|a| normalize(a))
+                .filter(|a| a.len() >= 4)
+                .collect(),
+            article_body,
+        }
+    }
+
+    fn in_article_body(&self, norm: &str) -> bool {
+        match &self.article_body {
+            Some(ab) => norm.len() >= 12 && ab.contains(norm),
+            None => false,
+        }
+    }
+}
+
+fn is_heading(p: &Paragraph) -> bool {
+    matches!(p.kind, BlockKind::Heading(_))
+}
+
+/// A line that names the author or the date rather than telling the story.
+fn is_byline_or_dateline(p: &Paragraph, norm: &str, ev: &Evidence) -> bool {
+    let n = p.text.chars().count();
+    if n > 120 {
+        return false;
+    }
+    if BYLINE.is_match(&p.text) && p.text.split_whitespace().count() <= 12 {
+        return true;
+    }
+    if ev.authors.iter().any(|a| norm.contains(a.as_str())) && n <= 80 {
+        return true;
+    }
+    // A short line made mostly of a date / time.
+    n <= 60
+        && DATELINE.is_match(&p.text)
+        && !p.text.trim_end().ends_with(['.', '!', '?'])
+        && p.text.split_whitespace().count() <= 8
+}
+
+/// A heading or short line that holds the title (kicker + title) or that
+/// the title holds.
+fn is_headline_variant(p: &Paragraph, norm: &str, title: &str) -> bool {
+    if title.len() < 20 || norm.len() < 20 || p.text.chars().count() > 250 {
+        return false;
+    }
+    let short_line = is_heading(p)
+        || !p
+            .text
+            .trim_end()
+            .ends_with(['.', '!', '?', '"', '”', '»', '“']);
+    short_line && (norm.contains(title) || (title.contains(norm) && norm.len() * 2 >= title.len()))
+}
+
+/// A paragraph too weak to stand at the edge of the text.
+fn is_weak(p: &Paragraph) -> bool {
+    let n = p.text.chars().count();
+    let ends_sentence = p
+        .text
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”', '»', '。', ':', ')']);
+    p.link_density() > 0.3 || (n < 40 && !ends_sentence) || (n < 15)
+}
+
+/// Classifies the container's paragraphs and returns the article's.
+pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
+    let mut kept: Vec<(Paragraph, bool)> = Vec::with_capacity(paragraphs.len());
+    let mut title_seen = false;
+    for p in paragraphs {
+        let norm = normalize(&p.text);
+        if norm.is_empty() {
+            continue;
+        }
+        let confirmed = ev.in_article_body(&norm);
+        if !title_seen && !ev.title.is_empty() && norm == ev.title && kept.len() < 8 {
+            title_seen = true;
+            continue;
+        }
+        // The headline again near the top, with a kicker or a variant.
+        if kept.len() < 3 && is_headline_variant(&p, &norm, &ev.title) {
+            continue;
+        }
+        if p.kind == BlockKind::Heading(1) && kept.is_empty() {
+            continue;
+        }
+        if matches!(p.kind, BlockKind::Caption) || is_boilerplate_paragraph(&p.text) {
+            continue;
+        }
+        if !confirmed && !is_heading(&p) && p.link_density() > 0.5 {
+            continue;
+        }
+        if !confirmed && is_byline_or_dateline(&p, &norm, ev) {
+            continue;
+        }
+        kept.push((p, confirmed));
+    }
+    // A "related articles" line after the first third ends the text.
+    let n = kept.len();
+    if let Some(cut) = kept
+        .iter()
+        .enumerate()
+        .skip(n / 3 + 1)
+        .find(|(_, (p, c))| !c && is_tail_marker(&p.text))
+        .map(|(i, _)| i)
+    {
+        kept.truncate(cut);
+    }
+    // Edges: weak paragraphs go; trailing headings (nothing under them) too.
+    while kept.first().is_some_and(|(p, c)| {
+        !c && is_weak(p) && !(is_heading(p) && p.link_density() < 0.3 && kept.len() > 1)
+    }) {
+        kept.remove(0);
+    }
+    while kept
+        .last()
+        .is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p)))
+    {
+        kept.pop();
+    }
+    kept.into_iter().map(|(p, _)| p).collect()
+}
+
+/// True when the container holds little of the JSON-LD article body, so
+/// the article body is the better text.
+pub fn article_body_is_better(out: &[Paragraph], ev: &Evidence) -> bool {
+    let Some(ab_norm) = &ev.article_body else {
+        return false;
+    };
+    let mut covered = 0usize;
+    let mut total = 0usize;
+    for p in out {
+        let n = normalize(&p.text);
+        total += n.len();
+        if ab_norm.contains(n.as_str()) {
+            covered += n.len();
+        }
+    }
+    let coverage = covered as f64 / ab_norm.len().max(1) as f64;
+    coverage < 0.4 && ab_norm.len() as f64 >= total as f64 * 0.6
+}
+
+/// The text of a JSON-LD article body, which some sites fill with HTML
+/// (tags, entities, even entities escaped twice).
+pub fn article_body_text(raw: &str) -> String {
+    if !raw.contains(['<', '&']) {
+        return raw.to_string();
+    }
+    let text = fragment_text(raw);
+    if !text.contains('&') {
+        return text;
+    }
+    text.split('\n')
+        .map(|line| {
+            if line.contains('&') {
+                fragment_text(line)
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The paragraphs of an HTML fragment, one per line.
+fn fragment_text(html: &str) -> String {
+    let frag = scraper::Html::parse_fragment(html);
+    let mut a = Assembler::new();
+    a.add_subtree(frag.tree.root(), |_, _| false);
+    a.finish()
+        .into_iter()
+        .map(|p| p.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Splits a JSON-LD article body into paragraphs.
+pub fn article_body_paragraphs(raw: &str) -> Vec<Paragraph> {
+    article_body_text(raw)
+        .split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty() && !is_boilerplate_paragraph(l))
+        .map(|text| Paragraph {
+            text,
+            kind: BlockKind::Text,
+            link_chars: 0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(text: &str, kind: BlockKind, link_chars: usize) -> Paragraph {
+        Paragraph {
+            text: text.to_string(),
+            kind,
+            link_chars,
+        }
+    }
+
+    #[test]
+    fn widgets_bylines_and_edges_go() {
+        let ev = Evidence {
+            title: normalize("The headline"),
+            authors: vec![normalize("Jane Doe")],
+            article_body: None,
+        };
+        let ps = vec![
+            para("The headline", BlockKind::Heading(1), 0),
+            para("By Jane Doe", BlockKind::Text, 0),
+            para("22.04.2024 | 15:54", BlockKind::Text, 0),
+            para(
+                "First paragraph of the story, with enough words to count.",
+                BlockKind::Text,
+                0,
+            ),
+            para("READ Something else entirely", BlockKind::Text, 0),
+            para("A subheading", BlockKind::Heading(2), 0),
+            para("Second paragraph, still the story.", BlockKind::Text, 0),
+            para("A photo caption", BlockKind::Caption, 0),
+            para("Leave a Reply", BlockKind::Heading(3), 0),
+            para("Tags", BlockKind::Text, 0),
+        ];
+        let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
+        assert_eq!(
+            got,
+            [
+                "First paragraph of the story, with enough words to count.",
+                "A subheading",
+                "Second paragraph, still the story."
+            ]
+        );
+    }
+
+    #[test]
+    fn article_body_html_is_read_as_text() {
+        assert_eq!(
+            article_body_text("<p>Tom &amp;amp; Jerry</p><p>&Ccedil;orum</p>"),
+            "Tom & Jerry\nÇorum"
+        );
+    }
+
+    #[test]
+    fn article_body_confirms_short_paragraphs() {
+        let ev = Evidence {
+            title: String::new(),
+            authors: vec![],
+            article_body: Some(normalize(
+                "Short one here. And then a much longer paragraph follows here.",
+            )),
+        };
+        let ps = vec![
+            para("Short one here", BlockKind::Text, 0),
+            para(
+                "And then a much longer paragraph follows here.",
+                BlockKind::Text,
+                0,
+            ),
+        ];
+        assert_eq!(clean(ps, &ev).len(), 2);
+    }
+}

@@ -1,0 +1,502 @@
+//! A flat, pre-order view of the page's elements with text statistics,
+//! built in one walk of the DOM.
+//!
+//! Every element gets its subtree range (`index..end`), its parent, and
+//! counts of visible text, linked text and punctuation, both for its whole
+//! (kept) subtree and for the text whose nearest block is the element itself
+//! ("own" text: a paragraph's words). Chrome (navigation, share bars,
+//! comments, ...) is flagged on the way down; its text does not count for
+//! its ancestors, unless it turns out to hold most of the page's prose (a
+//! page wrapped in `<form>` or in a `class="page-banner"` div).
+
+use ego_tree::NodeRef;
+use scraper::node::{Element, Node};
+
+use std::collections::HashMap;
+
+use crate::extract::text::is_block_element;
+use crate::vocabulary::{ChromeHint, HintCounts};
+
+/// No parent (the walk's root).
+pub const NONE: u32 = u32::MAX;
+
+/// One element of the page.
+#[derive(Debug, Clone)]
+pub struct Elem<'a> {
+    /// The DOM node.
+    pub node: NodeRef<'a, Node>,
+    /// Parent index, or [`NONE`].
+    pub parent: u32,
+    /// One past the last descendant (pre-order).
+    pub end: u32,
+    /// Nearest block element, itself included.
+    pub block: u32,
+    /// Flagged as chrome by tag or class/id.
+    pub chrome: bool,
+    /// Flagged by a weak class/id hint: chrome unless it holds prose.
+    pub weak: bool,
+    /// Left out of the text (chrome not overridden, or inside such).
+    pub pruned: bool,
+    /// Class/id weight (see [`crate::vocabulary::class_hints`]).
+    pub weight: i32,
+    /// Text characters in the kept subtree (whitespace excluded).
+    pub chars: u32,
+    /// Of which inside links.
+    pub link_chars: u32,
+    /// Punctuation marks in the kept subtree.
+    pub punct: u32,
+    /// Paragraph-like blocks (own text of 60+ characters) in the subtree.
+    pub paras: u32,
+    /// Characters of those paragraph-like blocks.
+    pub para_chars: u32,
+    /// Characters whose nearest block is this element.
+    pub own_chars: u32,
+    /// Of which inside links.
+    pub own_link: u32,
+    /// Punctuation among them.
+    pub own_punct: u32,
+    /// Readability-style content score.
+    pub score: f32,
+}
+
+impl Elem<'_> {
+    /// The element's tag name.
+    pub fn name(&self) -> &str {
+        self.element().map(Element::name).unwrap_or("")
+    }
+
+    /// The element data.
+    pub fn element(&self) -> Option<&Element> {
+        self.node.value().as_element()
+    }
+
+    /// Linked share of the subtree's text.
+    pub fn link_density(&self) -> f32 {
+        if self.chars == 0 {
+            1.0
+        } else {
+            self.link_chars as f32 / self.chars as f32
+        }
+    }
+}
+
+/// Elements whose text never counts (and is never assembled).
+pub fn is_invisible(el: &Element) -> bool {
+    is_invisible_tag(el.name()) || Attrs::of(el).hidden
+}
+
+fn is_invisible_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "button"
+            | "svg"
+            | "iframe"
+            | "select"
+            | "textarea"
+            | "input"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "audio"
+            | "video"
+            | "map"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "math"
+            | "dialog"
+            | "option"
+            | "label"
+    )
+}
+
+/// The attributes the extractor reads, found in one pass over the
+/// element's attributes (`Element::attr` interns its argument each call).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Attrs<'a> {
+    /// `class`.
+    pub class: Option<&'a str>,
+    /// `id`.
+    pub id: Option<&'a str>,
+    /// `role`.
+    pub role: &'a str,
+    /// Hidden by `hidden`, `aria-hidden=true` or an inline style.
+    pub hidden: bool,
+}
+
+impl<'a> Attrs<'a> {
+    /// Reads an element's attributes.
+    pub fn of(el: &'a Element) -> Self {
+        let mut a = Attrs::default();
+        for (name, value) in el.attrs() {
+            match name {
+                "class" => {
+                    a.class = Some(value);
+                    a.hidden |= value.split_ascii_whitespace().any(is_hiding_class);
+                }
+                "id" => a.id = Some(value),
+                "role" => a.role = value,
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.hidden |= value == "true",
+                "style" => a.hidden |= style_hides(value),
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
+/// Utility classes that hide an element at every screen size (Bootstrap
+/// 3 `hidden`, Bootstrap 4 `d-none`, common `is-hidden`/`hide`).
+fn is_hiding_class(token: &str) -> bool {
+    matches!(
+        token,
+        "hidden" | "d-none" | "is-hidden" | "hide" | "u-hidden" | "display-none" | "js-hidden"
+    )
+}
+
+/// True when an inline style hides the element.
+fn style_hides(style: &str) -> bool {
+    if !style.contains("none") && !style.contains("hidden") {
+        return false;
+    }
+    let s: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// Tags that are page chrome unless they hold the page's prose.
+fn is_chrome_tag(name: &str, in_article: bool) -> bool {
+    match name {
+        "nav" | "aside" | "menu" | "figure" | "figcaption" | "fieldset" => true,
+        "header" | "footer" => !in_article,
+        _ => false,
+    }
+}
+
+/// The walked page.
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// Elements in pre-order.
+    pub elems: Vec<Elem<'a>>,
+    /// All visible characters, chrome included.
+    pub total_chars: u32,
+}
+
+fn count_text(text: &str) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut punct = 0u32;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        chars += 1;
+        if matches!(
+            c,
+            ',' | '.' | '，' | '。' | '、' | ';' | '!' | '?' | '؛' | '،' | '।'
+        ) {
+            punct += 1;
+        }
+    }
+    (chars, punct)
+}
+
+/// Walks `root`'s subtree once and returns its elements with statistics.
+pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
+    let mut elems: Vec<Elem<'_>> = Vec::with_capacity(1024);
+    let mut stack: Vec<u32> = Vec::with_capacity(64);
+    // Innermost chrome element on the stack, and article/main depth.
+    let mut chrome_stack: Vec<u32> = Vec::new();
+    let mut article_depth = 0usize;
+    let mut link_depth = 0usize;
+    let mut total_chars = 0u32;
+    let mut class_cache: HashMap<&str, HintCounts> = HashMap::new();
+    let mut attrs;
+
+    let mut node = root;
+    'walk: loop {
+        let mut descend = false;
+        match node.value() {
+            Node::Element(el)
+                if !is_invisible_tag(el.name())
+                    && !{
+                        attrs = Attrs::of(el);
+                        attrs.hidden
+                    } =>
+            {
+                let idx = elems.len() as u32;
+                let parent = stack.last().copied().unwrap_or(NONE);
+                let name = el.name();
+                let block = if is_block_element(name) || parent == NONE {
+                    idx
+                } else {
+                    elems[parent as usize].block
+                };
+                let (class, id, role) = (attrs.class, attrs.id, attrs.role);
+                let candidate =
+                    parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
+                // Pages repeat their class lists: read each distinct one once.
+                let class_counts = match class {
+                    Some(c) => *class_cache.entry(c).or_insert_with(|| HintCounts::of(c)),
+                    None => HintCounts::default(),
+                };
+                let hints = class_counts.hints(id.map(HintCounts::of).unwrap_or_default());
+                let hint = if candidate {
+                    hints.chrome
+                } else {
+                    ChromeHint::None
+                };
+                let chrome = candidate
+                    && (is_chrome_tag(name, article_depth > 0)
+                        || matches!(
+                            role,
+                            "navigation"
+                                | "banner"
+                                | "contentinfo"
+                                | "complementary"
+                                | "dialog"
+                                | "alert"
+                        )
+                        || hint == ChromeHint::Strong);
+                // A form is chrome (comment and search forms) unless it wraps
+                // the page's prose (ASP.NET pages wrap everything in one).
+                let weak = candidate && !chrome && (hint == ChromeHint::Weak || name == "form");
+                let weight = if name == "a" { 0 } else { hints.weight };
+                elems.push(Elem {
+                    node,
+                    parent,
+                    end: idx + 1,
+                    block,
+                    chrome,
+                    weak,
+                    pruned: false,
+                    weight,
+                    chars: 0,
+                    link_chars: 0,
+                    punct: 0,
+                    paras: 0,
+                    para_chars: 0,
+                    own_chars: 0,
+                    own_link: 0,
+                    own_punct: 0,
+                    score: 0.0,
+                });
+                stack.push(idx);
+                if chrome {
+                    chrome_stack.push(idx);
+                }
+                if matches!(name, "article" | "main") || role == "main" {
+                    article_depth += 1;
+                }
+                if name == "a" {
+                    link_depth += 1;
+                }
+                descend = true;
+            }
+            Node::Text(t) => {
+                if let Some(&parent) = stack.last() {
+                    let (chars, punct) = count_text(t);
+                    if chars > 0 {
+                        total_chars += chars;
+                        let block = elems[parent as usize].block;
+                        let inner_chrome = chrome_stack.last().copied();
+                        if inner_chrome.is_none_or(|c| block >= c) {
+                            let b = &mut elems[block as usize];
+                            b.own_chars += chars;
+                            b.own_punct += punct;
+                            if link_depth > 0 {
+                                b.own_link += chars;
+                            }
+                        }
+                        let p = &mut elems[parent as usize];
+                        p.chars += chars;
+                        p.punct += punct;
+                        if link_depth > 0 {
+                            p.link_chars += chars;
+                        }
+                    }
+                }
+            }
+            Node::Document => descend = true,
+            _ => {}
+        }
+        if descend {
+            if let Some(child) = node.first_child() {
+                node = child;
+                continue;
+            }
+        }
+        // Close `node` and its ancestors until a next sibling exists.
+        loop {
+            if let Node::Element(el) = node.value() {
+                if stack
+                    .last()
+                    .is_some_and(|&i| elems[i as usize].node.id() == node.id())
+                {
+                    let idx = stack.pop().expect("open element");
+                    close(&mut elems, idx);
+                    if chrome_stack.last() == Some(&idx) {
+                        chrome_stack.pop();
+                    }
+                    let name = el.name();
+                    if matches!(name, "article" | "main") || Attrs::of(el).role == "main" {
+                        article_depth = article_depth.saturating_sub(1);
+                    }
+                    if name == "a" {
+                        link_depth = link_depth.saturating_sub(1);
+                    }
+                }
+            }
+            if node.id() == root.id() {
+                break 'walk;
+            }
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            match node.parent() {
+                Some(p) => node = p,
+                None => break 'walk,
+            }
+        }
+    }
+    let mut page = Page { elems, total_chars };
+    page.override_chrome();
+    page.mark_pruned();
+    page
+}
+
+/// Finishes element `idx`: subtree end, paragraph count, and its stats
+/// added to the parent unless it is chrome.
+fn close(elems: &mut [Elem<'_>], idx: u32) {
+    let end = elems.len() as u32;
+    let e = &mut elems[idx as usize];
+    e.end = end;
+    if e.own_chars >= 60 && e.own_link * 2 < e.own_chars {
+        e.paras += 1;
+        e.para_chars += e.own_chars - e.own_link;
+    }
+    // Weak chrome holding at most one short paragraph (a teaser, a promo
+    // box) is chrome; with real prose (an Elementor text widget) it is not.
+    if e.weak && (e.paras == 0 || (e.paras == 1 && e.para_chars < 200)) {
+        e.chrome = true;
+    }
+    if e.chrome || e.parent == NONE {
+        return;
+    }
+    let (chars, link, punct, paras, parent) = (e.chars, e.link_chars, e.punct, e.paras, e.parent);
+    let para_chars = e.para_chars;
+    let p = &mut elems[parent as usize];
+    p.chars += chars;
+    p.link_chars += link;
+    p.punct += punct;
+    p.paras += paras;
+    p.para_chars += para_chars;
+}
+
+impl Page<'_> {
+    /// Un-flags chrome that holds most of the page's prose, innermost
+    /// first, and adds its text to its ancestors.
+    fn override_chrome(&mut self) {
+        let Some(root_prose) = self.elems.first().map(|e| e.para_chars) else {
+            return;
+        };
+        for i in (0..self.elems.len()).rev() {
+            let e = &self.elems[i];
+            if !e.chrome || e.name() == "nav" {
+                continue;
+            }
+            // Most of the page's prose: more than all the kept prose beside it.
+            let holds_prose = e.para_chars > root_prose && e.paras >= 2 && e.link_density() < 0.35;
+            if !holds_prose {
+                continue;
+            }
+            let (chars, link, punct, paras) = (e.chars, e.link_chars, e.punct, e.paras);
+            let para_chars = e.para_chars;
+            self.elems[i].chrome = false;
+            let mut p = self.elems[i].parent;
+            while p != NONE {
+                let a = &mut self.elems[p as usize];
+                a.chars += chars;
+                a.link_chars += link;
+                a.punct += punct;
+                a.paras += paras;
+                a.para_chars += para_chars;
+                if a.chrome {
+                    break;
+                }
+                p = a.parent;
+            }
+        }
+    }
+
+    /// Marks chrome subtrees as pruned (pre-order: parents first).
+    fn mark_pruned(&mut self) {
+        for i in 0..self.elems.len() {
+            let parent = self.elems[i].parent;
+            let inherited = parent != NONE && self.elems[parent as usize].pruned;
+            self.elems[i].pruned = inherited || self.elems[i].chrome;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+
+    #[test]
+    fn stats_and_chrome() {
+        let doc = parse_document(
+            "<body><nav><a href=/>Home</a> <a href=/x>News</a></nav>\
+             <div id=main><p>First words, of the story.</p><p>See <a href=y>this</a>.</p></div>\
+             <div class=share-bar>Share on Facebook</div></body>",
+        );
+        let page = walk(*doc.root_element());
+        let body = &page.elems[page.elems.iter().position(|e| e.name() == "body").unwrap()];
+        assert_eq!(body.chars, "Firstwords,ofthestory.Seethis.".len() as u32);
+        assert_eq!(body.link_chars, 4);
+        let nav = page.elems.iter().find(|e| e.name() == "nav").unwrap();
+        assert!(nav.chrome && nav.pruned);
+        assert_eq!(nav.chars, 8);
+        let p = page.elems.iter().find(|e| e.name() == "p").unwrap();
+        assert_eq!(p.own_chars, 22);
+        assert_eq!(p.own_punct, 2);
+    }
+
+    #[test]
+    fn hiding_classes_and_styles() {
+        let doc = parse_document("<body><p class='x hidden'>a</p><p class=d-none>b</p><p style='DISPLAY: none'>c</p><p class=hidden-xs>d</p></body>");
+        let hidden: Vec<bool> = doc
+            .tree
+            .nodes()
+            .filter_map(|n| n.value().as_element())
+            .filter(|e| e.name() == "p")
+            .map(is_invisible)
+            .collect();
+        assert_eq!(hidden, [true, true, true, false]);
+    }
+
+    #[test]
+    fn chrome_holding_the_prose_is_kept() {
+        let para = "<p>A long paragraph of real prose, with commas, and full stops. It goes on and on.</p>";
+        let html = format!(
+            "<body><form id=aspnetForm><div>{}</div></form><nav>x</nav></body>",
+            para.repeat(5)
+        );
+        let doc = parse_document(&html);
+        let page = walk(*doc.root_element());
+        let form = page.elems.iter().find(|e| e.name() == "form").unwrap();
+        assert!(!form.chrome && !form.pruned);
+        let body = page.elems.iter().find(|e| e.name() == "body").unwrap();
+        assert!(body.chars > 300);
+    }
+}

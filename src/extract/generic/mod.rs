@@ -1,0 +1,65 @@
+//! Generic main-content extraction for pages without a site config.
+//!
+//! One walk of the DOM ([`dom::walk`]) flags chrome (by tag, role and the
+//! class/id vocabulary) and counts text, links and punctuation per element;
+//! [`score`] picks the container of the article (readability-style, with
+//! split articles recovered from sibling containers); the container's text
+//! is assembled once, skipping chrome; [`clean`] classifies the paragraphs
+//! (jusText-style) with the page's metadata and JSON-LD `articleBody` as
+//! evidence.
+
+pub mod clean;
+pub mod dom;
+pub mod score;
+
+use std::collections::HashSet;
+
+use scraper::{ElementRef, Html};
+
+use super::metadata::Metadata;
+use super::text::{Assembler, Paragraph};
+use clean::Evidence;
+
+/// Finds the main content and returns its paragraphs (no metadata known).
+pub fn extract_paragraphs(doc: &Html) -> Vec<Paragraph> {
+    extract_paragraphs_with(doc, &Metadata::default())
+}
+
+/// Finds the main content and returns its paragraphs, using the page's
+/// metadata (title, authors, JSON-LD article body) as evidence.
+pub fn extract_paragraphs_with(doc: &Html, meta: &Metadata) -> Vec<Paragraph> {
+    let root = doc.root_element();
+    let body = root
+        .children()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "body")
+        .unwrap_or(root);
+    let mut page = dom::walk(*body);
+    score::score(&mut page);
+    let roots = score::choose_roots(&page);
+    let chrome: HashSet<ego_tree::NodeId> = page
+        .elems
+        .iter()
+        .filter(|e| e.chrome)
+        .map(|e| e.node.id())
+        .collect();
+    let mut assembler = Assembler::new();
+    let roots: Vec<_> = if roots.is_empty() {
+        vec![*body]
+    } else {
+        roots.iter().map(|&i| page.elems[i as usize].node).collect()
+    };
+    for root in roots {
+        assembler.add_subtree_filtered(root, |node, el| {
+            dom::is_invisible(el) || chrome.contains(&node.id())
+        });
+    }
+    let evidence = Evidence::from_metadata(meta);
+    let paragraphs = clean::clean(assembler.finish(), &evidence);
+    if clean::article_body_is_better(&paragraphs, &evidence) {
+        if let Some(raw) = &meta.article_body {
+            return clean::article_body_paragraphs(raw);
+        }
+    }
+    paragraphs
+}

@@ -1,0 +1,230 @@
+//! Candidate scoring (readability-style) and the choice of the content
+//! roots: the best container, promoted to a common ancestor when the best
+//! candidates share one, plus sibling containers that continue the article.
+
+use super::dom::{Page, NONE};
+
+/// Minimum own text for a block to count as a paragraph.
+const MIN_PARAGRAPH_CHARS: u32 = 25;
+
+/// Scores every element by the paragraphs it holds: each paragraph-like
+/// block adds to its parent fully, its grandparent by half and its
+/// great-grandparent by a third.
+pub fn score(page: &mut Page<'_>) {
+    for i in 0..page.elems.len() {
+        let e = &page.elems[i];
+        if e.pruned || e.block != i as u32 || e.own_chars < MIN_PARAGRAPH_CHARS {
+            continue;
+        }
+        if matches!(
+            e.name(),
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "dt" | "dd" | "th"
+        ) {
+            continue;
+        }
+        let own_ld = e.own_link as f32 / e.own_chars as f32;
+        if own_ld > 0.5 {
+            continue;
+        }
+        let s = (1.0 + e.own_punct.min(30) as f32 + (e.own_chars as f32 / 100.0).min(3.0))
+            * (1.0 - own_ld);
+        let mut p = if is_text_container(e.name()) {
+            i as u32
+        } else {
+            e.parent
+        };
+        for level in 0..3 {
+            if p == NONE {
+                break;
+            }
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                _ => 3.0,
+            };
+            page.elems[p as usize].score += s / div;
+            p = page.elems[p as usize].parent;
+        }
+    }
+}
+
+/// Blocks that hold paragraphs as direct text (old-style pages with `<br>`).
+fn is_text_container(name: &str) -> bool {
+    matches!(name, "div" | "td" | "section" | "article" | "main" | "body")
+}
+
+/// The final score of a candidate: paragraphs, tag and class hints, link
+/// density.
+fn final_score(page: &Page<'_>, i: usize) -> f32 {
+    let e = &page.elems[i];
+    let tag_bonus = match e.name() {
+        "article" | "main" => 10.0,
+        "div" | "section" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "ol" | "ul" | "dl" | "li" | "form" | "address" => -3.0,
+        "body" | "html" => -5.0,
+        _ => 0.0,
+    };
+    let list = if matches!(e.name(), "ol" | "ul" | "dl" | "li") {
+        0.3
+    } else {
+        1.0
+    };
+    (e.score + tag_bonus + e.weight as f32 * 0.5) * (1.0 - e.link_density()) * list
+}
+
+/// The content roots, in document order.
+pub fn choose_roots(page: &Page<'_>) -> Vec<u32> {
+    let mut ranked: Vec<(u32, f32)> = page
+        .elems
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.pruned && e.score > 0.0)
+        .map(|(i, _)| (i as u32, final_score(page, i)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let Some(&(mut top, top_score)) = ranked.first() else {
+        return Vec::new();
+    };
+    // Promote to an ancestor that holds three or more strong candidates
+    // (an article split into several blocks).
+    let strong: Vec<u32> = ranked
+        .iter()
+        .skip(1)
+        .take(5)
+        .filter(|(_, s)| *s >= 0.75 * top_score)
+        .map(|(i, _)| *i)
+        .collect();
+    if strong.len() >= 2 {
+        let mut a = page.elems[top as usize].parent;
+        while a != NONE && page.elems[a as usize].name() != "body" {
+            let e = &page.elems[a as usize];
+            let inside = strong.iter().filter(|&&s| s > a && s < e.end).count();
+            if inside >= 2 && e.link_density() < 0.4 {
+                top = a;
+                break;
+            }
+            a = e.parent;
+        }
+    }
+    // Climb to an ancestor that holds clearly more of the page's prose
+    // (an article split into blocks by ads or embeds), as long as the
+    // ancestor is mostly prose and few links.
+    let mut a = page.elems[top as usize].parent;
+    let mut steps = 0;
+    while a != NONE && steps < 6 {
+        let e = &page.elems[a as usize];
+        if matches!(e.name(), "body" | "html") {
+            break;
+        }
+        let t = &page.elems[top as usize];
+        let more = e.para_chars as f32 >= t.para_chars as f32 * 1.25 && e.paras > t.paras;
+        let prose = e.para_chars as f32 >= e.chars as f32 * 0.6 && e.link_density() < 0.25;
+        if more && prose {
+            top = a;
+        }
+        a = e.parent;
+        steps += 1;
+    }
+    let mut roots = siblings(page, top, top_score);
+    if let Some(&first) = roots.first() {
+        let mut lead = leads_before(page, first);
+        lead.append(&mut roots);
+        roots = lead;
+    }
+    roots
+}
+
+/// Lead paragraphs (standfirst, abstract) of the article that holds
+/// `first`, placed before it but outside it (in the article header): the
+/// article is the nearest ancestor holding the headline (`h1`) or an
+/// `article`/`main` element; its lead-hinted blocks, and paragraphs of
+/// prose after the headline, are kept.
+fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
+    let mut a = page.elems[first as usize].parent;
+    let mut unit = NONE;
+    let mut h1 = NONE;
+    for _ in 0..6 {
+        if a == NONE || matches!(page.elems[a as usize].name(), "body" | "html") {
+            break;
+        }
+        h1 = (a + 1..first)
+            .find(|&i| page.elems[i as usize].name() == "h1" && !page.elems[i as usize].pruned)
+            .unwrap_or(NONE);
+        if h1 != NONE || matches!(page.elems[a as usize].name(), "article" | "main") {
+            unit = a;
+            break;
+        }
+        a = page.elems[a as usize].parent;
+    }
+    if unit == NONE {
+        return Vec::new();
+    }
+    let mut out: Vec<u32> = Vec::new();
+    let mut i = unit + 1;
+    while i < first {
+        let e = &page.elems[i as usize];
+        if e.pruned {
+            i = e.end;
+            continue;
+        }
+        if e.end > first {
+            // An ancestor of `first`: look inside it.
+            i += 1;
+            continue;
+        }
+        let is_lead = e
+            .element()
+            .is_some_and(|el| crate::vocabulary::is_lead_element(el.attr("class"), el.attr("id")));
+        let prose_after_headline = h1 != NONE
+            && i > h1
+            && e.name() == "p"
+            && e.own_chars >= 80
+            && e.own_link * 5 < e.own_chars;
+        if (is_lead && e.chars >= 30 && e.link_density() < 0.3 && e.name() != "h1")
+            || prose_after_headline
+        {
+            out.push(i);
+            i = e.end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+/// The top candidate with the siblings that continue it.
+fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
+    let parent = page.elems[top as usize].parent;
+    if parent == NONE {
+        return vec![top];
+    }
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = page.elems[top as usize]
+        .element()
+        .and_then(|e| e.attr("class"));
+    let mut roots = Vec::new();
+    let mut i = parent + 1;
+    let end = page.elems[parent as usize].end;
+    while i < end {
+        let e = &page.elems[i as usize];
+        let next = e.end;
+        if i == top {
+            roots.push(i);
+        } else if !e.pruned && e.chars > 0 {
+            let mut s = final_score(page, i as usize);
+            if top_class.is_some() && e.element().and_then(|x| x.attr("class")) == top_class {
+                s += top_score * 0.2;
+            }
+            let ld = e.link_density();
+            let paragraph = e.block == i && e.name() == "p";
+            let keep = s >= threshold && ld < 0.3
+                || paragraph && e.own_chars > 80 && ld < 0.25
+                || paragraph && e.own_chars > 0 && ld == 0.0 && e.own_punct > 0 && e.own_chars > 40;
+            if keep {
+                roots.push(i);
+            }
+        }
+        i = next;
+    }
+    roots
+}

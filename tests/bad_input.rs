@@ -1,0 +1,102 @@
+//! Hostile and broken pages: no panic, no stack overflow, bounded time,
+//! and either a best-effort record or a failed input, never garbage
+//! presented as an article.
+
+use std::time::{Duration, Instant};
+
+use newscrawl::extract::{extract_page, ExtractError, ExtractOptions, ExtractedPage, PageInput};
+use newscrawl::selectors::SiteRegistry;
+
+fn run(bytes: &[u8]) -> (Result<ExtractedPage, ExtractError>, Duration) {
+    let sites = SiteRegistry::empty();
+    let input =
+        PageInput::new(bytes).with_url("https://example.com/2024/01/01/story".parse().unwrap());
+    let start = Instant::now();
+    let out = extract_page(&input, &sites, &ExtractOptions::default());
+    (out, start.elapsed())
+}
+
+const PARA: &str = "<p>The council voted on Tuesday to extend the tram line, a decision that follows years of debate, two consultations and a long campaign by residents.</p>";
+
+#[test]
+fn ten_mib_page_is_linear() {
+    let mut html = String::from("<html><head><title>Big</title></head><body><article>");
+    while html.len() < 10 * 1024 * 1024 - 200 {
+        html.push_str(PARA);
+        html.push_str("<div class=ad><a href=/x>Advert</a></div>");
+    }
+    html.push_str("</article></body></html>");
+    let (out, took) = run(html.as_bytes());
+    assert!(
+        took < Duration::from_secs(if cfg!(debug_assertions) { 120 } else { 15 }),
+        "took {took:?}"
+    );
+    let page = out.expect("a record");
+    assert!(page.record.body.len() > 5_000_000);
+    assert!(!page.record.body.contains("Advert"));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let n = 100_000;
+    let html = format!(
+        "<html><body>{}{PARA}{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let (out, took) = run(html.as_bytes());
+    assert!(
+        took < Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 10 }),
+        "took {took:?}"
+    );
+    let page = out.expect("a record");
+    assert!(page.record.body.contains("tram line"));
+    // Nested inline elements and unclosed tags too.
+    let html = format!(
+        "<body>{}deep text{}",
+        "<span><b>".repeat(n / 2),
+        "<p><table><tr><td>".repeat(1000)
+    );
+    let _ = run(html.as_bytes());
+}
+
+#[test]
+fn no_body_element() {
+    let html = format!("<html><head><title>T</title></head>{PARA}{PARA}</html>");
+    let (out, _) = run(html.as_bytes());
+    assert!(out.expect("a record").record.body.contains("tram line"));
+    let (out, _) = run(b"<title>only a title</title>");
+    assert!(out.is_err());
+}
+
+#[test]
+fn frameset_gives_no_article() {
+    let html = b"<html><head><title>Frames</title></head><frameset cols='50%,50%'><frame src=a.html><frame src=b.html></frameset></html>";
+    let (out, _) = run(html);
+    match out {
+        Err(_) => {}
+        Ok(page) => assert!(!page.is_article(), "{:?}", page.record.body),
+    }
+}
+
+#[test]
+fn plain_text_disguised_as_html() {
+    let text = "Dear all,\n\nthis is a plain text file served as text/html. It has no markup at all, only words.\n".repeat(50);
+    let (out, _) = run(text.as_bytes());
+    assert_eq!(out.err(), Some(ExtractError::NotHtml));
+    let (out, _) = run(&[0u8, 1, 2, 3, 0, 0, 0xff, 0xfe, 7, 8].repeat(100));
+    assert!(out.is_err());
+}
+
+#[test]
+fn all_links_page_is_not_an_article() {
+    let mut html = String::from("<html><head><title>Index</title></head><body><ul>");
+    for i in 0..500 {
+        html.push_str(&format!("<li><a href=/story/{i}>Story number {i} about something that happened today in the city</a></li>"));
+    }
+    html.push_str("</ul></body></html>");
+    let (out, _) = run(html.as_bytes());
+    if let Ok(page) = out {
+        assert!(!page.is_article());
+    }
+}
