@@ -412,6 +412,9 @@ static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
 /// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
 pub fn normalize_authors(raw: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // Domain-like names ("sportschau.de") are the publisher standing in as
+    // author: kept when they are all there is, dropped beside real names.
+    let mut domains: Vec<String> = Vec::new();
     for entry in raw {
         let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
         let wrapped = (collapsed.starts_with('(') || collapsed.starts_with('（'))
@@ -432,6 +435,12 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
                 .trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
             let name = TRAILING_PAREN.replace(name.trim(), "");
             let name = name.trim();
+            if is_domain(name) {
+                if !domains.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+                    domains.push(name.to_string());
+                }
+                continue;
+            }
             if name.is_empty()
                 || is_not_a_name(name)
                 || name.contains("://")
@@ -447,7 +456,19 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
             }
         }
     }
+    if out.is_empty() {
+        return domains;
+    }
     out
+}
+
+/// One word ending in a dot and an alphabetic top-level domain: `mbl.is`.
+fn is_domain(name: &str) -> bool {
+    !name.contains(char::is_whitespace)
+        && !name.contains('@')
+        && name.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
 }
 
 static BYLINE_ELEMENTS: LazyLock<Selector> = LazyLock::new(|| {
@@ -498,17 +519,20 @@ pub fn decode_entities(text: &str) -> String {
 static TRAILING_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*\([^)]{1,12}\)\.?$").expect("static regex"));
 
+/// Image and source credits: "Image: Getty Images", "Foto: dpa".
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(image|images|photo|photos|foto|fotos|bild|bilder|credit|credits|picture|source|quelle|fonte|getty)\b")
+        .expect("static regex")
+});
+
 /// True for strings that are not a person's name: e-mail addresses, URL
-/// slugs (`jane-doe`), domains (`site.com`), image credits.
+/// slugs (`jane-doe`), image credits.
 fn is_not_a_name(name: &str) -> bool {
     let one_word = !name.contains(char::is_whitespace);
-    name.contains('@')
+    CREDIT.is_match(name)
+        || name.contains('@')
         || name.starts_with('(')
         || (one_word && name.contains('-') && !name.chars().any(char::is_uppercase))
-        || (one_word
-            && name.rsplit_once('.').is_some_and(|(head, tld)| {
-                !head.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
-            }))
 }
 
 /// Removes a leading "By", "Di", "Von"... when a name of at least two
@@ -562,6 +586,23 @@ fn choose_title(
 /// Removes a trailing " - Site", " | Site", " :: Site" from a title.
 pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
     let title = title.trim();
+    // "Site - Section - Headline" (or the reverse): with three or more
+    // segments, one long segment among short ones is the headline.
+    for sep in [
+        " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " > ", " » ",
+    ] {
+        let parts: Vec<&str> = title.split(sep).map(str::trim).collect();
+        if parts.len() >= 3 {
+            let words = |p: &str| p.split_whitespace().count();
+            let (longest, rest): (Vec<&str>, Vec<&str>) = {
+                let max = parts.iter().map(|p| words(p)).max().unwrap_or(0);
+                parts.iter().partition(|p| words(p) == max)
+            };
+            if longest.len() == 1 && words(longest[0]) >= 4 && rest.iter().all(|p| words(p) <= 3) {
+                return longest[0].to_string();
+            }
+        }
+    }
     for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " • "] {
         if let Some(pos) = title.rfind(sep) {
             let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
@@ -644,6 +685,21 @@ mod tests {
         );
         let doc = parse_document("<html><body><p class=byline>By <a rel=author href=/a>Jane Doe</a></p><p>text</p></body></html>");
         assert_eq!(page_metadata(&doc).authors, ["Jane Doe"]);
+    }
+
+    #[test]
+    fn headline_among_site_and_section_segments() {
+        assert_eq!(
+            strip_site_suffix(
+                "Comune - Notizie - Lavori in piazza: chiusa la strada",
+                None
+            ),
+            "Lavori in piazza: chiusa la strada"
+        );
+        assert_eq!(
+            strip_site_suffix("Blinken - Lavrov talks fail in Geneva", None),
+            "Blinken - Lavrov talks fail in Geneva"
+        );
     }
 
     #[test]
