@@ -86,33 +86,11 @@ pub fn is_invisible(el: &Element) -> bool {
 }
 
 fn is_invisible_tag(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "button"
-            | "svg"
-            | "iframe"
-            | "select"
-            | "textarea"
-            | "input"
-            | "object"
-            | "embed"
-            | "canvas"
-            | "audio"
-            | "video"
-            | "map"
-            | "head"
-            | "title"
-            | "meta"
-            | "link"
-            | "math"
-            | "dialog"
-            | "option"
-            | "label"
-    )
+    // The assembler's non-content elements, except the containers that
+    // some sites wrap whole pages in (ASP.NET forms, framesets).
+    matches!(name, "option" | "label")
+        || (crate::extract::text::is_skipped_element(name)
+            && !matches!(name, "form" | "frameset" | "frame"))
 }
 
 /// The attributes the extractor reads, found in one pass over the
