@@ -4,10 +4,16 @@
 //! with jitter.
 //!
 //! A keyed rate limiter applies one quota to every key; hosts here differ
-//! (Crawl-delay, Retry-After), so each host holds its own next-allowed time
-//! and at most one request in flight, which makes a burst impossible.
+//! (Crawl-delay, Retry-After), so each host holds its own governor limiter
+//! (quota: one request per interval, no burst) checked when a request is
+//! dispatched, plus a next-allowed time measured from when the previous
+//! request actually left (a task can start later than it was dispatched)
+//! and at most one request in flight.
 
+use std::num::NonZeroU32;
 use std::time::{Duration, Instant, SystemTime};
+
+use governor::{Quota, RateLimiter};
 
 use crate::robots::Robots;
 
@@ -41,6 +47,17 @@ pub struct Host {
     pub headers: Vec<(String, String)>,
     /// Errors seen on this host (for the summary).
     pub errors: u64,
+    /// One request per interval, never a burst.
+    limiter: governor::DefaultDirectRateLimiter,
+}
+
+/// A limiter allowing one request per `interval`, with no burst.
+fn limiter_for(interval: Duration) -> governor::DefaultDirectRateLimiter {
+    let period = interval.max(Duration::from_micros(1));
+    let quota = Quota::with_period(period)
+        .expect("a non-zero period")
+        .allow_burst(NonZeroU32::MIN);
+    RateLimiter::direct(quota)
 }
 
 impl Host {
@@ -55,7 +72,19 @@ impl Host {
             has_work: false,
             headers,
             errors: 0,
+            limiter: limiter_for(interval),
         }
+    }
+
+    /// Takes the host's governor permit for a request starting now; `Err`
+    /// carries how long to wait. A permit taken for a request that then is
+    /// not sent only delays the next one.
+    pub fn take_permit(&self) -> Result<(), Duration> {
+        self.limiter.check().map_err(|not_until| {
+            not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ))
+        })
     }
 
     /// Marks a request as starting now: busy, and the next one no earlier
@@ -80,6 +109,7 @@ impl Host {
             // The request that fetched robots.txt started one old interval ago at most.
             self.next_allowed += d - self.interval;
             self.interval = d;
+            self.limiter = limiter_for(d);
         }
     }
 
@@ -120,6 +150,17 @@ pub fn backoff(attempt: u32, interval: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn governor_permits_one_request_per_interval() {
+        let h = Host::new("h".into(), Duration::from_millis(200), Vec::new());
+        assert!(h.take_permit().is_ok());
+        let wait = h.take_permit().unwrap_err();
+        assert!(
+            wait > Duration::from_millis(100) && wait <= Duration::from_millis(200),
+            "{wait:?}"
+        );
+    }
 
     #[test]
     fn retry_after_forms() {

@@ -306,6 +306,10 @@ impl<S: CrawlState> Crawler<S> {
                 wake = wake.min(h.next_allowed);
                 continue;
             }
+            if let Err(wait) = h.take_permit() {
+                wake = wake.min(now + wait);
+                continue;
+            }
             match &h.robots {
                 RobotsState::Fetching => continue,
                 RobotsState::Unknown => {
