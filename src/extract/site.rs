@@ -6,7 +6,7 @@ use scraper::{ElementRef, Html};
 
 use super::dates::best_date;
 use super::metadata::normalize_authors;
-use super::metadata::{jsonld_values, Metadata};
+use super::metadata::{jsonld_values, strip_site_suffix, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
 use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
 
@@ -94,8 +94,13 @@ pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields
         .find(|v| !v.is_empty())
         .unwrap_or_default();
     SiteFields {
-        title: first_value(doc, meta, &rules.title)
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")),
+        // Titles read from <title> or og:title carry the site's name.
+        title: first_value(doc, meta, &rules.title).map(|t| {
+            strip_site_suffix(
+                &t.split_whitespace().collect::<Vec<_>>().join(" "),
+                meta.site_name.as_deref(),
+            )
+        }),
         authors: normalize_authors(&authors),
         published: first_date(doc, meta, &rules.published),
         modified: first_date(doc, meta, &rules.modified),
