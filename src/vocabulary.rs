@@ -179,6 +179,19 @@ pub const LEAD_HINTS: &[&str] = &[
     "anreisser",
 ];
 
+/// Class/id fragments of reader comment sections.
+pub const COMMENT_HINTS: &[&str] = &["comment", "kommentar", "commenti", "commentaires", "disqus"];
+
+/// True when a class or id names a comment section (see [`COMMENT_HINTS`]).
+pub fn is_comment_element(class: Option<&str>, id: Option<&str>) -> bool {
+    [class, id].into_iter().flatten().any(|attr| {
+        attr.split_ascii_whitespace().any(|token| {
+            let lower = token.to_ascii_lowercase();
+            COMMENT_HINTS.iter().any(|h| token_has_hint(&lower, h))
+        })
+    })
+}
+
 /// True when a class or id names an article lead (see [`LEAD_HINTS`]).
 pub fn is_lead_element(class: Option<&str>, id: Option<&str>) -> bool {
     [class, id].into_iter().flatten().any(|attr| {

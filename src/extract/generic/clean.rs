@@ -126,7 +126,9 @@ fn is_prose(p: &Paragraph) -> bool {
     p.kind == BlockKind::Text
         && p.text.chars().count() >= 150
         && p.link_density() < 0.1
-        && p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»', '。'])
+        && p.text
+            .trim_end()
+            .ends_with(['.', '!', '?', '"', '”', '»', '。'])
 }
 
 /// Classifies the container's paragraphs and returns the article's.
