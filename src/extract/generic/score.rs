@@ -144,7 +144,7 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
     let mut a = page.elems[first as usize].parent;
     let mut unit = NONE;
     let mut h1 = NONE;
-    for _ in 0..6 {
+    for _ in 0..10 {
         if a == NONE || matches!(page.elems[a as usize].name(), "body" | "html") {
             break;
         }
