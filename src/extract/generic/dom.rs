@@ -422,11 +422,13 @@ impl Page<'_> {
             let holds_prose = e.para_chars > root_prose && e.paras >= 2 && e.link_density() < 0.35;
             // Reader comments outweigh a short article; they stay chrome
             // while the page has prose of its own.
-            let comments = root_prose >= MIN_OWN_PROSE
-                && e.element().is_some_and(|el| {
-                    crate::vocabulary::is_comment_element(el.attr("class"), el.attr("id"))
-                });
-            if !holds_prose || comments {
+            let comments = || {
+                root_prose >= MIN_OWN_PROSE
+                    && e.element().is_some_and(|el| {
+                        crate::vocabulary::is_comment_element(el.attr("class"), el.attr("id"))
+                    })
+            };
+            if !holds_prose || comments() {
                 continue;
             }
             let (chars, link, punct, paras) = (e.chars, e.link_chars, e.punct, e.paras);
