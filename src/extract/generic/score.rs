@@ -178,7 +178,7 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
             .is_some_and(|el| crate::vocabulary::is_lead_element(el.attr("class"), el.attr("id")));
         let prose_after_headline = h1 != NONE
             && i > h1
-            && e.name() == "p"
+            && (e.name() == "p" || (e.block == i && matches!(e.name(), "h2" | "div")))
             && e.own_chars >= 80
             && e.own_link * 5 < e.own_chars;
         if (is_lead && e.chars >= 30 && e.link_density() < 0.3 && e.name() != "h1")
