@@ -153,6 +153,12 @@ pub const CHROME_HINTS: &[&str] = &[
     "caption",
     "credit",
     "credits",
+    "postmetadata",
+    "disclosure",
+    "affiliate",
+    // tables of contents and status messages
+    "toc",
+    "alert",
 ];
 
 /// Class/id fragments of an article's lead (standfirst, abstract, deck),
