@@ -156,9 +156,19 @@ pub const CHROME_HINTS: &[&str] = &[
     "postmetadata",
     "disclosure",
     "affiliate",
+    "disclaimer",
+    "tagged",
     // tables of contents and status messages
     "toc",
     "alert",
+    // more-to-read boxes
+    "mostviewed",
+    "most-viewed",
+    "recirculation",
+    "nextread",
+    "view-more",
+    "saiba-mais",
+    "assinatura",
 ];
 
 /// Class/id fragments of an article's lead (standfirst, abstract, deck),
