@@ -297,6 +297,10 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
     r"^(Klicken Sie auf den (unteren )?Button|Mit diesem Button|Mit dem Laden des Inhalts akzeptieren|Click (the button|here) to load|Ich bin damit einverstanden, dass mir (externe )?Inhalte|Empfohlener redaktioneller Inhalt|Externer Inhalt)",
     r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)\b.{0,40}$",
+    r"^(?i:vea también|mira|puedes ver|lea también|veja também|saiba mais|schon gelesen)\s*[:?]",
+    r"^(Follow|Folgen Sie|Folge|Síguenos|Siga|Suivez)\b.{0,60}\b(on|auf|en|no|sur) (Twitter|Facebook|Instagram|YouTube|Telegram|WhatsApp|Google News)\b",
+    r"^(Subscribe|Suscríbete|Assine|Abonnieren Sie) (now|today|ahora|já|jetzt)\b",
+    r"^For the latest (news|stories|updates|breaking news)\b",
     // copyright lines
     r"^(©|\(c\)|Copyright\b|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];
