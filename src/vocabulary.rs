@@ -153,6 +153,22 @@ pub const CHROME_HINTS: &[&str] = &[
     "caption",
     "credit",
     "credits",
+    "postmetadata",
+    "disclosure",
+    "affiliate",
+    "disclaimer",
+    "tagged",
+    // tables of contents and status messages
+    "toc",
+    "alert",
+    // more-to-read boxes
+    "mostviewed",
+    "most-viewed",
+    "recirculation",
+    "nextread",
+    "view-more",
+    "saiba-mais",
+    "assinatura",
 ];
 
 /// Class/id fragments of an article's lead (standfirst, abstract, deck),
@@ -178,6 +194,19 @@ pub const LEAD_HINTS: &[&str] = &[
     "vorspann",
     "anreisser",
 ];
+
+/// Class/id fragments of reader comment sections.
+pub const COMMENT_HINTS: &[&str] = &["comment", "kommentar", "commenti", "commentaires", "disqus"];
+
+/// True when a class or id names a comment section (see [`COMMENT_HINTS`]).
+pub fn is_comment_element(class: Option<&str>, id: Option<&str>) -> bool {
+    [class, id].into_iter().flatten().any(|attr| {
+        attr.split_ascii_whitespace().any(|token| {
+            let lower = token.to_ascii_lowercase();
+            COMMENT_HINTS.iter().any(|h| token_has_hint(&lower, h))
+        })
+    })
+}
 
 /// True when a class or id names an article lead (see [`LEAD_HINTS`]).
 pub fn is_lead_element(class: Option<&str>, id: Option<&str>) -> bool {
@@ -268,6 +297,10 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
     r"^(Klicken Sie auf den (unteren )?Button|Mit diesem Button|Mit dem Laden des Inhalts akzeptieren|Click (the button|here) to load|Ich bin damit einverstanden, dass mir (externe )?Inhalte|Empfohlener redaktioneller Inhalt|Externer Inhalt)",
     r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)\b.{0,40}$",
+    r"^(?i:vea también|mira|puedes ver|lea también|veja também|saiba mais|schon gelesen)\s*[:?]",
+    r"^(Follow|Folgen Sie|Folge|Síguenos|Siga|Suivez)\b.{0,60}\b(on|auf|en|no|sur) (Twitter|Facebook|Instagram|YouTube|Telegram|WhatsApp|Google News)\b",
+    r"^(Subscribe|Suscríbete|Assine|Abonnieren Sie) (now|today|ahora|já|jetzt)\b",
+    r"^For the latest (news|stories|updates|breaking news)\b",
     // copyright lines
     r"^(©|\(c\)|Copyright\b|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];

@@ -121,6 +121,16 @@ fn is_weak(p: &Paragraph) -> bool {
     p.link_density() > 0.3 || (n < 40 && !ends_sentence) || (n < 15)
 }
 
+/// A long paragraph of sentences with few links: article text.
+fn is_prose(p: &Paragraph) -> bool {
+    p.kind == BlockKind::Text
+        && p.text.chars().count() >= 150
+        && p.link_density() < 0.1
+        && p.text
+            .trim_end()
+            .ends_with(['.', '!', '?', '"', '”', '»', '。'])
+}
+
 /// Classifies the container's paragraphs and returns the article's.
 pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut kept: Vec<(Paragraph, bool)> = Vec::with_capacity(paragraphs.len());
@@ -153,16 +163,20 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         }
         kept.push((p, confirmed));
     }
-    // A "related articles" line after the first third ends the text.
+    // A "related articles" line after the first third ends the text,
+    // unless article prose follows it: then it heads an in-text box (its
+    // link list is already gone) and only the line itself goes.
     let n = kept.len();
-    if let Some(cut) = kept
-        .iter()
-        .enumerate()
-        .skip(n / 3 + 1)
-        .find(|(_, (p, c))| !c && is_tail_marker(&p.text))
-        .map(|(i, _)| i)
-    {
-        kept.truncate(cut);
+    let mut i = n / 3 + 1;
+    while i < kept.len() {
+        let (p, c) = &kept[i];
+        if *c || !is_tail_marker(&p.text) {
+            i += 1;
+        } else if kept[i + 1..].iter().take(3).any(|(p, _)| is_prose(p)) {
+            kept.remove(i);
+        } else {
+            kept.truncate(i);
+        }
     }
     // Edges: weak paragraphs go; trailing headings (nothing under them) too.
     while kept.first().is_some_and(|(p, c)| {

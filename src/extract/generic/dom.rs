@@ -151,6 +151,10 @@ fn style_hides(style: &str) -> bool {
     s.contains("display:none") || s.contains("visibility:hidden")
 }
 
+/// Prose (characters in paragraphs) outside chrome above which a page has
+/// an article of its own.
+const MIN_OWN_PROSE: u32 = 300;
+
 /// Tags that are page chrome unless they hold the page's prose.
 fn is_chrome_tag(name: &str, in_article: bool) -> bool {
     match name {
@@ -394,7 +398,15 @@ impl Page<'_> {
             }
             // Most of the page's prose: more than all the kept prose beside it.
             let holds_prose = e.para_chars > root_prose && e.paras >= 2 && e.link_density() < 0.35;
-            if !holds_prose {
+            // Reader comments outweigh a short article; they stay chrome
+            // while the page has prose of its own.
+            let comments = || {
+                root_prose >= MIN_OWN_PROSE
+                    && e.element().is_some_and(|el| {
+                        crate::vocabulary::is_comment_element(el.attr("class"), el.attr("id"))
+                    })
+            };
+            if !holds_prose || comments() {
                 continue;
             }
             let (chars, link, punct, paras) = (e.chars, e.link_chars, e.punct, e.paras);

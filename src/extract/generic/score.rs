@@ -144,12 +144,12 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
     let mut a = page.elems[first as usize].parent;
     let mut unit = NONE;
     let mut h1 = NONE;
-    for _ in 0..6 {
+    for _ in 0..10 {
         if a == NONE || matches!(page.elems[a as usize].name(), "body" | "html") {
             break;
         }
         h1 = (a + 1..first)
-            .find(|&i| page.elems[i as usize].name() == "h1" && !page.elems[i as usize].pruned)
+            .find(|&i| page.elems[i as usize].name() == "h1" && in_header(page, i))
             .unwrap_or(NONE);
         if h1 != NONE || matches!(page.elems[a as usize].name(), "article" | "main") {
             unit = a;
@@ -164,11 +164,11 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
     let mut i = unit + 1;
     while i < first {
         let e = &page.elems[i as usize];
-        if e.pruned {
+        if e.pruned && !(e.chrome && e.name() == "header") && !in_header(page, i) {
             i = e.end;
             continue;
         }
-        if e.end > first {
+        if e.end > first || e.name() == "header" {
             // An ancestor of `first`: look inside it.
             i += 1;
             continue;
@@ -178,7 +178,7 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
             .is_some_and(|el| crate::vocabulary::is_lead_element(el.attr("class"), el.attr("id")));
         let prose_after_headline = h1 != NONE
             && i > h1
-            && e.name() == "p"
+            && (e.name() == "p" || (e.block == i && matches!(e.name(), "h2" | "div")))
             && e.own_chars >= 80
             && e.own_link * 5 < e.own_chars;
         if (is_lead && e.chars >= 30 && e.link_density() < 0.3 && e.name() != "h1")
@@ -192,6 +192,26 @@ fn leads_before(page: &Page<'_>, first: u32) -> Vec<u32> {
     }
     out
 }
+/// Visible, or pruned only as a page `header` (the article's headline and
+/// standfirst often sit in one outside the article element).
+fn in_header(page: &Page<'_>, i: u32) -> bool {
+    let mut a = i;
+    for _ in 0..8 {
+        let e = &page.elems[a as usize];
+        if !e.pruned {
+            return true;
+        }
+        if e.chrome {
+            return e.name() == "header";
+        }
+        a = e.parent;
+        if a == NONE {
+            return false;
+        }
+    }
+    false
+}
+
 /// The top candidate with the siblings that continue it.
 fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
     let parent = page.elems[top as usize].parent;
