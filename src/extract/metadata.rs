@@ -4,7 +4,8 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use super::authors::{byline_authors, normalize_authors};
+use super::title::choose_title;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
@@ -43,7 +44,8 @@ pub struct Metadata {
     pub h1: Option<String>,
 }
 
-fn sel(s: &str) -> Selector {
+/// Compiles a selector written in the code (known to be valid).
+pub(crate) fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
 
@@ -399,111 +401,6 @@ fn people(value: &Value, out: &mut Vec<String>, depth: usize) {
     }
 }
 
-static BYLINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(written by|by|di|von|par|por|door|av|af|від|от|text|texto|testo|autorin/autor|autor(?:in)?|author|foto|photo|责编|编辑|記者|기자)\s*[:：\s]\s*")
-        .expect("static regex")
-});
-static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s*(?:,|;|\||&|、|，|\s\band\b\s|\s\bund\b\s|\s\be\b\s|\s\bet\b\s|\s\by\b\s|\s\ben\b\s|\s\bog\b\s|\s\boch\b\s|\s\bi\b\s)\s*")
-        .expect("static regex")
-});
-
-/// Splits and cleans bylines: one name each, "By"/"Di"/"Von" and similar
-/// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
-pub fn normalize_authors(raw: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    // Domain-like names ("sportschau.de") are the publisher standing in as
-    // author: kept when they are all there is, dropped beside real names.
-    let mut domains: Vec<String> = Vec::new();
-    for entry in raw {
-        let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
-        let wrapped = (collapsed.starts_with('(') || collapsed.starts_with('（'))
-            && (collapsed.ends_with(')') || collapsed.ends_with('）'));
-        let collapsed = if wrapped {
-            collapsed
-                .trim_start_matches(['(', '（'])
-                .trim_end_matches([')', '）'])
-                .to_string()
-        } else {
-            collapsed
-        };
-        let stripped = strip_byline_prefix(&collapsed);
-        for part in AUTHOR_SPLIT.split(&stripped) {
-            let name = strip_byline_prefix(part.trim());
-            let name = name
-                .trim()
-                .trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
-            let name = TRAILING_PAREN.replace(name.trim(), "");
-            let name = name.trim();
-            if is_domain(name) {
-                if !domains.iter().any(|d| d.eq_ignore_ascii_case(name)) {
-                    domains.push(name.to_string());
-                }
-                continue;
-            }
-            if name.is_empty()
-                || is_not_a_name(name)
-                || name.contains("://")
-                || name.starts_with('@')
-                || name.chars().count() > 60
-                || name.split_whitespace().count() > 6
-                || !name.chars().any(char::is_alphabetic)
-            {
-                continue;
-            }
-            if !out.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
-                out.push(name.to_string());
-            }
-        }
-    }
-    if out.is_empty() {
-        return domains;
-    }
-    out
-}
-
-/// One word ending in a dot and an alphabetic top-level domain: `mbl.is`.
-fn is_domain(name: &str) -> bool {
-    !name.contains(char::is_whitespace)
-        && !name.contains('@')
-        && name.rsplit_once('.').is_some_and(|(head, tld)| {
-            !head.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
-        })
-}
-
-static BYLINE_ELEMENTS: LazyLock<Selector> = LazyLock::new(|| {
-    sel("[rel~=author], [itemprop~=author], .byline, .author, .author-name, .article-author, .post-author, .entry-author, .autor, .autore, .auteur")
-});
-static ITEMPROP_NAME: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop~=name]"));
-
-/// Authors from byline markup (`rel=author`, `itemprop=author`, byline and
-/// author classes), when the metadata names none: the first element that
-/// yields names.
-fn byline_authors(doc: &Html) -> Vec<String> {
-    for el in doc.select(&BYLINE_ELEMENTS).take(20) {
-        let text = match el.select(&ITEMPROP_NAME).next() {
-            Some(name) => name
-                .value()
-                .attr("content")
-                .map(str::to_string)
-                .unwrap_or_else(|| inline_text(*name)),
-            None => el
-                .value()
-                .attr("content")
-                .map(str::to_string)
-                .unwrap_or_else(|| inline_text(*el)),
-        };
-        if text.is_empty() || text.chars().count() > 80 {
-            continue;
-        }
-        let names = normalize_authors(&[text]);
-        if !names.is_empty() {
-            return names;
-        }
-    }
-    Vec::new()
-}
-
 /// Decodes character references left in a text (`&amp;`, `&#8216;`,
 /// `&uuml;`: markup that escaped them twice).
 pub fn decode_entities(text: &str) -> String {
@@ -513,114 +410,6 @@ pub fn decode_entities(text: &str) -> String {
     let frag = Html::parse_fragment(text);
     let decoded: String = frag.root_element().text().collect();
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A trailing code in parentheses: "Elena Oberholzer (obe)", "(cog.)".
-static TRAILING_PAREN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\s*\([^)]{1,12}\)\.?$").expect("static regex"));
-
-/// Image and source credits: "Image: Getty Images", "Foto: dpa".
-static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(image|images|photo|photos|foto|fotos|bild|bilder|credit|credits|picture|source|quelle|fonte|getty)\b")
-        .expect("static regex")
-});
-
-/// True for strings that are not a person's name: e-mail addresses, URL
-/// slugs (`jane-doe`), image credits.
-fn is_not_a_name(name: &str) -> bool {
-    let one_word = !name.contains(char::is_whitespace);
-    CREDIT.is_match(name)
-        || name.contains('@')
-        || name.starts_with('(')
-        || (one_word && name.contains('-') && !name.chars().any(char::is_uppercase))
-}
-
-/// Removes a leading "By", "Di", "Von"... when a name of at least two
-/// words follows (so the surname "Di Maio" keeps its particle).
-fn strip_byline_prefix(s: &str) -> String {
-    if let Some(m) = BYLINE_PREFIX.find(s) {
-        let rest = &s[m.end()..];
-        if rest.split_whitespace().count() >= 2 || m.as_str().contains([':', '：']) {
-            return rest.to_string();
-        }
-    }
-    s.to_string()
-}
-
-/// Picks the headline: JSON-LD headline, og:title, `<h1>` or `<title>`,
-/// with a " - Site name" / " | Site name" suffix removed.
-fn choose_title(
-    ld: Option<&str>,
-    og: Option<&str>,
-    h1: Option<&str>,
-    html_title: Option<&str>,
-    site_name: Option<&str>,
-) -> Option<String> {
-    let clean = |t: &str| {
-        strip_site_suffix(
-            &t.split_whitespace().collect::<Vec<_>>().join(" "),
-            site_name,
-        )
-    };
-    let candidates = [ld, og, html_title];
-    // An h1 that the metadata titles start with (or equal) is the cleanest form.
-    if let Some(h1) = h1.map(|h| h.split_whitespace().collect::<Vec<_>>().join(" ")) {
-        if !h1.is_empty()
-            && candidates.iter().flatten().any(|c| {
-                let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
-                c == h1 || c.starts_with(&h1)
-            })
-        {
-            return Some(h1);
-        }
-    }
-    candidates
-        .iter()
-        .flatten()
-        .map(|t| clean(t))
-        .find(|t| !t.is_empty())
-        .or_else(|| h1.map(clean))
-        .filter(|t| !t.is_empty())
-}
-
-/// Removes a trailing " - Site", " | Site", " :: Site" from a title.
-pub fn strip_site_suffix(title: &str, site_name: Option<&str>) -> String {
-    let title = title.trim();
-    // "Site - Section - Headline" (or the reverse): with three or more
-    // segments, one long segment among short ones is the headline.
-    for sep in [
-        " | ", " - ", " – ", " — ", " :: ", " · ", " • ", " > ", " » ",
-    ] {
-        let parts: Vec<&str> = title.split(sep).map(str::trim).collect();
-        if parts.len() >= 3 {
-            let words = |p: &str| p.split_whitespace().count();
-            let (longest, rest): (Vec<&str>, Vec<&str>) = {
-                let max = parts.iter().map(|p| words(p)).max().unwrap_or(0);
-                parts.iter().partition(|p| words(p) == max)
-            };
-            if longest.len() == 1 && words(longest[0]) >= 4 && rest.iter().all(|p| words(p) <= 3) {
-                return longest[0].to_string();
-            }
-        }
-    }
-    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " • "] {
-        if let Some(pos) = title.rfind(sep) {
-            let (head, tail) = (&title[..pos], &title[pos + sep.len()..]);
-            let tail_is_site = match site_name {
-                Some(site) => {
-                    let (t, s) = (tail.to_lowercase(), site.to_lowercase());
-                    t.contains(&s) || s.contains(&t)
-                }
-                None => {
-                    tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3
-                }
-            };
-            if tail_is_site && !head.trim().is_empty() {
-                return head.trim().to_string();
-            }
-        }
-    }
-    title.to_string()
 }
 
 /// Reduces a language tag (`it-IT`, `en_US`, `deu`) to ISO 639-1.
@@ -639,77 +428,6 @@ pub fn normalize_language(tag: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::parse::parse_document;
-
-    #[test]
-    fn authors_are_split_and_prefixes_stripped() {
-        let got = normalize_authors(&[
-            "By Jane Doe and John Smith".into(),
-            "Di Mario Rossi, Anna Bianchi".into(),
-            "Von Max Müller".into(),
-            "jane doe".into(),
-        ]);
-        assert_eq!(
-            got,
-            [
-                "Jane Doe",
-                "John Smith",
-                "Mario Rossi",
-                "Anna Bianchi",
-                "Max Müller"
-            ]
-        );
-        assert_eq!(normalize_authors(&["Di Maio".into()]), ["Di Maio"]);
-        assert_eq!(
-            normalize_authors(&["（责编：牛镛、岳弘彬）".into()]),
-            ["牛镛", "岳弘彬"]
-        );
-        let noisy = [
-            "Emma Mackenzie".into(),
-            "emma-mackenzie".into(),
-            "(Image: Getty Images)".into(),
-            "Elena Oberholzer (obe)".into(),
-            "mdr.de".into(),
-            "j.doe@example.com".into(),
-        ];
-        assert_eq!(
-            normalize_authors(&noisy),
-            ["Emma Mackenzie", "Elena Oberholzer"]
-        );
-    }
-
-    #[test]
-    fn entities_and_byline_markup() {
-        assert_eq!(
-            decode_entities("R&amp;uuml;ckbau &#8216;x&#8217;"),
-            "R&uuml;ckbau ‘x’"
-        );
-        let doc = parse_document("<html><body><p class=byline>By <a rel=author href=/a>Jane Doe</a></p><p>text</p></body></html>");
-        assert_eq!(page_metadata(&doc).authors, ["Jane Doe"]);
-    }
-
-    #[test]
-    fn headline_among_site_and_section_segments() {
-        assert_eq!(
-            strip_site_suffix(
-                "Comune - Notizie - Lavori in piazza: chiusa la strada",
-                None
-            ),
-            "Lavori in piazza: chiusa la strada"
-        );
-        assert_eq!(
-            strip_site_suffix("Blinken - Lavrov talks fail in Geneva", None),
-            "Blinken - Lavrov talks fail in Geneva"
-        );
-    }
-
-    #[test]
-    fn title_suffix_is_removed() {
-        assert_eq!(
-            strip_site_suffix("Big news today - Il Post", Some("Il Post")),
-            "Big news today"
-        );
-        assert_eq!(strip_site_suffix("A - B", None), "A - B");
-    }
 
     #[test]
     fn jsonld_in_cdata_is_read() {

@@ -2,12 +2,14 @@
 //! extraction → text assembly → metadata → [`Record`].
 
 pub mod article;
+pub mod authors;
 pub mod dates;
 pub mod generic;
 pub mod links;
 pub mod metadata;
 pub mod site;
 pub mod text;
+pub mod title;
 
 use std::sync::{Arc, LazyLock};
 

@@ -4,10 +4,11 @@
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 
+use super::authors::normalize_authors;
 use super::dates::best_date;
-use super::metadata::normalize_authors;
-use super::metadata::{jsonld_values, strip_site_suffix, Metadata};
+use super::metadata::{jsonld_values, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
+use super::title::strip_site_suffix;
 use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
 
 /// Metadata read with a site's field selectors (None where none matched).

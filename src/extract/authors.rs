@@ -1,0 +1,202 @@
+//! Author names: bylines split into one name each, "By"/"Di"/"Von"
+//! prefixes stripped, credits, e-mails and slugs dropped; and authors read
+//! from byline markup when the metadata names none.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::{Html, Selector};
+
+use super::metadata::sel;
+use super::text::inline_text;
+
+static BYLINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(written by|by|di|von|par|por|door|av|af|від|от|text|texto|testo|autorin/autor|autor(?:in)?|author|foto|photo|责编|编辑|記者|기자)\s*[:：\s]\s*")
+        .expect("static regex")
+});
+static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:,|;|\||&|、|，|\s\band\b\s|\s\bund\b\s|\s\be\b\s|\s\bet\b\s|\s\by\b\s|\s\ben\b\s|\s\bog\b\s|\s\boch\b\s|\s\bi\b\s)\s*")
+        .expect("static regex")
+});
+
+/// Splits and cleans bylines: one name each, "By"/"Di"/"Von" and similar
+/// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
+pub fn normalize_authors(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    // Domain-like names ("sportschau.de") are the publisher standing in as
+    // author: kept when they are all there is, dropped beside real names.
+    let mut domains: Vec<String> = Vec::new();
+    for entry in raw {
+        let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
+        let wrapped = (collapsed.starts_with('(') || collapsed.starts_with('（'))
+            && (collapsed.ends_with(')') || collapsed.ends_with('）'));
+        let collapsed = if wrapped {
+            collapsed
+                .trim_start_matches(['(', '（'])
+                .trim_end_matches([')', '）'])
+                .to_string()
+        } else {
+            collapsed
+        };
+        let stripped = strip_byline_prefix(&collapsed);
+        for part in AUTHOR_SPLIT.split(&stripped) {
+            let name = strip_byline_prefix(part.trim());
+            let name = name
+                .trim()
+                .trim_matches(|c: char| c == ',' || c == '.' || c == '|' || c == '-' || c == '/');
+            let name = TRAILING_PAREN.replace(name.trim(), "");
+            let name = name.trim();
+            if is_domain(name) {
+                if !domains.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+                    domains.push(name.to_string());
+                }
+                continue;
+            }
+            if name.is_empty()
+                || is_not_a_name(name)
+                || name.contains("://")
+                || name.starts_with('@')
+                || name.chars().count() > 60
+                || name.split_whitespace().count() > 6
+                || !name.chars().any(char::is_alphabetic)
+            {
+                continue;
+            }
+            if !out.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
+                out.push(name.to_string());
+            }
+        }
+    }
+    if out.is_empty() {
+        return domains;
+    }
+    out
+}
+
+/// One word ending in a dot and an alphabetic top-level domain: `mbl.is`.
+fn is_domain(name: &str) -> bool {
+    !name.contains(char::is_whitespace)
+        && !name.contains('@')
+        && name.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+        })
+}
+
+static BYLINE_ELEMENTS: LazyLock<Selector> = LazyLock::new(|| {
+    sel("[rel~=author], [itemprop~=author], .byline, .author, .author-name, .article-author, .post-author, .entry-author, .autor, .autore, .auteur")
+});
+static ITEMPROP_NAME: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop~=name]"));
+
+/// Authors from byline markup (`rel=author`, `itemprop=author`, byline and
+/// author classes), when the metadata names none: the first element that
+/// yields names.
+pub(crate) fn byline_authors(doc: &Html) -> Vec<String> {
+    for el in doc.select(&BYLINE_ELEMENTS).take(20) {
+        let text = match el.select(&ITEMPROP_NAME).next() {
+            Some(name) => name
+                .value()
+                .attr("content")
+                .map(str::to_string)
+                .unwrap_or_else(|| inline_text(*name)),
+            None => el
+                .value()
+                .attr("content")
+                .map(str::to_string)
+                .unwrap_or_else(|| inline_text(*el)),
+        };
+        if text.is_empty() || text.chars().count() > 80 {
+            continue;
+        }
+        let names = normalize_authors(&[text]);
+        if !names.is_empty() {
+            return names;
+        }
+    }
+    Vec::new()
+}
+
+/// A trailing code in parentheses: "Elena Oberholzer (obe)", "(cog.)".
+static TRAILING_PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s*\([^)]{1,12}\)\.?$").expect("static regex"));
+
+/// Image and source credits: "Image: Getty Images", "Foto: dpa".
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(image|images|photo|photos|foto|fotos|bild|bilder|credit|credits|picture|source|quelle|fonte|getty)\b")
+        .expect("static regex")
+});
+
+/// True for strings that are not a person's name: e-mail addresses, URL
+/// slugs (`jane-doe`), image credits.
+fn is_not_a_name(name: &str) -> bool {
+    let one_word = !name.contains(char::is_whitespace);
+    CREDIT.is_match(name)
+        || name.contains('@')
+        || name.starts_with('(')
+        || (one_word && name.contains('-') && !name.chars().any(char::is_uppercase))
+}
+
+/// Removes a leading "By", "Di", "Von"... when a name of at least two
+/// words follows (so the surname "Di Maio" keeps its particle).
+fn strip_byline_prefix(s: &str) -> String {
+    if let Some(m) = BYLINE_PREFIX.find(s) {
+        let rest = &s[m.end()..];
+        if rest.split_whitespace().count() >= 2 || m.as_str().contains([':', '：']) {
+            return rest.to_string();
+        }
+    }
+    s.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::metadata::{decode_entities, page_metadata};
+    use crate::parse::parse_document;
+
+    #[test]
+    fn authors_are_split_and_prefixes_stripped() {
+        let got = normalize_authors(&[
+            "By Jane Doe and John Smith".into(),
+            "Di Mario Rossi, Anna Bianchi".into(),
+            "Von Max Müller".into(),
+            "jane doe".into(),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "Jane Doe",
+                "John Smith",
+                "Mario Rossi",
+                "Anna Bianchi",
+                "Max Müller"
+            ]
+        );
+        assert_eq!(normalize_authors(&["Di Maio".into()]), ["Di Maio"]);
+        assert_eq!(
+            normalize_authors(&["（责编：牛镛、岳弘彬）".into()]),
+            ["牛镛", "岳弘彬"]
+        );
+        let noisy = [
+            "Emma Mackenzie".into(),
+            "emma-mackenzie".into(),
+            "(Image: Getty Images)".into(),
+            "Elena Oberholzer (obe)".into(),
+            "mdr.de".into(),
+            "j.doe@example.com".into(),
+        ];
+        assert_eq!(
+            normalize_authors(&noisy),
+            ["Emma Mackenzie", "Elena Oberholzer"]
+        );
+    }
+
+    #[test]
+    fn entities_and_byline_markup() {
+        assert_eq!(
+            decode_entities("R&amp;uuml;ckbau &#8216;x&#8217;"),
+            "R&uuml;ckbau ‘x’"
+        );
+        let doc = parse_document("<html><body><p class=byline>By <a rel=author href=/a>Jane Doe</a></p><p>text</p></body></html>");
+        assert_eq!(page_metadata(&doc).authors, ["Jane Doe"]);
+    }
+}
