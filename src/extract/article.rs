@@ -50,7 +50,7 @@ pub fn signals(
         ..Default::default()
     };
     for p in paragraphs {
-        let n = p.text.chars().count();
+        let n = prose_length(&p.text);
         if matches!(p.kind, BlockKind::Text | BlockKind::Quote) && n >= 80 && p.link_density() < 0.3
         {
             s.prose_chars += n;
@@ -58,6 +58,22 @@ pub fn signals(
         }
     }
     s
+}
+
+/// Length of a text in Latin-script-equivalent characters: a Chinese,
+/// Japanese or Korean character carries about as much as three Latin ones,
+/// so CJK prose is not mistaken for a list of short lines.
+pub fn prose_length(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c as u32 {
+            0x3040..=0x30FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7AF
+            | 0xF900..=0xFAFF => 3,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// The decision: an article has connected prose, and either the markup or
@@ -76,6 +92,14 @@ pub fn is_article(s: &ArticleSignals) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cjk_characters_count_as_three() {
+        assert_eq!(prose_length("abc"), 3);
+        assert_eq!(prose_length("東京都"), 9);
+        assert_eq!(prose_length("서울"), 6);
+    }
+
+    use super::prose_length;
     use crate::extract::{extract_page, ExtractOptions, PageInput};
     use crate::selectors::SiteRegistry;
 
