@@ -31,13 +31,23 @@ fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
 /// A key equal for bodies that differ only in case, punctuation and spacing.
 fn near_key(body: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for w in body
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        w.to_lowercase().hash(&mut h);
+    // Lower-cased words joined by single spaces, hashed once: one buffer,
+    // no allocation per word (this runs for every article written).
+    let mut normal = String::with_capacity(body.len());
+    let mut in_word = false;
+    for c in body.chars() {
+        if c.is_alphanumeric() {
+            if !in_word && !normal.is_empty() {
+                normal.push(' ');
+            }
+            normal.extend(c.to_lowercase());
+            in_word = true;
+        } else {
+            in_word = false;
+        }
     }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    normal.hash(&mut h);
     h.finish()
 }
 
