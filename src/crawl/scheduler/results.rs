@@ -381,12 +381,27 @@ impl<S: CrawlState> Crawler<S> {
             .map(|u| u.to_string());
         let key = canonical.unwrap_or_else(|| claim.url.clone());
         let alias = (key != claim.url).then(|| key.clone());
-        if !page.is_article() {
-            self.summary.skip("not an article");
+        let too_old = self.cfg.since.is_some_and(|since| {
+            page.record
+                .published
+                .as_deref()
+                .and_then(parse_date)
+                .is_some_and(|p| p.with_timezone(&Utc) < since)
+        });
+        // (stored status, stored reason, summary reason) of a page that gives no record.
+        let skip = if !page.is_article() {
+            Some(("done", "not an article", "not an article"))
+        } else if too_old {
+            Some(("skipped", "too old", "older than --since"))
+        } else {
+            None
+        };
+        if let Some((status, reason, counted_as)) = skip {
+            self.summary.skip(counted_as);
             self.finish(
                 claim,
-                "done",
-                Some("not an article".into()),
+                status,
+                Some(reason.into()),
                 Some(200),
                 etag,
                 last_modified,
@@ -395,29 +410,6 @@ impl<S: CrawlState> Crawler<S> {
                 true,
             );
             return Ok(());
-        }
-        if let Some(since) = self.cfg.since {
-            let published = page
-                .record
-                .published
-                .as_deref()
-                .and_then(parse_date)
-                .map(|d| d.with_timezone(&Utc));
-            if published.is_some_and(|p| p < since) {
-                self.summary.skip("older than --since");
-                self.finish(
-                    claim,
-                    "skipped",
-                    Some("too old".into()),
-                    Some(200),
-                    etag,
-                    last_modified,
-                    None,
-                    alias,
-                    true,
-                );
-                return Ok(());
-            }
         }
         let info_key = self.state.url_info(&key)?;
         let info_claim = if alias.is_some() {
