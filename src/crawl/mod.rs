@@ -10,6 +10,7 @@
 //! - [`summary`]: counters, progress, the end summary.
 
 pub mod discover;
+pub mod fingerprint;
 pub mod politeness;
 pub mod scheduler;
 pub mod summary;

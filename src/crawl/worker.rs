@@ -6,9 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::fingerprint::{content_hash, near_key};
 use chrono::{DateTime, Utc};
 use reqwest::header::{ETAG, LAST_MODIFIED, LOCATION, RETRY_AFTER};
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
@@ -19,6 +19,18 @@ use crate::limits::MAX_BODY_BYTES;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::Claim;
+
+/// What the scheduler needs of an article besides the page itself, computed
+/// on the extraction thread (empty for pages that are not articles).
+#[derive(Debug, Default)]
+pub struct Fingerprints {
+    /// Exact content hash of the body (hex).
+    pub hash: String,
+    /// Near-duplicate key of the body.
+    pub near: u64,
+    /// The record serialised as one JSONL line, newline included.
+    pub line: String,
+}
 
 /// What a fetch produced.
 #[derive(Debug)]
@@ -43,8 +55,8 @@ pub enum ItemResult {
     Page {
         /// The extracted page.
         page: Box<ExtractedPage>,
-        /// SHA-256 of the record body (hex).
-        hash: String,
+        /// Its body's fingerprints and its JSONL line.
+        prints: Fingerprints,
         /// Validators.
         etag: Option<String>,
         /// Validators.
@@ -220,17 +232,26 @@ pub async fn fetch_item(
         };
         match extract_page(&input, &sites, &opts) {
             Ok(page) => {
-                let hash = Sha256::digest(page.record.body.as_bytes());
-                let hash: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
-                Ok(Ok((Box::new(page), hash)))
+                // Work for every written article, done here on the
+                // extraction threads rather than on the scheduler.
+                let prints = if page.is_article() {
+                    Fingerprints {
+                        hash: content_hash(&page.record.body),
+                        near: near_key(&page.record.body),
+                        line: page.record.to_json_line(),
+                    }
+                } else {
+                    Fingerprints::default()
+                };
+                Ok(Ok((Box::new(page), prints)))
             }
             Err(_) => Err("not html"),
         }
     });
     match job.await {
-        Ok(Ok(Ok((page, hash)))) => ItemResult::Page {
+        Ok(Ok(Ok((page, prints)))) => ItemResult::Page {
             page,
-            hash,
+            prints,
             etag,
             last_modified,
         },

@@ -12,7 +12,7 @@ use url::Url;
 use super::super::discover::XmlKind;
 use super::super::politeness::{backoff, RobotsState};
 use super::super::urlnorm::{host_key, normalize};
-use super::super::worker::{ItemResult, WorkResult};
+use super::super::worker::{Fingerprints, ItemResult, WorkResult};
 use super::Crawler;
 use crate::extract::dates::parse_date;
 use crate::extract::{ExtractedPage, PageLinks};
@@ -26,29 +26,6 @@ fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
         XmlKind::SitemapIndex => (UrlKind::Sitemap, 0, 0),
         _ => (UrlKind::Page, 1, 2),
     }
-}
-
-/// A key equal for bodies that differ only in case, punctuation and spacing.
-fn near_key(body: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // Lower-cased words joined by single spaces, hashed once: one buffer,
-    // no allocation per word (this runs for every article written).
-    let mut normal = String::with_capacity(body.len());
-    let mut in_word = false;
-    for c in body.chars() {
-        if c.is_alphanumeric() {
-            if !in_word && !normal.is_empty() {
-                normal.push(' ');
-            }
-            normal.extend(c.to_lowercase());
-            in_word = true;
-        } else {
-            in_word = false;
-        }
-    }
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    normal.hash(&mut h);
-    h.finish()
 }
 
 impl<S: CrawlState> Crawler<S> {
@@ -268,13 +245,13 @@ impl<S: CrawlState> Crawler<S> {
             }
             ItemResult::Page {
                 page,
-                hash,
+                prints,
                 etag,
                 last_modified,
             } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
-                self.handle_page(&claim, *page, hash, etag, last_modified)?;
+                self.handle_page(&claim, *page, prints, etag, last_modified)?;
             }
             ItemResult::Skipped { reason, status } => {
                 self.any_success = true;
@@ -365,7 +342,7 @@ impl<S: CrawlState> Crawler<S> {
         &mut self,
         claim: &Claim,
         page: ExtractedPage,
-        hash: String,
+        Fingerprints { hash, near, line }: Fingerprints,
         etag: Option<String>,
         last_modified: Option<String>,
     ) -> Result<()> {
@@ -462,11 +439,11 @@ impl<S: CrawlState> Crawler<S> {
             );
             return Ok(());
         }
-        if !self.near.insert(near_key(&page.record.body)) {
+        if !self.near.insert(near) {
             // Same words, different punctuation or case: written, but counted.
             self.summary.near_duplicates += 1;
         }
-        self.lines.push(page.record.to_json_line());
+        self.lines.push(line);
         self.pending_urls.insert(key);
         self.pending_hashes.insert(hash.clone());
         self.summary.written += 1;
