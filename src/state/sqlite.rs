@@ -58,6 +58,13 @@ CREATE TABLE outputs(path TEXT PRIMARY KEY, length INTEGER NOT NULL);
 pub struct SqliteState {
     conn: Connection,
     path: String,
+    /// A write transaction is open, begun by a claim. Claims are run state
+    /// only (every run starts by releasing them), so they need not be
+    /// durable on their own: they ride along with the next [`commit`]
+    /// instead of costing a WAL commit each.
+    ///
+    /// [`commit`]: CrawlState::commit
+    claims_open: bool,
 }
 
 impl std::fmt::Debug for SqliteState {
@@ -74,7 +81,11 @@ impl SqliteState {
         let name = path.display().to_string();
         let conn =
             Connection::open(path).with_context(|| format!("{name}: cannot open state file"))?;
-        let mut s = Self { conn, path: name };
+        let mut s = Self {
+            conn,
+            path: name,
+            claims_open: false,
+        };
         s.init()
             .with_context(|| format!("{}: cannot use state file", s.path))?;
         Ok(s)
@@ -111,134 +122,11 @@ impl SqliteState {
         Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
-    fn set_meta(&self, key: &str, value: i64) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-            params![key, value.to_string()],
-        )?;
-        Ok(())
-    }
-}
-
-impl CrawlState for SqliteState {
-    fn begin_run(&mut self) -> Result<u64> {
-        self.conn
-            .execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
-        // Feeds found on pages are sources too: revisit them (conditionally).
-        self.conn.execute(
-            "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops)
-             SELECT url, host, 0, kind, 0, 0 FROM urls WHERE kind=?1 AND status='done'",
-            [UrlKind::Feed.code()],
-        )?;
-        let fetches = if self.meta_i64("run_active")? == 1 {
-            self.meta_i64("run_fetches")?.max(0) as u64
-        } else {
-            self.set_meta("run_fetches", 0)?;
-            0
-        };
-        self.set_meta("run_active", 1)?;
-        Ok(fetches)
-    }
-
-    fn end_run(&mut self, completed: bool) -> Result<()> {
-        if completed {
-            self.set_meta("run_active", 0)?;
-            self.set_meta("run_fetches", 0)?;
-        }
-        self.conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);")?;
-        Ok(())
-    }
-
-    fn queue_refetch(&mut self, before_ms: i64) -> Result<u64> {
-        let n = self.conn.execute(
-            "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops)
-             SELECT url, host, 1, 0, 2, 0 FROM urls WHERE status='written' AND fetched_at < ?1",
-            [before_ms],
-        )?;
-        Ok(n as u64)
-    }
-
-    fn hosts_with_work(&mut self) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT DISTINCT host FROM frontier WHERE claimed=0")?;
-        let rows = st.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn claim_next(&mut self, host: &str) -> Result<Option<Claim>> {
-        let claim = self
-            .conn
-            .prepare_cached(
-                "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified
-                 FROM frontier f LEFT JOIN urls u ON u.url=f.url
-                 WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT 1",
-            )?
-            .query_row([host], |r| {
-                Ok(Claim {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    host: r.get(2)?,
-                    depth: r.get::<_, i64>(3)?.max(0) as u32,
-                    kind: UrlKind::from_code(r.get(4)?),
-                    attempts: r.get::<_, i64>(5)?.max(0) as u32,
-                    hops: r.get::<_, i64>(6)?.max(0) as u32,
-                    etag: r.get(7)?,
-                    last_modified: r.get(8)?,
-                })
-            })
-            .optional()?;
-        if let Some(c) = &claim {
-            self.conn
-                .prepare_cached("UPDATE frontier SET claimed=1 WHERE id=?1")?
-                .execute([c.id])?;
-        }
-        Ok(claim)
-    }
-
-    fn url_info(&mut self, url: &str) -> Result<Option<UrlInfo>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT status, content_hash, fetched_at FROM urls WHERE url=?1")?
-            .query_row([url], |r| {
-                Ok(UrlInfo {
-                    status: r.get(0)?,
-                    content_hash: r.get(1)?,
-                    fetched_at: r.get(2)?,
-                })
-            })
-            .optional()?)
-    }
-
-    fn hash_owner(&mut self, hash: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT url FROM urls WHERE content_hash=?1 LIMIT 1")?
-            .query_row([hash], |r| r.get(0))
-            .optional()?)
-    }
-
-    fn host_pause(&mut self, host: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT pause_until FROM hosts WHERE host=?1")?
-            .query_row([host], |r| r.get(0))
-            .optional()?)
-    }
-
-    fn output_length(&mut self, path: &str) -> Result<Option<u64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT length FROM outputs WHERE path=?1")?
-            .query_row([path], |r| r.get::<_, i64>(0))
-            .optional()?
-            .map(|n| n.max(0) as u64))
-    }
-
-    fn commit(&mut self, batch: &Batch) -> Result<Vec<String>> {
+    /// The statements of [`CrawlState::commit`], inside its transaction.
+    fn write_batch(&self, batch: &Batch) -> Result<Vec<String>> {
         let now = now_ms();
         let mut hosts = BTreeSet::new();
-        let tx = self.conn.transaction()?;
+        let tx = &self.conn;
         {
             let mut add_url = tx.prepare_cached(
                 "INSERT OR IGNORE INTO urls(url,host,kind,status,first_seen,updated_at) VALUES(?1,?2,?4,'queued',?3,?3)",
@@ -353,8 +241,165 @@ impl CrawlState for SqliteState {
                 )?;
             }
         }
-        tx.commit()?;
         Ok(hosts.into_iter().collect())
+    }
+
+    /// Commits the transaction claims left open, before a write of its own.
+    fn settle(&mut self) -> Result<()> {
+        if self.claims_open {
+            self.claims_open = false;
+            self.conn.execute_batch("COMMIT")?;
+        }
+        Ok(())
+    }
+
+    fn set_meta(&self, key: &str, value: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key,value) VALUES(?1,?2) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            params![key, value.to_string()],
+        )?;
+        Ok(())
+    }
+}
+
+impl CrawlState for SqliteState {
+    fn begin_run(&mut self) -> Result<u64> {
+        self.settle()?;
+        self.conn
+            .execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
+        // Feeds found on pages are sources too: revisit them (conditionally).
+        self.conn.execute(
+            "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops)
+             SELECT url, host, 0, kind, 0, 0 FROM urls WHERE kind=?1 AND status='done'",
+            [UrlKind::Feed.code()],
+        )?;
+        let fetches = if self.meta_i64("run_active")? == 1 {
+            self.meta_i64("run_fetches")?.max(0) as u64
+        } else {
+            self.set_meta("run_fetches", 0)?;
+            0
+        };
+        self.set_meta("run_active", 1)?;
+        Ok(fetches)
+    }
+
+    fn end_run(&mut self, completed: bool) -> Result<()> {
+        self.settle()?;
+        if completed {
+            self.set_meta("run_active", 0)?;
+            self.set_meta("run_fetches", 0)?;
+        }
+        self.conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);")?;
+        Ok(())
+    }
+
+    fn queue_refetch(&mut self, before_ms: i64) -> Result<u64> {
+        self.settle()?;
+        let n = self.conn.execute(
+            "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops)
+             SELECT url, host, 1, 0, 2, 0 FROM urls WHERE status='written' AND fetched_at < ?1",
+            [before_ms],
+        )?;
+        Ok(n as u64)
+    }
+
+    fn hosts_with_work(&mut self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT host FROM frontier WHERE claimed=0")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn claim_next(&mut self, host: &str) -> Result<Option<Claim>> {
+        let claim = self
+            .conn
+            .prepare_cached(
+                "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified
+                 FROM frontier f LEFT JOIN urls u ON u.url=f.url
+                 WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT 1",
+            )?
+            .query_row([host], |r| {
+                Ok(Claim {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    host: r.get(2)?,
+                    depth: r.get::<_, i64>(3)?.max(0) as u32,
+                    kind: UrlKind::from_code(r.get(4)?),
+                    attempts: r.get::<_, i64>(5)?.max(0) as u32,
+                    hops: r.get::<_, i64>(6)?.max(0) as u32,
+                    etag: r.get(7)?,
+                    last_modified: r.get(8)?,
+                })
+            })
+            .optional()?;
+        if let Some(c) = &claim {
+            if !self.claims_open {
+                self.conn.execute_batch("BEGIN")?;
+                self.claims_open = true;
+            }
+            self.conn
+                .prepare_cached("UPDATE frontier SET claimed=1 WHERE id=?1")?
+                .execute([c.id])?;
+        }
+        Ok(claim)
+    }
+
+    fn url_info(&mut self, url: &str) -> Result<Option<UrlInfo>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT status, content_hash, fetched_at FROM urls WHERE url=?1")?
+            .query_row([url], |r| {
+                Ok(UrlInfo {
+                    status: r.get(0)?,
+                    content_hash: r.get(1)?,
+                    fetched_at: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn hash_owner(&mut self, hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT url FROM urls WHERE content_hash=?1 LIMIT 1")?
+            .query_row([hash], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn host_pause(&mut self, host: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT pause_until FROM hosts WHERE host=?1")?
+            .query_row([host], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn output_length(&mut self, path: &str) -> Result<Option<u64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT length FROM outputs WHERE path=?1")?
+            .query_row([path], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|n| n.max(0) as u64))
+    }
+
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<String>> {
+        // One transaction: the claims made since the last commit, then the batch.
+        if !self.claims_open {
+            self.conn.execute_batch("BEGIN")?;
+        }
+        self.claims_open = false;
+        match self.write_batch(batch) {
+            Ok(hosts) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(hosts)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     fn stats(&mut self) -> Result<Stats> {
@@ -385,6 +430,7 @@ impl CrawlState for SqliteState {
     }
 
     fn prune(&mut self, before_ms: i64) -> Result<u64> {
+        self.settle()?;
         let tx = self.conn.transaction()?;
         let n = tx.execute(
             "DELETE FROM urls WHERE updated_at < ?1 AND status <> 'queued'
