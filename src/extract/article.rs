@@ -64,6 +64,9 @@ pub fn signals(
 /// Japanese or Korean character carries about as much as three Latin ones,
 /// so CJK prose is not mistaken for a list of short lines.
 pub fn prose_length(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars()
         .map(|c| match c as u32 {
             0x3040..=0x30FF

@@ -223,9 +223,13 @@ impl Assembler {
             }
             return;
         }
-        for c in text.chars() {
-            if c.is_whitespace() {
+        // Word by word: each piece after the first follows a whitespace
+        // character; words are copied whole.
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
                 self.pending_space = true;
+            }
+            if word.is_empty() {
                 continue;
             }
             if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
@@ -235,9 +239,9 @@ impl Assembler {
                 }
             }
             self.pending_space = false;
-            self.buf.push(c);
+            self.buf.push_str(word);
             if self.link_depth > 0 {
-                self.link_chars += 1;
+                self.link_chars += word.chars().count();
             }
         }
     }

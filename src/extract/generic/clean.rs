@@ -15,10 +15,18 @@ use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXE
 
 /// Lower-cased letters and digits only: the form in which texts are compared.
 pub fn normalize(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, without the Unicode tables.
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -263,6 +271,13 @@ pub fn article_body_paragraphs(raw: &str) -> Vec<Paragraph> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_keeps_lowercased_letters_and_digits_of_any_script() {
+        assert_eq!(normalize("Ärger, im Mai 2024!"), "ärgerimmai2024");
+        assert_eq!(normalize("ΑΘΗΝΑ — 東京 «ok»"), "αθηνα東京ok");
+        assert_eq!(normalize(" \u{a0}.,;"), "");
+    }
 
     fn para(text: &str, kind: BlockKind, link_chars: usize) -> Paragraph {
         Paragraph {

@@ -176,6 +176,16 @@ pub struct Page<'a> {
 fn count_text(text: &str) -> (u32, u32) {
     let mut chars = 0u32;
     let mut punct = 0u32;
+    if text.is_ascii() {
+        // The common case, byte by byte.
+        for b in text.bytes() {
+            if !matches!(b, b' ' | b'\t'..=b'\r') {
+                chars += 1;
+                punct += u32::from(matches!(b, b',' | b'.' | b';' | b'!' | b'?'));
+            }
+        }
+        return (chars, punct);
+    }
     for c in text.chars() {
         if c.is_whitespace() {
             continue;
