@@ -68,7 +68,7 @@ fn main() {
     let sites = SiteRegistry::empty();
     let opts = ExtractOptions {
         use_selectors: false,
-        collect_links: false,
+        ..Default::default()
     };
     let mut parse_best = f64::MAX;
     let mut extract_best = f64::MAX;
@@ -139,7 +139,7 @@ fn one(path: &Path) {
     };
     let opts = ExtractOptions {
         use_selectors: false,
-        collect_links: false,
+        ..Default::default()
     };
     match extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts) {
         Ok(p) => println!(

@@ -25,7 +25,7 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     let indices: Vec<usize> = (0..corpus.entries.len()).collect();
     let opts = ExtractOptions {
         use_selectors: !args.source.no_selectors,
-        collect_links: false,
+        ..Default::default()
     };
     let wall = std::time::Instant::now();
     let outcomes = corpus::run(&corpus, &indices, &sites, &opts);

@@ -195,7 +195,7 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
     let sites = load_sites(args.source.selectors.as_deref(), args.source.no_selectors)?;
     let opts = ExtractOptions {
         use_selectors: !args.source.no_selectors,
-        collect_links: false,
+        ..Default::default()
     };
     let mut loader: Option<UrlLoader> = None;
     let stdout = std::io::stdout();

@@ -17,6 +17,7 @@ use super::politeness::{Host, RobotsState};
 use super::summary::{Progress, Summary};
 use super::worker::{fetch_item, fetch_robots, WorkResult};
 use super::{CrawlConfig, Scope};
+use crate::extract::ExtractOptions;
 use crate::fetch::Fetcher;
 use crate::output::Sink;
 use crate::robots::Robots;
@@ -52,6 +53,8 @@ pub struct Crawler<S: CrawlState> {
     sink: Sink,
     fetcher: Fetcher,
     sites: Arc<SiteRegistry>,
+    /// Extraction options shared by all pages of the crawl.
+    extract: ExtractOptions,
     scope: Scope,
     hosts: HashMap<String, Host>,
     parked: HashMap<String, Claim>,
@@ -96,6 +99,11 @@ impl<S: CrawlState> Crawler<S> {
             sink,
             fetcher,
             sites,
+            extract: ExtractOptions {
+                use_selectors: true,
+                collect_links: true,
+                language_memo: Some(Arc::default()),
+            },
             scope,
             hosts: HashMap::new(),
             parked: HashMap::new(),
@@ -405,9 +413,10 @@ impl<S: CrawlState> Crawler<S> {
             self.note_request(key);
             self.in_flight += 1;
             let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
+            let opts = self.extract.clone();
             tokio::spawn(async move {
                 let sent_at = Instant::now();
-                let result = fetch_item(&fetcher, sites, &claim, &headers).await;
+                let result = fetch_item(&fetcher, sites, opts, &claim, &headers).await;
                 let _ = tx.send(WorkResult::Item {
                     claim,
                     result,

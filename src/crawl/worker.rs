@@ -138,6 +138,7 @@ fn failure(e: &FetchError) -> ItemResult {
 pub async fn fetch_item(
     fetcher: &Fetcher,
     sites: Arc<SiteRegistry>,
+    opts: ExtractOptions,
     claim: &Claim,
     headers: &[(String, String)],
 ) -> ItemResult {
@@ -225,10 +226,6 @@ pub async fn fetch_item(
             url: Some(final_url),
             fetched_at: Some(fetched_at),
             local_label: None,
-        };
-        let opts = ExtractOptions {
-            use_selectors: true,
-            collect_links: true,
         };
         match extract_page(&input, &sites, &opts) {
             Ok(page) => {

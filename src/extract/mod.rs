@@ -5,6 +5,7 @@ pub mod article;
 pub mod authors;
 pub mod dates;
 pub mod generic;
+pub mod language;
 pub mod links;
 pub mod metadata;
 pub mod site;
@@ -23,6 +24,7 @@ use crate::parse::parse_document;
 use crate::record::{record_id, Record};
 use crate::selectors::{SiteConfig, SiteRegistry};
 pub use article::{is_article, ArticleSignals};
+pub use language::{choose_language, detect_language, LanguageMemo};
 pub use links::PageLinks;
 pub use metadata::Metadata;
 pub use text::Paragraph;
@@ -69,6 +71,9 @@ pub struct ExtractOptions {
     pub use_selectors: bool,
     /// Collect the page's links and feeds (for the crawler).
     pub collect_links: bool,
+    /// Per-host memory of confirmed language declarations (a crawl shares
+    /// one across its pages); `None` checks every page's declaration.
+    pub language_memo: Option<Arc<LanguageMemo>>,
 }
 
 impl Default for ExtractOptions {
@@ -76,6 +81,7 @@ impl Default for ExtractOptions {
         Self {
             use_selectors: true,
             collect_links: false,
+            language_memo: None,
         }
     }
 }
@@ -237,7 +243,12 @@ pub fn extract_page(
         .language
         .clone()
         .or_else(|| site.as_ref().and_then(|s| s.language.clone()));
-    let language = choose_language(declared, &body);
+    let language = match (&opts.language_memo, &page_url) {
+        (Some(memo), Some(u)) => {
+            language::choose_language_on_host(declared, &body, &host_with_port(u), memo)
+        }
+        _ => choose_language(declared, &body),
+    };
     let record = Record {
         id: record_id(&record_url),
         url: record_url,
@@ -278,87 +289,5 @@ pub fn host_with_port(url: &Url) -> String {
     match url.port() {
         Some(p) => format!("{host}:{p}"),
         None => host,
-    }
-}
-
-/// Languages whatlang tells apart poorly: a declaration inside the same
-/// group is never overruled.
-const CLOSE_LANGUAGES: &[&[&str]] = &[
-    &["no", "nb", "nn", "da", "sv"],
-    &["hr", "sr", "bs", "sl", "mk", "me"],
-    &["id", "ms"],
-    &["cs", "sk"],
-    &["es", "gl", "ca", "pt"],
-    &["hi", "mr", "ne"],
-    &["ru", "uk", "be", "bg"],
-    &["zh", "ja"],
-];
-
-/// The record's language: the markup's (or the site's) declaration, unless
-/// the text is confidently in another, clearly different language (a
-/// template's stale `<html lang>`); detected from the text when nothing is
-/// declared.
-pub fn choose_language(declared: Option<String>, body: &str) -> Option<String> {
-    let Some(declared) = declared else {
-        return detect_language(body);
-    };
-    // A declared language is only checked: a short sample is enough.
-    let sample: String = body.chars().take(800).collect();
-    if sample.chars().count() < 200 {
-        return Some(declared);
-    }
-    let Some(info) = whatlang::detect(&sample) else {
-        return Some(declared);
-    };
-    let detected = isolang::Language::from_639_3(info.lang().code()).and_then(|l| l.to_639_1());
-    match detected {
-        Some(d) if d != declared && info.is_reliable() && info.confidence() >= 0.9 => {
-            let close = CLOSE_LANGUAGES
-                .iter()
-                .any(|g| g.contains(&d) && g.contains(&declared.as_str()));
-            Some(if close { declared } else { d.to_string() })
-        }
-        _ => Some(declared),
-    }
-}
-
-/// Detects the language of a text (ISO 639-1), when reliable.
-pub fn detect_language(text: &str) -> Option<String> {
-    let sample: String = text.chars().take(2000).collect();
-    let info = whatlang::detect(&sample)?;
-    if !info.is_reliable() && sample.chars().count() > 200 {
-        return None;
-    }
-    isolang::Language::from_639_3(info.lang().code())
-        .and_then(|l| l.to_639_1())
-        .map(str::to_string)
-}
-
-#[cfg(test)]
-mod language_tests {
-    use super::choose_language;
-
-    const IT: &str = "Il consiglio comunale ha approvato martedì il prolungamento della linea del tram, una decisione che arriva dopo anni di discussioni, due consultazioni pubbliche e una lunga campagna dei residenti del quartiere, che chiedevano collegamenti migliori con il centro della città.";
-
-    #[test]
-    fn missing_or_wrong_declaration_is_corrected_by_the_text() {
-        assert_eq!(choose_language(None, IT).as_deref(), Some("it"));
-        assert_eq!(
-            choose_language(Some("en".into()), IT).as_deref(),
-            Some("it")
-        );
-        assert_eq!(
-            choose_language(Some("it".into()), IT).as_deref(),
-            Some("it")
-        );
-        // Short texts and close languages keep the declaration.
-        assert_eq!(
-            choose_language(Some("en".into()), "Ciao a tutti").as_deref(),
-            Some("en")
-        );
-        assert_eq!(
-            choose_language(Some("ca".into()), IT).as_deref(),
-            Some("it")
-        );
     }
 }

@@ -223,26 +223,47 @@ impl Assembler {
             }
             return;
         }
-        // Word by word: each piece after the first follows a whitespace
-        // character; words are copied whole.
-        for (i, word) in text.split(char::is_whitespace).enumerate() {
-            if i > 0 {
-                self.pending_space = true;
-            }
-            if word.is_empty() {
-                continue;
-            }
-            if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
-                self.buf.push(' ');
-                if self.link_depth > 0 {
-                    self.link_chars += 1;
+        // Word by word, byte by byte: only non-ASCII bytes are decoded.
+        let bytes = text.as_bytes();
+        let mut word_start: Option<usize> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (space, len) = if b.is_ascii() {
+                (matches!(b, b' ' | b'\t'..=b'\r'), 1)
+            } else {
+                match text[i..].chars().next() {
+                    Some(c) => (c.is_whitespace(), c.len_utf8()),
+                    None => break,
                 }
+            };
+            if space {
+                if let Some(s) = word_start.take() {
+                    self.push_word(&text[s..i]);
+                }
+                self.pending_space = true;
+            } else if word_start.is_none() {
+                word_start = Some(i);
             }
-            self.pending_space = false;
-            self.buf.push_str(word);
+            i += len;
+        }
+        if let Some(s) = word_start {
+            self.push_word(&text[s..]);
+        }
+    }
+
+    /// Appends a word, after a space when whitespace came before it.
+    fn push_word(&mut self, word: &str) {
+        if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
+            self.buf.push(' ');
             if self.link_depth > 0 {
-                self.link_chars += word.chars().count();
+                self.link_chars += 1;
             }
+        }
+        self.pending_space = false;
+        self.buf.push_str(word);
+        if self.link_depth > 0 {
+            self.link_chars += word.chars().count();
         }
     }
 

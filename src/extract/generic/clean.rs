@@ -15,18 +15,31 @@ use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXE
 
 /// Lower-cased letters and digits only: the form in which texts are compared.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            // The common case, without the Unicode tables.
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            // The common case, byte by byte, without the Unicode tables.
+            if b.is_ascii_alphanumeric() {
+                out.push(b.to_ascii_lowercase());
             }
-        } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+            i += 1;
+            continue;
         }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        }
+        i += c.len_utf8();
     }
-    out
+    // Whole characters only were copied, so this cannot fail.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
