@@ -13,7 +13,7 @@ fn body(html: &str) -> String {
     );
     let opts = ExtractOptions {
         use_selectors: false,
-        collect_links: false,
+        ..Default::default()
     };
     extract_page(&input, &SiteRegistry::empty(), &opts)
         .expect("a record")
