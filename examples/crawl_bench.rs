@@ -6,11 +6,15 @@
 //!    by nginx when it is installed, as the issue measures it) at `--rate 200
 //!    --concurrency 64`, articles per second and peak RSS;
 //! 3. re-run: a 1,000-article site with a sitemap, crawled, then crawled
-//!    again unchanged at `--rate 100`: requests and time of the second run.
+//!    again unchanged at `--rate 100`: requests and time of the second run;
+//! 4. state growth: 1M frontier entries written through the state API;
+//! 5. frontier: a listing of 10,000 or 100,000 links, 2,000 fetched, peak RSS;
+//! 6. scale: 10,000 then 100,000 articles from 20 nginx-served hosts: time,
+//!    articles/s, peak RSS and state size.
 //!
 //! Run with `cargo build --release && cargo run --release --example crawl_bench`
-//! (`NEWSCRAWL_BIN` overrides the binary path; `-- throughput` runs section 2
-//! alone). Loopback addresses only.
+//! (`NEWSCRAWL_BIN` overrides the binary path; `-- throughput` or `-- scale`
+//! runs that section alone). Loopback addresses only.
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
@@ -190,13 +194,15 @@ impl Drop for Nginx {
 }
 
 /// Writes `hosts` static sites of `pages` articles each under `dir` and
-/// serves them with nginx on 127.0.1.10, 127.0.1.11, ... port 18080.
+/// serves them with nginx on 127.0.1.10, 127.0.1.11, ... (a new port for
+/// each site, so that a server being stopped is never asked).
 /// Returns `None` when nginx is not installed or does not start.
-fn nginx_site(dir: &std::path::Path, hosts: usize, pages: usize) -> Option<(Nginx, Vec<String>)> {
+fn nginx_site(root: &std::path::Path, hosts: usize, pages: usize) -> Option<(Nginx, Vec<String>)> {
+    static NEXT_PORT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(18080);
+    let port = NEXT_PORT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())?;
-    let root = dir.join("nginx");
     let mut servers = String::new();
     let mut seeds = vec![];
     for h in 0..hosts {
@@ -208,10 +214,10 @@ fn nginx_site(dir: &std::path::Path, hosts: usize, pages: usize) -> Option<(Ngin
         }
         let ip = format!("127.0.1.{}", 10 + h);
         servers.push_str(&format!(
-            "server {{ listen {ip}:18080; root {}; default_type text/html; access_log off; }}\n",
+            "server {{ listen {ip}:{port}; root {}; default_type text/html; access_log off; }}\n",
             site.display()
         ));
-        seeds.push(format!("http://{ip}:18080/"));
+        seeds.push(format!("http://{ip}:{port}/"));
     }
     let conf = root.join("nginx.conf");
     std::fs::write(
@@ -238,7 +244,7 @@ fn nginx_site(dir: &std::path::Path, hosts: usize, pages: usize) -> Option<(Ngin
         .ok()?;
     let nginx = Nginx(child);
     for _ in 0..50 {
-        if std::net::TcpStream::connect("127.0.1.10:18080").is_ok() {
+        if std::net::TcpStream::connect(format!("127.0.1.10:{port}")).is_ok() {
             return Some((nginx, seeds));
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -250,7 +256,7 @@ fn nginx_site(dir: &std::path::Path, hosts: usize, pages: usize) -> Option<(Ngin
 fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     // 2. Throughput, served by nginx when it is installed (as the issue
     // measures it), else by the in-process server.
-    match nginx_site(dir, 20, 500) {
+    match nginx_site(&dir.join("nginx"), 20, 500) {
         Some((nginx, seeds)) => {
             let (n, el, err, rss) = throughput(dir, &seeds);
             println!(
@@ -288,6 +294,52 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     }
 }
 
+/// Section 6: how crawl time, memory and state grow from 10,000 to 100,000
+/// articles (20 hosts served by nginx, `--rate 200 --concurrency 64`).
+fn bench_scale(dir: &std::path::Path) {
+    for pages in [500usize, 5000] {
+        let root = dir.join(format!("scale{pages}"));
+        let Some((nginx, seeds)) = nginx_site(&root, 20, pages) else {
+            println!("scale: nginx is not installed; skipped");
+            return;
+        };
+        let out = root.join("s.jsonl");
+        let state = root.join("s.db");
+        let mut args: Vec<String> = seeds
+            .iter()
+            .flat_map(|s| ["--seed".to_string(), s.clone()])
+            .collect();
+        args.extend(
+            [
+                "--rate",
+                "200",
+                "--concurrency",
+                "64",
+                "--out",
+                out.to_str().unwrap(),
+                "--state",
+                state.to_str().unwrap(),
+            ]
+            .map(String::from),
+        );
+        let (el, hwm) = crawl_polling_rss(&args);
+        let n = lines(&out);
+        let size = std::fs::metadata(&state).map(|m| m.len()).unwrap_or(0)
+            + std::fs::metadata(format!("{}-wal", state.display()))
+                .map(|m| m.len())
+                .unwrap_or(0);
+        println!(
+            "scale: {n} articles from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS {} MB; state {:.1} MB",
+            el.as_secs_f64(),
+            n as f64 / el.as_secs_f64(),
+            hwm / 1024,
+            size as f64 / 1e6
+        );
+        drop(nginx);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
+
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
@@ -295,9 +347,16 @@ fn main() {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    if std::env::args().nth(1).as_deref() == Some("throughput") {
-        bench_throughput(&rt, dir.path());
-        return;
+    match std::env::args().nth(1).as_deref() {
+        Some("throughput") => {
+            bench_throughput(&rt, dir.path());
+            return;
+        }
+        Some("scale") => {
+            bench_scale(dir.path());
+            return;
+        }
+        _ => {}
     }
 
     // 1. Politeness.
@@ -474,4 +533,7 @@ fn main() {
         t.elapsed().as_secs_f64() * 1000.0,
         c.is_some()
     );
+
+    // 6. Growth from 10,000 to 100,000 articles.
+    bench_scale(dir.path());
 }

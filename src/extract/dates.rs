@@ -1,12 +1,14 @@
 //! Date parsing and normalisation to RFC 3339.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{
+    DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Timelike, Utc,
+};
 
 /// Parses a date or date-time as pages and feeds write them and returns it
 /// in RFC 3339. Times without an offset are taken as UTC; bare dates as
 /// midnight UTC.
 pub fn normalize_date(raw: &str) -> Option<String> {
-    parse_date(raw).map(|d| d.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+    parse_date(raw).map(rfc3339)
 }
 
 /// Month names and abbreviations in the languages of the news we read,
@@ -203,26 +205,53 @@ pub fn has_time(raw: &str) -> bool {
 
 /// Picks the best of several raw dates: the first that parses and carries
 /// a time of day, else the first that parses (a bare date is midnight).
+/// A time written without an offset gives way to a later candidate that
+/// states the same wall-clock time with its offset (the same instant, said
+/// completely).
 pub fn best_date<I, S>(candidates: I) -> Option<String>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
     let mut date_only = None;
+    let mut naive: Option<DateTime<FixedOffset>> = None;
     for raw in candidates {
         let raw = raw.as_ref();
-        if let Some(d) = normalize_date(raw) {
-            if has_time(raw) {
-                return Some(d);
-            }
+        let Some((d, stated)) = parse_date_stating_offset(raw) else {
+            continue;
+        };
+        if !has_time(raw) {
             date_only.get_or_insert(d);
+            continue;
+        }
+        match naive {
+            None if stated => return Some(rfc3339(d)),
+            None => naive = Some(d),
+            Some(n) if stated && same_minute(d.naive_local(), n.naive_local()) => {
+                return Some(rfc3339(d));
+            }
+            Some(_) => {}
         }
     }
-    date_only
+    naive.or(date_only).map(rfc3339)
+}
+
+fn rfc3339(d: DateTime<FixedOffset>) -> String {
+    d.to_rfc3339_opts(SecondsFormat::AutoSi, false)
+}
+
+fn same_minute(a: NaiveDateTime, b: NaiveDateTime) -> bool {
+    a.date() == b.date() && a.hour() == b.hour() && a.minute() == b.minute()
 }
 
 /// Parses a date in any of the common page and feed formats.
 pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
+    parse_date_stating_offset(raw).map(|(d, _)| d)
+}
+
+/// [`parse_date`], and whether the text stated the offset (a time without
+/// one is taken as UTC, which may not be what the page meant).
+fn parse_date_stating_offset(raw: &str) -> Option<(DateTime<FixedOffset>, bool)> {
     let s = raw.trim();
     if s.len() > 200 {
         return None;
@@ -234,13 +263,13 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     if s.len() >= 9 && s.len() <= 13 && s.bytes().all(|b| b.is_ascii_digit()) {
         let n: i64 = s.parse().ok()?;
         let secs = if s.len() == 13 { n / 1000 } else { n };
-        return DateTime::from_timestamp(secs, 0).map(|d| d.fixed_offset());
+        return DateTime::from_timestamp(secs, 0).map(|d| (d.fixed_offset(), true));
     }
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
-        return Some(d);
+        return Some((d, true));
     }
     if let Ok(d) = DateTime::parse_from_rfc2822(s) {
-        return Some(d);
+        return Some((d, true));
     }
     let with_offset = [
         "%Y-%m-%dT%H:%M:%S%.f%z",
@@ -259,13 +288,14 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     ];
     for f in with_offset {
         if let Ok(d) = DateTime::parse_from_str(s, f) {
-            return Some(d);
+            return Some((d, true));
         }
     }
     let s_utc = s
         .trim_end_matches(" UTC")
         .trim_end_matches(" GMT")
         .trim_end_matches('Z');
+    let utc_said = s_utc.len() < s.len();
     let naive = [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S",
@@ -286,7 +316,7 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     ];
     for f in naive {
         if let Ok(d) = NaiveDateTime::parse_from_str(s_utc, f) {
-            return Some(Utc.from_utc_datetime(&d).fixed_offset());
+            return Some((Utc.from_utc_datetime(&d).fixed_offset(), utc_said));
         }
     }
     let dates = [
@@ -302,7 +332,7 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
     for f in dates {
         if let Ok(d) = NaiveDate::parse_from_str(s_utc, f) {
             let dt = d.and_hms_opt(0, 0, 0)?;
-            return Some(Utc.from_utc_datetime(&dt).fixed_offset());
+            return Some((Utc.from_utc_datetime(&dt).fixed_offset(), false));
         }
     }
     // A longer string that starts with an ISO date-time (e.g. with a zone name after it).
@@ -311,15 +341,27 @@ pub fn parse_date(raw: &str) -> Option<DateTime<FixedOffset>> {
         if let Ok(d) = NaiveDateTime::parse_from_str(head, "%Y-%m-%dT%H:%M:%S")
             .or_else(|_| NaiveDateTime::parse_from_str(head, "%Y-%m-%d %H:%M:%S"))
         {
-            return Some(Utc.from_utc_datetime(&d).fixed_offset());
+            return Some((Utc.from_utc_datetime(&d).fixed_offset(), false));
         }
     }
-    parse_text_date(s)
+    parse_text_date(s).map(|d| (d, false))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_without_offset_yields_to_the_same_time_with_one() {
+        let got = best_date(["2023-04-28 18:11:01.0", "2023-04-28T18:11:01+02:00"]);
+        assert_eq!(got.as_deref(), Some("2023-04-28T18:11:01+02:00"));
+        // Another time of day is another claim: the first stands.
+        let got = best_date(["2023-04-28 18:11", "2023-04-28T20:00:00+02:00"]);
+        assert_eq!(got.as_deref(), Some("2023-04-28T18:11:00+00:00"));
+        // A stated UTC is an offset too.
+        let got = best_date(["2023-04-28T18:11:00Z", "2023-04-28T18:11:00+02:00"]);
+        assert_eq!(got.as_deref(), Some("2023-04-28T18:11:00+00:00"));
+    }
 
     #[test]
     fn full_timestamps_beat_bare_dates() {

@@ -15,28 +15,34 @@ use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXE
 
 /// Lower-cased letters and digits only: the form in which texts are compared.
 pub fn normalize(text: &str) -> String {
-    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii() {
-            // The common case, byte by byte, without the Unicode tables.
-            if b.is_ascii_alphanumeric() {
-                out.push(b.to_ascii_lowercase());
-            }
-            i += 1;
-            continue;
+    let mut rest = text;
+    while !rest.is_empty() {
+        // An ASCII run, without the Unicode tables and without a branch
+        // per byte: every byte is written, only letters and digits advance.
+        let n = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.resize(start + n, 0);
+        let mut len = start;
+        for &b in &rest.as_bytes()[..n] {
+            out[len] = b.to_ascii_lowercase();
+            len += usize::from(b.is_ascii_alphanumeric());
         }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                out.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
+        out.truncate(len);
+        rest = &rest[n..];
+        // Then one other character.
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            if c.is_alphanumeric() {
+                for l in c.to_lowercase() {
+                    out.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
+                }
             }
+            rest = chars.as_str();
         }
-        i += c.len_utf8();
     }
     // Whole characters only were copied, so this cannot fail.
     String::from_utf8(out).unwrap_or_default()
