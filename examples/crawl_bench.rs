@@ -155,14 +155,16 @@ fn lines(p: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
-/// Crawls `seeds` at `--rate 200 --concurrency 64`; returns the articles
-/// written, the wall time, stderr and the peak RSS (KiB) of children so far.
-fn throughput(dir: &std::path::Path, seeds: &[String]) -> (usize, Duration, String, i64) {
-    let mut args = vec![];
-    for s in seeds {
-        args.extend(["--seed".to_string(), s.clone()]);
-    }
-    let out = dir.join("t.jsonl");
+/// The throughput crawl's arguments: `seeds` at `--rate 200 --concurrency 64`.
+fn throughput_args(
+    seeds: &[String],
+    out: &std::path::Path,
+    state: &std::path::Path,
+) -> Vec<String> {
+    let mut args: Vec<String> = seeds
+        .iter()
+        .flat_map(|s| ["--seed".to_string(), s.clone()])
+        .collect();
     args.extend(
         [
             "--rate",
@@ -172,10 +174,18 @@ fn throughput(dir: &std::path::Path, seeds: &[String]) -> (usize, Duration, Stri
             "--out",
             out.to_str().unwrap(),
             "--state",
+            state.to_str().unwrap(),
         ]
         .map(String::from),
     );
-    args.push(dir.join("t.db").display().to_string());
+    args
+}
+
+/// Crawls `seeds` at `--rate 200 --concurrency 64`; returns the articles
+/// written, the wall time, stderr and the peak RSS (KiB) of children so far.
+fn throughput(dir: &std::path::Path, seeds: &[String]) -> (usize, Duration, String, i64) {
+    let out = dir.join("t.jsonl");
+    let args = throughput_args(seeds, &out, &dir.join("t.db"));
     let (el, err, rss) = crawl(&args);
     (lines(&out), el, err, rss)
 }
@@ -305,23 +315,7 @@ fn bench_scale(dir: &std::path::Path) {
         };
         let out = root.join("s.jsonl");
         let state = root.join("s.db");
-        let mut args: Vec<String> = seeds
-            .iter()
-            .flat_map(|s| ["--seed".to_string(), s.clone()])
-            .collect();
-        args.extend(
-            [
-                "--rate",
-                "200",
-                "--concurrency",
-                "64",
-                "--out",
-                out.to_str().unwrap(),
-                "--state",
-                state.to_str().unwrap(),
-            ]
-            .map(String::from),
-        );
+        let args = throughput_args(&seeds, &out, &state);
         let (el, hwm) = crawl_polling_rss(&args);
         let n = lines(&out);
         let size = std::fs::metadata(&state).map(|m| m.len()).unwrap_or(0)
