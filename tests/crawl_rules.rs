@@ -71,8 +71,11 @@ fn crawl_delay_and_rate_spacing_measured_server_side() {
     let (_d, _out, o) = run(&s.url("/"), &["--rate", "100"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(s.paths().len(), 5);
+    // Server-side arrival times carry the jitter of a loaded test machine
+    // (seen: 10 ms while other builds ran); 10% of the delay is allowed here,
+    // the 5 ms figure is the benchmark's (crawl_bench), on an idle machine.
     assert!(
-        s.min_gap() >= Duration::from_millis(245),
+        s.min_gap() >= Duration::from_millis(225),
         "gap {:?}",
         s.min_gap()
     );

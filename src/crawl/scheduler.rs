@@ -23,6 +23,7 @@ use crate::output::Sink;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::{now_ms, Batch, Claim, CrawlState, Done, NewUrl, Outcome};
+use results::Ending;
 
 mod results;
 
@@ -327,17 +328,7 @@ impl<S: CrawlState> Crawler<S> {
                     };
                     let Ok(url) = Url::parse(&claim.url) else {
                         self.summary.skip("bad url");
-                        self.finish(
-                            &claim,
-                            "skipped",
-                            Some("bad url".into()),
-                            None,
-                            None,
-                            None,
-                            None,
-                            None,
-                            false,
-                        );
+                        self.finish(&claim, Ending::new("skipped").reason("bad url").uncounted());
                         continue;
                     };
                     self.parked.insert(key.clone(), claim);
@@ -394,17 +385,7 @@ impl<S: CrawlState> Crawler<S> {
             };
             if !robots.is_allowed(&claim.url) {
                 self.summary.skip("robots");
-                self.finish(
-                    &claim,
-                    "skipped",
-                    Some("robots".into()),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    false,
-                );
+                self.finish(&claim, Ending::new("skipped").reason("robots").uncounted());
                 continue;
             }
             let h = self.hosts.get_mut(key).expect("host exists");

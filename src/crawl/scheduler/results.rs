@@ -28,36 +28,106 @@ fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
     }
 }
 
-impl<S: CrawlState> Crawler<S> {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn finish(
-        &mut self,
-        claim: &Claim,
-        status: &'static str,
-        reason: Option<String>,
-        http_status: Option<u16>,
+/// How a claimed URL ended, as the state records it: a status and what is
+/// known besides. Built with [`Ending::new`] and the methods below; counted
+/// towards `--max-pages` unless [`Ending::uncounted`].
+pub(super) struct Ending {
+    status: &'static str,
+    reason: Option<String>,
+    http_status: Option<u16>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    content_hash: Option<String>,
+    alias: Option<String>,
+    counted: bool,
+}
+
+impl Ending {
+    /// An ending with this status (`done`, `written`, `skipped`, `failed`).
+    pub(super) fn new(status: &'static str) -> Self {
+        Self {
+            status,
+            reason: None,
+            http_status: None,
+            etag: None,
+            last_modified: None,
+            content_hash: None,
+            alias: None,
+            counted: true,
+        }
+    }
+
+    /// Why it ended so.
+    pub(super) fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// The HTTP status of the response.
+    pub(super) fn http(self, status: u16) -> Self {
+        self.http_opt(Some(status))
+    }
+
+    /// The HTTP status, when there was a response.
+    pub(super) fn http_opt(mut self, status: Option<u16>) -> Self {
+        self.http_status = status;
+        self
+    }
+
+    /// The response's validators, for conditional requests next time.
+    pub(super) fn validators(
+        mut self,
         etag: Option<String>,
         last_modified: Option<String>,
-        content_hash: Option<String>,
-        alias: Option<String>,
-        counted: bool,
-    ) {
-        if counted {
+    ) -> Self {
+        self.etag = etag;
+        self.last_modified = last_modified;
+        self
+    }
+
+    /// The written body's content hash.
+    pub(super) fn content_hash(mut self, hash: String) -> Self {
+        self.content_hash = Some(hash);
+        self
+    }
+
+    /// The canonical URL the page named, recorded with the same ending.
+    pub(super) fn alias(mut self, alias: Option<String>) -> Self {
+        self.alias = alias;
+        self
+    }
+
+    /// Whether it counts as a fetch towards `--max-pages`.
+    pub(super) fn counted(mut self, counted: bool) -> Self {
+        self.counted = counted;
+        self
+    }
+
+    /// Not a fetch: counts nothing towards `--max-pages`.
+    pub(super) fn uncounted(self) -> Self {
+        self.counted(false)
+    }
+}
+
+impl<S: CrawlState> Crawler<S> {
+    /// Records how `claim` ended, for the next commit.
+    pub(super) fn finish(&mut self, claim: &Claim, end: Ending) {
+        if end.counted {
             self.fetches += 1;
         }
         self.batch.done.push(Done {
             claim_id: claim.id,
             url: claim.url.clone(),
             outcome: Outcome::Finished {
-                status,
-                reason,
-                http_status,
-                etag,
-                last_modified,
-                content_hash,
-                counted,
+                status: end.status,
+                reason: end.reason,
+                http_status: end.http_status,
+                etag: end.etag,
+                last_modified: end.last_modified,
+                content_hash: end.content_hash,
+                counted: end.counted,
             },
-            alias,
+            alias: end.alias,
         });
     }
 
@@ -145,17 +215,7 @@ impl<S: CrawlState> Crawler<S> {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip("not modified");
-                self.finish(
-                    &claim,
-                    "done",
-                    None,
-                    Some(304),
-                    None,
-                    None,
-                    None,
-                    None,
-                    true,
-                );
+                self.finish(&claim, Ending::new("done").http(304));
             }
             ItemResult::Redirect { target } => {
                 let base = Url::parse(&claim.url).ok();
@@ -163,17 +223,7 @@ impl<S: CrawlState> Crawler<S> {
                     == base.as_ref().and_then(normalize).map(|b| b.to_string());
                 if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
                     self.summary.fail("too many redirects", &claim.host);
-                    self.finish(
-                        &claim,
-                        "failed",
-                        Some("too many redirects".into()),
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        true,
-                    );
+                    self.finish(&claim, Ending::new("failed").reason("too many redirects"));
                 } else if self.queue(
                     &target,
                     claim.depth,
@@ -182,28 +232,11 @@ impl<S: CrawlState> Crawler<S> {
                     claim.hops + 1,
                     claim.kind.is_source(),
                 ) {
-                    self.finish(
-                        &claim,
-                        "done",
-                        Some("redirect".into()),
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        false,
-                    );
+                    self.finish(&claim, Ending::new("done").reason("redirect").uncounted());
                 } else {
                     self.finish(
                         &claim,
-                        "skipped",
-                        Some("redirect out of scope".into()),
-                        None,
-                        None,
-                        None,
-                        None,
-                        None,
-                        true,
+                        Ending::new("skipped").reason("redirect out of scope"),
                     );
                 }
             }
@@ -233,14 +266,9 @@ impl<S: CrawlState> Crawler<S> {
                 }
                 self.finish(
                     &claim,
-                    "done",
-                    None,
-                    Some(200),
-                    etag,
-                    last_modified,
-                    None,
-                    None,
-                    true,
+                    Ending::new("done")
+                        .http(200)
+                        .validators(etag, last_modified),
                 );
             }
             ItemResult::Page {
@@ -257,17 +285,7 @@ impl<S: CrawlState> Crawler<S> {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip(reason);
-                self.finish(
-                    &claim,
-                    "skipped",
-                    Some(reason.into()),
-                    Some(status),
-                    None,
-                    None,
-                    None,
-                    None,
-                    true,
-                );
+                self.finish(&claim, Ending::new("skipped").reason(reason).http(status));
             }
             ItemResult::Failed {
                 reason,
@@ -306,14 +324,10 @@ impl<S: CrawlState> Crawler<S> {
                     self.summary.fail(&reason, &claim.host);
                     self.finish(
                         &claim,
-                        "failed",
-                        Some(reason),
-                        status,
-                        None,
-                        None,
-                        None,
-                        None,
-                        status.is_some(),
+                        Ending::new("failed")
+                            .reason(reason)
+                            .http_opt(status)
+                            .counted(status.is_some()),
                     );
                 }
                 self.note_request(&claim.host);
@@ -377,14 +391,11 @@ impl<S: CrawlState> Crawler<S> {
             self.summary.skip(counted_as);
             self.finish(
                 claim,
-                status,
-                Some(reason.into()),
-                Some(200),
-                etag,
-                last_modified,
-                None,
-                alias,
-                true,
+                Ending::new(status)
+                    .reason(reason)
+                    .http(200)
+                    .validators(etag, last_modified)
+                    .alias(alias),
             );
             return Ok(());
         }
@@ -428,14 +439,11 @@ impl<S: CrawlState> Crawler<S> {
             self.summary.skip(reason);
             self.finish(
                 claim,
-                "skipped",
-                Some(reason.into()),
-                Some(200),
-                etag,
-                last_modified,
-                None,
-                alias,
-                true,
+                Ending::new("skipped")
+                    .reason(reason)
+                    .http(200)
+                    .validators(etag, last_modified)
+                    .alias(alias),
             );
             return Ok(());
         }
@@ -449,14 +457,11 @@ impl<S: CrawlState> Crawler<S> {
         self.summary.written += 1;
         self.finish(
             claim,
-            "written",
-            None,
-            Some(200),
-            etag,
-            last_modified,
-            Some(hash),
-            alias,
-            true,
+            Ending::new("written")
+                .http(200)
+                .validators(etag, last_modified)
+                .content_hash(hash)
+                .alias(alias),
         );
         Ok(())
     }
