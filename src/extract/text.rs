@@ -83,6 +83,18 @@ pub fn is_skipped_element(name: &str) -> bool {
     )
 }
 
+/// A ruby reading (`<rt>`, furigana) that its ruby gives no parentheses
+/// for (`<rp>`): as plain text it would run into the characters it reads
+/// ("最近さいきん"), so it is left out. With `<rp>`, the text keeps the
+/// reading in its parentheses, as a browser without ruby shows it.
+fn is_bare_ruby_reading(node: NodeRef<'_, Node>, name: &str) -> bool {
+    name == "rt"
+        && !node.parent().is_some_and(|ruby| {
+            ruby.children()
+                .any(|c| c.value().as_element().is_some_and(|e| e.name() == "rp"))
+        })
+}
+
 /// Elements that start and end a paragraph.
 pub fn is_block_element(name: &str) -> bool {
     matches!(
@@ -311,7 +323,7 @@ impl Assembler {
                         Node::Text(t) => self.push_text(t),
                         Node::Element(el) => {
                             let name = el.name();
-                            if skip(node, el) {
+                            if skip(node, el) || is_bare_ruby_reading(node, name) {
                                 skipping = Some(node.id());
                                 continue;
                             }
@@ -443,6 +455,13 @@ mod tests {
         let ps = body_of("<div id=a><p>see <a href=x>the link</a></p><p hidden>secret</p><p style='display: none'>gone</p></div>");
         assert_eq!(ps.len(), 1);
         assert_eq!(ps[0].link_chars, " the link".len());
+    }
+
+    #[test]
+    fn ruby_readings_only_in_their_parentheses() {
+        let ps = body_of("<div id=a><p><ruby>最近<rt>さいきん</rt></ruby>、法律</p><p><ruby>尹錫悦<rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>大統領</p></div>");
+        let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["最近、法律", "尹錫悦（ユンソンニョル）大統領"]);
     }
 
     #[test]
