@@ -7,7 +7,7 @@
 //! loss, but never one without the others, so the output tail they covered
 //! is truncated on the next start and its articles fetched again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -65,7 +65,13 @@ pub struct SqliteState {
     ///
     /// [`commit`]: CrawlState::commit
     claims_open: bool,
+    /// Entries claimed ahead, per host, handed out one by one: one query
+    /// claims [`CLAIM_AHEAD`] entries instead of one.
+    claimed_ahead: HashMap<String, VecDeque<Claim>>,
 }
+
+/// Frontier entries of one host claimed by one query.
+const CLAIM_AHEAD: usize = 8;
 
 impl std::fmt::Debug for SqliteState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -85,6 +91,7 @@ impl SqliteState {
             conn,
             path: name,
             claims_open: false,
+            claimed_ahead: HashMap::new(),
         };
         s.init()
             .with_context(|| format!("{}: cannot use state file", s.path))?;
@@ -244,6 +251,23 @@ impl SqliteState {
         Ok(hosts.into_iter().collect())
     }
 
+    /// Removes `url` from the entries claimed ahead; returns their ids.
+    fn drop_claimed_ahead(&mut self, url: &str) -> Vec<i64> {
+        let host = url::Url::parse(url)
+            .map(|u| crate::extract::host_with_port(&u))
+            .unwrap_or_default();
+        let Some(queue) = self.claimed_ahead.get_mut(&host) else {
+            return Vec::new();
+        };
+        let ids = queue
+            .iter()
+            .filter(|c| c.url == url)
+            .map(|c| c.id)
+            .collect();
+        queue.retain(|c| c.url != url);
+        ids
+    }
+
     /// Commits the transaction claims left open, before a write of its own.
     fn settle(&mut self) -> Result<()> {
         if self.claims_open {
@@ -265,6 +289,7 @@ impl SqliteState {
 impl CrawlState for SqliteState {
     fn begin_run(&mut self) -> Result<u64> {
         self.settle()?;
+        self.claimed_ahead.clear();
         self.conn
             .execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
         // Feeds found on pages are sources too: revisit them (conditionally).
@@ -312,14 +337,21 @@ impl CrawlState for SqliteState {
     }
 
     fn claim_next(&mut self, host: &str) -> Result<Option<Claim>> {
-        let claim = self
+        if let Some(c) = self
+            .claimed_ahead
+            .get_mut(host)
+            .and_then(VecDeque::pop_front)
+        {
+            return Ok(Some(c));
+        }
+        let claims: Vec<Claim> = self
             .conn
             .prepare_cached(
                 "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified
                  FROM frontier f LEFT JOIN urls u ON u.url=f.url
-                 WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT 1",
+                 WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT ?2",
             )?
-            .query_row([host], |r| {
+            .query_map(params![host, CLAIM_AHEAD as i64], |r| {
                 Ok(Claim {
                     id: r.get(0)?,
                     url: r.get(1)?,
@@ -331,18 +363,27 @@ impl CrawlState for SqliteState {
                     etag: r.get(7)?,
                     last_modified: r.get(8)?,
                 })
-            })
-            .optional()?;
-        if let Some(c) = &claim {
-            if !self.claims_open {
-                self.conn.execute_batch("BEGIN")?;
-                self.claims_open = true;
-            }
-            self.conn
-                .prepare_cached("UPDATE frontier SET claimed=1 WHERE id=?1")?
-                .execute([c.id])?;
+            })?
+            .collect::<Result<_, _>>()?;
+        if claims.is_empty() {
+            return Ok(None);
         }
-        Ok(claim)
+        if !self.claims_open {
+            self.conn.execute_batch("BEGIN")?;
+            self.claims_open = true;
+        }
+        {
+            let mut claim = self
+                .conn
+                .prepare_cached("UPDATE frontier SET claimed=1 WHERE id=?1")?;
+            for c in &claims {
+                claim.execute([c.id])?;
+            }
+        }
+        let mut claims: VecDeque<Claim> = claims.into();
+        let first = claims.pop_front();
+        self.claimed_ahead.insert(host.to_string(), claims);
+        Ok(first)
     }
 
     fn url_info(&mut self, url: &str) -> Result<Option<UrlInfo>> {
@@ -390,7 +431,25 @@ impl CrawlState for SqliteState {
             self.conn.execute_batch("BEGIN")?;
         }
         self.claims_open = false;
-        match self.write_batch(batch) {
+        // An alias of a page just finished is not fetched again, even when
+        // it was already claimed ahead.
+        let dropped: Vec<i64> = batch
+            .done
+            .iter()
+            .filter_map(|d| d.alias.as_deref())
+            .flat_map(|alias| self.drop_claimed_ahead(alias))
+            .collect();
+        let written = dropped
+            .iter()
+            .try_for_each(|id| {
+                self.conn
+                    .prepare_cached("DELETE FROM frontier WHERE id=?1")?
+                    .execute([id])
+                    .map(drop)
+            })
+            .map_err(anyhow::Error::from)
+            .and_then(|()| self.write_batch(batch));
+        match written {
             Ok(hosts) => {
                 self.conn.execute_batch("COMMIT")?;
                 Ok(hosts)
@@ -460,6 +519,28 @@ mod tests {
             hops: 0,
             force,
         }
+    }
+
+    #[test]
+    fn claims_ahead_are_handed_out_once_each_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteState::open(&dir.path().join("s.db")).unwrap();
+        s.begin_run().unwrap();
+        let urls: Vec<String> = (0..20).map(|i| format!("http://h/{i:02}")).collect();
+        s.commit(&Batch {
+            new_urls: urls.iter().map(|u| new(u, false)).collect(),
+            ..Default::default()
+        })
+        .unwrap();
+        let mut got = Vec::new();
+        while let Some(c) = s.claim_next("h").unwrap() {
+            got.push(c.url);
+        }
+        assert_eq!(got, urls);
+        // A new run releases what was claimed (ahead or not).
+        s.end_run(false).unwrap();
+        s.begin_run().unwrap();
+        assert_eq!(s.claim_next("h").unwrap().unwrap().url, "http://h/00");
     }
 
     #[test]

@@ -13,25 +13,42 @@ use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXES};
 
+/// Each ASCII byte's lower case when it is a letter or digit, else 0.
+static ASCII_ALNUM_LOWER: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            table[i] = b.to_ascii_lowercase();
+        }
+        i += 1;
+    }
+    table
+};
+
 /// Lower-cased letters and digits only: the form in which texts are compared.
 pub fn normalize(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
+    let mut out = Vec::with_capacity(text.len() + 1);
     let mut rest = text;
     while !rest.is_empty() {
-        // An ASCII run, without the Unicode tables and without a branch
-        // per byte: every byte is written, only letters and digits advance.
+        // An ASCII run, through a table and without a branch per byte:
+        // every byte is written, only letters and digits advance. (The
+        // clamped index cannot pass the run's end, so it needs no check.)
         let n = rest
             .bytes()
             .position(|b| !b.is_ascii())
             .unwrap_or(rest.len());
         let start = out.len();
-        out.resize(start + n, 0);
-        let mut len = start;
+        out.resize(start + n + 1, 0);
+        let dst = &mut out[start..];
+        let mut len = 0;
         for &b in &rest.as_bytes()[..n] {
-            out[len] = b.to_ascii_lowercase();
-            len += usize::from(b.is_ascii_alphanumeric());
+            let m = ASCII_ALNUM_LOWER[usize::from(b & 0x7f)];
+            dst[len.min(n)] = m;
+            len += usize::from(m != 0);
         }
-        out.truncate(len);
+        out.truncate(start + len);
         rest = &rest[n..];
         // Then one other character.
         let mut chars = rest.chars();
