@@ -7,6 +7,10 @@ use super::dom::{Page, NONE};
 /// Minimum own text for a block to count as a paragraph.
 const MIN_PARAGRAPH_CHARS: u32 = 25;
 
+/// Minimum own text for a table cell to count as a paragraph (layout
+/// tables of old pages hold whole articles in cells).
+const MIN_CELL_PARAGRAPH_CHARS: u32 = 80;
+
 /// Scores every element by the paragraphs it holds: each paragraph-like
 /// block adds to its parent fully, its grandparent by half and its
 /// great-grandparent by a third.
@@ -20,6 +24,11 @@ pub fn score(page: &mut Page<'_>) {
             e.name(),
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "dt" | "dd" | "th"
         ) {
+            continue;
+        }
+        // A short table cell is data (a name, an address, a figure), not a
+        // paragraph: a long table must not outscore the article around it.
+        if e.name() == "td" && e.own_chars < MIN_CELL_PARAGRAPH_CHARS {
             continue;
         }
         let own_ld = e.own_link as f32 / e.own_chars as f32;
@@ -247,4 +256,33 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
         i = next;
     }
     roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract_paragraphs;
+    use crate::parse::parse_document;
+
+    #[test]
+    fn a_long_data_table_does_not_outscore_the_article() {
+        let para = "<p>The campaign asks every member to write to the minister, and the letter has been signed by many.</p>";
+        let rows: String = (0..300)
+            .map(|i| format!("<tr><td>Town {i}</td><td>Member Name {i}</td><td>member.{i}.mp@parliament.example</td></tr>"))
+            .collect();
+        let html = format!(
+            "<body><div class=article>{}<table><tbody>{rows}</tbody></table>{}</div></body>",
+            para.repeat(4),
+            para.repeat(2)
+        );
+        let doc = parse_document(&html);
+        let texts: Vec<String> = extract_paragraphs(&doc)
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        let prose = texts
+            .iter()
+            .filter(|t| t.starts_with("The campaign"))
+            .count();
+        assert_eq!(prose, 6, "{texts:?}");
+    }
 }
