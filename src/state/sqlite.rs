@@ -70,6 +70,13 @@ pub struct SqliteState {
     claimed_ahead: HashMap<String, VecDeque<Claim>>,
 }
 
+/// The host key of a URL as the frontier stores it (empty when unparsable).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| crate::extract::host_with_port(&u))
+        .unwrap_or_default()
+}
+
 /// Frontier entries of one host claimed by one query.
 const CLAIM_AHEAD: usize = 8;
 
@@ -191,9 +198,7 @@ impl SqliteState {
                         content_hash,
                         counted: c,
                     } => {
-                        let host = url::Url::parse(&d.url)
-                            .map(|u| crate::extract::host_with_port(&u))
-                            .unwrap_or_default();
+                        let host = host_of(&d.url);
                         finish.execute(params![
                             d.url,
                             host,
@@ -207,9 +212,7 @@ impl SqliteState {
                         ])?;
                         del.execute([d.claim_id])?;
                         if let Some(alias) = &d.alias {
-                            let alias_host = url::Url::parse(alias)
-                                .map(|u| crate::extract::host_with_port(&u))
-                                .unwrap_or_default();
+                            let alias_host = host_of(alias);
                             finish.execute(params![
                                 alias,
                                 alias_host,
@@ -253,9 +256,7 @@ impl SqliteState {
 
     /// Removes `url` from the entries claimed ahead; returns their ids.
     fn drop_claimed_ahead(&mut self, url: &str) -> Vec<i64> {
-        let host = url::Url::parse(url)
-            .map(|u| crate::extract::host_with_port(&u))
-            .unwrap_or_default();
+        let host = host_of(url);
         let Some(queue) = self.claimed_ahead.get_mut(&host) else {
             return Vec::new();
         };
