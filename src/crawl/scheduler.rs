@@ -22,8 +22,7 @@ use crate::fetch::Fetcher;
 use crate::output::Sink;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
-use crate::state::{now_ms, Batch, Claim, CrawlState, Done, NewUrl, Outcome};
-use results::Ending;
+use crate::state::{now_ms, Batch, Claim, CrawlState, Done, Finished, NewUrl, Outcome};
 
 mod results;
 
@@ -328,7 +327,10 @@ impl<S: CrawlState> Crawler<S> {
                     };
                     let Ok(url) = Url::parse(&claim.url) else {
                         self.summary.skip("bad url");
-                        self.finish(&claim, Ending::new("skipped").reason("bad url").uncounted());
+                        self.finish(
+                            &claim,
+                            Finished::new("skipped").reason("bad url").uncounted(),
+                        );
                         continue;
                     };
                     self.parked.insert(key.clone(), claim);
@@ -385,7 +387,10 @@ impl<S: CrawlState> Crawler<S> {
             };
             if !robots.is_allowed(&claim.url) {
                 self.summary.skip("robots");
-                self.finish(&claim, Ending::new("skipped").reason("robots").uncounted());
+                self.finish(
+                    &claim,
+                    Finished::new("skipped").reason("robots").uncounted(),
+                );
                 continue;
             }
             let h = self.hosts.get_mut(key).expect("host exists");

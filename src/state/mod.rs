@@ -108,27 +108,88 @@ pub struct UrlInfo {
     pub fetched_at: Option<i64>,
 }
 
+/// How a fetched entry ended, as the state records it. Built with
+/// [`Finished::new`] and the methods below; it counts towards `--max-pages`
+/// unless [`Finished::uncounted`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finished {
+    /// New status of the URL: `done`, `written`, `skipped` or `failed`.
+    pub status: &'static str,
+    /// Reason code (skips and failures).
+    pub reason: Option<String>,
+    /// HTTP status, when a response arrived.
+    pub http_status: Option<u16>,
+    /// Validators to remember (ETag).
+    pub etag: Option<String>,
+    /// Validators to remember (Last-Modified).
+    pub last_modified: Option<String>,
+    /// Content hash of the written body.
+    pub content_hash: Option<String>,
+    /// Whether this fetch counts toward `--max-pages`.
+    pub counted: bool,
+}
+
+impl Finished {
+    /// An ending with this status, counted, nothing else known.
+    pub fn new(status: &'static str) -> Self {
+        Self {
+            status,
+            reason: None,
+            http_status: None,
+            etag: None,
+            last_modified: None,
+            content_hash: None,
+            counted: true,
+        }
+    }
+
+    /// Why it ended so.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// The HTTP status of the response.
+    pub fn http(self, status: u16) -> Self {
+        self.http_opt(Some(status))
+    }
+
+    /// The HTTP status, when there was a response.
+    pub fn http_opt(mut self, status: Option<u16>) -> Self {
+        self.http_status = status;
+        self
+    }
+
+    /// The response's validators, for conditional requests next time.
+    pub fn validators(mut self, etag: Option<String>, last_modified: Option<String>) -> Self {
+        self.etag = etag;
+        self.last_modified = last_modified;
+        self
+    }
+
+    /// The written body's content hash.
+    pub fn content_hash(mut self, hash: String) -> Self {
+        self.content_hash = Some(hash);
+        self
+    }
+
+    /// Whether it counts as a fetch towards `--max-pages`.
+    pub fn counted(mut self, counted: bool) -> Self {
+        self.counted = counted;
+        self
+    }
+
+    /// Not a fetch: counts nothing towards `--max-pages`.
+    pub fn uncounted(self) -> Self {
+        self.counted(false)
+    }
+}
+
 /// How one claimed entry ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Fetched and handled; `status` is `done`, `written`, `skipped` or
-    /// `failed`, `reason` says why when not `done`/`written`.
-    Finished {
-        /// New status of the URL.
-        status: &'static str,
-        /// Reason code (skips and failures).
-        reason: Option<String>,
-        /// HTTP status, when a response arrived.
-        http_status: Option<u16>,
-        /// Validators to remember.
-        etag: Option<String>,
-        /// Validators to remember.
-        last_modified: Option<String>,
-        /// Content hash of the written body.
-        content_hash: Option<String>,
-        /// Whether this fetch counts toward `--max-pages`.
-        counted: bool,
-    },
+    /// Fetched and handled.
+    Finished(Finished),
     /// Put back for a retry (attempts + 1).
     Retry,
     /// Put back untouched (the host cannot be crawled this run).

@@ -189,44 +189,31 @@ impl SqliteState {
                     Outcome::Release => {
                         release.execute([d.claim_id])?;
                     }
-                    Outcome::Finished {
-                        status,
-                        reason,
-                        http_status,
-                        etag,
-                        last_modified,
-                        content_hash,
-                        counted: c,
-                    } => {
-                        let host = host_of(&d.url);
-                        finish.execute(params![
-                            d.url,
-                            host,
-                            status,
-                            reason,
-                            http_status,
-                            etag,
-                            last_modified,
-                            content_hash,
-                            now
-                        ])?;
+                    Outcome::Finished(f) => {
+                        // The URL with all the fetch learnt; its alias with
+                        // the status only.
+                        let mut store = |url: &str, full: bool| {
+                            finish.execute(params![
+                                url,
+                                host_of(url),
+                                f.status,
+                                f.reason,
+                                f.http_status,
+                                f.etag.as_ref().filter(|_| full),
+                                f.last_modified.as_ref().filter(|_| full),
+                                f.content_hash.as_ref().filter(|_| full),
+                                now
+                            ])
+                        };
+                        store(&d.url, true)?;
+                        if let Some(alias) = &d.alias {
+                            store(alias, false)?;
+                        }
                         del.execute([d.claim_id])?;
                         if let Some(alias) = &d.alias {
-                            let alias_host = host_of(alias);
-                            finish.execute(params![
-                                alias,
-                                alias_host,
-                                status,
-                                reason,
-                                http_status,
-                                None::<String>,
-                                None::<String>,
-                                None::<String>,
-                                now
-                            ])?;
                             del_alias.execute([alias])?;
                         }
-                        counted += i64::from(*c);
+                        counted += i64::from(f.counted);
                     }
                 }
             }
@@ -508,7 +495,7 @@ impl CrawlState for SqliteState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::{Done, NewUrl};
+    use crate::state::{Done, Finished, NewUrl};
 
     fn new(url: &str, force: bool) -> NewUrl {
         NewUrl {
@@ -565,15 +552,12 @@ mod tests {
             done: vec![Done {
                 claim_id: c.id,
                 url: c.url.clone(),
-                outcome: Outcome::Finished {
-                    status: "written",
-                    reason: None,
-                    http_status: Some(200),
-                    etag: Some("\"x\"".into()),
-                    last_modified: None,
-                    content_hash: Some("abc".into()),
-                    counted: true,
-                },
+                outcome: Outcome::Finished(
+                    Finished::new("written")
+                        .http(200)
+                        .validators(Some("\"x\"".into()), None)
+                        .content_hash("abc".into()),
+                ),
                 alias: Some("http://h/b".into()),
             }],
             output: Some(("out".into(), 42)),

@@ -18,7 +18,7 @@ use crate::extract::dates::parse_date;
 use crate::extract::{ExtractedPage, PageLinks};
 use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
 use crate::robots::Robots;
-use crate::state::{Claim, CrawlState, Done, NewUrl, Outcome, UrlKind};
+use crate::state::{Claim, CrawlState, Done, Finished, NewUrl, Outcome, UrlKind};
 
 /// Where a sitemap's or feed's entries go: (kind, depth, priority).
 fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
@@ -28,106 +28,28 @@ fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
     }
 }
 
-/// How a claimed URL ended, as the state records it: a status and what is
-/// known besides. Built with [`Ending::new`] and the methods below; counted
-/// towards `--max-pages` unless [`Ending::uncounted`].
-pub(super) struct Ending {
-    status: &'static str,
-    reason: Option<String>,
-    http_status: Option<u16>,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    content_hash: Option<String>,
-    alias: Option<String>,
-    counted: bool,
-}
-
-impl Ending {
-    /// An ending with this status (`done`, `written`, `skipped`, `failed`).
-    pub(super) fn new(status: &'static str) -> Self {
-        Self {
-            status,
-            reason: None,
-            http_status: None,
-            etag: None,
-            last_modified: None,
-            content_hash: None,
-            alias: None,
-            counted: true,
-        }
-    }
-
-    /// Why it ended so.
-    pub(super) fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-
-    /// The HTTP status of the response.
-    pub(super) fn http(self, status: u16) -> Self {
-        self.http_opt(Some(status))
-    }
-
-    /// The HTTP status, when there was a response.
-    pub(super) fn http_opt(mut self, status: Option<u16>) -> Self {
-        self.http_status = status;
-        self
-    }
-
-    /// The response's validators, for conditional requests next time.
-    pub(super) fn validators(
-        mut self,
-        etag: Option<String>,
-        last_modified: Option<String>,
-    ) -> Self {
-        self.etag = etag;
-        self.last_modified = last_modified;
-        self
-    }
-
-    /// The written body's content hash.
-    pub(super) fn content_hash(mut self, hash: String) -> Self {
-        self.content_hash = Some(hash);
-        self
-    }
-
-    /// The canonical URL the page named, recorded with the same ending.
-    pub(super) fn alias(mut self, alias: Option<String>) -> Self {
-        self.alias = alias;
-        self
-    }
-
-    /// Whether it counts as a fetch towards `--max-pages`.
-    pub(super) fn counted(mut self, counted: bool) -> Self {
-        self.counted = counted;
-        self
-    }
-
-    /// Not a fetch: counts nothing towards `--max-pages`.
-    pub(super) fn uncounted(self) -> Self {
-        self.counted(false)
-    }
-}
-
 impl<S: CrawlState> Crawler<S> {
     /// Records how `claim` ended, for the next commit.
-    pub(super) fn finish(&mut self, claim: &Claim, end: Ending) {
+    pub(super) fn finish(&mut self, claim: &Claim, end: Finished) {
+        self.finish_with_alias(claim, end, None);
+    }
+
+    /// [`Crawler::finish`], recording `alias` (the canonical URL the page
+    /// named) with the same ending.
+    pub(super) fn finish_with_alias(
+        &mut self,
+        claim: &Claim,
+        end: Finished,
+        alias: Option<String>,
+    ) {
         if end.counted {
             self.fetches += 1;
         }
         self.batch.done.push(Done {
             claim_id: claim.id,
             url: claim.url.clone(),
-            outcome: Outcome::Finished {
-                status: end.status,
-                reason: end.reason,
-                http_status: end.http_status,
-                etag: end.etag,
-                last_modified: end.last_modified,
-                content_hash: end.content_hash,
-                counted: end.counted,
-            },
-            alias: end.alias,
+            outcome: Outcome::Finished(end),
+            alias,
         });
     }
 
@@ -215,7 +137,7 @@ impl<S: CrawlState> Crawler<S> {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip("not modified");
-                self.finish(&claim, Ending::new("done").http(304));
+                self.finish(&claim, Finished::new("done").http(304));
             }
             ItemResult::Redirect { target } => {
                 let base = Url::parse(&claim.url).ok();
@@ -223,7 +145,7 @@ impl<S: CrawlState> Crawler<S> {
                     == base.as_ref().and_then(normalize).map(|b| b.to_string());
                 if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
                     self.summary.fail("too many redirects", &claim.host);
-                    self.finish(&claim, Ending::new("failed").reason("too many redirects"));
+                    self.finish(&claim, Finished::new("failed").reason("too many redirects"));
                 } else if self.queue(
                     &target,
                     claim.depth,
@@ -232,11 +154,11 @@ impl<S: CrawlState> Crawler<S> {
                     claim.hops + 1,
                     claim.kind.is_source(),
                 ) {
-                    self.finish(&claim, Ending::new("done").reason("redirect").uncounted());
+                    self.finish(&claim, Finished::new("done").reason("redirect").uncounted());
                 } else {
                     self.finish(
                         &claim,
-                        Ending::new("skipped").reason("redirect out of scope"),
+                        Finished::new("skipped").reason("redirect out of scope"),
                     );
                 }
             }
@@ -266,7 +188,7 @@ impl<S: CrawlState> Crawler<S> {
                 }
                 self.finish(
                     &claim,
-                    Ending::new("done")
+                    Finished::new("done")
                         .http(200)
                         .validators(etag, last_modified),
                 );
@@ -285,7 +207,7 @@ impl<S: CrawlState> Crawler<S> {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip(reason);
-                self.finish(&claim, Ending::new("skipped").reason(reason).http(status));
+                self.finish(&claim, Finished::new("skipped").reason(reason).http(status));
             }
             ItemResult::Failed {
                 reason,
@@ -324,7 +246,7 @@ impl<S: CrawlState> Crawler<S> {
                     self.summary.fail(&reason, &claim.host);
                     self.finish(
                         &claim,
-                        Ending::new("failed")
+                        Finished::new("failed")
                             .reason(reason)
                             .http_opt(status)
                             .counted(status.is_some()),
@@ -389,13 +311,13 @@ impl<S: CrawlState> Crawler<S> {
         };
         if let Some((status, reason, counted_as)) = skip {
             self.summary.skip(counted_as);
-            self.finish(
+            self.finish_with_alias(
                 claim,
-                Ending::new(status)
+                Finished::new(status)
                     .reason(reason)
                     .http(200)
-                    .validators(etag, last_modified)
-                    .alias(alias),
+                    .validators(etag, last_modified),
+                alias,
             );
             return Ok(());
         }
@@ -437,13 +359,13 @@ impl<S: CrawlState> Crawler<S> {
         };
         if let Some(reason) = skip {
             self.summary.skip(reason);
-            self.finish(
+            self.finish_with_alias(
                 claim,
-                Ending::new("skipped")
+                Finished::new("skipped")
                     .reason(reason)
                     .http(200)
-                    .validators(etag, last_modified)
-                    .alias(alias),
+                    .validators(etag, last_modified),
+                alias,
             );
             return Ok(());
         }
@@ -455,13 +377,13 @@ impl<S: CrawlState> Crawler<S> {
         self.pending_urls.insert(key);
         self.pending_hashes.insert(hash.clone());
         self.summary.written += 1;
-        self.finish(
+        self.finish_with_alias(
             claim,
-            Ending::new("written")
+            Finished::new("written")
                 .http(200)
                 .validators(etag, last_modified)
-                .content_hash(hash)
-                .alias(alias),
+                .content_hash(hash),
+            alias,
         );
         Ok(())
     }
