@@ -81,8 +81,8 @@ fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
 
 /// True when bytes declared as UTF-8 are mostly something else: more
 /// malformed sequences than well-formed multi-byte characters.
-fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
-    if std::str::from_utf8(bytes).is_ok() {
+fn utf8_declaration_is_wrong(bytes: &[u8], valid_utf8: bool) -> bool {
+    if valid_utf8 {
         return false;
     }
     let (mut good, mut bad) = (0usize, 0usize);
@@ -95,10 +95,6 @@ fn utf8_declaration_is_wrong(bytes: &[u8]) -> bool {
     bad > good
 }
 
-/// True when the bytes are valid UTF-8 and hold non-ASCII characters.
-fn is_multibyte_utf8(bytes: &[u8]) -> bool {
-    !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok()
-}
 
 /// Decodes an HTML document to UTF-8 text.
 ///
@@ -117,15 +113,17 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
         .and_then(content_type_charset)
         .map(|e| (e, CharsetSource::ContentType))
         .or_else(|| meta_charset(bytes).map(|e| (e, CharsetSource::Meta)));
+    // Validated once: the choice of encoding and the conversion both need it.
+    let utf8 = std::str::from_utf8(bytes).ok();
     let (encoding, source) = match declared {
-        Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes) => (
+        Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes, utf8.is_some()) => (
             detect(bytes, tld.map(str::as_bytes)),
             CharsetSource::Detected,
         ),
         // A legacy declaration on bytes that are valid UTF-8 with multi-byte
         // sequences: the declaration is stale (pages re-encoded by a CMS or a
         // proxy); text in Latin-1 or GBK is almost never valid UTF-8 as well.
-        Some((enc, _)) if enc != UTF_8 && is_multibyte_utf8(bytes) => {
+        Some((enc, _)) if enc != UTF_8 && utf8.is_some_and(|t| !t.is_ascii()) => {
             (UTF_8, CharsetSource::Detected)
         }
         Some(found) => found,
@@ -136,9 +134,9 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
     };
     let text = if encoding == UTF_8 {
         // Validation alone is much faster than the lossy conversion.
-        match std::str::from_utf8(bytes) {
-            Ok(valid) => valid.to_owned(),
-            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        match utf8 {
+            Some(valid) => valid.to_owned(),
+            None => String::from_utf8_lossy(bytes).into_owned(),
         }
     } else {
         encoding.decode_without_bom_handling(bytes).0.into_owned()
