@@ -95,7 +95,6 @@ fn utf8_declaration_is_wrong(bytes: &[u8], valid_utf8: bool) -> bool {
     bad > good
 }
 
-
 /// Decodes an HTML document to UTF-8 text.
 ///
 /// `content_type` is the HTTP header value when the bytes came over HTTP;

@@ -266,7 +266,12 @@ fn deep_nesting_and_big_pages_are_bounded() {
 
 /// A tiny HTTP server on 127.0.0.1 serving fixed paths; returns its base URL.
 fn serve(routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    serve_on("127.0.0.1", routes)
+}
+
+/// [`serve`] on another loopback address (another host for robots.txt).
+fn serve_on(ip: &str, routes: Vec<(&'static str, u16, &'static str, Vec<u8>)>) -> String {
+    let listener = TcpListener::bind(format!("{ip}:0")).unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(64) {
@@ -326,6 +331,40 @@ fn url_inputs_are_fetched_and_robots_txt_obeyed() {
     let err = stderr(&o);
     assert!(err.contains(&denied) && err.contains("robots.txt"), "{err}");
     assert!(err.contains(&gone) && err.contains("404"), "{err}");
+}
+
+#[test]
+fn a_redirect_to_another_host_obeys_that_hosts_robots_txt() {
+    let page = std::fs::read(fixture("windows-1252")).unwrap();
+    let other = serve_on(
+        "127.0.0.2",
+        vec![
+            (
+                "/robots.txt",
+                200,
+                "text/plain",
+                b"User-agent: *\nDisallow: /private/\n".to_vec(),
+            ),
+            ("/private/a.html", 200, "text/html", page.clone()),
+            ("/news/a.html", 200, "text/html", page),
+        ],
+    );
+    let to_private = format!("{other}/private/a.html").into_bytes();
+    let to_news = format!("{other}/news/a.html").into_bytes();
+    let base = serve(vec![
+        ("/robots.txt", 404, "text/plain", Vec::new()),
+        ("/moved", 301, "text/html", to_private),
+        ("/ok", 301, "text/html", to_news),
+    ]);
+    let moved = format!("{base}/moved");
+    let ok = format!("{base}/ok");
+    let o = run(&["extract", &moved, &ok]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rs = records(&o);
+    assert_eq!(rs.len(), 1, "{}", stderr(&o));
+    assert_eq!(rs[0]["url"], format!("{other}/news/a.html"));
+    let err = stderr(&o);
+    assert!(err.contains(&moved) && err.contains("robots.txt"), "{err}");
 }
 
 #[test]

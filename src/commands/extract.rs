@@ -11,8 +11,8 @@ use url::Url;
 use crate::cli::{ExtractArgs, Format};
 use crate::corpus::read_html_file;
 use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
-use crate::fetch::{default_user_agent, FetchOptions, Fetcher};
-use crate::limits::MAX_BODY_BYTES;
+use crate::fetch::{default_user_agent, FetchOptions, Fetched, Fetcher};
+use crate::limits::{MAX_BODY_BYTES, MAX_REDIRECTS};
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 
@@ -63,6 +63,9 @@ impl UrlLoader {
         let fetcher = Fetcher::new(FetchOptions {
             user_agent: args.user_agent.clone().unwrap_or_else(default_user_agent),
             timeout: Duration::from_secs(args.timeout.max(1)),
+            // Redirects are followed here, hop by hop, so that each new
+            // host's robots.txt is read and obeyed before it is asked.
+            follow_redirects: false,
             ..FetchOptions::default()
         })?;
         Ok(Self {
@@ -71,6 +74,22 @@ impl UrlLoader {
             robots: Default::default(),
             next_allowed: Default::default(),
         })
+    }
+
+    /// Fetches one URL (no redirect followed) once its host's robots.txt,
+    /// read on first contact, allows it.
+    fn fetch_allowed(&mut self, url: &Url) -> Result<Fetched> {
+        let origin = url.origin().ascii_serialization();
+        if !self.robots.contains_key(&origin) {
+            self.pace(&origin);
+            let r = self.runtime.block_on(self.fetcher.robots_for(url));
+            self.robots.insert(origin.clone(), r);
+        }
+        if !self.robots[&origin].is_allowed(url.as_str()) {
+            anyhow::bail!("{url}: disallowed by robots.txt");
+        }
+        self.pace(&origin);
+        Ok(self.runtime.block_on(self.fetcher.get(url, &[]))?)
     }
 
     /// Waits until `origin` may be contacted again, then books the next slot.
@@ -93,17 +112,26 @@ impl UrlLoader {
     }
 
     fn load(&mut self, url: &Url) -> Result<Loaded> {
-        let origin = url.origin().ascii_serialization();
-        if !self.robots.contains_key(&origin) {
-            self.pace(&origin);
-            let r = self.runtime.block_on(self.fetcher.robots_for(url));
-            self.robots.insert(origin.clone(), r);
-        }
-        if !self.robots[&origin].is_allowed(url.as_str()) {
-            anyhow::bail!("disallowed by robots.txt");
-        }
-        self.pace(&origin);
-        let r = self.runtime.block_on(self.fetcher.get(url, &[]))?;
+        let mut url = url.clone();
+        let mut hops = 0;
+        let r = loop {
+            let r = self.fetch_allowed(&url)?;
+            let location = r
+                .headers
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| url.join(l.trim()).ok());
+            match location {
+                Some(next) if (300..400).contains(&r.status) => {
+                    hops += 1;
+                    if hops > MAX_REDIRECTS {
+                        anyhow::bail!("more than {MAX_REDIRECTS} redirects");
+                    }
+                    url = next;
+                }
+                _ => break r,
+            }
+        };
         if !(200..300).contains(&r.status) {
             anyhow::bail!("HTTP {}", r.status);
         }
