@@ -6,12 +6,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::fingerprint::{content_hash, near_key};
 use chrono::{DateTime, Utc};
 use reqwest::header::{ETAG, LAST_MODIFIED, LOCATION, RETRY_AFTER};
 use url::Url;
 
 use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
+use super::fingerprint::{content_hash, near_key};
 use super::politeness::parse_retry_after;
 use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
 use crate::fetch::{FetchError, Fetcher};
