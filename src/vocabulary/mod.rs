@@ -3,7 +3,7 @@
 
 mod phrases;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 pub use phrases::{
@@ -298,8 +298,11 @@ enum TokenKind {
     Strong,
 }
 
-static HINTS: LazyLock<HashMap<&'static str, TokenKind>> = LazyLock::new(|| {
-    let mut m = HashMap::new();
+/// Looked up once per class/id token part and prefix, so with a fast hash.
+/// The table holds only our own words (pages only look up in it, never
+/// insert), so a weak hash cannot be turned against it.
+static HINTS: LazyLock<FxHashMap<&'static str, TokenKind>> = LazyLock::new(|| {
+    let mut m = FxHashMap::default();
     for (list, kind) in [
         (BOILERPLATE_HINTS, TokenKind::Scoring),
         (WEAK_CHROME_HINTS, TokenKind::Weak),
