@@ -40,7 +40,7 @@ pub const BYLINE_PREFIXES: &[&str] = &[
 /// Paragraph patterns that are never article text: inline related links,
 /// comment forms, share and subscribe calls, in several languages.
 pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
-    r"^(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|See also|Lesen Sie auch|Lesen Sie mehr|Mehr zum Thema|Auch interessant|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)\b",
+    r"^(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|See also|Lesen Sie auch|Lesen Sie mehr|Mehr zum Thema|Auch interessant|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)(?-u:\b)",
     r"^Lascia un commento",
     r"^Il tuo indirizzo email non sarà pubblicato",
     r"^Leave a (Reply|Comment)",
@@ -55,24 +55,24 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
     r"^Bild anzeigen Bild schließen$",
     // photo agency credits on a line of their own
-    r"^[^.!?]{0,60}\b(dpa|Getty Images|AFP|Reuters|AP Photo|imago( images)?|picture[- ]alliance|Shutterstock|iStock(photo)?|Keystone|ANSA|EPA|KEYSTONE)\b[^.!?,]{0,30}$",
+    r"^[^.!?]{0,60}(?-u:\b)(dpa|Getty Images|AFP|Reuters|AP Photo|imago( images)?|picture[- ]alliance|Shutterstock|iStock(photo)?|Keystone|ANSA|EPA|KEYSTONE)(?-u:\b)[^.!?,]{0,30}$",
     // feedback, share and subscription prompts
-    r"^(Fanden Sie diesen Artikel (nützlich|hilfreich)|War dieser Artikel hilfreich|Was this (article|page|post) helpful|Möchten Sie (den|diesen) Artikel teilen|Artikel teilen|Share this( article| post| story)?)\b.{0,40}$",
+    r"^(Fanden Sie diesen Artikel (nützlich|hilfreich)|War dieser Artikel hilfreich|Was this (article|page|post) helpful|Möchten Sie (den|diesen) Artikel teilen|Artikel teilen|Share this( article| post| story)?)(?-u:\b).{0,40}$",
     r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
     r"^(Klicken Sie auf den (unteren )?Button|Mit diesem Button|Mit dem Laden des Inhalts akzeptieren|Click (the button|here) to load|Ich bin damit einverstanden, dass mir (externe )?Inhalte|Empfohlener redaktioneller Inhalt|Externer Inhalt)",
-    r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)\b.{0,40}$",
+    r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)(?-u:\b).{0,40}$",
     r"^(?i:vea también|mira|puedes ver|lea también|veja também|saiba mais|schon gelesen)\s*[:?]",
-    r"^(Follow|Folgen Sie|Folge|Síguenos|Siga|Suivez)\b.{0,60}\b(on|auf|en|no|sur) (Twitter|Facebook|Instagram|YouTube|Telegram|WhatsApp|Google News)\b",
-    r"^(Subscribe|Suscríbete|Assine|Abonnieren Sie) (now|today|ahora|já|jetzt)\b",
-    r"^For the latest (news|stories|updates|breaking news)\b",
+    r"^(Follow|Folgen Sie|Folge|Síguenos|Siga|Suivez)(?-u:\b).{0,60}(?-u:\b)(on|auf|en|no|sur) (Twitter|Facebook|Instagram|YouTube|Telegram|WhatsApp|Google News)(?-u:\b)",
+    r"^(Subscribe|Suscríbete|Assine|Abonnieren Sie) (now|today|ahora|já|jetzt)(?-u:\b)",
+    r"^For the latest (news|stories|updates|breaking news)(?-u:\b)",
     // copyright lines
-    r"^(©|\(c\)|Copyright\b|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
+    r"^(©|\(c\)|Copyright(?-u:\b)|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];
 
 /// Short lines after which the rest of a text is related links, shop
 /// recommendations or further reading (matched near the end only).
 pub const TAIL_MARKERS: &[&str] = &[
-    r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)\b|read (more|next)\b|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
+    r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)(?-u:\b)|read (more|next)(?-u:\b)|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
 ];
 
 static TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
