@@ -44,16 +44,8 @@ fn site() -> Server {
 fn crawls_articles_once_and_rerun_is_incremental() {
     let s = site();
     let (d, out, st) = workdir();
-    let args = [
-        "--seed",
-        &s.url("/"),
-        "--out",
-        out.to_str().unwrap(),
-        "--state",
-        st.to_str().unwrap(),
-        "--rate",
-        "200",
-    ];
+    let seed = s.url("/");
+    let args = crawl_args(&[&seed], &out, &st, &["--rate", "200"]);
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let recs = records(&out);
@@ -89,36 +81,24 @@ fn max_depth_and_max_pages() {
     let (d, out, st) = workdir();
     let o = crawl(
         d.path(),
-        &[
-            "--seed",
-            &s.url("/"),
-            "--out",
-            out.to_str().unwrap(),
-            "--state",
-            st.to_str().unwrap(),
-            "--rate",
-            "200",
-            "--max-depth",
-            "1",
-        ],
+        &crawl_args(
+            &[&s.url("/")],
+            &out,
+            &st,
+            &["--rate", "200", "--max-depth", "1"],
+        ),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(s.count("/a4"), 0, "depth 2 page fetched");
     let (d2, out2, st2) = workdir();
     let o = crawl(
         d2.path(),
-        &[
-            "--seed",
-            &s.url("/"),
-            "--out",
-            out2.to_str().unwrap(),
-            "--state",
-            st2.to_str().unwrap(),
-            "--rate",
-            "200",
-            "--max-pages",
-            "3",
-        ],
+        &crawl_args(
+            &[&s.url("/")],
+            &out2,
+            &st2,
+            &["--rate", "200", "--max-pages", "3"],
+        ),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("fetched 3 pages"), "{}", stderr(&o));
@@ -129,17 +109,7 @@ fn lock_blocks_second_run() {
     let s = site();
     let (d, out, st) = workdir();
     let _held = newscrawl::state::StateLock::acquire(&st).unwrap();
-    let o = crawl(
-        d.path(),
-        &[
-            "--seed",
-            &s.url("/"),
-            "--out",
-            out.to_str().unwrap(),
-            "--state",
-            st.to_str().unwrap(),
-        ],
-    );
+    let o = crawl(d.path(), &crawl_args(&[&s.url("/")], &out, &st, &[]));
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains(&format!("state in use by pid {}", std::process::id())),

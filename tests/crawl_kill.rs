@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -24,20 +25,16 @@ fn site() -> Server {
     })
 }
 
-fn args<'a>(s: &'a str, out: &'a str, st: &'a str, rate: &'a str) -> Vec<&'a str> {
-    vec![
-        "crawl",
-        "--seed",
-        s,
-        "--out",
+/// `crawl` and its arguments: `seed` at `--rate rate`, four at a time.
+fn args<'a>(seed: &'a str, out: &'a Path, state: &'a Path, rate: &'a str) -> Vec<&'a str> {
+    let mut a = vec!["crawl"];
+    a.extend(crawl_args(
+        &[seed],
         out,
-        "--state",
-        st,
-        "--rate",
-        rate,
-        "--concurrency",
-        "4",
-    ]
+        state,
+        &["--rate", rate, "--concurrency", "4"],
+    ));
+    a
 }
 
 fn assert_exactly_once(out: &std::path::Path, s: &Server) {
@@ -53,11 +50,7 @@ fn sigkill_cycles_lose_and_duplicate_nothing() {
     let s = site();
     let (d, out, st) = workdir();
     let seed = s.url("/");
-    let (o, stp) = (
-        out.to_str().unwrap().to_string(),
-        st.to_str().unwrap().to_string(),
-    );
-    let a = args(&seed, &o, &stp, "40");
+    let a = args(&seed, &out, &st, "40");
     let mut rng = fastrand::Rng::with_seed(7);
     let mut interrupted = 0;
     for i in 0..20 {
@@ -108,11 +101,7 @@ fn sigterm_stops_within_5s_consistently_and_resumes() {
     let s = site();
     let (d, out, st) = workdir();
     let seed = s.url("/");
-    let (o, stp) = (
-        out.to_str().unwrap().to_string(),
-        st.to_str().unwrap().to_string(),
-    );
-    let a = args(&seed, &o, &stp, "10");
+    let a = args(&seed, &out, &st, "10");
     let child = bin()
         .args(&a)
         .current_dir(d.path())
@@ -143,11 +132,7 @@ fn max_duration_stops_cleanly_with_status_0() {
     let s = site();
     let (d, out, st) = workdir();
     let seed = s.url("/");
-    let (o, stp) = (
-        out.to_str().unwrap().to_string(),
-        st.to_str().unwrap().to_string(),
-    );
-    let mut a = args(&seed, &o, &stp, "20");
+    let mut a = args(&seed, &out, &st, "20");
     a.extend(["--max-duration", "1"]);
     let t = Instant::now();
     let r = crawl(d.path(), &a[1..]);

@@ -16,16 +16,7 @@ fn run(
     extra: &[&str],
 ) -> (tempfile::TempDir, std::path::PathBuf, std::process::Output) {
     let (d, out, st) = workdir();
-    let mut args = vec![
-        "--seed",
-        seed,
-        "--out",
-        out.to_str().unwrap(),
-        "--state",
-        st.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = crawl(d.path(), &args);
+    let o = crawl(d.path(), &crawl_args(&[seed], &out, &st, extra));
     (d, out, o)
 }
 
@@ -242,18 +233,12 @@ fn rss_and_atom_seeds() {
     let (d, out, st) = workdir();
     let o = crawl(
         d.path(),
-        &[
-            "--seed",
-            &s.url("/rss"),
-            "--seed",
-            &s.url("/atom"),
-            "--out",
-            out.to_str().unwrap(),
-            "--state",
-            st.to_str().unwrap(),
-            "--rate",
-            "200",
-        ],
+        &crawl_args(
+            &[&s.url("/rss"), &s.url("/atom")],
+            &out,
+            &st,
+            &["--rate", "200"],
+        ),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(urls(&records(&out)), [s.url("/r1"), s.url("/t1")]);

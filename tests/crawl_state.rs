@@ -59,18 +59,19 @@ fn configured_site_feeds_headers_and_conditional_rerun() {
     });
     let conf = config_dir(&s.host());
     let (d, out, st) = workdir();
-    let args = [
-        "--site",
-        "local",
-        "--selectors",
-        conf.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--state",
-        st.to_str().unwrap(),
-        "--rate",
-        "200",
-    ];
+    let args = crawl_args(
+        &[],
+        &out,
+        &st,
+        &[
+            "--site",
+            "local",
+            "--selectors",
+            conf.path().to_str().unwrap(),
+            "--rate",
+            "200",
+        ],
+    );
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let recs = records(&out);
@@ -132,16 +133,8 @@ fn retry_after_binds_the_next_run() {
         ),
     });
     let (d, out, st) = workdir();
-    let args = [
-        "--seed",
-        &s.url("/"),
-        "--out",
-        out.to_str().unwrap(),
-        "--state",
-        st.to_str().unwrap(),
-        "--rate",
-        "100",
-    ];
+    let seed = s.url("/");
+    let args = crawl_args(&[&seed], &out, &st, &["--rate", "100"]);
     let o = crawl(d.path(), &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(s.count("/a"), 1);
@@ -167,18 +160,13 @@ fn refetch_after_emits_changed_articles_only() {
     let real = d
         .path()
         .join(chrono::Local::now().format("news-%Y.jsonl").to_string());
-    let args = [
-        "--seed",
-        &s.url("/story"),
-        "--out",
-        out.to_str().unwrap(),
-        "--state",
-        st.to_str().unwrap(),
-        "--rate",
-        "100",
-        "--refetch-after",
-        "0s",
-    ];
+    let seed = s.url("/story");
+    let args = crawl_args(
+        &[&seed],
+        &out,
+        &st,
+        &["--rate", "100", "--refetch-after", "0s"],
+    );
     assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
     assert_eq!(records(&real).len(), 1);
     assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
@@ -198,18 +186,8 @@ fn crawl_delay_binds_the_next_run() {
         p => html(article(p, &[])),
     });
     let (d, out, st) = workdir();
-    let args = [
-        "--seed",
-        &s.url("/a"),
-        "--out",
-        out.to_str().unwrap(),
-        "--state",
-        st.to_str().unwrap(),
-        "--rate",
-        "100",
-        "--max-depth",
-        "0",
-    ];
+    let seed = s.url("/a");
+    let args = crawl_args(&[&seed], &out, &st, &["--rate", "100", "--max-depth", "0"]);
     assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
     assert_eq!(crawl(d.path(), &args).status.code(), Some(0));
     let hits = s.hits.lock().unwrap().clone();
@@ -229,24 +207,17 @@ fn failed_output_write_is_an_error_and_nothing_is_marked_written() {
     });
     let (d, out, st) = workdir();
     let seed = s.url("/a");
-    let mut args = vec![
-        "--seed",
-        &seed,
-        "--out",
-        "/dev/full",
-        "--state",
-        st.to_str().unwrap(),
-    ];
-    args.extend(["--rate", "100", "--max-depth", "0"]);
-    let o = crawl(d.path(), &args);
+    let extra = ["--rate", "100", "--max-depth", "0"];
+    let full = std::path::Path::new("/dev/full");
+    let o = crawl(d.path(), &crawl_args(&[&seed], full, &st, &extra));
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("/dev/full: write failed"),
         "{}",
         stderr(&o)
     );
-    args[3] = out.to_str().unwrap();
-    let o = crawl(d.path(), &args);
+    // The same crawl to a writable file: the article was not marked written.
+    let o = crawl(d.path(), &crawl_args(&[&seed], &out, &st, &extra));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(records(&out).len(), 1);
 }

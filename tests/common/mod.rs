@@ -225,6 +225,27 @@ pub fn crawl(dir: &Path, args: &[&str]) -> Output {
     wait_limit(child, Duration::from_secs(60))
 }
 
+/// The arguments of `crawl --seed S... --out OUT --state STATE`, then `extra`.
+pub fn crawl_args<'a>(
+    seeds: &[&'a str],
+    out: &'a Path,
+    state: &'a Path,
+    extra: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = Vec::new();
+    for s in seeds {
+        args.extend(["--seed", s]);
+    }
+    args.extend([
+        "--out",
+        out.to_str().expect("a UTF-8 temp path"),
+        "--state",
+        state.to_str().expect("a UTF-8 temp path"),
+    ]);
+    args.extend_from_slice(extra);
+    args
+}
+
 /// Waits for a child, killing it after `limit`.
 pub fn wait_limit(mut child: Child, limit: Duration) -> Output {
     let start = Instant::now();
