@@ -63,6 +63,24 @@ fn a_second_state_cannot_take_over_an_output() {
     let o = run(d.path(), &one.url("/"), &out, &a, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(std::fs::read(&out).unwrap(), first);
+
+    // Once the owner's state file is gone, another state takes the output
+    // over and keeps what is there.
+    std::fs::remove_file(&a).unwrap();
+    let o = run(d.path(), &two.url("/"), &out, &b, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let now = std::fs::read(&out).unwrap();
+    assert!(now.starts_with(&first));
+    assert_eq!(records(&out).len(), 5);
+    // As does a new state created where the old one was.
+    let o = run(d.path(), &one.url("/"), &out, &a, &[]);
+    assert_eq!(o.status.code(), Some(1), "b is alive: {}", stderr(&o));
+    for f in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{f}", b.display()));
+    }
+    let o = run(d.path(), &two.url("/"), &out, &b, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read(&out).unwrap().starts_with(&now));
 }
 
 #[test]

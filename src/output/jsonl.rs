@@ -211,6 +211,7 @@ mod tests {
         OutputOwner {
             id: "me".into(),
             label: "me.db".into(),
+            file: None,
         }
     }
 

@@ -207,6 +207,7 @@ impl MemoryState {
             owner: OutputOwner {
                 id: format!("memory-{worker}"),
                 label: format!("in-memory state, worker {worker}"),
+                file: None,
             },
             held: HashSet::new(),
         }

@@ -261,6 +261,9 @@ pub struct OutputOwner {
     pub id: String,
     /// What a person recognises (the state file's path).
     pub label: String,
+    /// The state file, when the state lives in one on this machine: an
+    /// output whose owner's file is gone may be taken over.
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Everything committed atomically after the outputs were made durable.

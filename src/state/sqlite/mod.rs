@@ -77,11 +77,13 @@ impl SqliteState {
         let mut conn =
             Connection::open(path).with_context(|| format!("{name}: cannot open state file"))?;
         let id = Self::init(&mut conn).with_context(|| format!("{name}: cannot use state file"))?;
+        let file = crate::paths::resolve(path);
         Ok(Self {
             conn,
             owner: OutputOwner {
                 id,
-                label: crate::paths::resolve(path).display().to_string(),
+                label: file.display().to_string(),
+                file: Some(file),
             },
             path: name,
             tx_open: false,
