@@ -30,6 +30,7 @@ from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, HERE)
 from checks import body_f1, leaks  # noqa: E402
 
