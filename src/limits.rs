@@ -35,6 +35,21 @@ pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
 /// warning; a host paused beyond a run is named in its summary.
 pub const MAX_HOST_PAUSE: Duration = Duration::from_secs(86_400);
 
-/// How long a host lease lasts unless renewed: a crawler that dies loses
-/// its hosts to the others after this long.
-pub const HOST_LEASE: Duration = Duration::from_secs(30);
+/// How long a host lease lasts unless renewed, by default (`--lease-secs`;
+/// at least `--timeout` + [`LEASE_SLACK`] + 1 s, so the default grows with a
+/// longer timeout): a crawler that dies loses its hosts to the others of a
+/// shared state after this long.
+pub const HOST_LEASE: Duration = Duration::from_secs(45);
+
+/// A request starts only under a lease with at least the request timeout
+/// plus this much time left, so a request always ends before its lease can
+/// pass to another crawler (the slack covers task start and timer lag).
+pub const LEASE_SLACK: Duration = Duration::from_secs(1);
+
+/// A host whose next request is further away than this is left for a later
+/// run (and, on a shared state, nobody waits for its holder to finish it).
+pub const LONG_PAUSE: Duration = Duration::from_secs(60);
+
+/// How long a robots.txt fetched by one crawler of a shared state is used
+/// by the others (and by later runs) before it is fetched again.
+pub const ROBOTS_MAX_AGE: Duration = Duration::from_secs(3600);

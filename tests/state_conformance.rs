@@ -1,13 +1,18 @@
 //! The crawl state's contract (`newscrawl::state`), one suite run against
-//! every backend: SQLite and the in-memory test double here; a backend
-//! added later gets its own `conformance!` line. Checks that need two
-//! crawlers on one state run where the backend shares one ([`Backend::peer`]).
+//! every backend: SQLite, PostgreSQL (when `NEWSCRAWL_TEST_POSTGRES` names a
+//! server; each test says loudly that it is skipped otherwise) and the
+//! in-memory test double; a backend added later gets its own `conformance!`
+//! line. Checks that need two crawlers on one state run where the backend
+//! shares one ([`Backend::peer`]).
+
+mod common;
 
 use std::time::Duration;
 
+use newscrawl::state::postgres::WorkerId;
 use newscrawl::state::{
-    Batch, Checkpoint, Claim, ClaimResult, ContentClaim, CrawlState, Ending, MemoryState, NewUrl,
-    Outcome, Reason, SqliteState, UrlKind, UrlStatus,
+    Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, ContentClaim, CrawlState, Ending,
+    MemoryState, NewUrl, Outcome, PgState, Reason, RobotsFile, SqliteState, UrlKind, UrlStatus,
 };
 
 /// How a backend is opened, reopened and shared for the suite.
@@ -39,6 +44,58 @@ impl Backend for Sqlite {
     }
     fn peer(&mut self, _: &SqliteState) -> Option<SqliteState> {
         None
+    }
+}
+
+/// A schema of its own per state on the test server; handles are workers.
+struct Postgres {
+    server: String,
+    schemas: Vec<String>,
+    url: String,
+    workers: u32,
+}
+
+impl Postgres {
+    fn new(server: String) -> Self {
+        Self {
+            server,
+            schemas: Vec::new(),
+            url: String::new(),
+            workers: 0,
+        }
+    }
+
+    fn worker(&mut self) -> PgState {
+        self.workers += 1;
+        let w = WorkerId::parse(&format!("worker-{}", self.workers)).unwrap();
+        PgState::open_worker(&self.url, &w).unwrap()
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        for s in &self.schemas {
+            common::pg::drop_schema(&self.server, s);
+        }
+    }
+}
+
+impl Backend for Postgres {
+    type State = PgState;
+    fn open(&mut self) -> PgState {
+        let (schema, url) = common::pg::fresh_state(&self.server);
+        self.schemas.push(schema);
+        self.url = url;
+        self.worker()
+    }
+    fn reopen(&mut self, old: PgState) -> PgState {
+        // The same worker id, as a restarted crawler has.
+        let w = old.worker().unwrap().clone();
+        drop(old);
+        PgState::open_worker(&self.url, &w).unwrap()
+    }
+    fn peer(&mut self, _: &PgState) -> Option<PgState> {
+        Some(self.worker())
     }
 }
 
@@ -363,8 +420,15 @@ fn pauses_come_with_the_lease(b: &mut impl Backend) {
     let mut s = b.reopen(s);
     s.begin_run().unwrap();
     let lease = s.lease_host("h", LONG).unwrap().unwrap();
-    assert_eq!((lease.host.as_str(), lease.pause_until), ("h", Some(later)));
-    assert_eq!(s.stats().unwrap().paused, [("h".to_string(), later)]);
+    // Within a second: a shared backend keeps pauses in the database's
+    // clock and turns them into this machine's, never earlier.
+    let near = |t: Option<i64>| t.is_some_and(|t| (later..later + 1000).contains(&t));
+    assert_eq!(lease.host, "h");
+    assert!(near(lease.pause_until), "{:?} vs {later}", lease.pause_until);
+    let paused = s.stats().unwrap().paused;
+    assert_eq!(paused.len(), 1);
+    assert_eq!(paused[0].0, "h");
+    assert!(near(Some(paused[0].1)), "{paused:?} vs {later}");
 }
 
 fn feeds_are_revisited_and_written_articles_refetched(b: &mut impl Backend) {
@@ -447,11 +511,93 @@ fn leases_are_exclusive_expire_and_fail_over(b: &mut impl Backend) {
     assert_eq!(c.claim_next("h").unwrap().unwrap().url, stale.url);
     assert_eq!(a.renew_leases(LONG).unwrap(), ["h"], "the loss is reported");
     assert_eq!(a.claim_next("h").unwrap(), None);
-    // The old holder's late result is not applied.
-    end(&mut a, &stale, Ending::written("late".into()), None);
+    // The old holder's late record is refused with the whole batch (its
+    // checkpoint must not cover it), naming the host lost.
+    let late = Batch {
+        results: vec![ClaimResult {
+            claim_id: stale.id,
+            url: stale.url.clone(),
+            outcome: Outcome::Ended(Ending::written("late".into())),
+            alias: None,
+        }],
+        checkpoints: vec![("/out/a.jsonl".into(), Checkpoint("99".into()))],
+        ..Default::default()
+    };
+    let e = a.commit(&late).unwrap_err();
+    assert_eq!(
+        e.downcast_ref::<ClaimsLost>(),
+        Some(&ClaimsLost {
+            hosts: vec!["h".into()]
+        }),
+        "{e:#}"
+    );
+    assert_eq!(a.checkpoint("/out/a.jsonl").unwrap(), None);
+    assert_eq!(status(&mut c, &stale.url), UrlStatus::Queued);
+    // A late result without a record is left out quietly.
+    end(&mut a, &stale, Ending::visited(), None);
     assert_eq!(status(&mut c, &stale.url), UrlStatus::Queued);
     // A lease held and renewed is not lost.
     assert!(c.renew_leases(LONG).unwrap().is_empty());
+}
+
+fn takeovers_are_flagged_and_robots_shared(b: &mut impl Backend) {
+    let mut a = b.open();
+    let Some(mut c) = b.peer(&a) else {
+        return;
+    };
+    a.begin_run().unwrap();
+    c.begin_run().unwrap();
+    let first = a.lease_host("h", LONG).unwrap().unwrap();
+    assert!(!first.taken_over);
+    assert_eq!(first.robots, None);
+    let robots = RobotsFile::Body("User-agent: *\nCrawl-delay: 2\n".into());
+    s_commit_robots(&mut a, "h", robots.clone());
+    a.release_host("h").unwrap();
+    // Released cleanly: no takeover; the robots.txt comes with the lease.
+    let got = c.lease_host("h", Duration::from_millis(1)).unwrap().unwrap();
+    assert!(!got.taken_over);
+    assert_eq!(got.robots, Some(robots));
+    // Expired under c: a takes it over.
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(a.lease_host("h", LONG).unwrap().unwrap().taken_over);
+    // A restarted crawler leasing what it held before its restart also
+    // waits, as after any takeover.
+    let mut a = b.reopen(a);
+    a.begin_run().unwrap();
+    assert!(a.lease_host("h", LONG).unwrap().unwrap().taken_over);
+    assert!(!a.lease_host("h", LONG).unwrap().unwrap().taken_over, "a renewal");
+}
+
+fn s_commit_robots(s: &mut impl CrawlState, host: &str, file: RobotsFile) {
+    s.commit(&Batch {
+        robots: vec![(host.into(), file)],
+        ..Default::default()
+    })
+    .unwrap();
+}
+
+fn peers_wait_for_claimed_hosts_but_not_for_parked_ones(b: &mut impl Backend) {
+    let mut a = b.open();
+    let Some(mut c) = b.peer(&a) else {
+        return;
+    };
+    a.begin_run().unwrap();
+    c.begin_run().unwrap();
+    add(&mut a, vec![page("http://h/1"), page("http://g/1")]);
+    a.lease_host("h", LONG).unwrap().unwrap();
+    a.claim_next("h").unwrap().unwrap();
+    // h's only entry is claimed by a: work for c (a may die), not for a.
+    assert_eq!(a.hosts_with_work().unwrap(), ["g"]);
+    assert_eq!(c.hosts_with_work().unwrap(), ["g", "h"]);
+    // a parks g for later (a pause beyond the long pause): c does not wait.
+    a.lease_host("g", LONG).unwrap().unwrap();
+    a.commit(&Batch {
+        host_pauses: vec![("g".into(), newscrawl::state::now_ms() + 3_600_000)],
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(c.hosts_with_work().unwrap(), ["h"]);
+    assert_eq!(a.hosts_with_work().unwrap(), ["g"], "its own parked host");
 }
 
 macro_rules! conformance {
@@ -459,53 +605,87 @@ macro_rules! conformance {
         mod $backend {
             use super::*;
 
-            fn backend() -> impl Backend {
+            fn backend() -> Option<impl Backend> {
                 $make
             }
 
             #[test]
             fn frontier_orders_and_deduplicates() {
-                super::frontier_orders_and_deduplicates(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::frontier_orders_and_deduplicates(&mut b);
+                }
             }
             #[test]
             fn claims_need_the_lease_and_hand_out_each_entry_once() {
-                super::claims_need_the_lease_and_hand_out_each_entry_once(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::claims_need_the_lease_and_hand_out_each_entry_once(&mut b);
+                }
             }
             #[test]
             fn endings_record_status_validators_and_aliases() {
-                super::endings_record_status_validators_and_aliases(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::endings_record_status_validators_and_aliases(&mut b);
+                }
             }
             #[test]
             fn retries_and_releases_return_entries() {
-                super::retries_and_releases_return_entries(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::retries_and_releases_return_entries(&mut b);
+                }
             }
             #[test]
             fn content_is_owned_through_a_unique_key() {
-                super::content_is_owned_through_a_unique_key(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::content_is_owned_through_a_unique_key(&mut b);
+                }
             }
             #[test]
             fn checkpoints_are_per_output_and_commit_with_the_batch() {
-                super::checkpoints_are_per_output_and_commit_with_the_batch(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::checkpoints_are_per_output_and_commit_with_the_batch(&mut b);
+                }
             }
             #[test]
             fn a_killed_run_resumes_with_its_count_and_claims() {
-                super::a_killed_run_resumes_with_its_count_and_claims(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::a_killed_run_resumes_with_its_count_and_claims(&mut b);
+                }
             }
             #[test]
             fn pauses_come_with_the_lease() {
-                super::pauses_come_with_the_lease(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::pauses_come_with_the_lease(&mut b);
+                }
             }
             #[test]
             fn feeds_are_revisited_and_written_articles_refetched() {
-                super::feeds_are_revisited_and_written_articles_refetched(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::feeds_are_revisited_and_written_articles_refetched(&mut b);
+                }
             }
             #[test]
             fn stats_and_prune() {
-                super::stats_and_prune(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::stats_and_prune(&mut b);
+                }
             }
             #[test]
             fn leases_are_exclusive_expire_and_fail_over() {
-                super::leases_are_exclusive_expire_and_fail_over(&mut backend());
+                if let Some(mut b) = backend() {
+                    super::leases_are_exclusive_expire_and_fail_over(&mut b);
+                }
+            }
+            #[test]
+            fn takeovers_are_flagged_and_robots_shared() {
+                if let Some(mut b) = backend() {
+                    super::takeovers_are_flagged_and_robots_shared(&mut b);
+                }
+            }
+            #[test]
+            fn peers_wait_for_claimed_hosts_but_not_for_parked_ones() {
+                if let Some(mut b) = backend() {
+                    super::peers_wait_for_claimed_hosts_but_not_for_parked_ones(&mut b);
+                }
             }
         }
     };
@@ -513,8 +693,12 @@ macro_rules! conformance {
 
 conformance!(
     sqlite,
-    Sqlite {
+    Some(Sqlite {
         dir: tempfile::tempdir().unwrap()
-    }
+    })
 );
-conformance!(memory, Memory);
+conformance!(
+    postgres,
+    common::pg::url_or_skip("state_conformance::postgres").map(Postgres::new)
+);
+conformance!(memory, Some(Memory));

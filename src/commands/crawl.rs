@@ -27,9 +27,20 @@ pub struct CrawlArgs {
     /// JSONL output, appended to; - for stdout.
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub out: String,
-    /// Crawl state: an SQLite file (a path or sqlite:PATH).
-    #[arg(long, value_name = "PATH", default_value = "newscrawl.db")]
+    /// Crawl state: an SQLite file (a path or sqlite:PATH), or a PostgreSQL
+    /// database shared by several crawlers (postgres://...).
+    #[arg(long, value_name = "PATH|URL", default_value = "newscrawl.db")]
     pub state: String,
+    /// This crawler's name on a shared (PostgreSQL) state: its claims,
+    /// leases and output checkpoints are kept under it. Default: the host
+    /// name and a stable machine id.
+    #[arg(long, value_name = "NAME")]
+    pub worker: Option<String>,
+    /// How long a host lease lasts unless renewed, in seconds: a crawler
+    /// that dies loses its hosts to the others after this long. Default 45,
+    /// or --timeout + 15 when longer; at least --timeout + 2.
+    #[arg(long, value_name = "SECS")]
+    pub lease_secs: Option<u64>,
     /// Most requests per second to any one host.
     #[arg(long, value_name = "R", default_value_t = 1.0)]
     pub rate: f64,
@@ -84,26 +95,57 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
         .map(crate::crawl::parse_duration)
         .transpose()
         .map_err(|e| usage(format!("--refetch-after: {e:#}")))?;
+    let timeout = Duration::from_secs(args.timeout.max(1));
+    let lease = lease_duration(args.lease_secs, timeout)?;
+    let state = crate::state::StateLocation::parse(&args.state);
+    if let Some(w) = &args.worker {
+        match state {
+            crate::state::StateLocation::Postgres(_) => {
+                crate::state::postgres::WorkerId::parse(w).map_err(|e| usage(format!("{e:#}")))?;
+            }
+            crate::state::StateLocation::Sqlite(_) => {
+                tracing::warn!("--worker {w}: only a shared (postgres://) state has workers; ignored")
+            }
+        }
+    }
     let sites = super::load_sites(args.selectors.as_deref(), false)?;
     let cfg = CrawlConfig {
         seeds: args.seed,
         sites: args.site,
         all_sites: args.all_sites,
         out: args.out,
-        state: crate::state::StateLocation::parse(&args.state),
+        state,
         rate: args.rate,
         concurrency: args.concurrency,
         max_pages: args.max_pages,
         max_depth: args.max_depth,
-        timeout: Duration::from_secs(args.timeout.max(1)),
+        timeout,
         user_agent: args
             .user_agent
             .unwrap_or_else(crate::fetch::default_user_agent),
         max_duration: args.max_duration.map(Duration::from_secs),
         since,
         refetch_after,
+        worker: args.worker,
+        lease,
     };
     crate::crawl::crawl(cfg, sites)
+}
+
+/// The host lease length: `--lease-secs`, or the default (grown with a long
+/// `--timeout`); a lease must outlast a request by the lease slack.
+fn lease_duration(secs: Option<u64>, timeout: Duration) -> Result<Duration> {
+    use crate::limits::{HOST_LEASE, LEASE_SLACK};
+    let least = timeout + LEASE_SLACK + Duration::from_secs(1);
+    match secs {
+        None => Ok(HOST_LEASE.max(timeout + Duration::from_secs(15))),
+        Some(s) if Duration::from_secs(s) >= least => Ok(Duration::from_secs(s)),
+        Some(s) => Err(usage(format!(
+            "--lease-secs {s}: must be at least --timeout + {} ({} s), so that a request ends before its lease can pass to another crawler",
+            LEASE_SLACK.as_secs() + 1,
+            least.as_secs()
+        ))),
+    }
 }
 
 fn usage(message: String) -> anyhow::Error {

@@ -56,7 +56,7 @@ pub fn run(cmd: StateCommand) -> Result<i32> {
                 message: format!("--older-than: {e:#}"),
             })?;
             let location = StateLocation::parse(&state);
-            let mut s = crate::state::open(&location, Access::Crawl)?;
+            let mut s = crate::state::open(&location, Access::Maintain)?;
             let n = s.prune(now_ms() - age.as_millis() as i64)?;
             eprintln!("newscrawl: {location}: pruned {n} URLs");
             Ok(0)

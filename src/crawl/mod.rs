@@ -65,6 +65,11 @@ pub struct CrawlConfig {
     pub since: Option<DateTime<Utc>>,
     /// Re-fetch written articles last fetched longer ago than this.
     pub refetch_after: Option<Duration>,
+    /// Who this crawler is on a shared state (`--worker`; `None`: this
+    /// machine's default).
+    pub worker: Option<String>,
+    /// How long a host lease lasts unless renewed (`--lease-secs`).
+    pub lease: Duration,
 }
 
 /// The hosts a crawl may contact.
@@ -250,7 +255,12 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
                 message: e.0,
             }
         })?;
-    let mut state = crate::state::open(&cfg.state, Access::Crawl)?;
+    let mut state = crate::state::open(
+        &cfg.state,
+        Access::Crawl {
+            worker: cfg.worker.as_deref(),
+        },
+    )?;
     let committed = match target.key() {
         Some(key) => state.checkpoint(&key)?,
         None => None,

@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::{
-    now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, Outcome, OutputOwner,
-    Stats, UrlInfo, UrlKind, UrlStatus,
+    now_ms, Batch, Checkpoint, Claim, ClaimsLost, ContentClaim, CrawlState, HostLease, Outcome,
+    OutputOwner, RobotsFile, Stats, UrlInfo, UrlKind, UrlStatus,
 };
+use crate::limits::{LONG_PAUSE, ROBOTS_MAX_AGE};
 
 /// A frontier entry.
 #[derive(Debug, Clone)]
@@ -84,6 +85,8 @@ struct Shared {
     unclaimed: HashMap<String, BTreeSet<(i64, u32, i64)>>,
     pauses: HashMap<String, i64>,
     leases: HashMap<String, Lease>,
+    /// Shared robots.txt files, with when they were stored.
+    robots: HashMap<String, (RobotsFile, Instant)>,
     content: HashMap<String, String>,
     /// Per crawler and output key.
     checkpoints: HashMap<(u64, String), Checkpoint>,
@@ -229,8 +232,9 @@ impl CrawlState for MemoryState {
         let worker = self.worker;
         self.held.clear();
         let mut s = self.lock();
+        // Claims of a killed run return; its leases stay until they expire
+        // or this crawler leases the host again (as a takeover).
         s.unclaim_all(worker, None);
-        s.leases.retain(|_, l| l.worker != worker);
         let feeds: Vec<(String, String, UrlKind)> = s
             .urls
             .iter()
@@ -280,27 +284,45 @@ impl CrawlState for MemoryState {
     }
 
     fn hosts_with_work(&mut self) -> Result<Vec<String>> {
+        let worker = self.worker;
         let s = self.lock();
-        let mut hosts: Vec<String> = s
+        let (now, now_ms) = (Instant::now(), now_ms());
+        let long = LONG_PAUSE.as_millis() as i64;
+        let mut hosts: BTreeSet<String> = s
             .unclaimed
             .iter()
             .filter(|(_, q)| !q.is_empty())
             .map(|(h, _)| h.clone())
             .collect();
-        hosts.sort();
-        Ok(hosts)
+        hosts.extend(
+            s.entries
+                .values()
+                .filter(|e| e.claimed_by.is_some_and(|w| w != worker))
+                .map(|e| e.host.clone()),
+        );
+        // Not a host another live holder left paused for a later run.
+        hosts.retain(|h| {
+            let parked = s.leases.get(h).is_some_and(|l| l.worker != worker && l.expires > now)
+                && s.pauses.get(h).is_some_and(|p| *p > now_ms + long);
+            !parked
+        });
+        Ok(hosts.into_iter().collect())
     }
 
     fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>> {
         let worker = self.worker;
         let now = Instant::now();
         let mut s = self.lock();
-        match s.leases.get(host).copied() {
+        let old = s.leases.get(host).copied();
+        match old {
             Some(l) if l.worker != worker && l.expires > now => return Ok(None),
             // An expired lease of another crawler: its claims fail over.
             Some(l) if l.worker != worker => s.unclaim_all(l.worker, Some(host)),
             _ => {}
         }
+        // Taken from another holder, or from this crawler before a restart:
+        // that holder's last request may not be in the stored pause.
+        let taken_over = old.is_some_and(|l| l.worker != worker || !self.held.contains(host));
         s.leases.insert(
             host.to_string(),
             Lease {
@@ -309,11 +331,18 @@ impl CrawlState for MemoryState {
             },
         );
         let pause_until = s.pauses.get(host).copied();
+        let robots = s
+            .robots
+            .get(host)
+            .filter(|(_, at)| at.elapsed() < ROBOTS_MAX_AGE)
+            .map(|(f, _)| f.clone());
         drop(s);
         self.held.insert(host.to_string());
         Ok(Some(HostLease {
             host: host.to_string(),
             pause_until,
+            taken_over,
+            robots,
         }))
     }
 
@@ -411,6 +440,21 @@ impl CrawlState for MemoryState {
         let worker = self.worker;
         let now = now_ms();
         let mut s = self.lock();
+        let holds = |s: &Shared, id: i64| s.entries.get(&id).and_then(|e| e.claimed_by) == Some(worker);
+        // A lost claim that wrote a record refuses the whole batch.
+        let lost: BTreeSet<String> = batch
+            .results
+            .iter()
+            .filter(|r| !holds(&s, r.claim_id))
+            .filter(|r| matches!(&r.outcome, Outcome::Ended(e) if e.status == UrlStatus::Written))
+            .map(|r| super::host_of(&r.url))
+            .collect();
+        if !lost.is_empty() {
+            return Err(ClaimsLost {
+                hosts: lost.into_iter().collect(),
+            }
+            .into());
+        }
         let mut hosts = BTreeSet::new();
         for n in &batch.new_urls {
             let fresh = !s.urls.contains_key(&n.url);
@@ -435,8 +479,8 @@ impl CrawlState for MemoryState {
         }
         let mut counted = 0;
         for r in &batch.results {
-            // Results of claims no longer held (failed over) are ignored.
-            if s.entries.get(&r.claim_id).and_then(|e| e.claimed_by) != Some(worker) {
+            // Results of claims no longer held (failed over) are left out.
+            if !holds(&s, r.claim_id) {
                 continue;
             }
             match &r.outcome {
@@ -487,6 +531,9 @@ impl CrawlState for MemoryState {
         for (output, c) in &batch.checkpoints {
             s.checkpoints.insert((worker, output.clone()), c.clone());
         }
+        for (host, file) in &batch.robots {
+            s.robots.insert(host.clone(), (file.clone(), Instant::now()));
+        }
         Ok(hosts.into_iter().collect())
     }
 
@@ -521,7 +568,12 @@ impl CrawlState for MemoryState {
             queued: s.entries.len() as u64,
             per_host,
             paused,
+            workers: Vec::new(),
         })
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 
     fn prune(&mut self, before_ms: i64) -> Result<u64> {

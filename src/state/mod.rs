@@ -3,10 +3,13 @@
 //! content-hash ownership, output checkpoints and run counters.
 //!
 //! Backends: [`sqlite::SqliteState`] (an embedded database in WAL mode, one
-//! process at a time under a [`StateLock`]) and [`memory::MemoryState`] (the
-//! test double, shareable between handles like a server database). Which one
-//! a run uses is decided in one place, [`StateLocation::parse`] and
-//! [`open`], from `--state`. No SQL lives outside the backends.
+//! process at a time under a [`StateLock`]), [`postgres::PgState`] (a
+//! PostgreSQL database shared by crawlers on several machines, each a
+//! worker holding per-host leases) and [`memory::MemoryState`] (the test
+//! double, shareable between handles like a server database). Which one a
+//! run uses is decided in one place, [`StateLocation::parse`] and [`open`],
+//! from `--state`. No SQL lives outside the backends (and [`migrate`], which
+//! copies one into the other).
 //!
 //! The contract (checked for every backend by `tests/state_conformance.rs`):
 //!
@@ -20,14 +23,18 @@
 //!   new URLs, pauses, and the output checkpoints that cover the batch's
 //!   records. The caller makes the records durable first, so an output never
 //!   holds a committed record twice and a checkpoint never covers a record
-//!   the state does not know as written.
+//!   the state does not know as written. A result of a claim no longer held
+//!   is not applied; if it wrote a record the whole commit is refused with
+//!   [`ClaimsLost`], so that record is never checkpointed.
 //! - Content ownership is claimed through a unique key
 //!   ([`CrawlState::claim_content`]), never checked and then acted on; a
 //!   claim is durable no later than the commit that writes its URL.
 
 pub mod lock;
 pub mod memory;
+pub mod migrate;
 pub mod model;
+pub mod postgres;
 pub mod sqlite;
 pub mod status;
 
@@ -39,9 +46,10 @@ use anyhow::{bail, Result};
 pub use lock::StateLock;
 pub use memory::MemoryState;
 pub use model::{
-    Batch, Checkpoint, Claim, ClaimResult, ContentClaim, Ending, HostLease, NewUrl, Outcome,
-    OutputOwner, Stats, UrlInfo, UrlKind,
+    Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, ContentClaim, Ending, HostLease, NewUrl,
+    Outcome, OutputOwner, RobotsFile, Stats, UrlInfo, UrlKind,
 };
+pub use postgres::PgState;
 pub use sqlite::SqliteState;
 pub use status::{Reason, UrlStatus};
 
@@ -58,7 +66,12 @@ pub trait CrawlState {
     fn end_run(&mut self, completed: bool) -> Result<()>;
     /// Queues re-fetches of written articles last fetched before `before_ms`.
     fn queue_refetch(&mut self, before_ms: i64) -> Result<u64>;
-    /// Hosts that have unclaimed frontier entries (leased or not).
+    /// Hosts whose frontier entries this handle could claim now or once
+    /// another holder's lease ends: unclaimed entries (leased or not), and
+    /// entries claimed by another holder, unless that holder leases the
+    /// host and has paused it for longer than
+    /// [`LONG_PAUSE`](crate::limits::LONG_PAUSE) (its work is left for a
+    /// later run, which nobody should wait for). Sorted.
     fn hosts_with_work(&mut self) -> Result<Vec<String>>;
     /// Leases a host for `ttl`: `None` while another holder's lease lasts.
     /// Leasing a host already held renews it.
@@ -81,13 +94,21 @@ pub trait CrawlState {
     /// crawler's [`OutputOwner`] id, as two machines may use one path.
     fn checkpoint(&mut self, output: &str) -> Result<Option<Checkpoint>>;
     /// Applies a batch atomically; returns the hosts that got new frontier
-    /// entries.
+    /// entries. Results of claims this handle no longer holds are left
+    /// out; if one of them wrote a record, nothing is applied and the error
+    /// is [`ClaimsLost`] (found with `downcast_ref`).
     fn commit(&mut self, batch: &Batch) -> Result<Vec<String>>;
     /// Counts for `state stats`.
     fn stats(&mut self) -> Result<Stats>;
     /// Forgets finished URLs last touched before `before_ms`; returns how
     /// many were removed.
     fn prune(&mut self, before_ms: i64) -> Result<u64>;
+    /// True when other crawlers may work on this state at the same time (a
+    /// shared database): the crawler then looks again, from time to time,
+    /// for hosts they added or left behind.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// Where a crawl state lives, as `--state` names it.
@@ -141,10 +162,17 @@ impl std::fmt::Display for StateLocation {
 
 /// How a state is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// For a crawl or a prune: exclusive where the backend needs it (the
-    /// SQLite lock), created when missing.
-    Crawl,
+pub enum Access<'a> {
+    /// For a crawl: exclusive where the backend needs it (the SQLite lock;
+    /// on PostgreSQL the worker id, `None` for this machine's default),
+    /// created when missing.
+    Crawl {
+        /// `--worker`: who this crawler is on a shared state.
+        worker: Option<&'a str>,
+    },
+    /// For a prune: exclusive where the backend needs it (the SQLite lock),
+    /// created when missing.
+    Maintain,
     /// For reading statistics: must exist, taken no lock.
     Inspect,
 }
@@ -153,15 +181,22 @@ pub enum Access {
 pub fn open(location: &StateLocation, access: Access) -> Result<Box<dyn CrawlState>> {
     match location {
         StateLocation::Sqlite(path) => Ok(Box::new(open_sqlite(path, access)?)),
-        StateLocation::Postgres(url) => {
-            bail!("{}: PostgreSQL backend not available yet", redact(url))
-        }
+        StateLocation::Postgres(url) => Ok(Box::new(match access {
+            Access::Crawl { worker } => {
+                let worker = match worker {
+                    Some(w) => postgres::WorkerId::parse(w)?,
+                    None => postgres::WorkerId::default_for_machine(),
+                };
+                PgState::open_worker(url, &worker)?
+            }
+            Access::Maintain | Access::Inspect => PgState::open(url)?,
+        })),
     }
 }
 
 fn open_sqlite(path: &Path, access: Access) -> Result<SqliteState> {
     match access {
-        Access::Crawl => SqliteState::open_locked(path),
+        Access::Crawl { .. } | Access::Maintain => SqliteState::open_locked(path),
         Access::Inspect => {
             if !path.exists() {
                 bail!("{}: no such state file", path.display());
@@ -172,7 +207,7 @@ fn open_sqlite(path: &Path, access: Access) -> Result<SqliteState> {
 }
 
 /// A connection URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {
             let _ = u.set_password(Some("***"));
@@ -212,14 +247,9 @@ mod tests {
             StateLocation::parse("postgres://u@h/db"),
             StateLocation::Postgres("postgres://u@h/db".into())
         );
-        let e = open(
-            &StateLocation::parse("postgresql://u:secret@h/db"),
-            Access::Crawl,
-        )
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(e.contains("PostgreSQL backend not available yet"), "{e}");
-        assert!(!e.contains("secret"), "{e}");
+        assert_eq!(
+            redact("postgresql://u:secret@h/db"),
+            "postgresql://u:***@h/db"
+        );
     }
 }

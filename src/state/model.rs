@@ -101,9 +101,54 @@ impl Claim {
 pub struct HostLease {
     /// The host key.
     pub host: String,
-    /// The earliest time (unix ms) the host may be contacted, as stored
-    /// (Retry-After, Crawl-delay and spacing of earlier holders and runs).
+    /// The earliest time (unix ms, this machine's clock) the host may be
+    /// contacted, as stored (Retry-After, Crawl-delay and spacing of earlier
+    /// holders and runs).
     pub pause_until: Option<i64>,
+    /// The lease was taken over from another holder whose lease expired
+    /// (a crawler that died or stalled): its last request may not be in
+    /// `pause_until`, so the new holder waits one full spacing first.
+    pub taken_over: bool,
+    /// The host's robots.txt as another crawler (or an earlier run) fetched
+    /// it, while fresh ([`ROBOTS_MAX_AGE`](crate::limits::ROBOTS_MAX_AGE));
+    /// `None` when it must be fetched. Backends that keep robots.txt per
+    /// run (SQLite) never return one.
+    pub robots: Option<RobotsFile>,
+}
+
+impl HostLease {
+    /// A lease with nothing stored about the host but its pause.
+    pub fn new(host: &str, pause_until: Option<i64>) -> Self {
+        Self {
+            host: host.to_string(),
+            pause_until,
+            taken_over: false,
+            robots: None,
+        }
+    }
+}
+
+/// A robots.txt as fetched, shared between crawlers of one state. A server
+/// error or an unreachable file (nothing allowed for the run) is never
+/// shared: each crawler asks again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RobotsFile {
+    /// No file (4xx, or a redirect not followed): everything allowed.
+    Missing,
+    /// The file's text.
+    Body(String),
+}
+
+/// A commit refused because claims whose records it covers were lost:
+/// another crawler took over their hosts (after this one's leases expired)
+/// and will fetch them again. Nothing of the batch was applied; the caller
+/// drops those hosts' results and records (cutting its output back to the
+/// last committed checkpoint) and commits the rest.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("claims lost to another crawler on {}", hosts.join(", "))]
+pub struct ClaimsLost {
+    /// The hosts whose claims were lost.
+    pub hosts: Vec<String>,
 }
 
 /// Who owns a body's content hash (exact-duplicate detection). Claimed
@@ -277,6 +322,8 @@ pub struct Batch {
     pub host_pauses: Vec<(String, i64)>,
     /// Per output (its key): the checkpoint after the batch's records.
     pub checkpoints: Vec<(String, Checkpoint)>,
+    /// robots.txt files fetched, for the other crawlers of a shared state.
+    pub robots: Vec<(String, RobotsFile)>,
 }
 
 impl Batch {
@@ -286,6 +333,7 @@ impl Batch {
             && self.new_urls.is_empty()
             && self.host_pauses.is_empty()
             && self.checkpoints.is_empty()
+            && self.robots.is_empty()
     }
 }
 
@@ -304,4 +352,7 @@ pub struct Stats {
     pub per_host: Vec<(String, u64, u64, u64)>,
     /// Hosts paused beyond now: (host, unix ms of the earliest next request).
     pub paused: Vec<(String, i64)>,
+    /// Crawlers working on a shared state now: (worker id, where it runs,
+    /// hosts it leases).
+    pub workers: Vec<(String, String, u64)>,
 }

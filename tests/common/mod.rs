@@ -1,6 +1,8 @@
 //! Loopback test servers (127.0.0.x only) and helpers to run the built binary.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -256,10 +256,9 @@ impl SqliteState {
             .query_row([host], |r| r.get(0))
             .optional()?;
         self.leased.insert(host.to_string());
-        Ok(Some(HostLease {
-            host: host.to_string(),
-            pause_until,
-        }))
+        // One process at a time: no lease to take over, and robots.txt is
+        // read once per run.
+        Ok(Some(HostLease::new(host, pause_until)))
     }
 
     fn do_claim_content(&mut self, hash: &str, url: &str) -> Result<ContentClaim> {
@@ -336,6 +335,7 @@ impl SqliteState {
             queued: count("SELECT COUNT(*) FROM frontier", None)?,
             per_host: Vec::new(),
             paused: Vec::new(),
+            workers: Vec::new(),
         };
         let mut st = self.conn.prepare(
             "SELECT host, COUNT(*), SUM(status=?1), SUM(status=?2) FROM urls
