@@ -424,7 +424,11 @@ fn pauses_come_with_the_lease(b: &mut impl Backend) {
     // clock and turns them into this machine's, never earlier.
     let near = |t: Option<i64>| t.is_some_and(|t| (later..later + 1000).contains(&t));
     assert_eq!(lease.host, "h");
-    assert!(near(lease.pause_until), "{:?} vs {later}", lease.pause_until);
+    assert!(
+        near(lease.pause_until),
+        "{:?} vs {later}",
+        lease.pause_until
+    );
     let paused = s.stats().unwrap().paused;
     assert_eq!(paused.len(), 1);
     assert_eq!(paused[0].0, "h");
@@ -554,7 +558,10 @@ fn takeovers_are_flagged_and_robots_shared(b: &mut impl Backend) {
     s_commit_robots(&mut a, "h", robots.clone());
     a.release_host("h").unwrap();
     // Released cleanly: no takeover; the robots.txt comes with the lease.
-    let got = c.lease_host("h", Duration::from_millis(1)).unwrap().unwrap();
+    let got = c
+        .lease_host("h", Duration::from_millis(1))
+        .unwrap()
+        .unwrap();
     assert!(!got.taken_over);
     assert_eq!(got.robots, Some(robots));
     // Expired under c: a takes it over.
@@ -565,7 +572,10 @@ fn takeovers_are_flagged_and_robots_shared(b: &mut impl Backend) {
     let mut a = b.reopen(a);
     a.begin_run().unwrap();
     assert!(a.lease_host("h", LONG).unwrap().unwrap().taken_over);
-    assert!(!a.lease_host("h", LONG).unwrap().unwrap().taken_over, "a renewal");
+    assert!(
+        !a.lease_host("h", LONG).unwrap().unwrap().taken_over,
+        "a renewal"
+    );
 }
 
 fn s_commit_robots(s: &mut impl CrawlState, host: &str, file: RobotsFile) {

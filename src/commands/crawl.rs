@@ -104,7 +104,9 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
                 crate::state::postgres::WorkerId::parse(w).map_err(|e| usage(format!("{e:#}")))?;
             }
             crate::state::StateLocation::Sqlite(_) => {
-                tracing::warn!("--worker {w}: only a shared (postgres://) state has workers; ignored")
+                tracing::warn!(
+                    "--worker {w}: only a shared (postgres://) state has workers; ignored"
+                )
             }
         }
     }

@@ -1,27 +1,44 @@
-//! `newscrawl state stats | prune`: inspect and trim a crawl state.
+//! `newscrawl state stats | prune | migrate`: inspect and trim a crawl
+//! state, or move an SQLite one into PostgreSQL.
 
 use anyhow::Result;
 use clap::Subcommand;
+
+use std::path::PathBuf;
 
 use crate::state::{now_ms, Access, StateLocation};
 
 /// `newscrawl state ...`.
 #[derive(Debug, Subcommand)]
 pub enum StateCommand {
-    /// Print URLs known, written, failed and queued, per host, and paused hosts.
+    /// Print URLs known, written, failed and queued, per host, paused hosts
+    /// and (on a shared state) the workers at work.
     Stats {
-        /// Crawl state: an SQLite file (a path or sqlite:PATH).
-        #[arg(long, value_name = "PATH", default_value = "newscrawl.db")]
+        /// Crawl state: an SQLite file (a path or sqlite:PATH) or postgres://...
+        #[arg(long, value_name = "PATH|URL", default_value = "newscrawl.db")]
         state: String,
     },
     /// Forget finished URLs not touched for DURATION (e.g. 90d).
     Prune {
-        /// Crawl state: an SQLite file (a path or sqlite:PATH).
-        #[arg(long, value_name = "PATH", default_value = "newscrawl.db")]
+        /// Crawl state: an SQLite file (a path or sqlite:PATH) or postgres://...
+        #[arg(long, value_name = "PATH|URL", default_value = "newscrawl.db")]
         state: String,
         /// Age beyond which finished URLs are forgotten.
         #[arg(long, value_name = "DURATION")]
         older_than: String,
+    },
+    /// Move an SQLite state into an empty PostgreSQL one (for several crawlers).
+    Migrate {
+        /// The SQLite state file (a path or sqlite:PATH).
+        #[arg(long, value_name = "PATH")]
+        from: String,
+        /// The PostgreSQL state: postgres://...
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// The worker that goes on writing the SQLite state's outputs
+        /// (default: this machine's default worker name).
+        #[arg(long, value_name = "NAME")]
+        worker: Option<String>,
     },
 }
 
@@ -48,8 +65,12 @@ pub fn run(cmd: StateCommand) -> Result<i32> {
                     (until - now).max(0) / 1000
                 );
             }
+            for (worker, place, leases) in st.workers {
+                println!("worker {worker} ({place}): {leases} hosts leased");
+            }
             Ok(0)
         }
+        StateCommand::Migrate { from, to, worker } => migrate(&from, &to, worker.as_deref()),
         StateCommand::Prune { state, older_than } => {
             let age = crate::crawl::parse_duration(&older_than).map_err(|e| super::ExitError {
                 code: 2,
@@ -62,4 +83,35 @@ pub fn run(cmd: StateCommand) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// `state migrate`: SQLite file to PostgreSQL.
+fn migrate(from: &str, to: &str, worker: Option<&str>) -> Result<i32> {
+    let usage = |message: String| super::ExitError { code: 2, message };
+    let StateLocation::Sqlite(from) = StateLocation::parse(from) else {
+        return Err(usage(format!("--from {from}: must be an SQLite state file")).into());
+    };
+    let StateLocation::Postgres(url) = StateLocation::parse(to) else {
+        return Err(usage(format!("--to {to}: must be a postgres:// URL")).into());
+    };
+    let worker = match worker {
+        Some(w) => {
+            crate::state::postgres::WorkerId::parse(w).map_err(|e| usage(format!("{e:#}")))?
+        }
+        None => crate::state::postgres::WorkerId::default_for_machine(),
+    };
+    let moved = crate::state::migrate::sqlite_to_postgres(&PathBuf::from(&from), &url, &worker)?;
+    eprintln!(
+        "newscrawl: moved {} into {}: {} URLs, {} queued, {} host pauses, {} content hashes, {} output checkpoints for worker {worker} ({} outputs handed to it); crawl on with --state {} --worker {worker}",
+        from.display(),
+        crate::state::redact(&url),
+        moved.urls,
+        moved.queued,
+        moved.hosts,
+        moved.content,
+        moved.checkpoints,
+        moved.handed_over,
+        crate::state::redact(&url),
+    );
+    Ok(0)
 }

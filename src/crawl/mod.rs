@@ -32,7 +32,7 @@ use crate::fetch::{FetchOptions, Fetcher};
 use crate::output::OutputTarget;
 use crate::selectors::SiteRegistry;
 use crate::state::{Access, Batch, NewUrl, StateLocation, UrlKind};
-pub use scheduler::{Crawler, StopReason};
+pub use scheduler::{CrawlOutput, Crawler, StopReason};
 
 /// Settings of a crawl run.
 #[derive(Debug, Clone)]
@@ -272,14 +272,21 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
         let n = state.queue_refetch(before)?;
         tracing::info!("queued {n} written articles for re-fetch");
     }
+    let mut committed = None;
     if let (Some(key), Some(checkpoint)) = (sink.key(), sink.checkpoint()) {
         // Record the starting checkpoint before writing anything, so a kill
         // before the first commit leaves a tail that is known to be uncommitted.
         state.commit(&Batch {
-            checkpoints: vec![(key.to_string(), checkpoint)],
+            checkpoints: vec![(key.to_string(), checkpoint.clone())],
             ..Default::default()
         })?;
+        committed = Some(checkpoint);
     }
+    let output = CrawlOutput {
+        target,
+        sink,
+        committed,
+    };
     let fetcher = Fetcher::new(FetchOptions {
         user_agent: cfg.user_agent.clone(),
         timeout: cfg.timeout,
@@ -291,7 +298,15 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
         .enable_all()
         .build()?;
     let started = Instant::now();
-    let mut crawler = Crawler::new(cfg.clone(), state, sink, fetcher, registry, scope, fetches);
+    let mut crawler = Crawler::new(
+        cfg.clone(),
+        state,
+        output,
+        fetcher,
+        registry,
+        scope,
+        fetches,
+    );
     let result = rt.block_on(crawler.run(sources));
     rt.shutdown_timeout(Duration::from_millis(500));
     let stop = result?;

@@ -16,19 +16,20 @@ use url::Url;
 
 use super::politeness::{Host, RobotsState};
 use super::summary::{Progress, Summary};
-use super::urlnorm::host_key;
 use super::worker::{fetch_item, fetch_robots, WorkResult};
 use super::{CrawlConfig, Scope};
 use crate::extract::ExtractOptions;
 use crate::fetch::Fetcher;
-use crate::limits::{HOST_LEASE, MAX_HOST_PAUSE};
-use crate::output::{RecordEncoder, RecordSink};
+use crate::limits::LONG_PAUSE;
+use crate::output::{OutputTarget, RecordEncoder, RecordSink};
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::{
-    now_ms, Batch, Claim, ClaimResult, CrawlState, Ending, NewUrl, Outcome, Reason,
+    now_ms, Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, CrawlState, Ending, NewUrl, Outcome,
+    Reason,
 };
 
+mod leases;
 mod results;
 
 /// Why the loop ended.
@@ -46,21 +47,30 @@ pub enum StopReason {
     Terminate,
 }
 
-/// A host whose next request is further away than this is left for a later run.
-const LONG_PAUSE: Duration = Duration::from_secs(60);
 /// How long in-flight requests may finish after a stop.
 const DRAIN: Duration = Duration::from_millis(3000);
-/// How often leases are renewed (a third of their length, so that records
-/// are written only under a lease with most of its time left).
-const RENEW_EVERY: Duration = Duration::from_secs(HOST_LEASE.as_secs() / 3);
-/// How long a host leased by another crawler waits before it is asked again.
-const LEASE_RETRY: Duration = Duration::from_secs(5);
+
+/// The output a crawl writes: its sink, how to open it again, and the
+/// checkpoint the state last committed for it (a commit refused for lost
+/// claims cuts the sink back to it).
+pub struct CrawlOutput {
+    /// What `--out` names.
+    pub target: OutputTarget,
+    /// The sink open on it.
+    pub sink: Box<dyn RecordSink>,
+    /// Its committed checkpoint (`None` for stdout).
+    pub committed: Option<Checkpoint>,
+}
 
 /// The crawler: configuration, state, output and the per-host table.
 pub struct Crawler {
     cfg: Arc<CrawlConfig>,
     state: Box<dyn CrawlState>,
     sink: Box<dyn RecordSink>,
+    /// What `--out` names, to open the sink again.
+    target: OutputTarget,
+    /// The sink's checkpoint as last committed.
+    committed: Option<Checkpoint>,
     /// The sink's encoder, called on the extraction threads.
     encoder: RecordEncoder,
     fetcher: Fetcher,
@@ -71,6 +81,18 @@ pub struct Crawler {
     hosts: HashMap<String, Host>,
     /// Hosts this crawler holds the lease of.
     leased: HashSet<String>,
+    /// Per leased host, when its lease ends at the earliest (counted from
+    /// when it was asked for or last renewed).
+    lease_until: HashMap<String, Instant>,
+    /// How often leases are renewed.
+    renew_every: Duration,
+    /// A lease ran short of room for a request: renew now.
+    renew_due: bool,
+    /// When to look again for hosts other crawlers added or left (shared
+    /// states).
+    next_poll: Instant,
+    /// Per host, counts of results not committed yet.
+    pending: HashMap<String, leases::Pending>,
     /// Hosts with work leased by another crawler: when to ask again.
     lease_waiting: HashMap<String, Instant>,
     /// Hosts out of work, released after the next commit (which stores
@@ -107,18 +129,21 @@ impl Crawler {
     pub fn new(
         cfg: Arc<CrawlConfig>,
         state: Box<dyn CrawlState>,
-        sink: Box<dyn RecordSink>,
+        output: CrawlOutput,
         fetcher: Fetcher,
         sites: Arc<SiteRegistry>,
         scope: Scope,
         fetches: u64,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
+        let renew_every = leases::renew_every(cfg.lease, cfg.timeout);
         Self {
             cfg,
             state,
-            encoder: sink.encoder(),
-            sink,
+            encoder: output.sink.encoder(),
+            sink: output.sink,
+            target: output.target,
+            committed: output.committed,
             fetcher,
             sites,
             extract: ExtractOptions {
@@ -129,6 +154,11 @@ impl Crawler {
             scope,
             hosts: HashMap::new(),
             leased: HashSet::new(),
+            lease_until: HashMap::new(),
+            renew_every,
+            renew_due: false,
+            next_poll: Instant::now(),
+            pending: HashMap::new(),
             lease_waiting: HashMap::new(),
             to_release: Vec::new(),
             last_renewal: Instant::now(),
@@ -162,48 +192,6 @@ impl Crawler {
         self.any_success
     }
 
-    /// Notes that `key` has work: leases it (or waits for another
-    /// crawler's lease to end) and sets up its politeness.
-    fn mark_work(&mut self, key: &str) -> Result<()> {
-        if !self.leased.contains(key) {
-            let Some(lease) = self.state.lease_host(key, HOST_LEASE)? else {
-                self.lease_waiting
-                    .insert(key.to_string(), Instant::now() + LEASE_RETRY);
-                return Ok(());
-            };
-            self.lease_waiting.remove(key);
-            self.leased.insert(key.to_string());
-            let pause = lease.pause_until.map(|until| self.cap_pause(key, until));
-            let h = self.host_entry(key);
-            if let Some(until) = pause {
-                let wait = until - now_ms();
-                if wait > 0 {
-                    h.pause_until(Instant::now() + Duration::from_millis(wait as u64));
-                }
-            }
-        }
-        self.to_release.retain(|h| h != key);
-        self.host_entry(key).has_work = true;
-        Ok(())
-    }
-
-    /// A stored pause no later than [`MAX_HOST_PAUSE`] from now (a clock
-    /// step must not silence a host for days); a capped pause is stored back.
-    fn cap_pause(&mut self, key: &str, until: i64) -> i64 {
-        let now = now_ms();
-        let max = now + MAX_HOST_PAUSE.as_millis() as i64;
-        if until <= max {
-            return until;
-        }
-        tracing::warn!(
-            "{key}: stored pause of {} h is over the maximum of {} h (a clock step?): capped",
-            (until - now) / 3_600_000,
-            MAX_HOST_PAUSE.as_secs() / 3600
-        );
-        self.pauses.insert(key.to_string(), max);
-        max
-    }
-
     /// The host's scheduling entry, created with its spacing and headers.
     fn host_entry(&mut self, key: &str) -> &mut Host {
         if !self.hosts.contains_key(key) {
@@ -222,50 +210,6 @@ impl Crawler {
             self.order.push(key.to_string());
         }
         self.hosts.get_mut(key).expect("inserted above")
-    }
-
-    /// Asks again for the hosts another crawler held, once their time came.
-    fn retry_leases(&mut self, now: Instant) -> Result<()> {
-        let due: Vec<String> = self
-            .lease_waiting
-            .iter()
-            .filter(|(_, at)| **at <= now)
-            .map(|(h, _)| h.clone())
-            .collect();
-        if due.is_empty() {
-            return Ok(());
-        }
-        let with_work: HashSet<String> = self.state.hosts_with_work()?.into_iter().collect();
-        for h in due {
-            if with_work.contains(&h) {
-                self.mark_work(&h)?;
-            } else {
-                self.lease_waiting.remove(&h);
-            }
-        }
-        Ok(())
-    }
-
-    /// Renews the leases; a lost lease's host stops here: its claims went
-    /// to another crawler, so its results not yet committed are dropped.
-    fn renew_leases(&mut self) -> Result<()> {
-        self.last_renewal = Instant::now();
-        for host in self.state.renew_leases(HOST_LEASE)? {
-            tracing::warn!(
-                "{host}: lease lost to another crawler; its results not yet written are dropped"
-            );
-            self.leased.remove(&host);
-            self.parked.remove(&host);
-            self.records.retain(|(h, _)| *h != host);
-            let of_host = |url: &str| Url::parse(url).is_ok_and(|u| host_key(&u) == host);
-            self.batch.results.retain(|r| !of_host(&r.url));
-            if let Some(h) = self.hosts.get_mut(&host) {
-                h.has_work = false;
-            }
-            self.lease_waiting
-                .insert(host, Instant::now() + LEASE_RETRY);
-        }
-        Ok(())
     }
 
     /// Hosts left with work but paused beyond the end of the run, with the
@@ -300,7 +244,7 @@ impl Crawler {
             while let Ok(r) = self.rx.try_recv() {
                 self.handle(r)?;
             }
-            if self.last_renewal.elapsed() >= RENEW_EVERY {
+            if self.renewal_due() {
                 self.renew_leases()?;
             }
             if self.should_flush() {
@@ -325,7 +269,7 @@ impl Crawler {
                     }
                 }
                 None => {
-                    self.retry_leases(now)?;
+                    self.look_for_work(now)?;
                     wake = self.dispatch(now)?.min(wake);
                     if self.in_flight == 0 && self.batch_is_empty() && !self.any_work(now) {
                         stop = Some((StopReason::Exhausted, now));
@@ -393,24 +337,50 @@ impl Crawler {
     /// Makes the batch's records durable in the sink, then commits the
     /// batch with the sink's new checkpoint in one transaction. Leases are
     /// renewed first when due, so records are written only under leases
-    /// with most of their time left.
+    /// with most of their time left. A commit refused because claims were
+    /// lost (a stall let another crawler take their hosts over) cuts the
+    /// output back to its committed checkpoint, drops those hosts' part of
+    /// the batch and commits the rest.
     fn flush(&mut self) -> Result<()> {
-        if self.last_renewal.elapsed() >= RENEW_EVERY {
+        if self.renewal_due() {
             self.renew_leases()?;
         }
-        if !self.records.is_empty() {
-            for (_, encoded) in self.records.drain(..) {
-                self.sink.append(&encoded);
+        self.batch.host_pauses = self.pauses.drain().collect();
+        let mut rewound = false;
+        let new_hosts = loop {
+            for (_, encoded) in &self.records {
+                self.sink.append(encoded);
             }
             self.sink.sync()?;
-            if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
-                self.batch.checkpoints.push((key.to_string(), checkpoint));
+            if !self.records.is_empty() || rewound {
+                if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
+                    self.batch.checkpoints = vec![(key.to_string(), checkpoint)];
+                }
             }
+            match self.state.commit(&self.batch) {
+                Ok(hosts) => break hosts,
+                Err(e) => {
+                    let Some(lost) = e.downcast_ref::<ClaimsLost>().cloned() else {
+                        return Err(e);
+                    };
+                    tracing::warn!("{lost}: their results not yet written are dropped");
+                    self.rewind_output()?;
+                    rewound = true;
+                    for host in &lost.hosts {
+                        self.state.release_host(host)?;
+                        self.lose_host(host);
+                    }
+                }
+            }
+        };
+        if let Some((_, c)) = self.batch.checkpoints.last() {
+            self.committed = Some(c.clone());
         }
-        self.batch.host_pauses = self.pauses.drain().collect();
-        let new_hosts = self.state.commit(&self.batch)?;
+        self.records.clear();
+        self.settle_pending();
         for h in std::mem::take(&mut self.to_release) {
             self.leased.remove(&h);
+            self.lease_until.remove(&h);
             self.state.release_host(&h)?;
         }
         for h in new_hosts
@@ -422,6 +392,19 @@ impl Crawler {
         self.batch = Batch::default();
         self.keys_in_batch.clear();
         self.last_flush = Instant::now();
+        Ok(())
+    }
+
+    /// Opens the output again from its committed checkpoint, which cuts
+    /// off the records appended since (none of them committed).
+    fn rewind_output(&mut self) -> Result<()> {
+        if self.sink.key().is_none() {
+            // Standard output cannot be taken back (at-least-once).
+            return Ok(());
+        }
+        self.sink = self
+            .target
+            .open(self.committed.as_ref(), self.state.owner())?;
         Ok(())
     }
 
@@ -459,6 +442,12 @@ impl Crawler {
             {
                 continue;
             }
+            if !self.lease_covers(&key, now) {
+                // Too little lease left for a whole request: renew first.
+                self.renew_due = true;
+                continue;
+            }
+            let h = self.hosts.get_mut(&key).expect("ordered hosts exist");
             if h.next_allowed > now {
                 wake = wake.min(h.next_allowed);
                 continue;

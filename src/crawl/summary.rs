@@ -68,6 +68,31 @@ impl Summary {
             .collect()
     }
 
+    /// Adds the counts of `other` (a part of the run counted apart: the
+    /// results of one host until they are committed).
+    pub fn merge(&mut self, other: Summary) {
+        self.fetched += other.fetched;
+        self.robots += other.robots;
+        self.written += other.written;
+        self.retries += other.retries;
+        self.near_duplicates += other.near_duplicates;
+        for (r, n) in other.skipped {
+            *self.skipped.entry(r).or_default() += n;
+        }
+        for (r, n) in other.failed {
+            *self.failed.entry(r).or_default() += n;
+        }
+        for (h, n) in other.host_errors {
+            *self.host_errors.entry(h).or_default() += n;
+        }
+        for (site, (pages, fb)) in other.site_fallbacks {
+            let e = self.site_fallbacks.entry(site).or_default();
+            e.0 += pages;
+            e.1 += fb;
+        }
+        self.paused_hosts.extend(other.paused_hosts);
+    }
+
     /// Total failures.
     pub fn failed_total(&self) -> u64 {
         self.failed.values().sum()
@@ -150,6 +175,25 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_merged_part_counts_as_if_counted_here() {
+        let mut whole = Summary::default();
+        whole.written = 2;
+        whole.skip(Reason::NotAnArticle);
+        let mut part = Summary::default();
+        part.written = 1;
+        part.fetched = 3;
+        part.skip(Reason::NotAnArticle);
+        part.fail(Reason::Timeout, "h");
+        part.site_page("s", true);
+        whole.merge(part);
+        assert_eq!((whole.written, whole.fetched), (3, 3));
+        assert_eq!(whole.skipped[&Reason::NotAnArticle], 2);
+        assert_eq!(whole.failed_total(), 1);
+        assert_eq!(whole.host_errors["h"], 1);
+        assert_eq!(whole.broken_configs(), ["s 1/1"]);
+    }
 
     #[test]
     fn broken_configs_are_listed_in_the_summary() {

@@ -104,6 +104,28 @@ pub fn claim(output: &Path, owner: &OutputOwner) -> Result<()> {
     Ok(())
 }
 
+/// Hands `output` from `from` to `to` when `from` owns it (a state moved to
+/// another backend, `newscrawl state migrate`); returns whether it did.
+/// An output owned by anyone else, or by no one, is left alone.
+pub fn hand_over(output: &Path, from: &OutputOwner, to: &OutputOwner) -> Result<bool> {
+    let side = owner_file(output);
+    let current: Record = match std::fs::read(&side) {
+        Ok(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(r) => r,
+            Err(_) => return Ok(false),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(e).with_context(|| format!("{}: cannot read owner record", side.display()))
+        }
+    };
+    if current.owner != from.id {
+        return Ok(false);
+    }
+    write(&side, to, Place::Replace)?;
+    Ok(true)
+}
+
 /// How the side file is put in place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Place {
@@ -161,6 +183,19 @@ mod tests {
         std::fs::write(owner_file(&out), "garbage").unwrap();
         let e = format!("{:#}", claim(&out, &owner("a", None)).unwrap_err());
         assert!(e.contains("unreadable owner record"), "{e}");
+    }
+
+    #[test]
+    fn an_output_is_handed_over_only_by_its_owner() {
+        let d = tempfile::tempdir().unwrap();
+        let out = d.path().join("out.jsonl");
+        let (a, b, c) = (owner("a", None), owner("b", None), owner("c", None));
+        assert!(!hand_over(&out, &a, &b).unwrap(), "no owner yet");
+        claim(&out, &a).unwrap();
+        assert!(!hand_over(&out, &c, &b).unwrap(), "not c's to give");
+        assert!(hand_over(&out, &a, &b).unwrap());
+        claim(&out, &b).unwrap();
+        assert!(claim(&out, &a).is_err());
     }
 
     #[test]

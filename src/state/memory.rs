@@ -302,7 +302,10 @@ impl CrawlState for MemoryState {
         );
         // Not a host another live holder left paused for a later run.
         hosts.retain(|h| {
-            let parked = s.leases.get(h).is_some_and(|l| l.worker != worker && l.expires > now)
+            let parked = s
+                .leases
+                .get(h)
+                .is_some_and(|l| l.worker != worker && l.expires > now)
                 && s.pauses.get(h).is_some_and(|p| *p > now_ms + long);
             !parked
         });
@@ -440,7 +443,8 @@ impl CrawlState for MemoryState {
         let worker = self.worker;
         let now = now_ms();
         let mut s = self.lock();
-        let holds = |s: &Shared, id: i64| s.entries.get(&id).and_then(|e| e.claimed_by) == Some(worker);
+        let holds =
+            |s: &Shared, id: i64| s.entries.get(&id).and_then(|e| e.claimed_by) == Some(worker);
         // A lost claim that wrote a record refuses the whole batch.
         let lost: BTreeSet<String> = batch
             .results
@@ -532,7 +536,8 @@ impl CrawlState for MemoryState {
             s.checkpoints.insert((worker, output.clone()), c.clone());
         }
         for (host, file) in &batch.robots {
-            s.robots.insert(host.clone(), (file.clone(), Instant::now()));
+            s.robots
+                .insert(host.clone(), (file.clone(), Instant::now()));
         }
         Ok(hosts.into_iter().collect())
     }

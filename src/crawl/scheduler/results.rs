@@ -103,6 +103,10 @@ impl Crawler {
                     self.summary.fail(Reason::RobotsUnavailable, &host);
                 }
                 let sitemaps: Vec<String> = robots.sitemaps().to_vec();
+                if let Some(file) = super::leases::shareable(&robots) {
+                    // For the other crawlers of a shared state.
+                    self.batch.robots.push((host.clone(), file));
+                }
                 if let Some(h) = self.hosts.get_mut(&host) {
                     h.robots = RobotsState::Ready(robots);
                 }
@@ -122,9 +126,22 @@ impl Crawler {
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
                     h.request_sent(sent_at);
                 }
+                // The spacing from when the request actually left, for the
+                // next holder of the host.
+                self.note_request(&claim.host);
                 // A lost lease's claims went to another crawler.
                 if self.leased.contains(&claim.host) {
-                    self.handle_item(claim, result, fetched_at)?;
+                    // Counted apart until committed: a lease lost before
+                    // the commit takes its counts away with it.
+                    let host = claim.host.clone();
+                    let run = std::mem::take(&mut self.summary);
+                    let fetches = self.fetches;
+                    let handled = self.handle_item(claim, result, fetched_at);
+                    let part = std::mem::replace(&mut self.summary, run);
+                    let pending = self.pending.entry(host).or_default();
+                    pending.summary.merge(part);
+                    pending.fetches += self.fetches.saturating_sub(fetches);
+                    handled?;
                 }
             }
         }

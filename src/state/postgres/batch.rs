@@ -172,7 +172,11 @@ pub(super) async fn write(
     for (output, c) in &batch.checkpoints {
         steps.push(Step::new(
             &st.put_checkpoint,
-            vec![Box::new(worker), Box::new(output.as_str()), Box::new(c.0.as_str())],
+            vec![
+                Box::new(worker),
+                Box::new(output.as_str()),
+                Box::new(c.0.as_str()),
+            ],
         ));
     }
     let rows = pipeline(tx, &steps).await?;

@@ -96,7 +96,7 @@ impl Db {
 
 /// Drives a client future to completion on this thread (for futures that
 /// borrow the client mutably: transactions).
-pub(super) fn wait<F: Future>(f: F) -> F::Output {
+pub(in crate::state) fn wait<F: Future>(f: F) -> F::Output {
     futures_executor::block_on(f)
 }
 
@@ -122,6 +122,8 @@ fn is_race(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<tokio_postgres::Error>()
             .and_then(|e| e.code())
-            .is_some_and(|c| *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE)
+            .is_some_and(|c| {
+                *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+            })
     })
 }

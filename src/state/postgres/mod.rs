@@ -22,7 +22,7 @@
 //! registration ([`worker`]).
 
 mod batch;
-mod conn;
+pub(in crate::state) mod conn;
 pub mod schema;
 pub mod worker;
 
@@ -264,10 +264,9 @@ impl PgState {
     pub fn open_worker(url: &str, worker: &WorkerId) -> Result<Self> {
         let mut s = Self::open(url)?;
         let ttl = HOST_LEASE.as_millis() as i64;
-        let token = s
-            .db
-            .run(worker::register(&s.db.client, worker, ttl))
-            .with_context(|| format!("{}: cannot register worker {worker}", s.db.label))?;
+        let token =
+            s.db.run(worker::register(&s.db.client, worker, ttl))
+                .with_context(|| format!("{}: cannot register worker {worker}", s.db.label))?;
         // Outputs are owned per worker of this state (never presumed gone:
         // no local file tells whether a worker lives on).
         s.owner.id = format!("{}/{worker}", s.owner.id);
@@ -280,6 +279,17 @@ impl PgState {
     /// prune).
     pub fn worker(&self) -> Option<&WorkerId> {
         self.worker.as_ref().map(|w| &w.0)
+    }
+
+    /// The client, for copying a state in ([`crate::state::migrate`]); its
+    /// futures are driven with [`conn::wait`].
+    pub(in crate::state) fn client_mut(&mut self) -> &mut tokio_postgres::Client {
+        &mut self.db.client
+    }
+
+    /// The database's URL without password.
+    pub fn label(&self) -> &str {
+        &self.db.label
     }
 
     /// "`url`: `what`", for errors: every error names the database.
@@ -299,7 +309,11 @@ impl PgState {
         Ok(())
     }
 
-    fn query(&self, st: &Statement, params: &[&(dyn tokio_postgres::types::ToSql + Sync)]) -> Result<Vec<Row>> {
+    fn query(
+        &self,
+        st: &Statement,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
         Ok(self.db.run(self.db.client.query(st, params))?)
     }
 
@@ -315,8 +329,11 @@ impl PgState {
                 // Claims of a killed run return; its leases stay until they
                 // expire or this worker leases the host again (then it waits
                 // one spacing, as after any takeover).
-                tx.execute("UPDATE frontier SET claimed_by = NULL WHERE claimed_by = $1", &[&me])
-                    .await?;
+                tx.execute(
+                    "UPDATE frontier SET claimed_by = NULL WHERE claimed_by = $1",
+                    &[&me],
+                )
+                .await?;
                 // Feeds found on pages are sources too: revisit them (conditionally).
                 tx.execute(
                     "INSERT INTO frontier(url, host, depth, kind, priority, hops)
@@ -349,8 +366,11 @@ impl PgState {
         retrying(|| {
             wait(async {
                 let tx = db.client.transaction().await?;
-                tx.execute("UPDATE frontier SET claimed_by = NULL WHERE claimed_by = $1", &[&me])
-                    .await?;
+                tx.execute(
+                    "UPDATE frontier SET claimed_by = NULL WHERE claimed_by = $1",
+                    &[&me],
+                )
+                .await?;
                 tx.execute(
                     "UPDATE hosts SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
                     &[&me],
@@ -379,7 +399,9 @@ impl PgState {
             wait(async {
                 db.client.execute(&st.host_row, &[&host]).await?;
                 let tx = db.client.transaction().await?;
-                let row = tx.query_opt(&st.lease, &[&host, &me, &ttl, &max_age]).await?;
+                let row = tx
+                    .query_opt(&st.lease, &[&host, &me, &ttl, &max_age])
+                    .await?;
                 tx.commit().await?;
                 Ok(row)
             })
@@ -418,7 +440,12 @@ impl PgState {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        let mut lost: Vec<String> = self.held.iter().filter(|h| !kept.contains(*h)).cloned().collect();
+        let mut lost: Vec<String> = self
+            .held
+            .iter()
+            .filter(|h| !kept.contains(*h))
+            .cloned()
+            .collect();
         lost.sort();
         for h in &lost {
             self.held.remove(h);
@@ -439,7 +466,11 @@ impl PgState {
         if !self.held.contains(host) {
             return Ok(None);
         }
-        if let Some(c) = self.claimed_ahead.get_mut(host).and_then(VecDeque::pop_front) {
+        if let Some(c) = self
+            .claimed_ahead
+            .get_mut(host)
+            .and_then(VecDeque::pop_front)
+        {
             return Ok(Some(c));
         }
         let me = self.me();
@@ -468,9 +499,11 @@ impl PgState {
         // key lets exactly one insert; the other reads the owner (a fresh
         // statement sees the row the first one committed).
         for _ in 0..3 {
-            let inserted = self
-                .db
-                .run(self.db.client.execute(&self.st.content_insert, &[&hash, &url]))?;
+            let inserted = self.db.run(
+                self.db
+                    .client
+                    .execute(&self.st.content_insert, &[&hash, &url]),
+            )?;
             if inserted == 1 {
                 return Ok(ContentClaim::Owned);
             }
@@ -492,7 +525,11 @@ impl PgState {
         let Some(queue) = self.claimed_ahead.get_mut(&host_of(url)) else {
             return Vec::new();
         };
-        let ids = queue.iter().filter(|c| c.url == url).map(|c| c.id).collect();
+        let ids = queue
+            .iter()
+            .filter(|c| c.url == url)
+            .map(|c| c.id)
+            .collect();
         queue.retain(|c| c.url != url);
         ids
     }
@@ -616,7 +653,9 @@ impl Drop for PgState {
     fn drop(&mut self) {
         if let Some((worker, token)) = &self.worker {
             // The id is free at once (a killed process's expires instead).
-            let _ = self.db.run(worker::unregister(&self.db.client, worker, token));
+            let _ = self
+                .db
+                .run(worker::unregister(&self.db.client, worker, token));
         }
     }
 }
@@ -734,7 +773,10 @@ mod tests {
         assert!(e.contains("postgres://u:***@127.0.0.1:1/db"), "{e}");
         assert!(e.contains("cannot connect"), "{e}");
         assert!(!e.contains("secret"), "{e}");
-        let e = format!("{:#}", PgState::open("postgres://u@h:notaport/db").unwrap_err());
+        let e = format!(
+            "{:#}",
+            PgState::open("postgres://u@h:notaport/db").unwrap_err()
+        );
         assert!(e.contains("not a PostgreSQL connection URL"), "{e}");
     }
 }

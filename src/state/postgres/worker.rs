@@ -60,7 +60,13 @@ fn machine() -> String {
         .unwrap_or_else(|| "localhost".into());
     let host: String = host
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
     let id = ["/etc/machine-id", "/var/lib/dbus/machine-id"]
@@ -71,7 +77,10 @@ fn machine() -> String {
     match id {
         Some(id) => {
             let digest = Sha256::digest(id.as_bytes());
-            format!("{host}-{:02x}{:02x}{:02x}{:02x}", digest[0], digest[1], digest[2], digest[3])
+            format!(
+                "{host}-{:02x}{:02x}{:02x}{:02x}",
+                digest[0], digest[1], digest[2], digest[3]
+            )
         }
         None => host,
     }
@@ -118,8 +127,12 @@ pub(super) async fn register(client: &Client, worker: &WorkerId, ttl_ms: i64) ->
             &[&worker.as_str()],
         )
         .await?;
-    let (old_token, machine, old_pid, left): (Option<String>, Option<String>, Option<i64>, Option<i64>) =
-        (row.get(0), row.get(1), row.get(2), row.get(3));
+    let (old_token, machine, old_pid, left): (
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+    ) = (row.get(0), row.get(1), row.get(2), row.get(3));
     let expired = left.is_none_or(|l| l <= 0);
     let dead_here = machine.as_deref() == Some(here.as_str())
         && old_pid.is_some_and(|p| p != pid && !pid_alive(p));
@@ -146,7 +159,12 @@ pub(super) async fn register(client: &Client, worker: &WorkerId, ttl_ms: i64) ->
 
 /// Extends the registration; fails when another process took the id over
 /// (this one stalled past its registration).
-pub(super) async fn renew(client: &Client, worker: &WorkerId, token: &str, ttl_ms: i64) -> Result<()> {
+pub(super) async fn renew(
+    client: &Client,
+    worker: &WorkerId,
+    token: &str,
+    ttl_ms: i64,
+) -> Result<()> {
     let n = client
         .execute(
             "UPDATE workers SET alive_until = newscrawl_now_ms() + $3 WHERE worker = $1 AND token = $2",

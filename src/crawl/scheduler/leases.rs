@@ -1,0 +1,246 @@
+//! Host leases as the crawl loop keeps them: leasing a host with work (or
+//! waiting for another crawler's lease), the pause and robots.txt a lease
+//! brings, renewals, and what happens when a lease is lost.
+//!
+//! A request starts only while this crawler's lease of its host has at
+//! least `--timeout` + [`LEASE_SLACK`] left, counted from when the lease was
+//! asked for (the database's expiry is later than that), so a request always
+//! ends before another crawler can take the host over. Renewals come early
+//! enough that this never idles a host that is held.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use url::Url;
+
+use super::super::politeness::RobotsState;
+use super::super::summary::Summary;
+use super::super::urlnorm::host_key;
+use super::Crawler;
+use crate::limits::{LEASE_SLACK, MAX_HOST_PAUSE};
+use crate::robots::Robots;
+use crate::state::{now_ms, RobotsFile};
+
+/// Longest wait before a host leased by another crawler is asked for again,
+/// and between two looks for hosts other crawlers added or left (shared
+/// states).
+const LEASE_RETRY: Duration = Duration::from_secs(5);
+
+/// What one host's results counted since the last commit: merged into the
+/// run's summary when they are committed, dropped if the lease is lost
+/// first (another crawler fetches those pages again and counts them).
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    /// The counts.
+    pub summary: Summary,
+    /// Fetches counted towards `--max-pages`.
+    pub fetches: u64,
+}
+
+/// How often leases are renewed for a lease of `lease` and requests of at
+/// most `timeout`: a third of the lease, and soon enough that a lease always
+/// has room for a whole request.
+pub(super) fn renew_every(lease: Duration, timeout: Duration) -> Duration {
+    let room = lease.saturating_sub(timeout + LEASE_SLACK) / 2;
+    (lease / 3).min(room).max(Duration::from_millis(100))
+}
+
+/// How long a host leased by another crawler waits before it is asked for
+/// again (a quarter of a lease, at most [`LEASE_RETRY`]).
+pub(super) fn lease_retry(lease: Duration) -> Duration {
+    (lease / 4).clamp(Duration::from_millis(100), LEASE_RETRY)
+}
+
+/// A robots.txt as the other crawlers of a shared state may use it (a
+/// server error or an unreachable file is not shared).
+pub(super) fn shareable(robots: &Robots) -> Option<RobotsFile> {
+    match robots {
+        Robots::AllowAll => Some(RobotsFile::Missing),
+        Robots::Rules { body, .. } => Some(RobotsFile::Body(body.clone())),
+        Robots::DisallowAll => None,
+    }
+}
+
+fn from_shared(file: RobotsFile) -> Robots {
+    match file {
+        RobotsFile::Missing => Robots::AllowAll,
+        RobotsFile::Body(body) => Robots::from_body(&body),
+    }
+}
+
+impl Crawler {
+    /// Notes that `key` has work: leases it (or waits for another
+    /// crawler's lease to end) and sets up its politeness from what the
+    /// lease brings (stored pause, shared robots.txt, a takeover's wait).
+    pub(super) fn mark_work(&mut self, key: &str) -> Result<()> {
+        if !self.leased.contains(key) {
+            let asked = Instant::now();
+            let Some(lease) = self.state.lease_host(key, self.cfg.lease)? else {
+                self.lease_waiting
+                    .insert(key.to_string(), asked + lease_retry(self.cfg.lease));
+                return Ok(());
+            };
+            self.lease_waiting.remove(key);
+            self.leased.insert(key.to_string());
+            self.lease_until
+                .insert(key.to_string(), asked + self.cfg.lease);
+            let pause = lease.pause_until.map(|until| self.cap_pause(key, until));
+            let h = self.host_entry(key);
+            if let Some(until) = pause {
+                let wait = until - now_ms();
+                if wait > 0 {
+                    h.pause_until(Instant::now() + Duration::from_millis(wait as u64));
+                }
+            }
+            if let (Some(file), RobotsState::Unknown) = (lease.robots, &h.robots) {
+                let robots = from_shared(file);
+                if let Some(d) = robots.crawl_delay() {
+                    h.apply_crawl_delay(d);
+                }
+                h.robots = RobotsState::Ready(robots);
+            }
+            if lease.taken_over {
+                // The last holder's last request may be missing from the
+                // stored pause: one full spacing from now.
+                let spacing = h.interval;
+                h.pause_until(Instant::now() + spacing);
+            }
+        }
+        self.to_release.retain(|h| h != key);
+        self.host_entry(key).has_work = true;
+        Ok(())
+    }
+
+    /// A stored pause no later than [`MAX_HOST_PAUSE`] from now (a clock
+    /// step must not silence a host for days); a capped pause is stored back.
+    fn cap_pause(&mut self, key: &str, until: i64) -> i64 {
+        let now = now_ms();
+        let max = now + MAX_HOST_PAUSE.as_millis() as i64;
+        if until <= max {
+            return until;
+        }
+        tracing::warn!(
+            "{key}: stored pause of {} h is over the maximum of {} h (a clock step?): capped",
+            (until - now) / 3_600_000,
+            MAX_HOST_PAUSE.as_secs() / 3600
+        );
+        self.pauses.insert(key.to_string(), max);
+        max
+    }
+
+    /// True when `key`'s lease leaves room for a whole request starting now.
+    pub(super) fn lease_covers(&self, key: &str, now: Instant) -> bool {
+        self.lease_until
+            .get(key)
+            .is_some_and(|until| *until >= now + self.cfg.timeout + LEASE_SLACK)
+    }
+
+    /// True when the leases should be renewed now.
+    pub(super) fn renewal_due(&self) -> bool {
+        self.renew_due || self.last_renewal.elapsed() >= self.renew_every
+    }
+
+    /// Asks again for the hosts another crawler held, once their time came;
+    /// on a shared state also looks, now and then, for hosts with work that
+    /// other crawlers added or left behind (a crawler that died).
+    pub(super) fn look_for_work(&mut self, now: Instant) -> Result<()> {
+        let poll = self.state.shared() && now >= self.next_poll;
+        let due: Vec<String> = self
+            .lease_waiting
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(h, _)| h.clone())
+            .collect();
+        if due.is_empty() && !poll {
+            return Ok(());
+        }
+        let with_work = self.state.hosts_with_work()?;
+        for h in due {
+            if with_work.contains(&h) {
+                self.mark_work(&h)?;
+            } else {
+                self.lease_waiting.remove(&h);
+            }
+        }
+        if poll {
+            self.next_poll = now + lease_retry(self.cfg.lease);
+            for h in with_work {
+                let known = self.leased.contains(&h) || self.lease_waiting.contains_key(&h);
+                if !known && self.scope.contains_host(&h) {
+                    self.mark_work(&h)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Renews the leases; a lost lease's host stops here.
+    pub(super) fn renew_leases(&mut self) -> Result<()> {
+        let asked = Instant::now();
+        self.last_renewal = asked;
+        self.renew_due = false;
+        let lost = self.state.renew_leases(self.cfg.lease)?;
+        for h in &self.leased {
+            self.lease_until.insert(h.clone(), asked + self.cfg.lease);
+        }
+        for host in lost {
+            tracing::warn!(
+                "{host}: lease lost to another crawler; its results not yet written are dropped"
+            );
+            self.lose_host(&host);
+        }
+        Ok(())
+    }
+
+    /// Forgets a host whose lease was lost: its claims went to another
+    /// crawler, so its results, records and counts not yet committed are
+    /// dropped (that crawler fetches those pages again), and its lease is
+    /// asked for again later.
+    pub(super) fn lose_host(&mut self, host: &str) {
+        self.leased.remove(host);
+        self.lease_until.remove(host);
+        self.parked.remove(host);
+        self.to_release.retain(|h| h != host);
+        self.records.retain(|(h, _)| h != host);
+        let of_host = |url: &str| Url::parse(url).is_ok_and(|u| host_key(&u) == host);
+        self.batch.results.retain(|r| !of_host(&r.url));
+        self.batch.host_pauses.retain(|(h, _)| h != host);
+        self.batch.robots.retain(|(h, _)| h != host);
+        self.pauses.remove(host);
+        if let Some(p) = self.pending.remove(host) {
+            self.fetches = self.fetches.saturating_sub(p.fetches);
+        }
+        if let Some(h) = self.hosts.get_mut(host) {
+            h.has_work = false;
+        }
+        self.lease_waiting.insert(
+            host.to_string(),
+            Instant::now() + lease_retry(self.cfg.lease),
+        );
+    }
+
+    /// Counts what the commit just made final: every host's pending counts.
+    pub(super) fn settle_pending(&mut self) {
+        for (_, p) in self.pending.drain() {
+            self.summary.merge(p.summary);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewals_leave_room_for_a_whole_request() {
+        let s = Duration::from_secs;
+        // The defaults: a 45 s lease, 30 s requests.
+        let every = renew_every(s(45), s(30));
+        assert!(every <= s(7), "{every:?}");
+        // Just renewed, a lease must cover a request until the next renewal.
+        assert!(s(45) - every >= s(30) + LEASE_SLACK);
+        assert_eq!(renew_every(s(300), s(30)), s(100));
+        assert_eq!(lease_retry(s(45)), s(5));
+        assert_eq!(lease_retry(s(4)), Duration::from_secs(1));
+    }
+}
