@@ -86,6 +86,8 @@ pub struct Crawler {
     lease_until: HashMap<String, Instant>,
     /// How often leases are renewed.
     renew_every: Duration,
+    /// Most hosts to hold (a shared state's share; no limit alone).
+    lease_cap: usize,
     /// A lease ran short of room for a request: renew now.
     renew_due: bool,
     /// When to look again for hosts other crawlers added or left (shared
@@ -156,6 +158,7 @@ impl Crawler {
             leased: HashSet::new(),
             lease_until: HashMap::new(),
             renew_every,
+            lease_cap: usize::MAX,
             renew_due: false,
             next_poll: Instant::now(),
             pending: HashMap::new(),
@@ -325,7 +328,8 @@ impl Crawler {
     }
 
     fn should_flush(&self) -> bool {
-        if self.batch_is_empty() && self.pauses.is_empty() {
+        // Hosts to give back wait for a commit (which stores their pause).
+        if self.batch_is_empty() && self.pauses.is_empty() && self.to_release.is_empty() {
             return false;
         }
         self.records.len() >= 64

@@ -581,6 +581,10 @@ impl CrawlState for MemoryState {
         true
     }
 
+    fn crawlers(&mut self) -> Result<usize> {
+        Ok(self.lock().runs.values().filter(|r| r.0).count().max(1))
+    }
+
     fn prune(&mut self, before_ms: i64) -> Result<u64> {
         let mut s = self.lock();
         let old: Vec<String> = s

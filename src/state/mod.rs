@@ -109,6 +109,11 @@ pub trait CrawlState {
     fn shared(&self) -> bool {
         false
     }
+    /// How many crawlers work on this state now, this one included (each
+    /// leases about its share of the hosts with work).
+    fn crawlers(&mut self) -> Result<usize> {
+        Ok(1)
+    }
 }
 
 /// Where a crawl state lives, as `--state` names it.

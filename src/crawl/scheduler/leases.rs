@@ -7,6 +7,12 @@
 //! asked for (the database's expiry is later than that), so a request always
 //! ends before another crawler can take the host over. Renewals come early
 //! enough that this never idles a host that is held.
+//!
+//! On a shared state each crawler holds about its share of the hosts with
+//! work (their number over the crawlers at work, rounded up): the first to
+//! start does not keep every host, and one that ran out of hosts gets some
+//! from the others, which give idle hosts back when they hold more than
+//! their share.
 
 use std::time::{Duration, Instant};
 
@@ -75,6 +81,13 @@ impl Crawler {
     pub(super) fn mark_work(&mut self, key: &str) -> Result<()> {
         if !self.leased.contains(key) {
             let asked = Instant::now();
+            if self.leased.len() >= self.lease_cap {
+                // Its share is held: the host waits (for another crawler,
+                // or for a share that grows).
+                self.lease_waiting
+                    .insert(key.to_string(), asked + lease_retry(self.cfg.lease));
+                return Ok(());
+            }
             let Some(lease) = self.state.lease_host(key, self.cfg.lease)? else {
                 self.lease_waiting
                     .insert(key.to_string(), asked + lease_retry(self.cfg.lease));
@@ -164,6 +177,9 @@ impl Crawler {
         }
         if poll {
             self.next_poll = now + lease_retry(self.cfg.lease);
+            let crawlers = self.state.crawlers()?.max(1);
+            self.lease_cap = with_work.len().div_ceil(crawlers).max(1);
+            self.shed_surplus();
             for h in with_work {
                 let known = self.leased.contains(&h) || self.lease_waiting.contains_key(&h);
                 if !known && self.scope.contains_host(&h) {
@@ -172,6 +188,44 @@ impl Crawler {
             }
         }
         Ok(())
+    }
+
+    /// Gives back hosts held beyond this crawler's share (idle ones only:
+    /// nothing in flight, robots.txt known), after the next commit; they
+    /// stay on the list of hosts to ask for again.
+    fn shed_surplus(&mut self) {
+        let held: Vec<String> = self
+            .leased
+            .iter()
+            .filter(|h| !self.to_release.contains(h))
+            .cloned()
+            .collect();
+        let Some(surplus) = held.len().checked_sub(self.lease_cap).filter(|n| *n > 0) else {
+            return;
+        };
+        let mut idle: Vec<String> = held
+            .into_iter()
+            .filter(|k| {
+                !self.parked.contains_key(k)
+                    && self
+                        .hosts
+                        .get(k)
+                        .is_some_and(|h| !h.busy && matches!(h.robots, RobotsState::Ready(_)))
+            })
+            .collect();
+        idle.sort();
+        let retry = Instant::now() + lease_retry(self.cfg.lease);
+        for key in idle.into_iter().take(surplus) {
+            tracing::debug!(
+                "{key}: given back, over this crawler's share of {}",
+                self.lease_cap
+            );
+            if let Some(h) = self.hosts.get_mut(&key) {
+                h.has_work = false;
+            }
+            self.to_release.push(key.clone());
+            self.lease_waiting.insert(key, retry);
+        }
     }
 
     /// Renews the leases; a lost lease's host stops here.

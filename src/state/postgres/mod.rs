@@ -67,9 +67,10 @@ pub(super) struct Statements {
     delete_alias: Statement,
     add_fetches: Statement,
     put_checkpoint: Statement,
+    crawlers: Statement,
 }
 
-const SQL: [&str; 21] = [
+const SQL: [&str; 22] = [
     // claim
     "WITH c AS (
        UPDATE frontier f SET claimed_by = $2
@@ -177,6 +178,8 @@ const SQL: [&str; 21] = [
     // put_checkpoint
     "INSERT INTO checkpoints(worker, output, checkpoint) VALUES ($1, $2, $3)
      ON CONFLICT (worker, output) DO UPDATE SET checkpoint = excluded.checkpoint",
+    // crawlers
+    "SELECT COUNT(*) FROM workers WHERE alive_until > newscrawl_now_ms() AND run_active",
 ];
 
 impl Statements {
@@ -206,6 +209,7 @@ impl Statements {
             delete_alias: next(),
             add_fetches: next(),
             put_checkpoint: next(),
+            crawlers: next(),
         })
     }
 }
@@ -756,6 +760,15 @@ impl CrawlState for PgState {
 
     fn shared(&self) -> bool {
         true
+    }
+
+    fn crawlers(&mut self) -> Result<usize> {
+        let r = self.query(&self.st.crawlers, &[]);
+        r.map(|rows| {
+            rows.first()
+                .map_or(1, |r| r.get::<_, i64>(0).max(1) as usize)
+        })
+        .with_context(|| self.ctx("cannot count the workers"))
     }
 }
 
