@@ -10,11 +10,15 @@
 //! 4. state growth: 1M frontier entries written through the state API;
 //! 5. frontier: a listing of 10,000 or 100,000 links, 2,000 fetched, peak RSS;
 //! 6. scale: 10,000 then 100,000 articles from 20 nginx-served hosts: time,
-//!    articles/s, peak RSS and state size.
+//!    articles/s, peak RSS and state size;
+//! 7. postgres (when `NEWSCRAWL_TEST_POSTGRES` names a server, e.g. one
+//!    started by `scripts/pg-test-cluster.sh start`): the throughput crawl
+//!    on an SQLite state, then on a PostgreSQL state with 1, 2 and 3 worker
+//!    processes at once; and claiming from a 1,000,000-URL frontier.
 //!
 //! Run with `cargo build --release && cargo run --release --example crawl_bench`
-//! (`NEWSCRAWL_BIN` overrides the binary path; `-- throughput` or `-- scale`
-//! runs that section alone). Loopback addresses only.
+//! (`NEWSCRAWL_BIN` overrides the binary path; `-- throughput`, `-- scale` or
+//! `-- postgres` runs that section alone). Loopback addresses only.
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
@@ -25,6 +29,9 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::Router;
+
+#[path = "../tests/common/pg.rs"]
+mod pg;
 
 type Log = Arc<Mutex<Vec<(Instant, String)>>>;
 
@@ -156,11 +163,7 @@ fn lines(p: &std::path::Path) -> usize {
 }
 
 /// The throughput crawl's arguments: `seeds` at `--rate 200 --concurrency 64`.
-fn throughput_args(
-    seeds: &[String],
-    out: &std::path::Path,
-    state: &std::path::Path,
-) -> Vec<String> {
+fn throughput_args(seeds: &[String], out: &std::path::Path, state: &str) -> Vec<String> {
     let mut args: Vec<String> = seeds
         .iter()
         .flat_map(|s| ["--seed".to_string(), s.clone()])
@@ -174,7 +177,7 @@ fn throughput_args(
             "--out",
             out.to_str().unwrap(),
             "--state",
-            state.to_str().unwrap(),
+            state,
         ]
         .map(String::from),
     );
@@ -185,7 +188,7 @@ fn throughput_args(
 /// written, the wall time, stderr and the peak RSS (KiB) of children so far.
 fn throughput(dir: &std::path::Path, seeds: &[String]) -> (usize, Duration, String, i64) {
     let out = dir.join("t.jsonl");
-    let args = throughput_args(seeds, &out, &dir.join("t.db"));
+    let args = throughput_args(seeds, &out, dir.join("t.db").to_str().unwrap());
     let (el, err, rss) = crawl(&args);
     (lines(&out), el, err, rss)
 }
@@ -315,7 +318,7 @@ fn bench_scale(dir: &std::path::Path) {
         };
         let out = root.join("s.jsonl");
         let state = root.join("s.db");
-        let args = throughput_args(&seeds, &out, &state);
+        let args = throughput_args(&seeds, &out, state.to_str().unwrap());
         let (el, hwm) = crawl_polling_rss(&args);
         let n = lines(&out);
         let size = std::fs::metadata(&state).map(|m| m.len()).unwrap_or(0)
@@ -348,6 +351,10 @@ fn main() {
         }
         Some("scale") => {
             bench_scale(dir.path());
+            return;
+        }
+        Some("postgres") => {
+            bench_postgres(&rt, dir.path());
             return;
         }
         _ => {}
@@ -474,31 +481,14 @@ fn main() {
     }
 
     // 4. State growth: frontier entries written through the state trait.
-    use newscrawl::state::{Batch, CrawlState, NewUrl, SqliteState, UrlKind};
+    use newscrawl::state::{Batch, CrawlState, SqliteState};
     let path = dir.path().join("growth.db");
     let mut st = SqliteState::open(&path).unwrap();
     let t = Instant::now();
     for step in 0..10 {
         for chunk in 0..100 {
-            let new_urls = (0..1000)
-                .map(|i| {
-                    let n = step * 100_000 + chunk * 1000 + i;
-                    NewUrl {
-                        url: format!(
-                            "https://www.example{}.com/2024/05/01/some-article-slug-{n}",
-                            n % 50
-                        ),
-                        host: format!("www.example{}.com", n % 50),
-                        depth: 1,
-                        kind: UrlKind::Page,
-                        priority: 2,
-                        hops: 0,
-                        force: false,
-                    }
-                })
-                .collect();
             st.commit(&Batch {
-                new_urls,
+                new_urls: thousand_urls(step * 100_000 + chunk * 1000),
                 ..Default::default()
             })
             .unwrap();
@@ -520,6 +510,9 @@ fn main() {
             );
         }
     }
+    st.begin_run().unwrap();
+    st.lease_host("www.example7.com", Duration::from_secs(60))
+        .unwrap();
     let t = Instant::now();
     let c = st.claim_next("www.example7.com").unwrap();
     println!(
@@ -530,4 +523,156 @@ fn main() {
 
     // 6. Growth from 10,000 to 100,000 articles.
     bench_scale(dir.path());
+
+    // 7. PostgreSQL.
+    bench_postgres(&rt, dir.path());
+}
+
+/// 1,000 frontier entries numbered from `first`, over 50 hosts.
+fn thousand_urls(first: usize) -> Vec<newscrawl::state::NewUrl> {
+    (first..first + 1000)
+        .map(|n| newscrawl::state::NewUrl {
+            url: format!(
+                "https://www.example{}.com/2024/05/01/some-article-slug-{n}",
+                n % 50
+            ),
+            host: format!("www.example{}.com", n % 50),
+            depth: 1,
+            kind: newscrawl::state::UrlKind::Page,
+            priority: 2,
+            hops: 0,
+            force: false,
+        })
+        .collect()
+}
+
+/// Crawls `seeds` with `workers` processes at once on the state `state`
+/// (`--worker bench-N`, each its own output); returns the articles written
+/// by all and the time until the last one ended.
+fn crawl_workers(
+    dir: &std::path::Path,
+    seeds: &[String],
+    state: &str,
+    workers: usize,
+) -> (usize, Duration) {
+    let t = Instant::now();
+    let outs: Vec<std::path::PathBuf> = (1..=workers)
+        .map(|w| dir.join(format!("pg-{workers}-{w}.jsonl")))
+        .collect();
+    let children: Vec<std::process::Child> = outs
+        .iter()
+        .enumerate()
+        .map(|(i, out)| {
+            Command::new(bin())
+                .arg("crawl")
+                .args(throughput_args(seeds, out, state))
+                .args(["--worker", &format!("bench-{}", i + 1)])
+                .env("NO_PROXY", "*")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        let status = c.wait().unwrap();
+        assert!(status.success(), "a worker failed: {status}");
+    }
+    (outs.iter().map(|o| lines(o)).sum(), t.elapsed())
+}
+
+/// Section 7: the throughput crawl on SQLite and on PostgreSQL with 1, 2
+/// and 3 workers; claiming from a 1,000,000-URL frontier on PostgreSQL.
+fn bench_postgres(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
+    let Ok(server) = std::env::var("NEWSCRAWL_TEST_POSTGRES") else {
+        println!("postgres: NEWSCRAWL_TEST_POSTGRES is not set; skipped (scripts/pg-test-cluster.sh start prints a URL)");
+        return;
+    };
+    let nginx = nginx_site(&dir.join("pg-nginx"), 20, 500);
+    let seeds: Vec<String> = match &nginx {
+        Some((_, seeds)) => seeds.clone(),
+        None => {
+            let log: Log = Arc::default();
+            (0..20)
+                .map(|h| {
+                    let a = rt.block_on(serve(
+                        rt,
+                        &format!("127.0.4.{}", 10 + h),
+                        h,
+                        500,
+                        log.clone(),
+                    ));
+                    format!("http://{a}/")
+                })
+                .collect()
+        }
+    };
+    let served_by = if nginx.is_some() {
+        "nginx"
+    } else {
+        "in-process server"
+    };
+    let sqlite = dir.join("pg-sqlite.db");
+    let (n, el) = crawl_workers(dir, &seeds, sqlite.to_str().unwrap(), 1);
+    let sqlite_rate = n as f64 / el.as_secs_f64();
+    println!(
+        "postgres: throughput ({served_by}, 20 hosts x 500 articles, --rate 200 --concurrency 64): SQLite state {n} articles in {:.1} s = {sqlite_rate:.0} articles/s",
+        el.as_secs_f64()
+    );
+    for workers in 1..=3 {
+        let (schema, state) = pg::fresh_state(&server);
+        let (n, el) = crawl_workers(dir, &seeds, &state, workers);
+        let rate = n as f64 / el.as_secs_f64();
+        println!(
+            "postgres: throughput with {workers} worker(s) on PostgreSQL: {n} articles in {:.1} s = {rate:.0} articles/s ({:.2}x SQLite)",
+            el.as_secs_f64(),
+            rate / sqlite_rate
+        );
+        pg::drop_schema(&server, &schema);
+    }
+    drop(nginx);
+    bench_pg_claims(&server);
+}
+
+/// Claiming from a 1,000,000-URL frontier on PostgreSQL, through the state
+/// API as the crawler does: the first claim of each of 50 hosts (a query;
+/// the next seven come from the batch it claimed).
+fn bench_pg_claims(server: &str) {
+    use newscrawl::state::postgres::WorkerId;
+    use newscrawl::state::{Batch, CrawlState, PgState};
+    let (schema, url) = pg::fresh_state(server);
+    let mut st = PgState::open_worker(&url, &WorkerId::parse("bench").unwrap()).unwrap();
+    st.begin_run().unwrap();
+    let t = Instant::now();
+    for chunk in 0..1000 {
+        st.commit(&Batch {
+            new_urls: thousand_urls(chunk * 1000),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    println!(
+        "postgres: 1,000,000 URLs queued through commits of 1,000 in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    let mut took: Vec<f64> = (0..50)
+        .map(|h| {
+            let host = format!("www.example{h}.com");
+            st.lease_host(&host, Duration::from_secs(60))
+                .unwrap()
+                .unwrap();
+            let t = Instant::now();
+            assert!(st.claim_next(&host).unwrap().is_some());
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    took.sort_by(f64::total_cmp);
+    println!(
+        "postgres: claim from a 1M-URL frontier: median {:.2} ms, slowest {:.2} ms (50 hosts, 8 entries per query)",
+        took[took.len() / 2],
+        took[took.len() - 1]
+    );
+    st.end_run(true).unwrap();
+    drop(st);
+    pg::drop_schema(server, &schema);
 }

@@ -58,6 +58,30 @@ impl Drop for PgState {
     }
 }
 
+/// A fresh state, the site, a folder with `out.jsonl` and the seed.
+struct Setup {
+    pg: PgState,
+    s: Server,
+    d: tempfile::TempDir,
+    out: std::path::PathBuf,
+    seed: String,
+}
+
+fn setup(test: &str) -> Option<Setup> {
+    let pg = PgState::new(&format!("crawl_postgres::{test}"))?;
+    let s = site();
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out.jsonl");
+    let seed = s.url("/");
+    Some(Setup {
+        pg,
+        s,
+        d,
+        out,
+        seed,
+    })
+}
+
 /// `crawl` arguments for `seed` on the PostgreSQL state as `worker`.
 fn args<'a>(
     seed: &'a str,
@@ -93,15 +117,16 @@ fn stats(state: &str) -> String {
 
 #[test]
 fn a_crawl_on_postgres_writes_each_article_once_and_a_rerun_nothing() {
-    let Some(pg) = PgState::new(
-        "crawl_postgres::a_crawl_on_postgres_writes_each_article_once_and_a_rerun_nothing",
-    ) else {
+    let Some(Setup {
+        pg,
+        s,
+        d,
+        out,
+        seed,
+    }) = setup("a_crawl_on_postgres_writes_each_article_once_and_a_rerun_nothing")
+    else {
         return;
     };
-    let s = site();
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out.jsonl");
-    let seed = s.url("/");
     let a = args(&seed, out.to_str().unwrap(), &pg.url, "w1", "50");
     let r = crawl(d.path(), &a);
     assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
@@ -138,16 +163,17 @@ fn a_crawl_on_postgres_writes_each_article_once_and_a_rerun_nothing() {
 
 #[test]
 fn a_worker_name_is_held_by_one_process_and_freed_by_its_death() {
-    let Some(pg) =
-        PgState::new("crawl_postgres::a_worker_name_is_held_by_one_process_and_freed_by_its_death")
+    let Some(Setup {
+        pg,
+        s,
+        d,
+        out,
+        seed,
+    }) = setup("a_worker_name_is_held_by_one_process_and_freed_by_its_death")
     else {
         return;
     };
-    let s = site();
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out.jsonl");
     let out2 = d.path().join("out2.jsonl");
-    let seed = s.url("/");
     let slow = args(&seed, out.to_str().unwrap(), &pg.url, "w1", "4");
     let mut first = crawl_command(d.path(), &slow)
         .stdout(Stdio::null())
@@ -178,15 +204,16 @@ fn a_worker_name_is_held_by_one_process_and_freed_by_its_death() {
 
 #[test]
 fn sigkills_of_a_postgres_crawler_lose_and_duplicate_nothing() {
-    let Some(pg) =
-        PgState::new("crawl_postgres::sigkills_of_a_postgres_crawler_lose_and_duplicate_nothing")
+    let Some(Setup {
+        pg,
+        s,
+        d,
+        out,
+        seed,
+    }) = setup("sigkills_of_a_postgres_crawler_lose_and_duplicate_nothing")
     else {
         return;
     };
-    let s = site();
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out.jsonl");
-    let seed = s.url("/");
     let a = args(&seed, out.to_str().unwrap(), &pg.url, "w1", "40");
     let mut rng = fastrand::Rng::with_seed(11);
     for _ in 0..8 {

@@ -23,8 +23,9 @@ pub fn url_or_skip(test: &str) -> Option<String> {
     }
 }
 
-/// Runs SQL on the server at `url` (admin work: schemas).
-pub fn execute(url: &str, sql: &str) {
+/// Runs `sql` (one or more statements) on the server at `url`; returns the
+/// first column of the rows, as text.
+fn simple(url: &str, sql: &str) -> Vec<String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -32,10 +33,28 @@ pub fn execute(url: &str, sql: &str) {
     rt.block_on(async {
         let (client, conn) = tokio_postgres::connect(url, NoTls).await.unwrap();
         let task = tokio::spawn(conn);
-        client.batch_execute(sql).await.unwrap();
+        let messages = client.simple_query(sql).await.unwrap();
         drop(client);
         let _ = task.await;
-    });
+        messages
+            .iter()
+            .filter_map(|m| match m {
+                tokio_postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// Runs SQL on the server at `url` (admin work: schemas).
+pub fn execute(url: &str, sql: &str) {
+    simple(url, sql);
+}
+
+/// The first column of the rows `sql` returns, as text (for checks on a
+/// crawl state: connect with its URL).
+pub fn strings(url: &str, sql: &str) -> Vec<String> {
+    simple(url, sql)
 }
 
 /// A new, empty schema on the server at `url`; returns its name and the

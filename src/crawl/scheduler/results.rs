@@ -94,7 +94,11 @@ impl Crawler {
                 let Some(h) = self.hosts.get_mut(&host) else {
                     return Ok(());
                 };
-                h.request_sent(sent_at);
+                // The first request to a host opens its connection, which
+                // delays it by an unknown time after `sent_at`: the next one
+                // waits a full spacing from the answer instead (once per
+                // host and run).
+                h.request_sent(Instant::now().max(sent_at));
                 if let Some(d) = robots.crawl_delay() {
                     h.apply_crawl_delay(d);
                 }
