@@ -30,6 +30,8 @@ use axum::extract::Request;
 use axum::response::Response;
 use axum::Router;
 
+// Shared with the tests (the example uses part of it).
+#[allow(dead_code)]
 #[path = "../tests/common/pg.rs"]
 mod pg;
 

@@ -178,12 +178,16 @@ mod tests {
 
     #[test]
     fn a_merged_part_counts_as_if_counted_here() {
-        let mut whole = Summary::default();
-        whole.written = 2;
+        let mut whole = Summary {
+            written: 2,
+            ..Default::default()
+        };
         whole.skip(Reason::NotAnArticle);
-        let mut part = Summary::default();
-        part.written = 1;
-        part.fetched = 3;
+        let mut part = Summary {
+            written: 1,
+            fetched: 3,
+            ..Default::default()
+        };
         part.skip(Reason::NotAnArticle);
         part.fail(Reason::Timeout, "h");
         part.site_page("s", true);
