@@ -9,18 +9,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::politeness::{Host, RobotsState};
+use super::item::{fetch_item, WorkResult};
 use super::summary::{Progress, Summary};
-use super::worker::{fetch_item, fetch_robots, WorkResult};
-use super::{CrawlConfig, Scope};
+use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
-use crate::fetch::Fetcher;
+use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
+use crate::limits::{LONG_PAUSE, STOP_DRAIN};
 use crate::output::Sink;
-use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::{now_ms, Batch, Claim, CrawlState, Done, Finished, NewUrl, Outcome};
 
@@ -40,11 +38,6 @@ pub enum StopReason {
     /// SIGTERM.
     Terminate,
 }
-
-/// A host whose next request is further away than this is left for a later run.
-const LONG_PAUSE: Duration = Duration::from_secs(60);
-/// How long in-flight requests may finish after a stop.
-const DRAIN: Duration = Duration::from_millis(3000);
 
 /// The crawler: configuration, state, output and the per-host table.
 pub struct Crawler<S: CrawlState> {
@@ -139,15 +132,7 @@ impl<S: CrawlState> Crawler<S> {
 
     fn ensure_host(&mut self, key: &str) -> Result<&mut Host> {
         if !self.hosts.contains_key(key) {
-            let mut interval = Duration::from_secs_f64(1.0 / self.cfg.rate.max(1e-6));
-            let mut headers = Vec::new();
-            if let Some(site) = self.sites.for_host(key) {
-                if let Some(r) = site.rate.filter(|r| *r > 0.0) {
-                    interval = interval.max(Duration::from_secs_f64(1.0 / r));
-                }
-                headers = site.headers.clone();
-            }
-            let mut h = Host::new(key.to_string(), interval, headers);
+            let mut h = Host::for_site(key, self.cfg.rate, &self.sites);
             if let Some(until) = self.state.host_pause(key)? {
                 let wait = until - now_ms();
                 if wait > 0 {
@@ -160,8 +145,13 @@ impl<S: CrawlState> Crawler<S> {
         Ok(self.hosts.get_mut(key).expect("inserted above"))
     }
 
-    /// Queues the sources and runs until done or stopped.
-    pub async fn run(&mut self, sources: Vec<NewUrl>) -> Result<StopReason> {
+    /// Queues the sources and runs until done or stopped (by `signals`,
+    /// listened to since the command started, or a limit).
+    pub async fn run(
+        &mut self,
+        sources: Vec<NewUrl>,
+        signals: &mut StopSignals,
+    ) -> Result<StopReason> {
         self.forced.extend(sources.iter().map(|s| s.url.clone()));
         self.batch.new_urls = sources;
         self.flush()?;
@@ -170,10 +160,8 @@ impl<S: CrawlState> Crawler<S> {
                 self.ensure_host(&h)?.has_work = true;
             }
         }
-        let mut sigint = signal(SignalKind::interrupt())?;
-        let mut sigterm = signal(SignalKind::terminate())?;
         let started = Instant::now();
-        let deadline = self.cfg.max_duration.map(|d| started + d);
+        let deadline = self.cfg.max_duration.and_then(|d| started.checked_add(d));
         let mut progress = Progress::new(Duration::from_secs(10));
         let mut stop: Option<(StopReason, Instant)> = None;
         loop {
@@ -185,8 +173,12 @@ impl<S: CrawlState> Crawler<S> {
             }
             let now = Instant::now();
             if stop.is_none() {
-                if deadline.is_some_and(|d| now >= d) {
-                    stop = Some((StopReason::MaxDuration, now + DRAIN));
+                // A signal that came before the loop listened (while configs
+                // compiled or the state opened) stops it before any fetch.
+                if let Some(reason) = signals.pending() {
+                    stop = Some((reason, now + STOP_DRAIN));
+                } else if deadline.is_some_and(|d| now >= d) {
+                    stop = Some((StopReason::MaxDuration, now + STOP_DRAIN));
                 } else if self.cfg.max_pages > 0
                     && self.fetches >= self.cfg.max_pages
                     && self.in_flight == 0
@@ -224,11 +216,11 @@ impl<S: CrawlState> Crawler<S> {
                     }
                 }
                 _ = tokio::time::sleep_until(wake.into()) => {}
-                _ = sigint.recv() => {
-                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + DRAIN));
+                _ = signals.interrupt.recv() => {
+                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + STOP_DRAIN));
                 }
-                _ = sigterm.recv() => {
-                    stop.get_or_insert((StopReason::Terminate, Instant::now() + DRAIN));
+                _ = signals.terminate.recv() => {
+                    stop.get_or_insert((StopReason::Terminate, Instant::now() + STOP_DRAIN));
                 }
             }
         }
@@ -336,12 +328,14 @@ impl<S: CrawlState> Crawler<S> {
                     self.parked.insert(key.clone(), claim);
                     h.robots = RobotsState::Fetching;
                     h.start_request(now);
+                    let spacing = h.interval;
                     self.note_request(&key);
                     self.in_flight += 1;
                     let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
+                    let scope = self.scope.clone();
                     tokio::spawn(async move {
                         let sent_at = Instant::now();
-                        let robots = fetch_robots(&fetcher, &url).await;
+                        let robots = fetch_robots(&fetcher, &url, &scope, spacing).await;
                         let _ = tx.send(WorkResult::Robots {
                             host: key,
                             robots,
@@ -351,7 +345,7 @@ impl<S: CrawlState> Crawler<S> {
                 }
                 RobotsState::Ready(robots) => {
                     let robots = robots.clone();
-                    if matches!(robots, Robots::DisallowAll) {
+                    if robots.disallows_all() {
                         // Leave the frontier for a later run.
                         if let Some(c) = self.parked.remove(&key) {
                             self.batch.done.push(Done {

@@ -10,14 +10,14 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use super::super::discover::XmlKind;
-use super::super::politeness::{backoff, RobotsState};
+use super::super::item::{Fingerprints, ItemResult, WorkResult};
 use super::super::urlnorm::{host_key, normalize};
-use super::super::worker::{Fingerprints, ItemResult, WorkResult};
 use super::Crawler;
 use crate::extract::dates::parse_date;
 use crate::extract::{ExtractedPage, PageLinks};
-use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
-use crate::robots::Robots;
+use crate::fetch::host::backoff;
+use crate::fetch::{check_hop, HopError, Robots};
+use crate::limits::MAX_RETRIES;
 use crate::state::{Claim, CrawlState, Done, Finished, NewUrl, Outcome, UrlKind};
 
 /// Where a sitemap's or feed's entries go: (kind, depth, priority).
@@ -93,17 +93,16 @@ impl<S: CrawlState> Crawler<S> {
                 sent_at,
             } => {
                 self.summary.robots += 1;
-                let h = self.ensure_host(&host)?;
-                h.request_sent(sent_at);
-                if let Some(d) = robots.crawl_delay() {
-                    h.apply_crawl_delay(d);
-                }
-                if matches!(robots, Robots::DisallowAll) {
-                    tracing::warn!("{host}: robots.txt unavailable (5xx or unreachable): host skipped this run");
+                if let Robots::DisallowAll { reason } = &robots {
+                    tracing::warn!(
+                        "{host}: robots.txt unavailable ({reason}): host skipped this run"
+                    );
                     self.summary.fail("robots.txt unavailable", &host);
                 }
                 let sitemaps: Vec<String> = robots.sitemaps().to_vec();
-                self.ensure_host(&host)?.robots = RobotsState::Ready(robots);
+                let h = self.ensure_host(&host)?;
+                h.request_sent(sent_at);
+                h.set_robots(robots);
                 self.note_request(&host);
                 for s in sitemaps {
                     if let Ok(u) = Url::parse(&s) {
@@ -139,27 +138,40 @@ impl<S: CrawlState> Crawler<S> {
                 self.summary.skip("not modified");
                 self.finish(&claim, Finished::new("done").http(304));
             }
-            ItemResult::Redirect { target } => {
-                let base = Url::parse(&claim.url).ok();
-                let same = normalize(&target).map(|t| t.to_string())
-                    == base.as_ref().and_then(normalize).map(|b| b.to_string());
-                if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
-                    self.summary.fail("too many redirects", &claim.host);
-                    self.finish(&claim, Finished::new("failed").reason("too many redirects"));
-                } else if self.queue(
-                    &target,
-                    claim.depth,
-                    claim.kind,
-                    -1,
-                    claim.hops + 1,
-                    claim.kind.is_source(),
-                ) {
-                    self.finish(&claim, Finished::new("done").reason("redirect").uncounted());
-                } else {
-                    self.finish(
-                        &claim,
-                        Finished::new("skipped").reason("redirect out of scope"),
-                    );
+            ItemResult::Redirect { target, status } => {
+                let from = Url::parse(&claim.url).ok();
+                let hop = target.and_then(|t| match &from {
+                    Some(from) => check_hop(from, t, claim.hops, &self.scope),
+                    None => Ok(t),
+                });
+                match hop {
+                    Ok(next)
+                        if self.queue(
+                            &next,
+                            claim.depth,
+                            claim.kind,
+                            -1,
+                            claim.hops + 1,
+                            claim.kind.is_source(),
+                        ) =>
+                    {
+                        self.finish(&claim, Finished::new("done").reason("redirect").uncounted());
+                    }
+                    Ok(_) | Err(HopError::OutOfScope { .. }) => {
+                        self.summary.skip("scope");
+                        self.finish(
+                            &claim,
+                            Finished::new("skipped").reason("redirect out of scope"),
+                        );
+                    }
+                    Err(e) => {
+                        tracing::info!("{}: {e}", claim.url);
+                        self.summary.fail(e.reason(), &claim.host);
+                        self.finish(
+                            &claim,
+                            Finished::new("failed").reason(e.reason()).http(status),
+                        );
+                    }
                 }
             }
             ItemResult::Xml {
