@@ -19,7 +19,7 @@ use super::answer::{answer, check_hop, Answer, HopError};
 use super::client::{FetchError, Fetched, Fetcher};
 use super::content::{body_kind, maybe_gunzip};
 use super::host::{backoff, host_key, Host, RobotsState};
-use super::robots::fetch_robots;
+use super::robots::{fetch_robots, Robots};
 use super::scope::Scope;
 use crate::limits::{LONG_PAUSE, MAX_BODY_BYTES, MAX_RETRIES};
 use crate::selectors::SiteRegistry;
@@ -147,7 +147,7 @@ impl PoliteClient {
         let key = host_key(url);
         self.read_robots(url, &key).await?;
         if let RobotsState::Ready(robots) = &self.host(&key).robots {
-            if let crate::fetch::Robots::DisallowAll { reason } = robots {
+            if let Robots::DisallowAll { reason } = robots {
                 return Err(PoliteError::RobotsUnavailable {
                     url: url.to_string(),
                     reason: reason.clone(),
