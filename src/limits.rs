@@ -103,6 +103,18 @@ pub const MAX_JSONLD_OBJECTS: usize = 32;
 /// Most hosts whose language declaration a crawl remembers.
 pub const MAX_LANGUAGE_HOSTS: usize = 100_000;
 
+// ---- crawl state ----
+
+/// Longest pause of a host taken from the crawl state (Retry-After and
+/// Crawl-delay stored by earlier runs): one day, the longest Retry-After
+/// honoured. A later stored time (a clock step) is cut back to it, with a
+/// warning; a host paused beyond a run is named in its summary.
+pub const MAX_HOST_PAUSE: Duration = MAX_RETRY_AFTER;
+
+/// How long a host lease lasts unless renewed: a crawler that dies loses
+/// its hosts to the others after this long.
+pub const HOST_LEASE: Duration = Duration::from_secs(30);
+
 // ---- messages ----
 
 /// Longest piece of input (a selector, a header value) quoted in an error

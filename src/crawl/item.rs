@@ -17,8 +17,9 @@ use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
 use crate::fetch::content::{body_kind, maybe_gunzip};
 use crate::fetch::{answer, Answer, FetchError, Fetcher, HopError, Robots};
 use crate::limits::MAX_BODY_BYTES;
+use crate::output::RecordEncoder;
 use crate::selectors::SiteRegistry;
-use crate::state::Claim;
+use crate::state::{Claim, Reason};
 
 /// What the scheduler needs of an article besides the page itself, computed
 /// on the extraction thread (empty for pages that are not articles).
@@ -28,8 +29,8 @@ pub struct Fingerprints {
     pub hash: String,
     /// Near-duplicate key of the body.
     pub near: u64,
-    /// The record serialised as one JSONL line, newline included.
-    pub line: String,
+    /// The record as the output's sink encoded it.
+    pub encoded: Vec<u8>,
 }
 
 /// What a fetch produced.
@@ -64,17 +65,17 @@ pub enum ItemResult {
         /// Validators.
         last_modified: Option<String>,
     },
-    /// A response that gives nothing to do (reason code).
+    /// A response that gives nothing to do.
     Skipped {
         /// Why.
-        reason: &'static str,
+        reason: Reason,
         /// HTTP status.
         status: u16,
     },
     /// A failure.
     Failed {
-        /// Reason code for the summary.
-        reason: String,
+        /// Why.
+        reason: Reason,
         /// The full message (names the URL).
         message: String,
         /// Worth retrying.
@@ -113,7 +114,7 @@ pub enum WorkResult {
 
 fn failure(e: &FetchError) -> ItemResult {
     ItemResult::Failed {
-        reason: e.reason().to_string(),
+        reason: e.reason(),
         message: e.to_string(),
         transient: e.is_transient(),
         retry_after: None,
@@ -121,17 +122,19 @@ fn failure(e: &FetchError) -> ItemResult {
     }
 }
 
-/// Fetches and classifies one frontier entry.
+/// Fetches and classifies one frontier entry; an article's record is
+/// encoded with `encode` on the extraction thread.
 pub async fn fetch_item(
     fetcher: &Fetcher,
     sites: Arc<SiteRegistry>,
     opts: ExtractOptions,
+    encode: RecordEncoder,
     claim: &Claim,
     headers: &[(String, String)],
 ) -> ItemResult {
     let Ok(url) = Url::parse(&claim.url) else {
         return ItemResult::Skipped {
-            reason: "bad url",
+            reason: Reason::BadUrl,
             status: 0,
         };
     };
@@ -156,7 +159,7 @@ pub async fn fetch_item(
             retry_after,
         } => {
             return ItemResult::Failed {
-                reason: format!("http {status}"),
+                reason: Reason::Http(status),
                 message: format!("{url}: HTTP {status}"),
                 transient,
                 retry_after,
@@ -174,7 +177,7 @@ pub async fn fetch_item(
         Ok(b) => b,
         Err(e) => {
             return ItemResult::Failed {
-                reason: "too large".into(),
+                reason: Reason::TooLarge,
                 message: format!("{url}: {e}"),
                 transient: false,
                 retry_after: None,
@@ -191,7 +194,7 @@ pub async fn fetch_item(
             }
         }
         if !kind.html {
-            return Err("not html");
+            return Err(Reason::NotHtml);
         }
         let input = PageInput {
             bytes: &body,
@@ -208,14 +211,14 @@ pub async fn fetch_item(
                     Fingerprints {
                         hash: content_hash(&page.record.body),
                         near: near_key(&page.record.body),
-                        line: page.record.to_json_line(),
+                        encoded: encode(&page.record),
                     }
                 } else {
                     Fingerprints::default()
                 };
                 Ok(Ok((Box::new(page), prints)))
             }
-            Err(_) => Err("not html"),
+            Err(_) => Err(Reason::NotHtml),
         }
     });
     match job.await {
@@ -232,7 +235,7 @@ pub async fn fetch_item(
         },
         Ok(Err(reason)) => ItemResult::Skipped { reason, status },
         Err(_) => ItemResult::Failed {
-            reason: "extraction panicked".into(),
+            reason: Reason::ExtractionPanicked,
             message: format!("{url}: extraction panicked"),
             transient: false,
             retry_after: None,

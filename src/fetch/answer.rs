@@ -14,6 +14,7 @@ use super::client::Fetched;
 use super::host::parse_retry_after;
 use super::scope::Scope;
 use crate::limits::MAX_REDIRECTS;
+use crate::state::Reason;
 
 /// Why a redirect is not followed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -45,13 +46,13 @@ pub enum HopError {
 }
 
 impl HopError {
-    /// A short reason code for summaries and the state.
-    pub fn reason(&self) -> &'static str {
+    /// The reason recorded in the crawl state and counted in the summary.
+    pub fn reason(&self) -> Reason {
         match self {
-            Self::NoLocation { .. } => "bad redirect",
-            Self::NotHttp { .. } => "redirect to non-http scheme",
-            Self::Loop | Self::TooMany => "too many redirects",
-            Self::OutOfScope { .. } => "redirect out of scope",
+            Self::NoLocation { status } => Reason::Http(*status),
+            Self::NotHttp { .. } => Reason::RedirectNotHttp,
+            Self::Loop | Self::TooMany => Reason::TooManyRedirects,
+            Self::OutOfScope { .. } => Reason::RedirectOutOfScope,
         }
     }
 }

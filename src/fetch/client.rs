@@ -11,6 +11,7 @@ use thiserror::Error;
 use url::Url;
 
 use crate::limits::{MAX_BODY_BYTES, MAX_CONNECT_TIMEOUT};
+use crate::state::Reason;
 
 /// The default user agent: `newscrawl/<version>`.
 pub fn default_user_agent() -> String {
@@ -66,12 +67,12 @@ impl FetchError {
         matches!(self, Self::Timeout { .. } | Self::Network { .. })
     }
 
-    /// A short reason code for summaries (`timeout`, `too large`, `network`).
-    pub fn reason(&self) -> &'static str {
+    /// The reason recorded in the crawl state and counted in the summary.
+    pub fn reason(&self) -> Reason {
         match self {
-            Self::Timeout { .. } => "timeout",
-            Self::TooLarge { .. } => "too large",
-            Self::Network { .. } => "network",
+            Self::Timeout { .. } => Reason::Timeout,
+            Self::TooLarge { .. } => Reason::TooLarge,
+            Self::Network { .. } => Reason::Network,
         }
     }
 }
