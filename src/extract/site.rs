@@ -10,6 +10,7 @@ use super::metadata::{jsonld_values, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
 use super::title::strip_site_suffix;
 use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
+use crate::vocabulary::is_boilerplate_paragraph;
 
 /// Metadata read with a site's field selectors (None where none matched).
 #[derive(Debug, Clone, Default)]
@@ -155,8 +156,19 @@ fn has_hidden_ancestor(el: &ElementRef<'_>) -> bool {
     })
 }
 
-/// Assembles the body from the site's selectors (after [`apply_drops`]).
-pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBodyProblem> {
+/// A site config's body on one page.
+#[derive(Debug, Clone)]
+pub struct SiteBody {
+    /// Its paragraphs, in reading order.
+    pub paragraphs: Vec<Paragraph>,
+    /// The elements the body selectors matched (the outermost ones).
+    pub roots: Vec<NodeId>,
+}
+
+/// Assembles the body from the site's selectors (after [`apply_drops`]),
+/// without the paragraphs its `drop_text` or the boilerplate vocabulary
+/// matches.
+pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<SiteBody, SiteBodyProblem> {
     let bodies = outermost_matches(doc, &site.extract.body);
     if bodies.is_empty() {
         return Err(SiteBodyProblem::NoMatch);
@@ -179,6 +191,7 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBo
         .finish()
         .into_iter()
         .filter(|p| !site.extract.drop_text.iter().any(|re| re.is_match(&p.text)))
+        .filter(|p| !is_boilerplate_paragraph(&p.text))
         .collect();
     let chars: usize = paragraphs.iter().map(|p| p.text.chars().count()).sum();
     let min = site.extract.min_body_chars.unwrap_or(1);
@@ -195,7 +208,10 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBo
             return Err(SiteBodyProblem::SmallShare(chars, prose));
         }
     }
-    Ok(paragraphs)
+    Ok(SiteBody {
+        paragraphs,
+        roots: bodies.iter().map(|b| b.id()).collect(),
+    })
 }
 
 /// Below this many characters a site body is checked against the page's prose.

@@ -493,12 +493,25 @@ mod tests {
             "© 2024 Il Blog",
             "Friso Gentsch/dpa",
             "Getty Images",
+            "► Read more: the tram line",
+            "ALSO READ: the rest",
+            "Lesen Sie hier: Was die Koalition plant",
+            "Weiterlesen",
+            "Das könnte Sie auch interessieren",
+            "Zum Artikel",
+            "Werbung",
+            "Les også: Regjeringen legger fram budsjettet",
+            "Czytaj też",
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
         assert!(!is_boilerplate_paragraph(
             "Reading the news is good for you."
         ));
+        assert!(!is_boilerplate_paragraph(
+            "„Read my lips“, sagte er, und alle lachten."
+        ));
+        assert!(!is_boilerplate_paragraph("Werbung ist teuer geworden."));
         assert!(!is_boilerplate_paragraph(
             "Dopo l’incontro di Lavrov, Blinken ha avvertito"
         ));
