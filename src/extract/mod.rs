@@ -265,11 +265,25 @@ pub fn extract_page(
         }
         _ => choose_language(declared, &body),
     };
+    // A config's title and the metadata's, cleaned by one rule.
+    let mut title_context = meta.title_context();
+    if let Some(u) = &page_url {
+        title_context = title_context.with_host(&host_with_port(u));
+    }
+    let title = fields
+        .title
+        .as_deref()
+        .and_then(|t| title::clean_title(t, &title_context))
+        .or_else(|| {
+            meta.title
+                .as_deref()
+                .and_then(|t| title::clean_title(t, &title_context))
+        });
     let record = Record {
         id: record_id(&record_url),
         url: record_url,
         site: site_name,
-        title: fields.title.or(meta.title.clone()),
+        title,
         authors: if fields.authors.is_empty() {
             meta.authors.clone()
         } else {

@@ -8,14 +8,14 @@ use super::authors::normalize_authors;
 use super::dates::best_date;
 use super::metadata::{jsonld_values, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
-use super::title::strip_site_suffix;
+use super::title::is_login_heading;
 use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
 use crate::vocabulary::is_boilerplate_paragraph;
 
 /// Metadata read with a site's field selectors (None where none matched).
 #[derive(Debug, Clone, Default)]
 pub struct SiteFields {
-    /// Headline.
+    /// Headline, as the page writes it (not cleaned yet).
     pub title: Option<String>,
     /// Authors (empty when no selector matched).
     pub authors: Vec<String>,
@@ -73,12 +73,6 @@ fn read_field(doc: &Html, meta: &Metadata, sel: &FieldSelector) -> Vec<String> {
     }
 }
 
-/// First value of the first selector that matches anything.
-fn first_value(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<String> {
-    list.iter()
-        .find_map(|s| read_field(doc, meta, s).into_iter().next())
-}
-
 /// The date of the first selector that gives one; within that selector's
 /// matches a full timestamp beats a bare date.
 fn first_date(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<String> {
@@ -96,12 +90,11 @@ pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields
         .find(|v| !v.is_empty())
         .unwrap_or_default();
     SiteFields {
-        // Titles read from <title> or og:title carry the site's name.
-        title: first_value(doc, meta, &rules.title).map(|t| {
-            strip_site_suffix(
-                &t.split_whitespace().collect::<Vec<_>>().join(" "),
-                meta.site_name.as_deref(),
-            )
+        // Cleaned (site name, kicker) with the page's context by the caller.
+        title: rules.title.iter().find_map(|s| {
+            read_field(doc, meta, s)
+                .into_iter()
+                .find(|t| !is_login_heading(t))
         }),
         authors: normalize_authors(&authors),
         published: first_date(doc, meta, &rules.published),

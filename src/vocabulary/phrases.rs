@@ -73,6 +73,48 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(©|\(c\)|Copyright(?-u:\b)|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];
 
+/// Openings of login and sign-up headings ("Sign in", "Log in to your
+/// account"), lower-case: a modal's heading, never a headline.
+pub const LOGIN_HEADINGS: &[&str] = &[
+    "sign in",
+    "signin",
+    "sign up",
+    "log in",
+    "login",
+    "log on",
+    "create an account",
+    "create your account",
+    "anmelden",
+    "einloggen",
+    "registrieren",
+    "se connecter",
+    "identifiez-vous",
+    "accedi",
+    "iscriviti",
+    "iniciar sesión",
+    "inicia sesión",
+    "logg inn",
+    "logga in",
+    "log ind",
+    "inloggen",
+    "zaloguj",
+];
+
+/// True for a short login or sign-up heading (at most eight words
+/// opening with one of [`LOGIN_HEADINGS`]).
+pub fn is_login_heading(text: &str) -> bool {
+    let t = text.trim();
+    if t.split_whitespace().count() > 8 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    LOGIN_HEADINGS.iter().any(|h| {
+        lower
+            .strip_prefix(h)
+            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    })
+}
+
 /// Short lines after which the rest of a text is related links, shop
 /// recommendations or further reading (matched near the end only).
 pub const TAIL_MARKERS: &[&str] = &[
