@@ -6,6 +6,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::fixture_selectors;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_newscrawl"))
 }
@@ -37,14 +41,6 @@ fn records(o: &Output) -> Vec<serde_json::Value> {
 }
 
 const WP_URL: &str = "https://www.notizie-quotidiane.example/2022/01/22/blinken-lavrov-ginevra/";
-
-/// The configs of the fixture sites (invented `*.example` hosts, not built in).
-fn fixture_selectors() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/selectors")
-        .display()
-        .to_string()
-}
 
 #[test]
 fn file_input_without_url_gets_a_file_url_and_site_local() {

@@ -1,6 +1,10 @@
 //! `newscrawl selectors list | check`.
 
+mod common;
+
 use std::io::Write;
+
+use common::fixture_selectors;
 use std::process::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
@@ -8,14 +12,6 @@ fn run(args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-/// The configs of the fixture sites (invented `*.example` hosts, not built in).
-fn fixture_selectors() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/selectors")
-        .display()
-        .to_string()
 }
 
 #[test]
@@ -119,16 +115,20 @@ fn check_scores_sites_and_gates_on_min_f1() {
         dir.path(),
         "A completely different expected body that shares nothing with the page at all.",
     );
-    let corpus = dir.path().to_str().unwrap();
     let sel = fixture_selectors();
-    let o = run(&[
-        "selectors",
-        "check",
-        "--selectors",
-        &sel,
-        "--corpus",
-        corpus,
-    ]);
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "selectors",
+            "check",
+            "--selectors",
+            &sel,
+            "--corpus",
+            dir.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = check(&[]);
     assert!(o.status.success());
     let out = String::from_utf8(o.stdout).unwrap();
     let line = out
@@ -143,29 +143,8 @@ fn check_scores_sites_and_gates_on_min_f1() {
         summary.starts_with("summary: 2 pages, 2 sites"),
         "{summary}"
     );
-    let o = run(&[
-        "selectors",
-        "check",
-        "--selectors",
-        &sel,
-        "--corpus",
-        corpus,
-        "--min-f1",
-        "0.9",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let o = run(&[
-        "selectors",
-        "check",
-        "--selectors",
-        &sel,
-        "--corpus",
-        corpus,
-        "--min-f1",
-        "0.9",
-        "--site",
-        "notizie-quotidiane",
-    ]);
+    assert_eq!(check(&["--min-f1", "0.9"]).status.code(), Some(1));
+    let o = check(&["--min-f1", "0.9", "--site", "notizie-quotidiane"]);
     assert_eq!(o.status.code(), Some(0));
 }
 

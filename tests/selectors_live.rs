@@ -67,10 +67,14 @@ fn live_tests_pass_and_fail_per_config_and_snippet_politely() {
     )
     .unwrap();
     let sel = dir.path().to_str().unwrap();
-    let o = bin()
-        .args(["selectors", "check", "--live", "--selectors", sel])
-        .output()
-        .unwrap();
+    let live = |extra: &[&str]| {
+        bin()
+            .args(["selectors", "check", "--live", "--selectors", sel])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = live(&[]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{out}\n{}", stderr(&o));
     let lines: Vec<&str> = out.lines().collect();
@@ -115,34 +119,12 @@ fn live_tests_pass_and_fail_per_config_and_snippet_politely() {
     assert_eq!(second.count("/private/page"), 0);
 
     // --site narrows the check to one config; all its tests pass.
-    let o = bin()
-        .args([
-            "selectors",
-            "check",
-            "--live",
-            "--selectors",
-            sel,
-            "--site",
-            "good",
-        ])
-        .output()
-        .unwrap();
+    let o = live(&["--site", "good"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}\n{}", stderr(&o));
     assert!(out.contains("summary: 1 tests of 1 configs: 1 passed, 0 failed"));
 
-    let o = bin()
-        .args([
-            "selectors",
-            "check",
-            "--live",
-            "--selectors",
-            sel,
-            "--site",
-            "nope",
-        ])
-        .output()
-        .unwrap();
+    let o = live(&["--site", "nope"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("--site nope"), "{}", stderr(&o));
 }
