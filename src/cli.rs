@@ -88,31 +88,52 @@ pub struct ExtractArgs {
 /// `newscrawl selectors ...`.
 #[derive(Debug, Subcommand)]
 pub enum SelectorsCommand {
-    /// Print name, hosts and file of every config.
+    /// Print name, hosts and file of every config (after validating them all).
     List {
         /// Config folder (default: the built-in configs).
         #[arg(long, value_name = "DIR")]
         selectors: Option<PathBuf>,
     },
-    /// Extract every corpus page whose host has a config and print per-site scores.
+    /// Check configs against a corpus (--corpus: per-page scores) or against
+    /// their live test pages (--live: the `[[test]]` snippets).
     Check(CheckArgs),
 }
 
 /// `newscrawl selectors check`.
 #[derive(Debug, Args)]
+#[command(
+    group(clap::ArgGroup::new("against").required(true).args(["corpus", "live"])),
+    after_help = "Exit status: 0 when every check passed, 1 when a check failed (a live test, or --min-f1), 2 on usage errors.\n\nExamples:\n  newscrawl selectors check --corpus ../shared/corpus/publishers --min-f1 0.99\n  newscrawl selectors check --corpus ../shared/corpus/publishers --simulate-redesign\n  newscrawl selectors check --live --site ilpost"
+)]
 pub struct CheckArgs {
     /// Evaluation corpus folder (with index.jsonl), e.g. ../shared/corpus/publishers.
     #[arg(long, value_name = "DIR")]
-    pub corpus: PathBuf,
+    pub corpus: Option<PathBuf>,
+    /// Fetch each config's `[[test]]` pages (politely: robots.txt, one
+    /// request per second per host or its Crawl-delay, the site's `rate`)
+    /// and check their `contains` / `not_contains` snippets.
+    #[arg(long)]
+    pub live: bool,
+    /// With --corpus: replace every config's body selectors by one matching
+    /// the page's longest block that is not the article, to measure what
+    /// the arbitration with the generic extractor saves after a redesign.
+    #[arg(long, conflicts_with = "live")]
+    pub simulate_redesign: bool,
     /// Config folder (default: the built-in configs).
     #[arg(long, value_name = "DIR")]
     pub selectors: Option<PathBuf>,
     /// Exit 1 when the corpus body F1 is below this.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", conflicts_with = "live")]
     pub min_f1: Option<f64>,
     /// Only these sites (repeatable).
     #[arg(long, value_name = "NAME")]
     pub site: Vec<String>,
+    /// Request timeout in seconds for --live.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// User-Agent for --live.
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
 }
 
 /// `newscrawl eval`.

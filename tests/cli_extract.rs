@@ -6,6 +6,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::fixture_selectors;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_newscrawl"))
 }
@@ -54,7 +58,15 @@ fn file_input_without_url_gets_a_file_url_and_site_local() {
 #[test]
 fn url_flag_picks_the_site_config_and_no_selectors_ignores_it() {
     let path = fixture("it-wordpress-read");
-    let o = run(&["extract", "--url", WP_URL, path.to_str().unwrap()]);
+    let sel = fixture_selectors();
+    let o = run(&[
+        "extract",
+        "--selectors",
+        &sel,
+        "--url",
+        WP_URL,
+        path.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r = &records(&o)[0];
     assert_eq!(r["extractor"], "site:notizie-quotidiane");
@@ -73,10 +85,14 @@ fn url_flag_picks_the_site_config_and_no_selectors_ignores_it() {
 #[test]
 fn canonical_link_gives_the_url_of_a_file() {
     let path = fixture("it-wordpress-read");
-    let o = run(&["extract", path.to_str().unwrap()]);
+    let sel = fixture_selectors();
+    let o = run(&["extract", "--selectors", &sel, path.to_str().unwrap()]);
     let r = &records(&o)[0];
     assert_eq!(r["url"], WP_URL);
     assert_eq!(r["extractor"], "site:notizie-quotidiane");
+    // The invented site is no built-in config.
+    let o = run(&["extract", path.to_str().unwrap()]);
+    assert_eq!(records(&o)[0]["extractor"], "generic");
 }
 
 #[test]
@@ -218,8 +234,12 @@ fn selectors_dir_replaces_builtin_configs_and_broken_toml_is_named() {
         page.to_str().unwrap(),
     ]);
     let r = &records(&o)[0];
-    assert_eq!(r["extractor"], "site:mine");
-    assert!(r["body"].as_str().unwrap().starts_with("Dopo un incontro"));
+    // Without the fixture config's `drop` rules the body still holds no
+    // widget: the arbitration leaves out the link lines only it selected.
+    assert_eq!(r["extractor"], "site:mine+generic");
+    let body = r["body"].as_str().unwrap();
+    assert!(body.starts_with("Dopo un incontro"), "{body}");
+    assert!(!body.contains("READ"), "{body}");
 
     let bad = dir.path().join("broken.toml");
     std::fs::write(&bad, "name = \"broken\"\nhosts = [\"a.example\"\n").unwrap();

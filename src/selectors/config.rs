@@ -9,6 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{quoted, ConfigError};
+use super::hosts::{lookup_keys, normalize_host};
 
 /// A list of strings in the TOML, each with its position for error messages.
 pub type SpannedList = Vec<Spanned<String>>;
@@ -36,6 +37,24 @@ pub struct RawSiteConfig {
     /// How articles are extracted.
     #[serde(default)]
     pub extract: RawExtract,
+    /// Live pages to check the config against (`[[test]]`).
+    #[serde(default, rename = "test")]
+    pub tests: Vec<RawLiveTest>,
+}
+
+/// A `[[test]]` entry as written: a page of the site and snippets its
+/// body must (`contains`) and must not (`not_contains`) hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLiveTest {
+    /// The page's URL.
+    pub url: Spanned<String>,
+    /// Snippets the extracted body must hold.
+    #[serde(default)]
+    pub contains: SpannedList,
+    /// Snippets the extracted body must not hold.
+    #[serde(default)]
+    pub not_contains: SpannedList,
 }
 
 /// The `[discover]` table as written.
@@ -103,6 +122,19 @@ pub struct FieldSelector {
     pub kind: FieldKind,
 }
 
+/// A `[[test]]` entry, validated: a page of the site whose extracted body
+/// must hold every `contains` snippet and none of the `not_contains` ones
+/// (whitespace runs compared as one space).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveTest {
+    /// The page.
+    pub url: url::Url,
+    /// Snippets the body must hold.
+    pub contains: Vec<String>,
+    /// Snippets the body must not hold.
+    pub not_contains: Vec<String>,
+}
+
 /// The `[discover]` rules, validated.
 #[derive(Debug, Clone, Default)]
 pub struct Discover {
@@ -160,6 +192,8 @@ pub struct SiteConfig {
     pub discover: Discover,
     /// Extraction rules.
     pub extract: ExtractRules,
+    /// Live test pages (`[[test]]`; not inherited from a base).
+    pub tests: Vec<LiveTest>,
 }
 
 impl SiteConfig {
@@ -203,14 +237,16 @@ pub(super) fn compile(
     }
     let mut hosts = Vec::new();
     for (i, host) in raw.hosts.iter().enumerate() {
-        let h = host.get_ref().trim().to_ascii_lowercase();
-        if h.is_empty() || h.contains('/') || h.contains(char::is_whitespace) {
-            return Err(err(
+        let h = normalize_host(host.get_ref()).ok_or_else(|| {
+            err(
                 host.span(),
                 &format!("hosts[{i}]"),
-                format!("`{}` is not a host name (no scheme, no path)", quoted(&h)),
-            ));
-        }
+                format!(
+                    "`{}` is not a host name (no scheme, no path)",
+                    quoted(host.get_ref())
+                ),
+            )
+        })?;
         hosts.push(h);
     }
     if let Some(rate) = &raw.rate {
@@ -315,6 +351,7 @@ pub(super) fn compile(
         }
         Ok(out)
     };
+    let tests = live_tests(raw, &hosts, &err)?;
     let d = &raw.discover;
     let x = &raw.extract;
     Ok(SiteConfig {
@@ -347,7 +384,69 @@ pub(super) fn compile(
             drop_text: regexes(&x.drop_text, "extract.drop_text")?,
             min_body_chars: x.min_body_chars,
         },
+        tests,
     })
+}
+
+/// Validates the `[[test]]` entries: an http(s) URL on one of the
+/// config's hosts, and snippets that are not blank.
+fn live_tests(
+    raw: &RawSiteConfig,
+    hosts: &[String],
+    err: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<LiveTest>, ConfigError> {
+    let mut out = Vec::new();
+    for (i, t) in raw.tests.iter().enumerate() {
+        let key = format!("test[{i}].url");
+        let url = url::Url::parse(t.url.get_ref().trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                err(
+                    t.url.span(),
+                    &key,
+                    format!("`{}` is not an http(s) URL", t.url.get_ref()),
+                )
+            })?;
+        // The registry's matching rules, with the port and without.
+        let on_site = url.host_str().and_then(normalize_host).is_some_and(|h| {
+            let with_port = url.port().map(|p| format!("{h}:{p}"));
+            with_port
+                .into_iter()
+                .chain([h])
+                .any(|key| lookup_keys(&key).iter().any(|k| hosts.contains(k)))
+        });
+        if !on_site {
+            return Err(err(
+                t.url.span(),
+                &key,
+                format!("`{url}` is not on one of the config's hosts"),
+            ));
+        }
+        let snippets = |list: &SpannedList, name: &str| -> Result<Vec<String>, ConfigError> {
+            list.iter()
+                .enumerate()
+                .map(|(j, s)| {
+                    let text = s.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+                    if text.is_empty() {
+                        Err(err(
+                            s.span(),
+                            &format!("test[{i}].{name}[{j}]"),
+                            "a snippet must not be blank".into(),
+                        ))
+                    } else {
+                        Ok(text)
+                    }
+                })
+                .collect()
+        };
+        out.push(LiveTest {
+            url,
+            contains: snippets(&t.contains, "contains")?,
+            not_contains: snippets(&t.not_contains, "not_contains")?,
+        });
+    }
+    Ok(out)
 }
 
 /// Splits `sel@attr` into the selector and the attribute name.

@@ -316,6 +316,15 @@ pub fn workdir() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (d, out, st)
 }
 
+/// The configs of the fixture sites (invented `*.example` hosts, which the
+/// built-in set must not hold): `fixtures/selectors`.
+pub fn fixture_selectors() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/selectors")
+        .display()
+        .to_string()
+}
+
 /// Stderr as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
