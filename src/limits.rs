@@ -28,3 +28,15 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Largest robots.txt read (Google reads 500 KiB).
 pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
+
+/// Largest WARC record header block read (named fields up to the blank
+/// line); a longer one is a malformed archive.
+pub const MAX_WARC_HEADER_BYTES: usize = 256 * 1024;
+
+/// Largest HTTP response head (status line and headers) accepted inside a
+/// WARC `response` record; the record's block may exceed
+/// [`MAX_BODY_BYTES`] by this much before it is skipped unread.
+pub const MAX_HTTP_HEAD_BYTES: usize = 256 * 1024;
+
+/// Most header fields in one WARC header block or one HTTP response head.
+pub const MAX_HEADER_FIELDS: usize = 256;

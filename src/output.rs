@@ -216,3 +216,9 @@ mod tests {
         assert!(expand_out_path("bad-%Q", t).is_err());
     }
 }
+
+// Files written whole or not at all, and the Parquet writer; with the
+// output module's split into output/, these lines move to output/mod.rs.
+pub mod atomic;
+pub mod parquet;
+pub mod records;
