@@ -19,7 +19,6 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use crate::corpus::read_html_file;
 use crate::limits::MAX_BODY_BYTES;
 use crate::warc::WarcReader;
 pub use archive::ArchivePages;
@@ -184,17 +183,20 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
                 }
             }
             Input::File(path) => {
-                let opened = File::open(path)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|f| Ok(sniff(f)?));
-                match opened {
+                let named = |e: anyhow::Error| anyhow::anyhow!("{}: {e:#}", path.display());
+                let file = match File::open(path) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        return Event::Failed(named(anyhow::Error::new(e).context("cannot open")))
+                    }
+                };
+                match sniff(file) {
                     Ok(Sniffed::Warc(stream)) => self.start_archive(input, stream),
-                    // Unreadable or not an archive: read as a page, with
-                    // the page reader's own messages.
-                    _ => match read_html_file(path) {
+                    Ok(Sniffed::Other(stream)) => match read_bounded(stream) {
                         Ok(bytes) => self.local_page(input, bytes, file_label(path)),
-                        Err(e) => Event::Failed(e),
+                        Err(e) => Event::Failed(named(e)),
                     },
+                    Err(e) => Event::Failed(named(anyhow::Error::new(e).context("cannot read"))),
                 }
             }
             Input::Stdin => match sniff(std::io::stdin()) {

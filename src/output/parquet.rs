@@ -250,7 +250,7 @@ mod tests {
             id: format!("{n:016x}"),
             url: format!("https://example.com/{n}"),
             site: "example.com".into(),
-            title: (n % 2 == 0).then(|| format!("Title {n}")),
+            title: n.is_multiple_of(2).then(|| format!("Title {n}")),
             authors: (0..n % 3).map(|a| format!("Author {a}")).collect(),
             published: Some("2024-05-01T10:00:00+02:00".into()),
             modified: None,

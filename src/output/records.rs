@@ -23,7 +23,7 @@ pub struct RecordOutput {
 enum Sink {
     Stdout(Format, std::io::Stdout),
     File(Format, TempFile, BufWriter<File>),
-    Parquet(ParquetWriter),
+    Parquet(Box<ParquetWriter>),
 }
 
 impl RecordOutput {
@@ -42,7 +42,7 @@ impl RecordOutput {
     /// [`RecordOutput::finish`] succeeds.
     pub fn file(path: &Path, format: Format) -> Result<Self> {
         let sink = match format {
-            Format::Parquet => Sink::Parquet(ParquetWriter::create(path)?),
+            Format::Parquet => Sink::Parquet(Box::new(ParquetWriter::create(path)?)),
             other => {
                 let (temp, file) = TempFile::create(path)?;
                 Sink::File(other, temp, BufWriter::with_capacity(256 * 1024, file))

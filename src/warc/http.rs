@@ -39,10 +39,7 @@ pub struct ResponseHead {
 impl ResponseHead {
     /// The first header of that name (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        super::field(&self.headers, name)
     }
 
     /// Every value of a list-valued header, lower-cased and split at commas.

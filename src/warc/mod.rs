@@ -8,3 +8,12 @@ pub mod writer;
 
 pub use reader::{WarcError, WarcHeaders, WarcReader};
 pub use writer::WarcRecord;
+
+/// The first value of the named field (case-insensitive) in header fields
+/// kept in their order, as both WARC and HTTP heads are.
+pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}

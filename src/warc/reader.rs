@@ -54,10 +54,7 @@ pub struct WarcHeaders {
 impl WarcHeaders {
     /// The first field of that name (case-insensitive).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        super::field(&self.fields, name)
     }
 
     /// `WARC-Type`, lower-cased (`response`, `request`, `revisit`, ...).
@@ -233,13 +230,11 @@ impl<R: BufRead> WarcReader<R> {
                 )
             })
             .collect();
-        let length = fields
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+        let length = super::field(&fields, "Content-Length")
             .ok_or_else(|| self.malformed("no Content-Length field".into()))?;
-        let content_length = length.1.parse::<u64>().map_err(|_| {
-            self.malformed(format!("Content-Length {:?} is not a number", length.1))
-        })?;
+        let content_length = length
+            .parse::<u64>()
+            .map_err(|_| self.malformed(format!("Content-Length {length:?} is not a number")))?;
         Ok(WarcHeaders {
             version,
             fields,

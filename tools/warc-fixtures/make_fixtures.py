@@ -6,11 +6,12 @@ HTTP responses in several ways (plain, chunked + gzip, deflate, a charset
 given only in the HTTP header), among records newscrawl must pass over
 (warcinfo, request, revisit, metadata, a non-HTML response, a 404).
 
-    python3 -m venv target/py && target/py/bin/pip install -r tools/warc-fixtures/requirements.txt
+    python3 -m venv target/py && target/py/bin/pip install -r tools/requirements.txt
     target/py/bin/python tools/warc-fixtures/make_fixtures.py
 
-Writes fixtures/warc/pages.warc.gz (one gzip member per record),
-fixtures/warc/plain.warc (uncompressed) and fixtures/warc/manifest.json, which
+Writes (to fixtures/warc/, or the folder given as the one argument)
+pages.warc.gz (one gzip member per record),
+plain.warc (uncompressed) and manifest.json, which
 lists every record in order with what `newscrawl extract` must make of it.
 Record ids are derived from the record's place, so a re-run writes the same
 bytes.
@@ -19,6 +20,7 @@ bytes.
 import gzip
 import json
 import re
+import sys
 import uuid
 import zlib
 from io import BytesIO
@@ -29,7 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
-OUT = FIXTURES / "warc"
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else FIXTURES / "warc"
 
 
 def case(name):
@@ -190,7 +192,7 @@ def build_plain():
 
 
 def main():
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     manifest = {a.path.name: a.records for a in (build_pages(), build_plain())}
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
 
