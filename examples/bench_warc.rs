@@ -5,7 +5,13 @@
 //! cargo build --release --bin newscrawl --example bench_warc
 //! taskset -c 0 target/release/examples/bench_warc [CORPUS_DIR [ROUNDS]]    # one core
 //! target/release/examples/bench_warc --write OUT.warc.gz [CORPUS_DIR]       # the archive only
+//! target/release/examples/bench_warc --check [CORPUS_DIR]                   # round trip, exit 1 on a difference
 //! ```
+//!
+//! `--check` runs the binary on the archive and compares every record with
+//! the one the library makes of the same page read as a file with its URL
+//! (as `extract --url URL FILE` does): they must be equal apart from
+//! `fetched_at`.
 //!
 //! Builds the archive in a temporary folder (never kept): for each page of
 //! the corpus (default `../shared/corpus/publishers`) a `response` record
@@ -29,6 +35,10 @@ use newscrawl::warc::WarcRecord;
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let check = args.first().map(String::as_str) == Some("--check");
+    if check {
+        args.remove(0);
+    }
     let write_only = if args.first().map(String::as_str) == Some("--write") {
         let Some(path) = args.get(1).map(PathBuf::from) else {
             eprintln!("usage: bench_warc --write OUT.warc.gz [CORPUS_DIR]");
@@ -65,6 +75,9 @@ fn main() {
     let archive = tmp.path().join("publishers.warc.gz");
     let files = write_archive(&corpus, &dir, &archive);
     let pages = files.len();
+    if check {
+        std::process::exit(round_trip(&bin, &archive, &corpus, &files));
+    }
     let size = std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0);
     println!(
         "bench_warc: {pages} pages; archive {:.1} MB ({} records); binary {}",
@@ -78,7 +91,7 @@ fn main() {
         let mut best_warc = f64::MAX;
         let mut counts = (0, 0);
         for _ in 0..rounds {
-            let file_args: Vec<&str> = files.iter().map(|f| f.to_str().unwrap()).collect();
+            let file_args: Vec<&str> = files.iter().map(|(_, f)| f.to_str().unwrap()).collect();
             let (t, n) = time_extract(&bin, flag, &file_args);
             best_files = best_files.min(t);
             counts.0 = n;
@@ -97,8 +110,9 @@ fn main() {
     }
 }
 
-/// Writes the archive; returns the pages' `.html.gz` files in archive order.
-fn write_archive(corpus: &Corpus, dir: &Path, archive: &Path) -> Vec<PathBuf> {
+/// Writes the archive; returns the pages (corpus entry index, `.html.gz`
+/// file) in archive order.
+fn write_archive(corpus: &Corpus, dir: &Path, archive: &Path) -> Vec<(usize, PathBuf)> {
     let mut out = std::io::BufWriter::new(std::fs::File::create(archive).expect("archive"));
     let info = WarcRecord::warcinfo(
         "publishers.warc.gz",
@@ -120,7 +134,7 @@ fn write_archive(corpus: &Corpus, dir: &Path, archive: &Path) -> Vec<PathBuf> {
             })
             .collect();
     let mut files = Vec::new();
-    for entry in &corpus.entries {
+    for (index, entry) in corpus.entries.iter().enumerate() {
         let Ok(page) = corpus.read_page(entry) else {
             continue;
         };
@@ -144,7 +158,7 @@ fn write_archive(corpus: &Corpus, dir: &Path, archive: &Path) -> Vec<PathBuf> {
         let request = WarcRecord::request_for(&response, &entry.url, request.into_bytes());
         response.write_gzip(&mut out).expect("write");
         request.write_gzip(&mut out).expect("write");
-        files.push(dir.join(&entry.html));
+        files.push((index, dir.join(&entry.html)));
     }
     files
 }
@@ -169,4 +183,52 @@ fn time_extract(bin: &Path, flags: &[&str], inputs: &[&str]) -> (f64, usize) {
     let secs = start.elapsed().as_secs_f64();
     let records = out.stdout.iter().filter(|&&b| b == b'\n').count();
     (secs, records)
+}
+
+/// Compares the archive's records with the pages extracted as files; returns
+/// the exit status.
+fn round_trip(bin: &Path, archive: &Path, corpus: &Corpus, files: &[(usize, PathBuf)]) -> i32 {
+    use newscrawl::extract::{extract_page, ExtractOptions, PageInput};
+    let out = Command::new(bin)
+        .arg("extract")
+        .arg(archive)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("newscrawl runs");
+    let records: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON record"))
+        .collect();
+    let sites = newscrawl::selectors::SiteRegistry::builtin().expect("configs");
+    let (mut same, mut differ) = (0, 0);
+    let mut records = records.into_iter();
+    for (index, file) in files {
+        let entry = &corpus.entries[*index];
+        let bytes = newscrawl::corpus::read_html_file(file).expect("page");
+        let input = PageInput::new(&bytes).with_url(entry.url.parse().expect("URL"));
+        let Ok(page) = extract_page(&input, &sites, &ExtractOptions::default()) else {
+            continue;
+        };
+        if page.record.body.is_empty() {
+            continue;
+        }
+        let want = serde_json::to_value(&page.record).expect("record");
+        let Some(mut got) = records.next() else {
+            println!("round trip: {}: no record from the archive", entry.id);
+            differ += 1;
+            continue;
+        };
+        got["fetched_at"] = serde_json::Value::Null;
+        if got == want {
+            same += 1;
+        } else {
+            differ += 1;
+            println!(
+                "round trip: {}: the archive's record differs from the file's",
+                entry.id
+            );
+        }
+    }
+    println!("round trip: {same} records equal, {differ} differ");
+    i32::from(differ > 0 || same == 0)
 }
