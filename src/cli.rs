@@ -64,7 +64,7 @@ pub struct SelectorSource {
 /// `newscrawl extract`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 when at least one input gave a record (or every input was read and the filters left nothing), 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -\n  newscrawl extract CC-NEWS-*.warc.gz --since 2024-05-01 --out news.parquet"
+    after_help = "Exit status: 0 when a record was written or an input was read whole (the filters may keep nothing), 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -\n  newscrawl extract CC-NEWS-*.warc.gz --since 2024-05-01 --out news.parquet"
 )]
 pub struct ExtractArgs {
     /// http(s) URLs, files (.html, .html.gz, WARC archives .warc, .warc.gz)
