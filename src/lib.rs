@@ -31,6 +31,7 @@ pub mod limits;
 pub mod metric;
 pub mod output;
 pub mod parse;
+pub mod paths;
 pub mod record;
 pub mod robots;
 pub mod selectors;

@@ -29,6 +29,16 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Largest robots.txt read (Google reads 500 KiB).
 pub const MAX_ROBOTS_BYTES: usize = 512 * 1024;
 
+/// Longest pause of a host taken from the crawl state (Retry-After and
+/// Crawl-delay stored by earlier runs): one day, the longest Retry-After
+/// honoured. A later stored time (a clock step) is cut back to it, with a
+/// warning; a host paused beyond a run is named in its summary.
+pub const MAX_HOST_PAUSE: Duration = Duration::from_secs(86_400);
+
+/// How long a host lease lasts unless renewed: a crawler that dies loses
+/// its hosts to the others after this long.
+pub const HOST_LEASE: Duration = Duration::from_secs(30);
+
 /// Largest WARC record header block read (named fields up to the blank
 /// line); a longer one is a malformed archive.
 pub const MAX_WARC_HEADER_BYTES: usize = 256 * 1024;

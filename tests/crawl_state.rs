@@ -1,6 +1,7 @@
 //! Cron behaviour over several runs: configured sites (dated feed templates,
 //! extra headers), conditional requests, Retry-After binding later runs,
-//! --refetch-after, dated --out names and the `state` command.
+//! --refetch-after, dated --out names and the `state` command. (A failed
+//! output write: `crawl_safety.rs`.)
 
 mod common;
 
@@ -95,11 +96,7 @@ fn configured_site_feeds_headers_and_conditional_rerun() {
         "{second:?}"
     );
 
-    let stats = bin()
-        .args(["state", "stats", "--state", st.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&stats.stdout);
+    let text = state_stats(&st);
     assert!(text.contains("written 3"), "{text}");
     let prune = bin()
         .args([
@@ -197,27 +194,4 @@ fn crawl_delay_binds_the_next_run() {
         "{:?}",
         s.min_gap()
     );
-}
-
-#[test]
-fn failed_output_write_is_an_error_and_nothing_is_marked_written() {
-    let s = Server::start("127.0.0.1", |h| match h.path.as_str() {
-        "/robots.txt" => reply(404, "text/plain", ""),
-        p => html(article(p, &[])),
-    });
-    let (d, out, st) = workdir();
-    let seed = s.url("/a");
-    let extra = ["--rate", "100", "--max-depth", "0"];
-    let full = std::path::Path::new("/dev/full");
-    let o = crawl(d.path(), &crawl_args(&[&seed], full, &st, &extra));
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("/dev/full: write failed"),
-        "{}",
-        stderr(&o)
-    );
-    // The same crawl to a writable file: the article was not marked written.
-    let o = crawl(d.path(), &crawl_args(&[&seed], &out, &st, &extra));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(records(&out).len(), 1);
 }

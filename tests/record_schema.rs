@@ -4,6 +4,23 @@
 use std::path::Path;
 use std::process::Command;
 
+/// Every `page.html` under `dir`, sub-folders included (a fixture folder
+/// may group several pages of one site, as `wordpress-block-theme/` does).
+fn fixture_pages(dir: &Path, pages: &mut Vec<String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            fixture_pages(&path, pages);
+        } else if path.file_name().is_some_and(|n| n == "page.html") {
+            pages.push(path.display().to_string());
+        }
+    }
+}
+
 #[test]
 fn real_output_validates_against_the_schema() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -16,13 +33,8 @@ fn real_output_validates_against_the_schema() {
         .build(&schema)
         .expect("the schema is valid");
     let mut args = vec!["extract".to_string()];
-    for entry in std::fs::read_dir(root.join("fixtures")).unwrap() {
-        let page = entry.unwrap().path().join("page.html");
-        // fixtures/warc/ holds archives, not a page.
-        if page.exists() {
-            args.push(page.display().to_string());
-        }
-    }
+    fixture_pages(&root.join("fixtures"), &mut args);
+    assert!(args.len() >= 9, "fixture pages missing: {args:?}");
     let out = Command::new(env!("CARGO_BIN_EXE_newscrawl"))
         .args(&args)
         .output()

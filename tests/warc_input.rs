@@ -1,5 +1,5 @@
 //! WARC input, against archives written by an independent writer (warcio;
-//! `tools/warc-fixtures/make_fixtures.py` made `fixtures/warc/` and its
+//! `scripts/warc-fixtures/make_fixtures.py` made `fixtures/warc/` and its
 //! manifest): every HTML response is extracted exactly as the same page is
 //! from a file, everything else is skipped and counted by reason.
 

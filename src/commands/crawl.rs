@@ -27,9 +27,9 @@ pub struct CrawlArgs {
     /// JSONL output, appended to; - for stdout.
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub out: String,
-    /// Crawl state file.
+    /// Crawl state: an SQLite file (a path or sqlite:PATH).
     #[arg(long, value_name = "PATH", default_value = "newscrawl.db")]
-    pub state: PathBuf,
+    pub state: String,
     /// Most requests per second to any one host.
     #[arg(long, value_name = "R", default_value_t = 1.0)]
     pub rate: f64,
@@ -90,7 +90,7 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
         sites: args.site,
         all_sites: args.all_sites,
         out: args.out,
-        state: args.state,
+        state: crate::state::StateLocation::parse(&args.state),
         rate: args.rate,
         concurrency: args.concurrency,
         max_pages: args.max_pages,

@@ -6,9 +6,11 @@
 //! - [`discover`]: sitemaps and feeds (quick-xml), `{yyyy}` templates.
 //! - [`politeness`]: per-host spacing, Retry-After, back-off.
 //! - [`worker`]: one fetch, classified.
+//! - [`decide`]: what to do with a page (pure decisions).
 //! - [`scheduler`]: the loop, batching output and state commits.
 //! - [`summary`]: counters, progress, the end summary.
 
+pub mod decide;
 pub mod discover;
 pub mod fingerprint;
 pub mod politeness;
@@ -18,7 +20,6 @@ pub mod urlnorm;
 pub mod worker;
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,10 +27,11 @@ use anyhow::{bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use url::Url;
 
+use crate::commands::ExitError;
 use crate::fetch::{FetchOptions, Fetcher};
-use crate::output::{expand_out_path, Sink};
+use crate::output::OutputTarget;
 use crate::selectors::SiteRegistry;
-use crate::state::{CrawlState, NewUrl, SqliteState, StateLock, UrlKind};
+use crate::state::{Access, Batch, NewUrl, StateLocation, UrlKind};
 pub use scheduler::{Crawler, StopReason};
 
 /// Settings of a crawl run.
@@ -43,8 +45,8 @@ pub struct CrawlConfig {
     pub all_sites: bool,
     /// Output path template (`-` for stdout).
     pub out: String,
-    /// State file.
-    pub state: PathBuf,
+    /// Where the crawl state lives.
+    pub state: StateLocation,
     /// Requests per second per host.
     pub rate: f64,
     /// Requests in flight overall.
@@ -241,29 +243,30 @@ pub fn exit_code(stop: StopReason) -> i32 {
 pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     let registry = Arc::new(registry);
     let (sources, scope) = plan(&cfg, registry.clone())?;
-    let _lock = StateLock::acquire(&cfg.state)?;
-    let mut state = SqliteState::open(&cfg.state)?;
-    let out_path = expand_out_path(&cfg.out, chrono::Local::now())?;
-    let committed = if out_path == "-" {
-        None
-    } else {
-        state.output_length(&out_path)?
+    let target =
+        OutputTarget::choose(&cfg.out, chrono::Local::now(), &cfg.state.files()).map_err(|e| {
+            ExitError {
+                code: 2,
+                message: e.0,
+            }
+        })?;
+    let mut state = crate::state::open(&cfg.state, Access::Crawl)?;
+    let committed = match target.key() {
+        Some(key) => state.checkpoint(&key)?,
+        None => None,
     };
-    let (sink, removed) = Sink::open(&out_path, committed)?;
-    if removed > 0 {
-        tracing::warn!("{out_path}: removed {removed} bytes not committed by the last run (their articles are fetched again)");
-    }
+    let sink = target.open(committed.as_ref(), state.owner())?;
     let fetches = state.begin_run()?;
     if let Some(age) = cfg.refetch_after {
         let before = crate::state::now_ms() - age.as_millis() as i64;
         let n = state.queue_refetch(before)?;
         tracing::info!("queued {n} written articles for re-fetch");
     }
-    if out_path != "-" {
-        // Record the starting length before writing anything, so a kill
+    if let (Some(key), Some(checkpoint)) = (sink.key(), sink.checkpoint()) {
+        // Record the starting checkpoint before writing anything, so a kill
         // before the first commit leaves a tail that is known to be uncommitted.
-        state.commit(&crate::state::Batch {
-            output: Some((sink.key(), sink.len())),
+        state.commit(&Batch {
+            checkpoints: vec![(key.to_string(), checkpoint)],
             ..Default::default()
         })?;
     }
@@ -286,7 +289,7 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     let failed = crawler.summary.failed_total();
     let success = crawler.any_success();
     let label = match stop {
-        StopReason::Finished => "finished",
+        StopReason::Exhausted => "finished",
         StopReason::MaxPages => "stopped at --max-pages",
         StopReason::MaxDuration => "stopped at --max-duration",
         StopReason::Interrupt => "interrupted (SIGINT)",
@@ -294,10 +297,10 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     };
     eprint!("{}", crawler.summary.render(started.elapsed(), label));
     let mut state = crawler.into_state();
-    let completed = matches!(stop, StopReason::Finished | StopReason::MaxPages);
+    let completed = matches!(stop, StopReason::Exhausted | StopReason::MaxPages);
     state.end_run(completed)?;
-    if stop == StopReason::Finished && !success && failed > 0 && fetched == 0 {
-        return Err(crate::commands::ExitError {
+    if stop == StopReason::Exhausted && !success && failed > 0 && fetched == 0 {
+        return Err(ExitError {
             code: 1,
             message: "every source failed".into(),
         }

@@ -1,9 +1,10 @@
-//! The crawl loop: claims frontier entries host by host (round-robin, one
-//! request in flight per host, spacing kept by [`Host`]), fetches them on
-//! tokio tasks, turns results into records, new frontier entries and state
-//! outcomes, and commits them in small batches after the output is synced.
+//! The crawl loop: leases hosts from the state, claims their frontier
+//! entries host by host (round-robin, one request in flight per host,
+//! spacing kept by [`Host`]), fetches them on tokio tasks, turns results
+//! into records, new frontier entries and claim results, and commits them in
+//! small batches after the sink made the records durable.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,22 +16,26 @@ use url::Url;
 
 use super::politeness::{Host, RobotsState};
 use super::summary::{Progress, Summary};
+use super::urlnorm::host_key;
 use super::worker::{fetch_item, fetch_robots, WorkResult};
 use super::{CrawlConfig, Scope};
 use crate::extract::ExtractOptions;
 use crate::fetch::Fetcher;
-use crate::output::Sink;
+use crate::limits::{HOST_LEASE, MAX_HOST_PAUSE};
+use crate::output::{RecordEncoder, RecordSink};
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
-use crate::state::{now_ms, Batch, Claim, CrawlState, Done, Finished, NewUrl, Outcome};
+use crate::state::{
+    now_ms, Batch, Claim, ClaimResult, CrawlState, Ending, NewUrl, Outcome, Reason,
+};
 
 mod results;
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
-    /// Nothing left to fetch.
-    Finished,
+    /// Nothing left to fetch this run.
+    Exhausted,
     /// `--max-pages` reached.
     MaxPages,
     /// `--max-duration` elapsed.
@@ -45,29 +50,45 @@ pub enum StopReason {
 const LONG_PAUSE: Duration = Duration::from_secs(60);
 /// How long in-flight requests may finish after a stop.
 const DRAIN: Duration = Duration::from_millis(3000);
+/// How often leases are renewed (a third of their length, so that records
+/// are written only under a lease with most of its time left).
+const RENEW_EVERY: Duration = Duration::from_secs(HOST_LEASE.as_secs() / 3);
+/// How long a host leased by another crawler waits before it is asked again.
+const LEASE_RETRY: Duration = Duration::from_secs(5);
 
 /// The crawler: configuration, state, output and the per-host table.
-pub struct Crawler<S: CrawlState> {
+pub struct Crawler {
     cfg: Arc<CrawlConfig>,
-    state: S,
-    sink: Sink,
+    state: Box<dyn CrawlState>,
+    sink: Box<dyn RecordSink>,
+    /// The sink's encoder, called on the extraction threads.
+    encoder: RecordEncoder,
     fetcher: Fetcher,
     sites: Arc<SiteRegistry>,
     /// Extraction options shared by all pages of the crawl.
     extract: ExtractOptions,
     scope: Scope,
     hosts: HashMap<String, Host>,
+    /// Hosts this crawler holds the lease of.
+    leased: HashSet<String>,
+    /// Hosts with work leased by another crawler: when to ask again.
+    lease_waiting: HashMap<String, Instant>,
+    /// Hosts out of work, released after the next commit (which stores
+    /// their pause for the next holder).
+    to_release: Vec<String>,
+    last_renewal: Instant,
     parked: HashMap<String, Claim>,
     order: Vec<String>,
     rr: usize,
     in_flight: usize,
     fetches: u64,
     batch: Batch,
-    lines: Vec<String>,
+    /// Encoded records of the batch, with their hosts.
+    records: Vec<(String, Vec<u8>)>,
     pauses: HashMap<String, i64>,
     retry_hosts: Vec<String>,
-    pending_urls: HashSet<String>,
-    pending_hashes: HashSet<String>,
+    /// URLs (keys) written in the batch.
+    keys_in_batch: HashSet<String>,
     /// URLs queued with `force` this run: a source is read once per run,
     /// whatever lists it again (sitemap indexes citing each other).
     forced: HashSet<String>,
@@ -81,12 +102,12 @@ pub struct Crawler<S: CrawlState> {
     rx: mpsc::UnboundedReceiver<WorkResult>,
 }
 
-impl<S: CrawlState> Crawler<S> {
+impl Crawler {
     /// Builds a crawler; `fetches` is the count an interrupted run already spent.
     pub fn new(
         cfg: Arc<CrawlConfig>,
-        state: S,
-        sink: Sink,
+        state: Box<dyn CrawlState>,
+        sink: Box<dyn RecordSink>,
         fetcher: Fetcher,
         sites: Arc<SiteRegistry>,
         scope: Scope,
@@ -96,6 +117,7 @@ impl<S: CrawlState> Crawler<S> {
         Self {
             cfg,
             state,
+            encoder: sink.encoder(),
             sink,
             fetcher,
             sites,
@@ -106,17 +128,20 @@ impl<S: CrawlState> Crawler<S> {
             },
             scope,
             hosts: HashMap::new(),
+            leased: HashSet::new(),
+            lease_waiting: HashMap::new(),
+            to_release: Vec::new(),
+            last_renewal: Instant::now(),
             parked: HashMap::new(),
             order: Vec::new(),
             rr: 0,
             in_flight: 0,
             fetches,
             batch: Batch::default(),
-            lines: Vec::new(),
+            records: Vec::new(),
             pauses: HashMap::new(),
             retry_hosts: Vec::new(),
-            pending_urls: HashSet::new(),
-            pending_hashes: HashSet::new(),
+            keys_in_batch: HashSet::new(),
             forced: HashSet::new(),
             near: HashSet::new(),
             last_flush: Instant::now(),
@@ -128,7 +153,7 @@ impl<S: CrawlState> Crawler<S> {
     }
 
     /// Gives the state back (to end the run).
-    pub fn into_state(self) -> S {
+    pub fn into_state(self) -> Box<dyn CrawlState> {
         self.state
     }
 
@@ -137,7 +162,50 @@ impl<S: CrawlState> Crawler<S> {
         self.any_success
     }
 
-    fn ensure_host(&mut self, key: &str) -> Result<&mut Host> {
+    /// Notes that `key` has work: leases it (or waits for another
+    /// crawler's lease to end) and sets up its politeness.
+    fn mark_work(&mut self, key: &str) -> Result<()> {
+        if !self.leased.contains(key) {
+            let Some(lease) = self.state.lease_host(key, HOST_LEASE)? else {
+                self.lease_waiting
+                    .insert(key.to_string(), Instant::now() + LEASE_RETRY);
+                return Ok(());
+            };
+            self.lease_waiting.remove(key);
+            self.leased.insert(key.to_string());
+            let pause = lease.pause_until.map(|until| self.cap_pause(key, until));
+            let h = self.host_entry(key);
+            if let Some(until) = pause {
+                let wait = until - now_ms();
+                if wait > 0 {
+                    h.pause_until(Instant::now() + Duration::from_millis(wait as u64));
+                }
+            }
+        }
+        self.to_release.retain(|h| h != key);
+        self.host_entry(key).has_work = true;
+        Ok(())
+    }
+
+    /// A stored pause no later than [`MAX_HOST_PAUSE`] from now (a clock
+    /// step must not silence a host for days); a capped pause is stored back.
+    fn cap_pause(&mut self, key: &str, until: i64) -> i64 {
+        let now = now_ms();
+        let max = now + MAX_HOST_PAUSE.as_millis() as i64;
+        if until <= max {
+            return until;
+        }
+        tracing::warn!(
+            "{key}: stored pause of {} h is over the maximum of {} h (a clock step?): capped",
+            (until - now) / 3_600_000,
+            MAX_HOST_PAUSE.as_secs() / 3600
+        );
+        self.pauses.insert(key.to_string(), max);
+        max
+    }
+
+    /// The host's scheduling entry, created with its spacing and headers.
+    fn host_entry(&mut self, key: &str) -> &mut Host {
         if !self.hosts.contains_key(key) {
             let mut interval = Duration::from_secs_f64(1.0 / self.cfg.rate.max(1e-6));
             let mut headers = Vec::new();
@@ -147,17 +215,69 @@ impl<S: CrawlState> Crawler<S> {
                 }
                 headers = site.headers.clone();
             }
-            let mut h = Host::new(key.to_string(), interval, headers);
-            if let Some(until) = self.state.host_pause(key)? {
-                let wait = until - now_ms();
-                if wait > 0 {
-                    h.pause_until(Instant::now() + Duration::from_millis(wait as u64));
-                }
-            }
-            self.hosts.insert(key.to_string(), h);
+            self.hosts.insert(
+                key.to_string(),
+                Host::new(key.to_string(), interval, headers),
+            );
             self.order.push(key.to_string());
         }
-        Ok(self.hosts.get_mut(key).expect("inserted above"))
+        self.hosts.get_mut(key).expect("inserted above")
+    }
+
+    /// Asks again for the hosts another crawler held, once their time came.
+    fn retry_leases(&mut self, now: Instant) -> Result<()> {
+        let due: Vec<String> = self
+            .lease_waiting
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(h, _)| h.clone())
+            .collect();
+        if due.is_empty() {
+            return Ok(());
+        }
+        let with_work: HashSet<String> = self.state.hosts_with_work()?.into_iter().collect();
+        for h in due {
+            if with_work.contains(&h) {
+                self.mark_work(&h)?;
+            } else {
+                self.lease_waiting.remove(&h);
+            }
+        }
+        Ok(())
+    }
+
+    /// Renews the leases; a lost lease's host stops here: its claims went
+    /// to another crawler, so its results not yet committed are dropped.
+    fn renew_leases(&mut self) -> Result<()> {
+        self.last_renewal = Instant::now();
+        for host in self.state.renew_leases(HOST_LEASE)? {
+            tracing::warn!(
+                "{host}: lease lost to another crawler; its results not yet written are dropped"
+            );
+            self.leased.remove(&host);
+            self.parked.remove(&host);
+            self.records.retain(|(h, _)| *h != host);
+            let of_host = |url: &str| Url::parse(url).is_ok_and(|u| host_key(&u) == host);
+            self.batch.results.retain(|r| !of_host(&r.url));
+            if let Some(h) = self.hosts.get_mut(&host) {
+                h.has_work = false;
+            }
+            self.lease_waiting
+                .insert(host, Instant::now() + LEASE_RETRY);
+        }
+        Ok(())
+    }
+
+    /// Hosts left with work but paused beyond the end of the run, with the
+    /// seconds they still wait.
+    fn paused_hosts(&self, now: Instant) -> BTreeMap<String, u64> {
+        self.hosts
+            .iter()
+            .filter(|(k, h)| {
+                (h.has_work || self.parked.contains_key(*k)) && h.next_allowed > now + LONG_PAUSE
+            })
+            .map(|(k, h)| (k.clone(), (h.next_allowed - now).as_secs()))
+            .collect()
     }
 
     /// Queues the sources and runs until done or stopped.
@@ -167,7 +287,7 @@ impl<S: CrawlState> Crawler<S> {
         self.flush()?;
         for h in self.state.hosts_with_work()? {
             if self.scope.contains_host(&h) {
-                self.ensure_host(&h)?.has_work = true;
+                self.mark_work(&h)?;
             }
         }
         let mut sigint = signal(SignalKind::interrupt())?;
@@ -179,6 +299,9 @@ impl<S: CrawlState> Crawler<S> {
         loop {
             while let Ok(r) = self.rx.try_recv() {
                 self.handle(r)?;
+            }
+            if self.last_renewal.elapsed() >= RENEW_EVERY {
+                self.renew_leases()?;
             }
             if self.should_flush() {
                 self.flush()?;
@@ -202,9 +325,10 @@ impl<S: CrawlState> Crawler<S> {
                     }
                 }
                 None => {
+                    self.retry_leases(now)?;
                     wake = self.dispatch(now)?.min(wake);
                     if self.in_flight == 0 && self.batch_is_empty() && !self.any_work(now) {
-                        stop = Some((StopReason::Finished, now));
+                        stop = Some((StopReason::Exhausted, now));
                         break;
                     }
                 }
@@ -237,12 +361,13 @@ impl<S: CrawlState> Crawler<S> {
         }
         self.flush()?;
         progress.finish();
-        Ok(stop.map_or(StopReason::Finished, |s| s.0))
+        self.summary.paused_hosts = self.paused_hosts(Instant::now());
+        Ok(stop.map_or(StopReason::Exhausted, |s| s.0))
     }
 
     fn batch_is_empty(&self) -> bool {
-        self.lines.is_empty()
-            && self.batch.done.is_empty()
+        self.records.is_empty()
+            && self.batch.results.is_empty()
             && self.batch.new_urls.is_empty()
             && self.retry_hosts.is_empty()
     }
@@ -252,41 +377,62 @@ impl<S: CrawlState> Crawler<S> {
             .values()
             .any(|h| h.busy || (h.has_work && h.next_allowed <= now + LONG_PAUSE))
             || !self.parked.is_empty()
+            || !self.lease_waiting.is_empty()
     }
 
     fn should_flush(&self) -> bool {
         if self.batch_is_empty() && self.pauses.is_empty() {
             return false;
         }
-        self.lines.len() >= 64
-            || self.batch.done.len() >= 256
+        self.records.len() >= 64
+            || self.batch.results.len() >= 256
             || self.in_flight == 0
             || self.last_flush.elapsed() >= Duration::from_millis(100)
     }
 
-    /// Writes pending lines (synced), then commits the batch with the new
-    /// output length in one transaction.
+    /// Makes the batch's records durable in the sink, then commits the
+    /// batch with the sink's new checkpoint in one transaction. Leases are
+    /// renewed first when due, so records are written only under leases
+    /// with most of their time left.
     fn flush(&mut self) -> Result<()> {
-        if !self.lines.is_empty() {
-            let len = self.sink.write_lines(&self.lines)?;
-            if !matches!(self.sink, Sink::Stdout) {
-                self.batch.output = Some((self.sink.key(), len));
+        if self.last_renewal.elapsed() >= RENEW_EVERY {
+            self.renew_leases()?;
+        }
+        if !self.records.is_empty() {
+            for (_, encoded) in self.records.drain(..) {
+                self.sink.append(&encoded);
+            }
+            self.sink.sync()?;
+            if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
+                self.batch.checkpoints.push((key.to_string(), checkpoint));
             }
         }
         self.batch.host_pauses = self.pauses.drain().collect();
         let new_hosts = self.state.commit(&self.batch)?;
-        for h in new_hosts {
-            self.ensure_host(&h)?.has_work = true;
+        for h in std::mem::take(&mut self.to_release) {
+            self.leased.remove(&h);
+            self.state.release_host(&h)?;
         }
-        for h in std::mem::take(&mut self.retry_hosts) {
-            self.ensure_host(&h)?.has_work = true;
+        for h in new_hosts
+            .into_iter()
+            .chain(std::mem::take(&mut self.retry_hosts))
+        {
+            self.mark_work(&h)?;
         }
         self.batch = Batch::default();
-        self.lines.clear();
-        self.pending_urls.clear();
-        self.pending_hashes.clear();
+        self.keys_in_batch.clear();
         self.last_flush = Instant::now();
         Ok(())
+    }
+
+    /// A host ran out of work: its lease goes back after the next commit.
+    fn out_of_work(&mut self, key: &str) {
+        if let Some(h) = self.hosts.get_mut(key) {
+            h.has_work = false;
+        }
+        if !self.to_release.iter().any(|h| h == key) {
+            self.to_release.push(key.to_string());
+        }
     }
 
     /// Starts requests on ready hosts, round-robin; returns when to look again.
@@ -307,7 +453,10 @@ impl<S: CrawlState> Crawler<S> {
             }
             let key = self.order[(self.rr + i) % n].clone();
             let h = self.hosts.get_mut(&key).expect("ordered hosts exist");
-            if h.busy || !(h.has_work || self.parked.contains_key(&key)) {
+            if h.busy
+                || !(h.has_work || self.parked.contains_key(&key))
+                || !self.leased.contains(&key)
+            {
                 continue;
             }
             if h.next_allowed > now {
@@ -322,15 +471,12 @@ impl<S: CrawlState> Crawler<S> {
                 RobotsState::Fetching => continue,
                 RobotsState::Unknown => {
                     let Some(claim) = self.state.claim_next(&key)? else {
-                        h.has_work = false;
+                        self.out_of_work(&key);
                         continue;
                     };
                     let Ok(url) = Url::parse(&claim.url) else {
-                        self.summary.skip("bad url");
-                        self.finish(
-                            &claim,
-                            Finished::new("skipped").reason("bad url").uncounted(),
-                        );
+                        self.summary.skip(Reason::BadUrl);
+                        self.end(&claim, Ending::skipped(Reason::BadUrl).uncounted());
                         continue;
                     };
                     self.parked.insert(key.clone(), claim);
@@ -354,14 +500,14 @@ impl<S: CrawlState> Crawler<S> {
                     if matches!(robots, Robots::DisallowAll) {
                         // Leave the frontier for a later run.
                         if let Some(c) = self.parked.remove(&key) {
-                            self.batch.done.push(Done {
+                            self.batch.results.push(ClaimResult {
                                 claim_id: c.id,
                                 url: c.url,
                                 outcome: Outcome::Release,
                                 alias: None,
                             });
                         }
-                        h.has_work = false;
+                        self.out_of_work(&key);
                         continue;
                     }
                     self.start_next(&key, &robots, now)?;
@@ -378,19 +524,14 @@ impl<S: CrawlState> Crawler<S> {
                 None => match self.state.claim_next(key)? {
                     Some(c) => c,
                     None => {
-                        if let Some(h) = self.hosts.get_mut(key) {
-                            h.has_work = false;
-                        }
+                        self.out_of_work(key);
                         return Ok(());
                     }
                 },
             };
             if !robots.is_allowed(&claim.url) {
-                self.summary.skip("robots");
-                self.finish(
-                    &claim,
-                    Finished::new("skipped").reason("robots").uncounted(),
-                );
+                self.summary.skip(Reason::Robots);
+                self.end(&claim, Ending::skipped(Reason::Robots).uncounted());
                 continue;
             }
             let h = self.hosts.get_mut(key).expect("host exists");
@@ -399,10 +540,10 @@ impl<S: CrawlState> Crawler<S> {
             self.note_request(key);
             self.in_flight += 1;
             let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
-            let opts = self.extract.clone();
+            let (opts, encode) = (self.extract.clone(), self.encoder.clone());
             tokio::spawn(async move {
                 let sent_at = Instant::now();
-                let result = fetch_item(&fetcher, sites, opts, &claim, &headers).await;
+                let result = fetch_item(&fetcher, sites, opts, encode, &claim, &headers).await;
                 let _ = tx.send(WorkResult::Item {
                     claim,
                     result,

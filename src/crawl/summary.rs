@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::state::Reason;
+
 /// What a run did.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
@@ -17,9 +19,9 @@ pub struct Summary {
     /// Articles written.
     pub written: u64,
     /// Skips by reason.
-    pub skipped: BTreeMap<String, u64>,
+    pub skipped: BTreeMap<Reason, u64>,
     /// Failures by reason.
-    pub failed: BTreeMap<String, u64>,
+    pub failed: BTreeMap<Reason, u64>,
     /// Errors per host.
     pub host_errors: BTreeMap<String, u64>,
     /// Retries scheduled.
@@ -30,17 +32,20 @@ pub struct Summary {
     /// Per configured site: (pages extracted with its config, pages where
     /// the config's body was unusable and generic extraction stood in).
     pub site_fallbacks: BTreeMap<String, (u64, u64)>,
+    /// Hosts with work left for a later run because they are paused
+    /// (Retry-After, Crawl-delay, a stored pause): seconds still to wait.
+    pub paused_hosts: BTreeMap<String, u64>,
 }
 
 impl Summary {
     /// Counts a skip.
-    pub fn skip(&mut self, reason: &str) {
-        *self.skipped.entry(reason.to_string()).or_default() += 1;
+    pub fn skip(&mut self, reason: Reason) {
+        *self.skipped.entry(reason).or_default() += 1;
     }
 
     /// Counts a failure on a host.
-    pub fn fail(&mut self, reason: &str, host: &str) {
-        *self.failed.entry(reason.to_string()).or_default() += 1;
+    pub fn fail(&mut self, reason: Reason, host: &str) {
+        *self.failed.entry(reason).or_default() += 1;
         *self.host_errors.entry(host.to_string()).or_default() += 1;
     }
 
@@ -70,7 +75,7 @@ impl Summary {
 
     /// The end summary, several lines.
     pub fn render(&self, elapsed: Duration, stopped: &str) -> String {
-        let list = |m: &BTreeMap<String, u64>| {
+        let list = |m: &BTreeMap<Reason, u64>| {
             if m.is_empty() {
                 "none".to_string()
             } else {
@@ -121,6 +126,23 @@ impl Summary {
                 .collect();
             s.push_str(&format!("  errors per host: {}\n", top.join(", ")));
         }
+        if !self.paused_hosts.is_empty() {
+            let hosts: Vec<String> = self
+                .paused_hosts
+                .iter()
+                .take(20)
+                .map(|(h, secs)| format!("{h} for {secs} s"))
+                .collect();
+            s.push_str(&format!(
+                "  paused hosts left for a later run: {}{}\n",
+                hosts.join(", "),
+                if self.paused_hosts.len() > 20 {
+                    ", ..."
+                } else {
+                    ""
+                }
+            ));
+        }
         s
     }
 }
@@ -139,6 +161,22 @@ mod tests {
         let text = s.render(Duration::from_secs(1), "finished");
         assert!(
             text.contains("look broken") && text.contains("redesigned 1/2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn reasons_and_paused_hosts_are_listed() {
+        let mut s = Summary::default();
+        s.skip(Reason::NotAnArticle);
+        s.skip(Reason::NotAnArticle);
+        s.fail(Reason::Http(503), "h");
+        s.paused_hosts.insert("h".into(), 3600);
+        let text = s.render(Duration::from_secs(1), "finished");
+        assert!(text.contains("skipped 2: not an article 2\n"), "{text}");
+        assert!(text.contains("failed 1: http 503 1\n"), "{text}");
+        assert!(
+            text.contains("paused hosts left for a later run: h for 3600 s\n"),
             "{text}"
         );
     }

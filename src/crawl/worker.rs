@@ -16,9 +16,10 @@ use super::politeness::parse_retry_after;
 use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
 use crate::fetch::{FetchError, Fetcher};
 use crate::limits::MAX_BODY_BYTES;
+use crate::output::RecordEncoder;
 use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
-use crate::state::Claim;
+use crate::state::{Claim, Reason};
 
 /// What the scheduler needs of an article besides the page itself, computed
 /// on the extraction thread (empty for pages that are not articles).
@@ -28,8 +29,8 @@ pub struct Fingerprints {
     pub hash: String,
     /// Near-duplicate key of the body.
     pub near: u64,
-    /// The record serialised as one JSONL line, newline included.
-    pub line: String,
+    /// The record as the output's sink encoded it.
+    pub encoded: Vec<u8>,
 }
 
 /// What a fetch produced.
@@ -62,17 +63,17 @@ pub enum ItemResult {
         /// Validators.
         last_modified: Option<String>,
     },
-    /// A response that gives nothing to do (reason code).
+    /// A response that gives nothing to do.
     Skipped {
         /// Why.
-        reason: &'static str,
+        reason: Reason,
         /// HTTP status.
         status: u16,
     },
     /// A failure.
     Failed {
-        /// Reason code for the summary.
-        reason: String,
+        /// Why.
+        reason: Reason,
         /// The full message (names the URL).
         message: String,
         /// Worth retrying.
@@ -118,12 +119,12 @@ fn header(r: &crate::fetch::Fetched, name: reqwest::header::HeaderName) -> Optio
 
 fn failure(e: &FetchError) -> ItemResult {
     let reason = match e {
-        FetchError::Timeout { .. } => "timeout".to_string(),
-        FetchError::TooLarge { .. } => "too large".to_string(),
-        FetchError::TooManyRedirects { .. } => "too many redirects".to_string(),
-        FetchError::Status { status, .. } => format!("http {status}"),
-        FetchError::Network { .. } => "network".to_string(),
-        FetchError::Disallowed { .. } => "robots".to_string(),
+        FetchError::Timeout { .. } => Reason::Timeout,
+        FetchError::TooLarge { .. } => Reason::TooLarge,
+        FetchError::TooManyRedirects { .. } => Reason::TooManyRedirects,
+        FetchError::Status { status, .. } => Reason::Http(*status),
+        FetchError::Network { .. } => Reason::Network,
+        FetchError::Disallowed { .. } => Reason::Robots,
     };
     ItemResult::Failed {
         reason,
@@ -134,17 +135,19 @@ fn failure(e: &FetchError) -> ItemResult {
     }
 }
 
-/// Fetches and classifies one frontier entry.
+/// Fetches and classifies one frontier entry; an article's record is
+/// encoded with `encode` on the extraction thread.
 pub async fn fetch_item(
     fetcher: &Fetcher,
     sites: Arc<SiteRegistry>,
     opts: ExtractOptions,
+    encode: RecordEncoder,
     claim: &Claim,
     headers: &[(String, String)],
 ) -> ItemResult {
     let Ok(url) = Url::parse(&claim.url) else {
         return ItemResult::Skipped {
-            reason: "bad url",
+            reason: Reason::BadUrl,
             status: 0,
         };
     };
@@ -167,7 +170,7 @@ pub async fn fetch_item(
         return match header(&r, LOCATION).and_then(|l| url.join(l.trim()).ok()) {
             Some(target) => ItemResult::Redirect { target },
             None => ItemResult::Failed {
-                reason: format!("http {status}"),
+                reason: Reason::Http(status),
                 message: format!("{url}: HTTP {status} without a usable Location"),
                 transient: false,
                 retry_after: None,
@@ -182,7 +185,7 @@ pub async fn fetch_item(
             None
         };
         return ItemResult::Failed {
-            reason: format!("http {status}"),
+            reason: Reason::Http(status),
             message: format!("{url}: HTTP {status}"),
             transient: status == 429 || status >= 500,
             retry_after,
@@ -198,7 +201,7 @@ pub async fn fetch_item(
         Ok(b) => b,
         Err(e) => {
             return ItemResult::Failed {
-                reason: "too large".into(),
+                reason: Reason::TooLarge,
                 message: format!("{url}: {e}"),
                 transient: false,
                 retry_after: None,
@@ -218,7 +221,7 @@ pub async fn fetch_item(
             }
         }
         if !htmlish && !ct_is_xhtml(content_type.as_deref()) {
-            return Err("not html");
+            return Err(Reason::NotHtml);
         }
         let input = PageInput {
             bytes: &body,
@@ -235,14 +238,14 @@ pub async fn fetch_item(
                     Fingerprints {
                         hash: content_hash(&page.record.body),
                         near: near_key(&page.record.body),
-                        line: page.record.to_json_line(),
+                        encoded: encode(&page.record),
                     }
                 } else {
                     Fingerprints::default()
                 };
                 Ok(Ok((Box::new(page), prints)))
             }
-            Err(_) => Err("not html"),
+            Err(_) => Err(Reason::NotHtml),
         }
     });
     match job.await {
@@ -259,7 +262,7 @@ pub async fn fetch_item(
         },
         Ok(Err(reason)) => ItemResult::Skipped { reason, status },
         Err(_) => ItemResult::Failed {
-            reason: "extraction panicked".into(),
+            reason: Reason::ExtractionPanicked,
             message: format!("{url}: extraction panicked"),
             transient: false,
             retry_after: None,

@@ -1,6 +1,8 @@
 //! The state lock: an exclusive `flock` on `<state>.lock` holding the
 //! owner's pid. The kernel releases it when the process dies, so a stale
-//! lock never blocks the next run.
+//! lock never blocks the next run. The lock file sits beside the state
+//! file's resolved path, so every name of one state (a symlink, a relative
+//! path) takes the same lock.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -17,10 +19,10 @@ pub struct StateLock {
 }
 
 impl StateLock {
-    /// Takes the lock of the state file `state`, or fails naming the pid
-    /// that holds it.
+    /// Takes the lock of the state file `state` (by its resolved path), or
+    /// fails naming the pid that holds it.
     pub fn acquire(state: &Path) -> Result<Self> {
-        let mut name = state.as_os_str().to_owned();
+        let mut name = crate::paths::resolve(state).into_os_string();
         name.push(".lock");
         let path = PathBuf::from(name);
         let mut file = OpenOptions::new()
@@ -42,10 +44,13 @@ impl StateLock {
                 if holder.is_empty() { "?" } else { holder }
             );
         }
-        file.set_len(0)?;
-        file.seek(SeekFrom::Start(0))?;
-        write!(file, "{}", std::process::id())?;
-        file.flush()?;
+        (|| {
+            file.set_len(0)?;
+            file.seek(SeekFrom::Start(0))?;
+            write!(file, "{}", std::process::id())?;
+            file.flush()
+        })()
+        .with_context(|| format!("{}: cannot write lock file", path.display()))?;
         Ok(Self { _file: file, path })
     }
 
@@ -71,5 +76,16 @@ mod tests {
         );
         drop(a);
         StateLock::acquire(&state).unwrap();
+    }
+
+    #[test]
+    fn a_symlink_to_the_state_takes_the_same_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("s.db");
+        std::fs::write(&state, "").unwrap();
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(&state, &link).unwrap();
+        let _a = StateLock::acquire(&state).unwrap();
+        assert!(StateLock::acquire(&link).is_err());
     }
 }

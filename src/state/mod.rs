@@ -1,267 +1,87 @@
-//! The crawl state behind one narrow interface ([`CrawlState`]): the
-//! frontier, the URLs seen with their validators and content hashes, per-host
-//! pauses, the committed length of each output file, and run counters.
+//! The crawl state behind one interface ([`CrawlState`]): the frontier and
+//! its claims, host leases and pauses, the URLs seen with their validators,
+//! content-hash ownership, output checkpoints and run counters.
 //!
-//! [`sqlite::SqliteState`] answers today (an embedded database in WAL mode);
-//! a shared server database can implement the same trait later. No SQL lives
-//! outside the implementation.
+//! Backends: [`sqlite::SqliteState`] (an embedded database in WAL mode, one
+//! process at a time under a [`StateLock`]) and [`memory::MemoryState`] (the
+//! test double, shareable between handles like a server database). Which one
+//! a run uses is decided in one place, [`StateLocation::parse`] and
+//! [`open`], from `--state`. No SQL lives outside the backends.
+//!
+//! The contract (checked for every backend by `tests/state_conformance.rs`):
+//!
+//! - A claim hands out each frontier entry once; entries claimed and not
+//!   committed return to the frontier when the run begins again or when the
+//!   host's lease is lost.
+//! - A host's URLs are claimed only under its lease. A lease lasts `ttl`
+//!   unless renewed; an expired lease may be taken by another handle, and
+//!   then the old holder's claims of that host return to the frontier.
+//! - [`CrawlState::commit`] applies a [`Batch`] atomically: claim results,
+//!   new URLs, pauses, and the output checkpoints that cover the batch's
+//!   records. The caller makes the records durable first, so an output never
+//!   holds a committed record twice and a checkpoint never covers a record
+//!   the state does not know as written.
+//! - Content ownership is claimed through a unique key
+//!   ([`CrawlState::claim_content`]), never checked and then acted on; a
+//!   claim is durable no later than the commit that writes its URL.
 
 pub mod lock;
+pub mod memory;
+pub mod model;
 pub mod sqlite;
+pub mod status;
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Result};
 
 pub use lock::StateLock;
+pub use memory::MemoryState;
+pub use model::{
+    Batch, Checkpoint, Claim, ClaimResult, ContentClaim, Ending, HostLease, NewUrl, Outcome,
+    OutputOwner, Stats, UrlInfo, UrlKind,
+};
 pub use sqlite::SqliteState;
-
-/// What a frontier entry is expected to be (it decides priority and which
-/// entries are revisited on every run).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlKind {
-    /// A page (article or listing).
-    Page = 0,
-    /// A seed given on the command line.
-    Seed = 1,
-    /// A configured start page.
-    Start = 2,
-    /// An RSS or Atom feed.
-    Feed = 3,
-    /// A sitemap (index or urlset).
-    Sitemap = 4,
-}
-
-impl UrlKind {
-    /// The stored code.
-    pub fn code(self) -> i64 {
-        self as i64
-    }
-
-    /// From the stored code (unknown codes are pages).
-    pub fn from_code(c: i64) -> Self {
-        match c {
-            1 => Self::Seed,
-            2 => Self::Start,
-            3 => Self::Feed,
-            4 => Self::Sitemap,
-            _ => Self::Page,
-        }
-    }
-
-    /// Sources (seeds, start pages, feeds, sitemaps) are depth 0 and revisited
-    /// on every run with conditional requests.
-    pub fn is_source(self) -> bool {
-        self != Self::Page
-    }
-}
-
-/// A URL to add to the frontier.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewUrl {
-    /// The normalised URL.
-    pub url: String,
-    /// Its host key.
-    pub host: String,
-    /// Link hops from a source.
-    pub depth: u32,
-    /// What it is expected to be.
-    pub kind: UrlKind,
-    /// Lower is fetched first.
-    pub priority: i64,
-    /// Redirect hops already taken to reach it.
-    pub hops: u32,
-    /// Queue it even if it was seen before (sources, redirect targets of
-    /// sources, refetches).
-    pub force: bool,
-}
-
-/// A frontier entry claimed for fetching.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Claim {
-    /// Frontier id.
-    pub id: i64,
-    /// The normalised URL.
-    pub url: String,
-    /// Its host key.
-    pub host: String,
-    /// Link hops from a source.
-    pub depth: u32,
-    /// What it is expected to be.
-    pub kind: UrlKind,
-    /// Failed attempts so far.
-    pub attempts: u32,
-    /// Redirect hops taken to reach it.
-    pub hops: u32,
-    /// `ETag` of the last fetch, for a conditional request.
-    pub etag: Option<String>,
-    /// `Last-Modified` of the last fetch.
-    pub last_modified: Option<String>,
-}
-
-/// What is known about a URL.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UrlInfo {
-    /// `queued`, `done`, `written`, `failed`, `skipped`.
-    pub status: String,
-    /// Content hash of the body last written for it.
-    pub content_hash: Option<String>,
-    /// Unix ms of the last fetch.
-    pub fetched_at: Option<i64>,
-}
-
-/// How a fetched entry ended, as the state records it. Built with
-/// [`Finished::new`] and the methods below; it counts towards `--max-pages`
-/// unless [`Finished::uncounted`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finished {
-    /// New status of the URL: `done`, `written`, `skipped` or `failed`.
-    pub status: &'static str,
-    /// Reason code (skips and failures).
-    pub reason: Option<String>,
-    /// HTTP status, when a response arrived.
-    pub http_status: Option<u16>,
-    /// Validators to remember (ETag).
-    pub etag: Option<String>,
-    /// Validators to remember (Last-Modified).
-    pub last_modified: Option<String>,
-    /// Content hash of the written body.
-    pub content_hash: Option<String>,
-    /// Whether this fetch counts toward `--max-pages`.
-    pub counted: bool,
-}
-
-impl Finished {
-    /// An ending with this status, counted, nothing else known.
-    pub fn new(status: &'static str) -> Self {
-        Self {
-            status,
-            reason: None,
-            http_status: None,
-            etag: None,
-            last_modified: None,
-            content_hash: None,
-            counted: true,
-        }
-    }
-
-    /// Why it ended so.
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
-    }
-
-    /// The HTTP status of the response.
-    pub fn http(self, status: u16) -> Self {
-        self.http_opt(Some(status))
-    }
-
-    /// The HTTP status, when there was a response.
-    pub fn http_opt(mut self, status: Option<u16>) -> Self {
-        self.http_status = status;
-        self
-    }
-
-    /// The response's validators, for conditional requests next time.
-    pub fn validators(mut self, etag: Option<String>, last_modified: Option<String>) -> Self {
-        self.etag = etag;
-        self.last_modified = last_modified;
-        self
-    }
-
-    /// The written body's content hash.
-    pub fn content_hash(mut self, hash: String) -> Self {
-        self.content_hash = Some(hash);
-        self
-    }
-
-    /// Whether it counts as a fetch towards `--max-pages`.
-    pub fn counted(mut self, counted: bool) -> Self {
-        self.counted = counted;
-        self
-    }
-
-    /// Not a fetch: counts nothing towards `--max-pages`.
-    pub fn uncounted(self) -> Self {
-        self.counted(false)
-    }
-}
-
-/// How one claimed entry ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// Fetched and handled.
-    Finished(Finished),
-    /// Put back for a retry (attempts + 1).
-    Retry,
-    /// Put back untouched (the host cannot be crawled this run).
-    Release,
-}
-
-/// One entry's result, applied in a commit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Done {
-    /// The claimed entry.
-    pub claim_id: i64,
-    /// Its URL.
-    pub url: String,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// Another URL that now counts as this one (an in-scope canonical):
-    /// marked with the same status and removed from the frontier.
-    pub alias: Option<String>,
-}
-
-/// Everything committed atomically after the output was synced.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Batch {
-    /// Finished or retried entries.
-    pub done: Vec<Done>,
-    /// Newly discovered URLs.
-    pub new_urls: Vec<NewUrl>,
-    /// Per-host earliest next request (unix ms).
-    pub host_pauses: Vec<(String, i64)>,
-    /// Output file and its length after the batch's lines.
-    pub output: Option<(String, u64)>,
-}
-
-/// Counts for `state stats`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Stats {
-    /// URLs known.
-    pub urls: u64,
-    /// Articles written.
-    pub written: u64,
-    /// URLs that failed.
-    pub failed: u64,
-    /// Frontier size.
-    pub queued: u64,
-    /// Per host: (host, known, written, failed).
-    pub per_host: Vec<(String, u64, u64, u64)>,
-}
+pub use status::{Reason, UrlStatus};
 
 /// The crawl state: what the crawler asks of it.
 pub trait CrawlState {
+    /// Who writes outputs under this state (recorded beside each output).
+    fn owner(&self) -> &OutputOwner;
     /// Starts a run: releases claims of a killed run, returns the fetch count
     /// already spent by an interrupted run (0 when the last run completed).
     fn begin_run(&mut self) -> Result<u64>;
-    /// Records that the run ended; after a completed run the next one starts
-    /// its counts afresh, after an interrupted one it keeps them.
+    /// Records that the run ended and releases its leases; after a completed
+    /// run the next one starts its counts afresh, after an interrupted one it
+    /// keeps them.
     fn end_run(&mut self, completed: bool) -> Result<()>;
     /// Queues re-fetches of written articles last fetched before `before_ms`.
     fn queue_refetch(&mut self, before_ms: i64) -> Result<u64>;
-    /// Hosts that have unclaimed frontier entries.
+    /// Hosts that have unclaimed frontier entries (leased or not).
     fn hosts_with_work(&mut self) -> Result<Vec<String>>;
-    /// Claims the next entry of a host (highest priority, shallowest first).
+    /// Leases a host for `ttl`: `None` while another holder's lease lasts.
+    /// Leasing a host already held renews it.
+    fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>>;
+    /// Extends every lease this handle holds by `ttl` from now; returns the
+    /// hosts whose lease was lost (expired and taken by another holder).
+    fn renew_leases(&mut self, ttl: Duration) -> Result<Vec<String>>;
+    /// Gives a host's lease back (its claims not yet committed return to the
+    /// frontier).
+    fn release_host(&mut self, host: &str) -> Result<()>;
+    /// Claims the next entry of a leased host (highest priority, shallowest
+    /// first); `None` when it has none or the lease is not held.
     fn claim_next(&mut self, host: &str) -> Result<Option<Claim>>;
     /// What is known about a URL.
     fn url_info(&mut self, url: &str) -> Result<Option<UrlInfo>>;
-    /// The URL whose written body had this content hash, if any.
-    fn hash_owner(&mut self, hash: &str) -> Result<Option<String>>;
-    /// The earliest time (unix ms) a host may be contacted, if stored.
-    fn host_pause(&mut self, host: &str) -> Result<Option<i64>>;
-    /// The committed length of an output file, if known.
-    fn output_length(&mut self, path: &str) -> Result<Option<u64>>;
-    /// Applies a batch in one transaction; returns the hosts that got new
-    /// frontier entries.
+    /// Claims a body's content hash for `url` (exact-duplicate detection).
+    fn claim_content(&mut self, hash: &str, url: &str) -> Result<ContentClaim>;
+    /// The committed checkpoint of an output (by its key), if any. Outputs
+    /// belong to one crawler: a shared backend keeps checkpoints under the
+    /// crawler's [`OutputOwner`] id, as two machines may use one path.
+    fn checkpoint(&mut self, output: &str) -> Result<Option<Checkpoint>>;
+    /// Applies a batch atomically; returns the hosts that got new frontier
+    /// entries.
     fn commit(&mut self, batch: &Batch) -> Result<Vec<String>>;
     /// Counts for `state stats`.
     fn stats(&mut self) -> Result<Stats>;
@@ -270,7 +90,136 @@ pub trait CrawlState {
     fn prune(&mut self, before_ms: i64) -> Result<u64>;
 }
 
+/// Where a crawl state lives, as `--state` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateLocation {
+    /// An SQLite file: a plain path or `sqlite:PATH`.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database: `postgres://...` or `postgresql://...`.
+    Postgres(String),
+}
+
+impl StateLocation {
+    /// Reads a `--state` value.
+    pub fn parse(s: &str) -> Self {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return Self::Postgres(s.to_string());
+        }
+        Self::Sqlite(PathBuf::from(s.strip_prefix("sqlite:").unwrap_or(s)))
+    }
+
+    /// The files the state lives in (an output must never be one of them):
+    /// for SQLite the database, its `-wal`, `-shm` and `-journal` files and
+    /// its lock, both as named and after resolving symlinks.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let Self::Sqlite(path) = self else {
+            return Vec::new();
+        };
+        let mut bases = vec![path.clone(), crate::paths::resolve(path)];
+        bases.dedup();
+        let mut files = Vec::new();
+        for base in bases {
+            files.push(base.clone());
+            for suffix in ["-wal", "-shm", "-journal", ".lock"] {
+                let mut name = base.clone().into_os_string();
+                name.push(suffix);
+                files.push(PathBuf::from(name));
+            }
+        }
+        files
+    }
+}
+
+impl std::fmt::Display for StateLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite(p) => write!(f, "{}", p.display()),
+            Self::Postgres(url) => f.write_str(url),
+        }
+    }
+}
+
+/// How a state is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// For a crawl or a prune: exclusive where the backend needs it (the
+    /// SQLite lock), created when missing.
+    Crawl,
+    /// For reading statistics: must exist, taken no lock.
+    Inspect,
+}
+
+/// Opens the state `--state` names: the one place a backend is chosen.
+pub fn open(location: &StateLocation, access: Access) -> Result<Box<dyn CrawlState>> {
+    match location {
+        StateLocation::Sqlite(path) => Ok(Box::new(open_sqlite(path, access)?)),
+        StateLocation::Postgres(url) => {
+            bail!("{}: PostgreSQL backend not available yet", redact(url))
+        }
+    }
+}
+
+fn open_sqlite(path: &Path, access: Access) -> Result<SqliteState> {
+    match access {
+        Access::Crawl => SqliteState::open_locked(path),
+        Access::Inspect => {
+            if !path.exists() {
+                bail!("{}: no such state file", path.display());
+            }
+            SqliteState::open(path)
+        }
+    }
+}
+
+/// A connection URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The host key of a URL as the frontier stores it (empty when unparsable).
+fn host_of(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| crate::extract::host_with_port(&u))
+        .unwrap_or_default()
+}
+
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_from_state_flag() {
+        assert_eq!(
+            StateLocation::parse("news.db"),
+            StateLocation::Sqlite("news.db".into())
+        );
+        assert_eq!(
+            StateLocation::parse("sqlite:/srv/news.db"),
+            StateLocation::Sqlite("/srv/news.db".into())
+        );
+        assert_eq!(
+            StateLocation::parse("postgres://u@h/db"),
+            StateLocation::Postgres("postgres://u@h/db".into())
+        );
+        let e = open(
+            &StateLocation::parse("postgresql://u:secret@h/db"),
+            Access::Crawl,
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(e.contains("PostgreSQL backend not available yet"), "{e}");
+        assert!(!e.contains("secret"), "{e}");
+    }
 }

@@ -213,16 +213,36 @@ pub fn bin() -> Command {
     c
 }
 
-/// Runs `newscrawl crawl` with args, within a time limit.
-pub fn crawl(dir: &Path, args: &[&str]) -> Output {
+/// `newscrawl crawl` with args, run in `dir`.
+pub fn crawl_command(dir: &Path, args: &[&str]) -> Command {
     let mut c = bin();
     c.arg("crawl").args(args).current_dir(dir);
+    c
+}
+
+/// Runs a command with its output captured, within a time limit.
+pub fn output_within_limit(mut c: Command) -> Output {
     let child = c
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     wait_limit(child, Duration::from_secs(60))
+}
+
+/// What `newscrawl state stats --state STATE` prints.
+pub fn state_stats(state: &Path) -> String {
+    let o = bin()
+        .args(["state", "stats", "--state", state.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Runs `newscrawl crawl` with args, within a time limit.
+pub fn crawl(dir: &Path, args: &[&str]) -> Output {
+    output_within_limit(crawl_command(dir, args))
 }
 
 /// The arguments of `crawl --seed S... --out OUT --state STATE`, then `extra`.

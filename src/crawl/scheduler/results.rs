@@ -9,6 +9,9 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use url::Url;
 
+use super::super::decide::{
+    decide_content, decide_page, not_modified, Known, NotModified, PageDecision, PageFacts, Policy,
+};
 use super::super::discover::XmlKind;
 use super::super::politeness::{backoff, RobotsState};
 use super::super::urlnorm::{host_key, normalize};
@@ -18,7 +21,7 @@ use crate::extract::dates::parse_date;
 use crate::extract::{ExtractedPage, PageLinks};
 use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
 use crate::robots::Robots;
-use crate::state::{Claim, CrawlState, Done, Finished, NewUrl, Outcome, UrlKind};
+use crate::state::{Claim, ClaimResult, Ending, NewUrl, Outcome, Reason, UrlKind, UrlStatus};
 
 /// Where a sitemap's or feed's entries go: (kind, depth, priority).
 fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
@@ -28,27 +31,22 @@ fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
     }
 }
 
-impl<S: CrawlState> Crawler<S> {
+impl Crawler {
     /// Records how `claim` ended, for the next commit.
-    pub(super) fn finish(&mut self, claim: &Claim, end: Finished) {
-        self.finish_with_alias(claim, end, None);
+    pub(super) fn end(&mut self, claim: &Claim, ending: Ending) {
+        self.end_with_alias(claim, ending, None);
     }
 
-    /// [`Crawler::finish`], recording `alias` (the canonical URL the page
+    /// [`Crawler::end`], recording `alias` (the canonical URL the page
     /// named) with the same ending.
-    pub(super) fn finish_with_alias(
-        &mut self,
-        claim: &Claim,
-        end: Finished,
-        alias: Option<String>,
-    ) {
-        if end.counted {
+    pub(super) fn end_with_alias(&mut self, claim: &Claim, ending: Ending, alias: Option<String>) {
+        if ending.counted {
             self.fetches += 1;
         }
-        self.batch.done.push(Done {
+        self.batch.results.push(ClaimResult {
             claim_id: claim.id,
             url: claim.url.clone(),
-            outcome: Outcome::Finished(end),
+            outcome: Outcome::Ended(ending),
             alias,
         });
     }
@@ -66,7 +64,7 @@ impl<S: CrawlState> Crawler<S> {
             return false;
         };
         if !self.scope.contains(&u) {
-            self.summary.skip("scope");
+            self.summary.skip(Reason::OutOfScope);
             return false;
         }
         if force && !self.forced.insert(u.to_string()) {
@@ -93,17 +91,21 @@ impl<S: CrawlState> Crawler<S> {
                 sent_at,
             } => {
                 self.summary.robots += 1;
-                let h = self.ensure_host(&host)?;
+                let Some(h) = self.hosts.get_mut(&host) else {
+                    return Ok(());
+                };
                 h.request_sent(sent_at);
                 if let Some(d) = robots.crawl_delay() {
                     h.apply_crawl_delay(d);
                 }
                 if matches!(robots, Robots::DisallowAll) {
                     tracing::warn!("{host}: robots.txt unavailable (5xx or unreachable): host skipped this run");
-                    self.summary.fail("robots.txt unavailable", &host);
+                    self.summary.fail(Reason::RobotsUnavailable, &host);
                 }
                 let sitemaps: Vec<String> = robots.sitemaps().to_vec();
-                self.ensure_host(&host)?.robots = RobotsState::Ready(robots);
+                if let Some(h) = self.hosts.get_mut(&host) {
+                    h.robots = RobotsState::Ready(robots);
+                }
                 self.note_request(&host);
                 for s in sitemaps {
                     if let Ok(u) = Url::parse(&s) {
@@ -120,7 +122,10 @@ impl<S: CrawlState> Crawler<S> {
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
                     h.request_sent(sent_at);
                 }
-                self.handle_item(claim, result, fetched_at)?;
+                // A lost lease's claims went to another crawler.
+                if self.leased.contains(&claim.host) {
+                    self.handle_item(claim, result, fetched_at)?;
+                }
             }
         }
         Ok(())
@@ -133,19 +138,32 @@ impl<S: CrawlState> Crawler<S> {
         _fetched_at: DateTime<Utc>,
     ) -> Result<()> {
         match result {
-            ItemResult::NotModified => {
-                self.any_success = true;
-                self.summary.fetched += 1;
-                self.summary.skip("not modified");
-                self.finish(&claim, Finished::new("done").http(304));
-            }
+            ItemResult::NotModified => match not_modified(&claim) {
+                NotModified::Unchanged => {
+                    self.any_success = true;
+                    self.summary.fetched += 1;
+                    self.summary.skip(Reason::NotModified);
+                    let ending = Ending::no_record(UrlStatus::Visited, Reason::NotModified);
+                    self.end(&claim, ending.http(304));
+                }
+                NotModified::Unasked => self.handle_failure(
+                    &claim,
+                    Failure {
+                        reason: Reason::NotModifiedUnasked,
+                        message: format!("{}: HTTP 304 to a request without validators", claim.url),
+                        transient: true,
+                        retry_after: None,
+                        status: Some(304),
+                    },
+                )?,
+            },
             ItemResult::Redirect { target } => {
                 let base = Url::parse(&claim.url).ok();
                 let same = normalize(&target).map(|t| t.to_string())
                     == base.as_ref().and_then(normalize).map(|b| b.to_string());
                 if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
-                    self.summary.fail("too many redirects", &claim.host);
-                    self.finish(&claim, Finished::new("failed").reason("too many redirects"));
+                    self.summary.fail(Reason::TooManyRedirects, &claim.host);
+                    self.end(&claim, Ending::failed(Reason::TooManyRedirects));
                 } else if self.queue(
                     &target,
                     claim.depth,
@@ -154,12 +172,9 @@ impl<S: CrawlState> Crawler<S> {
                     claim.hops + 1,
                     claim.kind.is_source(),
                 ) {
-                    self.finish(&claim, Finished::new("done").reason("redirect").uncounted());
+                    self.end(&claim, Ending::redirected());
                 } else {
-                    self.finish(
-                        &claim,
-                        Finished::new("skipped").reason("redirect out of scope"),
-                    );
+                    self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope));
                 }
             }
             ItemResult::Xml {
@@ -174,7 +189,7 @@ impl<S: CrawlState> Crawler<S> {
                 for e in doc.entries {
                     if let (Some(since), Some(d)) = (self.cfg.since, e.date) {
                         if d < since {
-                            self.summary.skip("older than --since");
+                            self.summary.skip(Reason::OlderThanSince);
                             continue;
                         }
                     }
@@ -186,11 +201,9 @@ impl<S: CrawlState> Crawler<S> {
                         self.queue(&u, depth, kind, prio, 0, kind.is_source());
                     }
                 }
-                self.finish(
+                self.end(
                     &claim,
-                    Finished::new("done")
-                        .http(200)
-                        .validators(etag, last_modified),
+                    Ending::visited().http(200).validators(etag, last_modified),
                 );
             }
             ItemResult::Page {
@@ -207,7 +220,7 @@ impl<S: CrawlState> Crawler<S> {
                 self.any_success = true;
                 self.summary.fetched += 1;
                 self.summary.skip(reason);
-                self.finish(&claim, Finished::new("skipped").reason(reason).http(status));
+                self.end(&claim, Ending::skipped(reason).http(status));
             }
             ItemResult::Failed {
                 reason,
@@ -215,46 +228,62 @@ impl<S: CrawlState> Crawler<S> {
                 transient,
                 retry_after,
                 status,
-            } => {
-                if status.is_some() {
-                    self.summary.fetched += 1;
-                }
-                let now = Instant::now();
-                let h = self.ensure_host(&claim.host)?;
-                h.errors += 1;
-                if let Some(wait) = retry_after {
-                    h.pause_until(now + wait);
-                }
-                if transient && claim.attempts < MAX_RETRIES {
-                    let wait = backoff(claim.attempts + 1, h.interval);
-                    h.pause_until(now + wait);
-                    self.summary.retries += 1;
-                    tracing::info!(
-                        "{message}: retry {} in {:.1} s",
-                        claim.attempts + 1,
-                        wait.as_secs_f64()
-                    );
-                    self.retry_hosts.push(claim.host.clone());
-                    self.batch.done.push(Done {
-                        claim_id: claim.id,
-                        url: claim.url.clone(),
-                        outcome: Outcome::Retry,
-                        alias: None,
-                    });
-                } else {
-                    tracing::warn!("{message}");
-                    self.summary.fail(&reason, &claim.host);
-                    self.finish(
-                        &claim,
-                        Finished::new("failed")
-                            .reason(reason)
-                            .http_opt(status)
-                            .counted(status.is_some()),
-                    );
-                }
-                self.note_request(&claim.host);
-            }
+            } => self.handle_failure(
+                &claim,
+                Failure {
+                    reason,
+                    message,
+                    transient,
+                    retry_after,
+                    status,
+                },
+            )?,
         }
+        Ok(())
+    }
+
+    /// A failed fetch: retried while transient and attempts remain (after
+    /// a back-off, or the server's Retry-After), else recorded as failed.
+    fn handle_failure(&mut self, claim: &Claim, f: Failure) -> Result<()> {
+        if f.status.is_some() {
+            self.summary.fetched += 1;
+        }
+        let now = Instant::now();
+        let Some(h) = self.hosts.get_mut(&claim.host) else {
+            return Ok(());
+        };
+        h.errors += 1;
+        if let Some(wait) = f.retry_after {
+            h.pause_until(now + wait);
+        }
+        if f.transient && claim.attempts < MAX_RETRIES {
+            let wait = backoff(claim.attempts + 1, h.interval);
+            h.pause_until(now + wait);
+            self.summary.retries += 1;
+            tracing::info!(
+                "{}: retry {} in {:.1} s",
+                f.message,
+                claim.attempts + 1,
+                wait.as_secs_f64()
+            );
+            self.retry_hosts.push(claim.host.clone());
+            self.batch.results.push(ClaimResult {
+                claim_id: claim.id,
+                url: claim.url.clone(),
+                outcome: Outcome::Retry,
+                alias: None,
+            });
+        } else {
+            tracing::warn!("{}", f.message);
+            self.summary.fail(f.reason, &claim.host);
+            self.end(
+                claim,
+                Ending::failed(f.reason)
+                    .http_opt(f.status)
+                    .counted(f.status.is_some()),
+            );
+        }
+        self.note_request(&claim.host);
         Ok(())
     }
 
@@ -278,7 +307,11 @@ impl<S: CrawlState> Crawler<S> {
         &mut self,
         claim: &Claim,
         page: ExtractedPage,
-        Fingerprints { hash, near, line }: Fingerprints,
+        Fingerprints {
+            hash,
+            near,
+            encoded,
+        }: Fingerprints,
         etag: Option<String>,
         last_modified: Option<String>,
     ) -> Result<()> {
@@ -286,105 +319,80 @@ impl<S: CrawlState> Crawler<S> {
         if let Some(site) = &page.site {
             self.summary.site_page(&site.name, page.fallback.is_some());
         }
-        let canonical = page
+        let key = page
             .canonical
             .as_ref()
             .and_then(normalize)
             .filter(|u| self.scope.contains(u))
-            .map(|u| u.to_string());
-        let key = canonical.unwrap_or_else(|| claim.url.clone());
+            .map(|u| u.to_string())
+            .unwrap_or_else(|| claim.url.clone());
         let alias = (key != claim.url).then(|| key.clone());
-        let too_old = self.cfg.since.is_some_and(|since| {
-            page.record
+        let facts = PageFacts {
+            url: &claim.url,
+            key: &key,
+            is_article: page.is_article(),
+            published: page
+                .record
                 .published
                 .as_deref()
                 .and_then(parse_date)
-                .is_some_and(|p| p.with_timezone(&Utc) < since)
-        });
-        // (stored status, stored reason, summary reason) of a page that gives no record.
-        let skip = if !page.is_article() {
-            Some(("done", "not an article", "not an article"))
-        } else if too_old {
-            Some(("skipped", "too old", "older than --since"))
-        } else {
-            None
+                .map(|p| p.with_timezone(&Utc)),
+            hash: &hash,
         };
-        if let Some((status, reason, counted_as)) = skip {
-            self.summary.skip(counted_as);
-            self.finish_with_alias(
-                claim,
-                Finished::new(status)
-                    .reason(reason)
-                    .http(200)
-                    .validators(etag, last_modified),
-                alias,
-            );
-            return Ok(());
+        let policy = Policy {
+            since: self.cfg.since,
+            refetch: self.cfg.refetch_after.is_some(),
+        };
+        // Only an article to judge further needs what the state knows.
+        let (info_key, info_url) = if facts.is_article {
+            let url = match &alias {
+                Some(_) => self.state.url_info(&claim.url)?,
+                None => None,
+            };
+            (self.state.url_info(&key)?, url)
+        } else {
+            (None, None)
+        };
+        let known = Known {
+            key: info_key.as_ref(),
+            url: info_url.as_ref(),
+            key_in_batch: self.keys_in_batch.contains(&key),
+        };
+        let mut decision = decide_page(&facts, &known, &policy);
+        if decision == PageDecision::Write {
+            let owner = self.state.claim_content(&hash, &key)?;
+            decision = decide_content(&owner, &facts);
         }
-        let info_key = self.state.url_info(&key)?;
-        let info_claim = if alias.is_some() {
-            self.state.url_info(&claim.url)?
-        } else {
-            None
-        };
-        let written =
-            |i: &Option<crate::state::UrlInfo>| i.as_ref().is_some_and(|i| i.status == "written");
-        let already = written(&info_key) || written(&info_claim);
-        let dup_content = self.pending_hashes.contains(&hash)
-            || self
-                .state
-                .hash_owner(&hash)?
-                .is_some_and(|o| o != key && o != claim.url);
-        let skip = if self.pending_urls.contains(&key) {
-            Some("duplicate url")
-        } else if already {
-            let prev = info_claim
-                .as_ref()
-                .and_then(|i| i.content_hash.clone())
-                .or_else(|| info_key.as_ref().and_then(|i| i.content_hash.clone()));
-            if self.cfg.refetch_after.is_some()
-                && prev.as_deref() != Some(hash.as_str())
-                && !dup_content
-            {
-                None
-            } else if self.cfg.refetch_after.is_some() {
-                Some("unchanged")
-            } else {
-                Some("duplicate url")
+        let ending = match decision {
+            PageDecision::NoRecord(status, reason) => {
+                self.summary.skip(reason);
+                Ending::no_record(status, reason)
             }
-        } else if dup_content {
-            Some("duplicate content")
-        } else {
-            None
+            PageDecision::Write => {
+                if !self.near.insert(near) {
+                    // Same words, different punctuation or case: written, but counted.
+                    self.summary.near_duplicates += 1;
+                }
+                self.records.push((claim.host.clone(), encoded));
+                self.keys_in_batch.insert(key);
+                self.summary.written += 1;
+                Ending::written(hash)
+            }
         };
-        if let Some(reason) = skip {
-            self.summary.skip(reason);
-            self.finish_with_alias(
-                claim,
-                Finished::new("skipped")
-                    .reason(reason)
-                    .http(200)
-                    .validators(etag, last_modified),
-                alias,
-            );
-            return Ok(());
-        }
-        if !self.near.insert(near) {
-            // Same words, different punctuation or case: written, but counted.
-            self.summary.near_duplicates += 1;
-        }
-        self.lines.push(line);
-        self.pending_urls.insert(key);
-        self.pending_hashes.insert(hash.clone());
-        self.summary.written += 1;
-        self.finish_with_alias(
+        self.end_with_alias(
             claim,
-            Finished::new("written")
-                .http(200)
-                .validators(etag, last_modified)
-                .content_hash(hash),
+            ending.http(200).validators(etag, last_modified),
             alias,
         );
         Ok(())
     }
+}
+
+/// A failed fetch, as [`ItemResult::Failed`] reports it.
+struct Failure {
+    reason: Reason,
+    message: String,
+    transient: bool,
+    retry_after: Option<std::time::Duration>,
+    status: Option<u16>,
 }

@@ -6,8 +6,8 @@ HTTP responses in several ways (plain, chunked + gzip, deflate, a charset
 given only in the HTTP header), among records newscrawl must pass over
 (warcinfo, request, revisit, metadata, a non-HTML response, a 404).
 
-    python3 -m venv target/py && target/py/bin/pip install -r tools/requirements.txt
-    target/py/bin/python tools/warc-fixtures/make_fixtures.py
+    python3 -m venv target/py && target/py/bin/pip install -r scripts/requirements.txt
+    target/py/bin/python scripts/warc-fixtures/make_fixtures.py
 
 Writes (to fixtures/warc/, or the folder given as the one argument)
 pages.warc.gz (one gzip member per record),

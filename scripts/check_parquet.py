@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads newscrawl's Parquet output with pyarrow and compares it with JSONL.
 
-    target/py/bin/python tools/check_parquet.py target/release/newscrawl INPUT...
+    target/py/bin/python scripts/check_parquet.py target/release/newscrawl INPUT...
 
 Runs `newscrawl extract INPUT... --out X.parquet` and `--out X.jsonl`, then
 checks with pyarrow (an independent reader) that the file has one column per

@@ -1,0 +1,548 @@
+//! [`CrawlState`] in memory: the test double of the crawl state. Handles
+//! made by [`MemoryState::peer`] share one state like crawlers sharing a
+//! server database (leases exclusive between them, expiring, claims failing
+//! over); [`MemoryState::restart`] is the same crawler started again after
+//! a kill. Nothing survives the process.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use super::{
+    now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, Outcome, OutputOwner,
+    Stats, UrlInfo, UrlKind, UrlStatus,
+};
+
+/// A frontier entry.
+#[derive(Debug, Clone)]
+struct Entry {
+    url: String,
+    host: String,
+    depth: u32,
+    kind: UrlKind,
+    priority: i64,
+    attempts: u32,
+    hops: u32,
+    /// The worker holding the claim.
+    claimed_by: Option<u64>,
+}
+
+impl Entry {
+    /// Its place in its host's queue.
+    fn order(&self, id: i64) -> (i64, u32, i64) {
+        (self.priority, self.depth, id)
+    }
+}
+
+/// A URL seen.
+#[derive(Debug, Clone)]
+struct Seen {
+    host: String,
+    kind: UrlKind,
+    status: UrlStatus,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    content_hash: Option<String>,
+    fetched_at: Option<i64>,
+    updated_at: i64,
+}
+
+impl Seen {
+    /// A URL just discovered.
+    fn queued(host: String, kind: UrlKind, now: i64) -> Self {
+        Self {
+            host,
+            kind,
+            status: UrlStatus::Queued,
+            etag: None,
+            last_modified: None,
+            content_hash: None,
+            fetched_at: None,
+            updated_at: now,
+        }
+    }
+}
+
+/// A host's lease.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    worker: u64,
+    expires: Instant,
+}
+
+/// What all handles share.
+#[derive(Debug, Default)]
+struct Shared {
+    next_worker: u64,
+    next_id: i64,
+    urls: HashMap<String, Seen>,
+    entries: HashMap<i64, Entry>,
+    by_url: HashMap<String, i64>,
+    /// Unclaimed entries per host, in claim order.
+    unclaimed: HashMap<String, BTreeSet<(i64, u32, i64)>>,
+    pauses: HashMap<String, i64>,
+    leases: HashMap<String, Lease>,
+    content: HashMap<String, String>,
+    /// Per crawler and output key.
+    checkpoints: HashMap<(u64, String), Checkpoint>,
+    /// Per worker: (a run is active, fetches counted in it).
+    runs: HashMap<u64, (bool, u64)>,
+}
+
+impl Shared {
+    fn add_entry(&mut self, entry: Entry) -> bool {
+        if self.by_url.contains_key(&entry.url) {
+            return false;
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        self.by_url.insert(entry.url.clone(), id);
+        self.unclaimed
+            .entry(entry.host.clone())
+            .or_default()
+            .insert(entry.order(id));
+        self.entries.insert(id, entry);
+        true
+    }
+
+    fn remove_entry(&mut self, id: i64) {
+        if let Some(e) = self.entries.remove(&id) {
+            self.by_url.remove(&e.url);
+            if let Some(q) = self.unclaimed.get_mut(&e.host) {
+                q.remove(&e.order(id));
+            }
+        }
+    }
+
+    /// Puts a claimed entry back in its host's queue.
+    fn unclaim(&mut self, id: i64) {
+        if let Some(e) = self.entries.get_mut(&id) {
+            if e.claimed_by.take().is_some() {
+                let order = e.order(id);
+                self.unclaimed
+                    .entry(e.host.clone())
+                    .or_default()
+                    .insert(order);
+            }
+        }
+    }
+
+    /// Returns every claim `worker` holds (on `host`, or on any host).
+    fn unclaim_all(&mut self, worker: u64, host: Option<&str>) {
+        let ids: Vec<i64> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.claimed_by == Some(worker) && host.is_none_or(|h| e.host == h))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.unclaim(id);
+        }
+    }
+
+    fn holds(&self, worker: u64, host: &str, now: Instant) -> bool {
+        self.leases
+            .get(host)
+            .is_some_and(|l| l.worker == worker && l.expires > now)
+    }
+
+    fn queue_url(&mut self, url: &str, host: &str, kind: UrlKind, depth: u32, priority: i64) {
+        self.add_entry(Entry {
+            url: url.to_string(),
+            host: host.to_string(),
+            depth,
+            kind,
+            priority,
+            attempts: 0,
+            hops: 0,
+            claimed_by: None,
+        });
+    }
+}
+
+/// One crawler's handle on an in-memory state.
+#[derive(Debug)]
+pub struct MemoryState {
+    shared: Arc<Mutex<Shared>>,
+    worker: u64,
+    owner: OutputOwner,
+    /// Hosts this handle believes it leases.
+    held: HashSet<String>,
+}
+
+impl Default for MemoryState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MemoryState {
+    /// A new, empty state with one crawler's handle on it.
+    pub fn new() -> Self {
+        Self::handle(Arc::default(), None)
+    }
+
+    /// Another crawler's handle on the same state.
+    pub fn peer(&self) -> Self {
+        Self::handle(self.shared.clone(), None)
+    }
+
+    /// The same crawler's handle after a restart (its claims and leases as a
+    /// killed process left them).
+    pub fn restart(self) -> Self {
+        Self::handle(self.shared.clone(), Some(self.worker))
+    }
+
+    fn handle(shared: Arc<Mutex<Shared>>, worker: Option<u64>) -> Self {
+        let worker = worker.unwrap_or_else(|| {
+            let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+            s.next_worker += 1;
+            s.next_worker
+        });
+        Self {
+            shared,
+            worker,
+            owner: OutputOwner {
+                id: format!("memory-{worker}"),
+                label: format!("in-memory state, worker {worker}"),
+                file: None,
+            },
+            held: HashSet::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        // A panic elsewhere cannot leave the maps half-updated in a way
+        // that matters to a test double.
+        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl CrawlState for MemoryState {
+    fn owner(&self) -> &OutputOwner {
+        &self.owner
+    }
+
+    fn begin_run(&mut self) -> Result<u64> {
+        let worker = self.worker;
+        self.held.clear();
+        let mut s = self.lock();
+        s.unclaim_all(worker, None);
+        s.leases.retain(|_, l| l.worker != worker);
+        let feeds: Vec<(String, String, UrlKind)> = s
+            .urls
+            .iter()
+            .filter(|(_, u)| u.kind == UrlKind::Feed && u.status == UrlStatus::Visited)
+            .map(|(url, u)| (url.clone(), u.host.clone(), u.kind))
+            .collect();
+        for (url, host, kind) in feeds {
+            s.queue_url(&url, &host, kind, 0, 0);
+        }
+        let run = s.runs.entry(worker).or_default();
+        if !run.0 {
+            *run = (true, 0);
+        }
+        Ok(run.1)
+    }
+
+    fn end_run(&mut self, completed: bool) -> Result<()> {
+        let worker = self.worker;
+        self.held.clear();
+        let mut s = self.lock();
+        s.unclaim_all(worker, None);
+        s.leases.retain(|_, l| l.worker != worker);
+        if completed {
+            s.runs.insert(worker, (false, 0));
+        }
+        Ok(())
+    }
+
+    fn queue_refetch(&mut self, before_ms: i64) -> Result<u64> {
+        let mut s = self.lock();
+        let due: Vec<(String, String)> = s
+            .urls
+            .iter()
+            .filter(|(_, u)| {
+                u.status == UrlStatus::Written && u.fetched_at.is_some_and(|t| t < before_ms)
+            })
+            .map(|(url, u)| (url.clone(), u.host.clone()))
+            .collect();
+        let mut n = 0;
+        for (url, host) in due {
+            if !s.by_url.contains_key(&url) {
+                s.queue_url(&url, &host, UrlKind::Page, 1, 2);
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    fn hosts_with_work(&mut self) -> Result<Vec<String>> {
+        let s = self.lock();
+        let mut hosts: Vec<String> = s
+            .unclaimed
+            .iter()
+            .filter(|(_, q)| !q.is_empty())
+            .map(|(h, _)| h.clone())
+            .collect();
+        hosts.sort();
+        Ok(hosts)
+    }
+
+    fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>> {
+        let worker = self.worker;
+        let now = Instant::now();
+        let mut s = self.lock();
+        match s.leases.get(host).copied() {
+            Some(l) if l.worker != worker && l.expires > now => return Ok(None),
+            // An expired lease of another crawler: its claims fail over.
+            Some(l) if l.worker != worker => s.unclaim_all(l.worker, Some(host)),
+            _ => {}
+        }
+        s.leases.insert(
+            host.to_string(),
+            Lease {
+                worker,
+                expires: now + ttl,
+            },
+        );
+        let pause_until = s.pauses.get(host).copied();
+        drop(s);
+        self.held.insert(host.to_string());
+        Ok(Some(HostLease {
+            host: host.to_string(),
+            pause_until,
+        }))
+    }
+
+    fn renew_leases(&mut self, ttl: Duration) -> Result<Vec<String>> {
+        let worker = self.worker;
+        let now = Instant::now();
+        let mut s = self.lock();
+        let mut lost = Vec::new();
+        for host in &self.held {
+            match s.leases.get_mut(host) {
+                Some(l) if l.worker == worker => l.expires = now + ttl,
+                _ => lost.push(host.clone()),
+            }
+        }
+        drop(s);
+        for h in &lost {
+            self.held.remove(h);
+        }
+        lost.sort();
+        Ok(lost)
+    }
+
+    fn release_host(&mut self, host: &str) -> Result<()> {
+        let worker = self.worker;
+        self.held.remove(host);
+        let mut s = self.lock();
+        if s.leases.get(host).is_some_and(|l| l.worker == worker) {
+            s.leases.remove(host);
+            s.unclaim_all(worker, Some(host));
+        }
+        Ok(())
+    }
+
+    fn claim_next(&mut self, host: &str) -> Result<Option<Claim>> {
+        let worker = self.worker;
+        let mut s = self.lock();
+        if !s.holds(worker, host, Instant::now()) {
+            return Ok(None);
+        }
+        let Some(first) = s.unclaimed.get_mut(host).and_then(|q| q.pop_first()) else {
+            return Ok(None);
+        };
+        let id = first.2;
+        let url = {
+            let e = s.entries.get_mut(&id).expect("queued entries exist");
+            e.claimed_by = Some(worker);
+            e.url.clone()
+        };
+        let (etag, last_modified) = s
+            .urls
+            .get(&url)
+            .map(|u| (u.etag.clone(), u.last_modified.clone()))
+            .unwrap_or_default();
+        let e = &s.entries[&id];
+        Ok(Some(Claim {
+            id,
+            url,
+            host: e.host.clone(),
+            depth: e.depth,
+            kind: e.kind,
+            attempts: e.attempts,
+            hops: e.hops,
+            etag,
+            last_modified,
+        }))
+    }
+
+    fn url_info(&mut self, url: &str) -> Result<Option<UrlInfo>> {
+        Ok(self.lock().urls.get(url).map(|u| UrlInfo {
+            status: u.status,
+            content_hash: u.content_hash.clone(),
+            fetched_at: u.fetched_at,
+        }))
+    }
+
+    fn claim_content(&mut self, hash: &str, url: &str) -> Result<ContentClaim> {
+        let mut s = self.lock();
+        let owner = s
+            .content
+            .entry(hash.to_string())
+            .or_insert_with(|| url.to_string());
+        Ok(if owner == url {
+            ContentClaim::Owned
+        } else {
+            ContentClaim::OwnedBy(owner.clone())
+        })
+    }
+
+    fn checkpoint(&mut self, output: &str) -> Result<Option<Checkpoint>> {
+        let key = (self.worker, output.to_string());
+        Ok(self.lock().checkpoints.get(&key).cloned())
+    }
+
+    fn commit(&mut self, batch: &Batch) -> Result<Vec<String>> {
+        let worker = self.worker;
+        let now = now_ms();
+        let mut s = self.lock();
+        let mut hosts = BTreeSet::new();
+        for n in &batch.new_urls {
+            let fresh = !s.urls.contains_key(&n.url);
+            if fresh {
+                s.urls
+                    .insert(n.url.clone(), Seen::queued(n.host.clone(), n.kind, now));
+            }
+            if (fresh || n.force)
+                && s.add_entry(Entry {
+                    url: n.url.clone(),
+                    host: n.host.clone(),
+                    depth: n.depth,
+                    kind: n.kind,
+                    priority: n.priority,
+                    attempts: 0,
+                    hops: n.hops,
+                    claimed_by: None,
+                })
+            {
+                hosts.insert(n.host.clone());
+            }
+        }
+        let mut counted = 0;
+        for r in &batch.results {
+            // Results of claims no longer held (failed over) are ignored.
+            if s.entries.get(&r.claim_id).and_then(|e| e.claimed_by) != Some(worker) {
+                continue;
+            }
+            match &r.outcome {
+                Outcome::Retry => {
+                    if let Some(e) = s.entries.get_mut(&r.claim_id) {
+                        e.attempts += 1;
+                    }
+                    s.unclaim(r.claim_id);
+                }
+                Outcome::Release => s.unclaim(r.claim_id),
+                Outcome::Ended(end) => {
+                    for (url, full) in [(Some(&r.url), true), (r.alias.as_ref(), false)] {
+                        let Some(url) = url else { continue };
+                        let host = super::host_of(url);
+                        let seen = s
+                            .urls
+                            .entry(url.clone())
+                            .or_insert_with(|| Seen::queued(host, UrlKind::Page, now));
+                        if seen.status != UrlStatus::Written {
+                            seen.status = end.status;
+                        }
+                        if full {
+                            seen.etag = end.etag.clone().or(seen.etag.take());
+                            seen.last_modified =
+                                end.last_modified.clone().or(seen.last_modified.take());
+                            seen.content_hash =
+                                end.content_hash.clone().or(seen.content_hash.take());
+                        }
+                        seen.fetched_at = Some(now);
+                        seen.updated_at = now;
+                    }
+                    s.remove_entry(r.claim_id);
+                    if let Some(alias) = &r.alias {
+                        if let Some(id) = s.by_url.get(alias).copied() {
+                            if s.entries[&id].claimed_by.is_none() {
+                                s.remove_entry(id);
+                            }
+                        }
+                    }
+                    counted += u64::from(end.counted);
+                }
+            }
+        }
+        s.runs.entry(worker).or_default().1 += counted;
+        for (h, until) in &batch.host_pauses {
+            s.pauses.insert(h.clone(), *until);
+        }
+        for (output, c) in &batch.checkpoints {
+            s.checkpoints.insert((worker, output.clone()), c.clone());
+        }
+        Ok(hosts.into_iter().collect())
+    }
+
+    fn stats(&mut self) -> Result<Stats> {
+        let s = self.lock();
+        let count = |st: UrlStatus| s.urls.values().filter(|u| u.status == st).count() as u64;
+        let mut per_host: HashMap<&str, (u64, u64, u64)> = HashMap::new();
+        for u in s.urls.values() {
+            let e = per_host.entry(&u.host).or_default();
+            e.0 += 1;
+            e.1 += u64::from(u.status == UrlStatus::Written);
+            e.2 += u64::from(u.status == UrlStatus::Failed);
+        }
+        let mut per_host: Vec<(String, u64, u64, u64)> = per_host
+            .into_iter()
+            .map(|(h, (k, w, f))| (h.to_string(), k, w, f))
+            .collect();
+        per_host.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        per_host.truncate(100);
+        let now = now_ms();
+        let mut paused: Vec<(String, i64)> = s
+            .pauses
+            .iter()
+            .filter(|(_, t)| **t > now)
+            .map(|(h, t)| (h.clone(), *t))
+            .collect();
+        paused.sort();
+        Ok(Stats {
+            urls: s.urls.len() as u64,
+            written: count(UrlStatus::Written),
+            failed: count(UrlStatus::Failed),
+            queued: s.entries.len() as u64,
+            per_host,
+            paused,
+        })
+    }
+
+    fn prune(&mut self, before_ms: i64) -> Result<u64> {
+        let mut s = self.lock();
+        let old: Vec<String> = s
+            .urls
+            .iter()
+            .filter(|(url, u)| {
+                u.updated_at < before_ms
+                    && u.status != UrlStatus::Queued
+                    && !s.by_url.contains_key(*url)
+            })
+            .map(|(url, _)| url.clone())
+            .collect();
+        for url in &old {
+            s.urls.remove(url);
+        }
+        let Shared { content, urls, .. } = &mut *s;
+        content.retain(|_, url| urls.contains_key(url));
+        let now = now_ms();
+        s.pauses.retain(|_, t| *t >= now);
+        Ok(old.len() as u64)
+    }
+}

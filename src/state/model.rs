@@ -1,0 +1,307 @@
+//! The values that cross the [`CrawlState`](super::CrawlState) interface:
+//! frontier entries, claims, host leases, how claims end, the batch a
+//! commit applies, output checkpoints and statistics.
+
+use super::status::{Reason, UrlStatus};
+
+/// What a frontier entry is expected to be (it decides priority and which
+/// entries are revisited on every run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UrlKind {
+    /// A page (article or listing).
+    Page = 0,
+    /// A seed given on the command line.
+    Seed = 1,
+    /// A configured start page.
+    Start = 2,
+    /// An RSS or Atom feed.
+    Feed = 3,
+    /// A sitemap (index or urlset).
+    Sitemap = 4,
+}
+
+impl UrlKind {
+    /// The stored code.
+    pub fn code(self) -> i64 {
+        self as i64
+    }
+
+    /// From the stored code (unknown codes are pages).
+    pub fn from_code(c: i64) -> Self {
+        match c {
+            1 => Self::Seed,
+            2 => Self::Start,
+            3 => Self::Feed,
+            4 => Self::Sitemap,
+            _ => Self::Page,
+        }
+    }
+
+    /// Sources (seeds, start pages, feeds, sitemaps) are depth 0 and revisited
+    /// on every run with conditional requests.
+    pub fn is_source(self) -> bool {
+        self != Self::Page
+    }
+}
+
+/// A URL to add to the frontier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUrl {
+    /// The normalised URL.
+    pub url: String,
+    /// Its host key.
+    pub host: String,
+    /// Link hops from a source.
+    pub depth: u32,
+    /// What it is expected to be.
+    pub kind: UrlKind,
+    /// Lower is fetched first.
+    pub priority: i64,
+    /// Redirect hops already taken to reach it.
+    pub hops: u32,
+    /// Queue it even if it was seen before (sources, redirect targets of
+    /// sources, refetches).
+    pub force: bool,
+}
+
+/// A frontier entry claimed for fetching. Only the holder of its host's
+/// lease fetches it; a claim whose lease is lost goes back to the frontier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    /// Frontier id.
+    pub id: i64,
+    /// The normalised URL.
+    pub url: String,
+    /// Its host key.
+    pub host: String,
+    /// Link hops from a source.
+    pub depth: u32,
+    /// What it is expected to be.
+    pub kind: UrlKind,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Redirect hops taken to reach it.
+    pub hops: u32,
+    /// `ETag` of the last fetch, for a conditional request.
+    pub etag: Option<String>,
+    /// `Last-Modified` of the last fetch.
+    pub last_modified: Option<String>,
+}
+
+impl Claim {
+    /// True when the request carries validators (a 304 can only answer those).
+    pub fn is_conditional(&self) -> bool {
+        self.etag.is_some() || self.last_modified.is_some()
+    }
+}
+
+/// A host leased to one crawler: only the holder claims and fetches its
+/// URLs until the lease expires or is released.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostLease {
+    /// The host key.
+    pub host: String,
+    /// The earliest time (unix ms) the host may be contacted, as stored
+    /// (Retry-After, Crawl-delay and spacing of earlier holders and runs).
+    pub pause_until: Option<i64>,
+}
+
+/// Who owns a body's content hash (exact-duplicate detection). Claimed
+/// through a unique key: of two URLs claiming one hash, exactly one owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContentClaim {
+    /// The claiming URL owns the hash (newly, or since an earlier claim).
+    Owned,
+    /// Another URL owns it.
+    OwnedBy(String),
+}
+
+/// What is known about a URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UrlInfo {
+    /// Where it stands.
+    pub status: UrlStatus,
+    /// Content hash of the body last written for it.
+    pub content_hash: Option<String>,
+    /// Unix ms of the last fetch.
+    pub fetched_at: Option<i64>,
+}
+
+/// How a claimed entry ended, as the state records it. Built with the
+/// constructor of its status; it counts towards `--max-pages` unless
+/// [`Ending::uncounted`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ending {
+    /// New status of the URL.
+    pub status: UrlStatus,
+    /// Why (skips and failures; [`Reason::Redirect`] for a redirect visited).
+    pub reason: Option<Reason>,
+    /// HTTP status, when a response arrived.
+    pub http_status: Option<u16>,
+    /// Validators to remember (ETag).
+    pub etag: Option<String>,
+    /// Validators to remember (Last-Modified).
+    pub last_modified: Option<String>,
+    /// Content hash of the written body.
+    pub content_hash: Option<String>,
+    /// Whether this fetch counts toward `--max-pages`.
+    pub counted: bool,
+}
+
+impl Ending {
+    fn new(status: UrlStatus, reason: Option<Reason>) -> Self {
+        Self {
+            status,
+            reason,
+            http_status: None,
+            etag: None,
+            last_modified: None,
+            content_hash: None,
+            counted: true,
+        }
+    }
+
+    /// Handled without a record (a listing, a feed, a 304).
+    pub fn visited() -> Self {
+        Self::new(UrlStatus::Visited, None)
+    }
+
+    /// A redirect, handed on to its target (not a fetch of its own).
+    pub fn redirected() -> Self {
+        Self::new(UrlStatus::Visited, Some(Reason::Redirect)).uncounted()
+    }
+
+    /// Its article was written, with this body hash.
+    pub fn written(content_hash: String) -> Self {
+        let mut e = Self::new(UrlStatus::Written, None);
+        e.content_hash = Some(content_hash);
+        e
+    }
+
+    /// No record, for a reason: a page skipped or only visited.
+    pub fn no_record(status: UrlStatus, reason: Reason) -> Self {
+        Self::new(status, Some(reason))
+    }
+
+    /// Left out on purpose.
+    pub fn skipped(reason: Reason) -> Self {
+        Self::new(UrlStatus::Skipped, Some(reason))
+    }
+
+    /// Given up.
+    pub fn failed(reason: Reason) -> Self {
+        Self::new(UrlStatus::Failed, Some(reason))
+    }
+
+    /// The HTTP status of the response.
+    pub fn http(self, status: u16) -> Self {
+        self.http_opt(Some(status))
+    }
+
+    /// The HTTP status, when there was a response.
+    pub fn http_opt(mut self, status: Option<u16>) -> Self {
+        self.http_status = status;
+        self
+    }
+
+    /// The response's validators, for conditional requests next time.
+    pub fn validators(mut self, etag: Option<String>, last_modified: Option<String>) -> Self {
+        self.etag = etag;
+        self.last_modified = last_modified;
+        self
+    }
+
+    /// Whether it counts as a fetch towards `--max-pages`.
+    pub fn counted(mut self, counted: bool) -> Self {
+        self.counted = counted;
+        self
+    }
+
+    /// Not a fetch: counts nothing towards `--max-pages`.
+    pub fn uncounted(self) -> Self {
+        self.counted(false)
+    }
+}
+
+/// What becomes of one claimed entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// It ended so; it leaves the frontier.
+    Ended(Ending),
+    /// Put back for a retry (attempts + 1).
+    Retry,
+    /// Put back untouched (the host cannot be crawled this run).
+    Release,
+}
+
+/// One claim's result, applied in a commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimResult {
+    /// The claimed entry.
+    pub claim_id: i64,
+    /// Its URL.
+    pub url: String,
+    /// What becomes of it.
+    pub outcome: Outcome,
+    /// Another URL that now counts as this one (an in-scope canonical):
+    /// marked with the same status and removed from the frontier.
+    pub alias: Option<String>,
+}
+
+/// An output's position as its sink defines it (JSONL: the byte length;
+/// part files: their list). The state stores it without reading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint(pub String);
+
+/// Who writes an output: the identity a state (and, on a shared state, its
+/// worker) records on the outputs it owns, and a label for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputOwner {
+    /// Stable, unique id.
+    pub id: String,
+    /// What a person recognises (the state file's path).
+    pub label: String,
+    /// The state file, when the state lives in one on this machine: an
+    /// output whose owner's file is gone may be taken over.
+    pub file: Option<std::path::PathBuf>,
+}
+
+/// Everything committed atomically after the outputs were made durable.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batch {
+    /// Ended, retried or released claims.
+    pub results: Vec<ClaimResult>,
+    /// Newly discovered URLs.
+    pub new_urls: Vec<NewUrl>,
+    /// Per-host earliest next request (unix ms).
+    pub host_pauses: Vec<(String, i64)>,
+    /// Per output (its key): the checkpoint after the batch's records.
+    pub checkpoints: Vec<(String, Checkpoint)>,
+}
+
+impl Batch {
+    /// True when committing it would change nothing.
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+            && self.new_urls.is_empty()
+            && self.host_pauses.is_empty()
+            && self.checkpoints.is_empty()
+    }
+}
+
+/// Counts for `state stats`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// URLs known.
+    pub urls: u64,
+    /// Articles written.
+    pub written: u64,
+    /// URLs that failed.
+    pub failed: u64,
+    /// Frontier size.
+    pub queued: u64,
+    /// Per host: (host, known, written, failed).
+    pub per_host: Vec<(String, u64, u64, u64)>,
+    /// Hosts paused beyond now: (host, unix ms of the earliest next request).
+    pub paused: Vec<(String, i64)>,
+}

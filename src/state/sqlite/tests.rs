@@ -1,0 +1,128 @@
+//! SQLite specifics the conformance suite does not cover: claiming ahead,
+//! migrations, the owner id.
+
+use super::*;
+use crate::state::NewUrl;
+
+fn new(url: &str) -> NewUrl {
+    NewUrl {
+        url: url.into(),
+        host: "h".into(),
+        depth: 1,
+        kind: UrlKind::Page,
+        priority: 2,
+        hops: 0,
+        force: false,
+    }
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+#[test]
+fn claims_ahead_are_handed_out_once_each_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteState::open(&dir.path().join("s.db")).unwrap();
+    s.begin_run().unwrap();
+    let urls: Vec<String> = (0..20).map(|i| format!("http://h/{i:02}")).collect();
+    s.commit(&Batch {
+        new_urls: urls.iter().map(|u| new(u)).collect(),
+        ..Default::default()
+    })
+    .unwrap();
+    s.lease_host("h", HOUR).unwrap().unwrap();
+    let mut got = Vec::new();
+    while let Some(c) = s.claim_next("h").unwrap() {
+        got.push(c.url);
+    }
+    assert_eq!(got, urls);
+    // A new run releases what was claimed (ahead or not).
+    s.end_run(false).unwrap();
+    s.begin_run().unwrap();
+    s.lease_host("h", HOUR).unwrap().unwrap();
+    assert_eq!(s.claim_next("h").unwrap().unwrap().url, "http://h/00");
+    // Releasing the host returns its claims, handed out or ahead.
+    s.release_host("h").unwrap();
+    s.lease_host("h", HOUR).unwrap().unwrap();
+    let again: Vec<String> = std::iter::from_fn(|| s.claim_next("h").unwrap())
+        .map(|c| c.url)
+        .collect();
+    assert_eq!(again, urls);
+}
+
+#[test]
+fn a_version_1_state_file_opens_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(schema::V1).unwrap();
+        c.execute_batch(
+            "PRAGMA user_version=1;
+             INSERT INTO urls(url,host,status,content_hash,first_seen,fetched_at,written_at,updated_at)
+               VALUES('http://h/a','h','written','abc',1,1,1,1);
+             INSERT INTO urls(url,host,kind,status,first_seen,updated_at)
+               VALUES('http://h/feed','h',3,'done',1,1);
+             INSERT INTO urls(url,host,status,reason,first_seen,updated_at)
+               VALUES('http://h/old','h','skipped','too old',1,1);
+             INSERT INTO outputs(path,length) VALUES('out.jsonl', 42);",
+        )
+        .unwrap();
+    }
+    let mut s = SqliteState::open(&path).unwrap();
+    // Keyed by the file the relative name meant, from here.
+    let key = crate::paths::resolve(Path::new("out.jsonl"));
+    assert_eq!(
+        s.checkpoint(&key.display().to_string()).unwrap(),
+        Some(Checkpoint("42".into()))
+    );
+    assert_eq!(
+        s.url_info("http://h/feed").unwrap().unwrap().status,
+        UrlStatus::Visited
+    );
+    // The written article owns its body's hash.
+    assert_eq!(
+        s.claim_content("abc", "http://h/b").unwrap(),
+        ContentClaim::OwnedBy("http://h/a".into())
+    );
+    // The visited feed is revisited, as before.
+    s.begin_run().unwrap();
+    s.lease_host("h", HOUR).unwrap().unwrap();
+    assert_eq!(s.claim_next("h").unwrap().unwrap().url, "http://h/feed");
+    let reason: String = s
+        .conn
+        .query_row(
+            "SELECT reason FROM urls WHERE url='http://h/old'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reason.parse(), Ok(crate::state::Reason::OlderThanSince));
+    let v: i64 = s
+        .conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+}
+
+#[test]
+fn newer_schema_is_refused_and_errors_name_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version=99;")
+        .unwrap();
+    let e = format!("{:#}", SqliteState::open(&path).unwrap_err());
+    assert!(e.contains("new.db") && e.contains("newer"), "{e}");
+}
+
+#[test]
+fn the_owner_id_is_stable_across_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let a = SqliteState::open(&path).unwrap().owner().clone();
+    let b = SqliteState::open(&path).unwrap().owner().clone();
+    assert_eq!(a, b);
+    let other = SqliteState::open(&dir.path().join("t.db")).unwrap();
+    assert_ne!(other.owner().id, a.id);
+}
