@@ -185,8 +185,10 @@ mod tests {
         let src = format!("{}deep text{}", "<div>".repeat(n), "</div>".repeat(n));
         let start = std::time::Instant::now();
         let html = parse_document(&src);
-        assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+        // The depth bound is what keeps the parse linear; the time bound
+        // only catches a hang, with a margin for a loaded 2-core machine.
         assert!(depth_of_deepest(&html) <= MAX_NESTING_DEPTH + 4);
+        assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
         let body = html
             .select(&Selector::parse("body").unwrap())
             .next()

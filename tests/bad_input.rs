@@ -28,7 +28,8 @@ fn ten_mib_page_is_linear() {
     html.push_str("</article></body></html>");
     let (out, took) = run(html.as_bytes());
     assert!(
-        took < Duration::from_secs(if cfg!(debug_assertions) { 120 } else { 15 }),
+        // Linear: a margin for a debug build on a loaded 2-core machine.
+        took < Duration::from_secs(if cfg!(debug_assertions) { 300 } else { 60 }),
         "took {took:?}"
     );
     let page = out.expect("a record");
@@ -46,7 +47,7 @@ fn deep_nesting_does_not_overflow() {
     );
     let (out, took) = run(html.as_bytes());
     assert!(
-        took < Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 10 }),
+        took < Duration::from_secs(if cfg!(debug_assertions) { 300 } else { 60 }),
         "took {took:?}"
     );
     let page = out.expect("a record");
@@ -67,17 +68,18 @@ fn no_body_element() {
     assert!(out.expect("a record").record.body.contains("tram line"));
     // No text at all: never a record (the page may still be followed for links).
     let (out, _) = run(b"<title>only a title</title>");
-    assert!(out.map_or(true, |p| !p.has_text()));
+    let page = out.expect("a page without text still gives its metadata");
+    assert!(!page.has_text());
+    assert_eq!(page.record.title.as_deref(), Some("only a title"));
 }
 
 #[test]
 fn frameset_gives_no_article() {
     let html = b"<html><head><title>Frames</title></head><frameset cols='50%,50%'><frame src=a.html><frame src=b.html></frameset></html>";
     let (out, _) = run(html);
-    match out {
-        Err(_) => {}
-        Ok(page) => assert!(!page.is_article(), "{:?}", page.record.body),
-    }
+    let page = out.expect("a frameset is HTML");
+    assert!(!page.is_article(), "{:?}", page.record.body);
+    assert!(!page.has_text(), "{:?}", page.record.body);
 }
 
 #[test]
@@ -86,7 +88,7 @@ fn plain_text_disguised_as_html() {
     let (out, _) = run(text.as_bytes());
     assert_eq!(out.err(), Some(ExtractError::NotHtml));
     let (out, _) = run(&[0u8, 1, 2, 3, 0, 0, 0xff, 0xfe, 7, 8].repeat(100));
-    assert!(out.is_err());
+    assert_eq!(out.err(), Some(ExtractError::Binary));
 }
 
 #[test]
@@ -97,7 +99,21 @@ fn all_links_page_is_not_an_article() {
     }
     html.push_str("</ul></body></html>");
     let (out, _) = run(html.as_bytes());
-    if let Ok(page) = out {
-        assert!(!page.is_article());
-    }
+    let page = out.expect("a list of links is HTML");
+    assert!(!page.is_article());
+}
+
+#[test]
+fn utf16_without_bom_declared_by_the_header_is_html_not_binary() {
+    let html = format!("<html><head><title>Köln</title></head><body>{PARA}{PARA}</body></html>");
+    let le: Vec<u8> = html.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let sites = SiteRegistry::empty();
+    let mut input = PageInput::new(&le);
+    input.content_type = Some("text/html; charset=utf-16le");
+    let page = extract_page(&input, &sites, &ExtractOptions::default()).expect("a UTF-16 page");
+    assert_eq!(page.record.title.as_deref(), Some("Köln"));
+    assert!(page.record.body.contains("tram line"));
+    // Without the declaration the same bytes are binary.
+    let (out, _) = run(&le);
+    assert_eq!(out.err(), Some(ExtractError::Binary));
 }

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
-use std::time::Duration;
+use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -15,17 +15,17 @@ use url::Url;
 
 use crate::cli::{ExtractArgs, Format};
 use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
-use crate::fetch::{default_user_agent, FetchOptions, Fetched, Fetcher};
+use crate::fetch::host::DEFAULT_RATE;
+use crate::fetch::{FetchOptions, Fetcher, PoliteClient, Scope};
 use crate::input::{
     is_warc_name, DateWindow, Event, ExtractSummary, Origin, Page, PageSource, SiteFilter,
     SkipReason,
 };
-use crate::limits::MAX_REDIRECTS;
 use crate::output::records::RecordOutput;
 use crate::record::Record;
-use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 
+use super::flags::{check_run_flags, CheckedFlags, RunFlags};
 use super::{load_sites, ExitError};
 
 /// One input, loaded.
@@ -52,113 +52,34 @@ impl Loaded {
     }
 }
 
-/// Fetches URL inputs politely: one robots.txt per host, then the page.
+/// Fetches URL inputs with the shared polite client (robots.txt per host,
+/// spacing, redirects hop by hop, content rules), one at a time.
 struct UrlLoader {
     runtime: tokio::runtime::Runtime,
-    fetcher: Fetcher,
-    robots: std::collections::HashMap<String, Robots>,
-    /// When each host may next be contacted: at most one request per second
-    /// (or the robots.txt Crawl-delay) to a host, as in a crawl.
-    next_allowed: std::collections::HashMap<String, std::time::Instant>,
+    client: PoliteClient,
 }
 
 impl UrlLoader {
-    fn new(args: &ExtractArgs) -> Result<Self> {
+    fn new(flags: &CheckedFlags, sites: Arc<SiteRegistry>) -> Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
         let fetcher = Fetcher::new(FetchOptions {
-            user_agent: args.user_agent.clone().unwrap_or_else(default_user_agent),
-            timeout: Duration::from_secs(args.timeout.max(1)),
-            // Redirects are followed here, hop by hop, so that each new
-            // host's robots.txt is read and obeyed before it is asked.
-            follow_redirects: false,
+            user_agent: flags.user_agent.clone(),
+            timeout: flags.timeout,
             ..FetchOptions::default()
         })?;
-        Ok(Self {
-            runtime,
-            fetcher,
-            robots: Default::default(),
-            next_allowed: Default::default(),
-        })
-    }
-
-    /// Fetches one URL (no redirect followed) once its host's robots.txt,
-    /// read on first contact, allows it.
-    fn fetch_allowed(&mut self, url: &Url) -> Result<Fetched> {
-        let origin = url.origin().ascii_serialization();
-        if !self.robots.contains_key(&origin) {
-            self.pace(&origin);
-            let r = self.runtime.block_on(self.fetcher.robots_for(url));
-            self.robots.insert(origin.clone(), r);
-        }
-        if !self.robots[&origin].is_allowed(url.as_str()) {
-            anyhow::bail!("{url}: disallowed by robots.txt");
-        }
-        self.pace(&origin);
-        Ok(self.runtime.block_on(self.fetcher.get(url, &[]))?)
-    }
-
-    /// Waits until `origin` may be contacted again, then books the next slot.
-    fn pace(&mut self, origin: &str) {
-        let delay = self
-            .robots
-            .get(origin)
-            .and_then(Robots::crawl_delay)
-            .map_or(Duration::from_secs(1), |d| {
-                Duration::from_secs_f64(d.max(1.0))
-            });
-        let now = std::time::Instant::now();
-        if let Some(&at) = self.next_allowed.get(origin) {
-            if at > now {
-                std::thread::sleep(at - now);
-            }
-        }
-        self.next_allowed
-            .insert(origin.to_string(), std::time::Instant::now() + delay);
+        let client = PoliteClient::new(fetcher, Scope::any(), DEFAULT_RATE, sites);
+        Ok(Self { runtime, client })
     }
 
     fn load(&mut self, url: &Url) -> Result<Loaded> {
-        let mut url = url.clone();
-        let mut hops = 0;
-        let r = loop {
-            let r = self.fetch_allowed(&url)?;
-            let location = r
-                .headers
-                .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .and_then(|l| url.join(l.trim()).ok());
-            match location {
-                Some(next) if (300..400).contains(&r.status) => {
-                    hops += 1;
-                    if hops > MAX_REDIRECTS {
-                        anyhow::bail!("more than {MAX_REDIRECTS} redirects");
-                    }
-                    url = next;
-                }
-                _ => break r,
-            }
-        };
-        if !(200..300).contains(&r.status) {
-            anyhow::bail!("HTTP {}", r.status);
-        }
-        let ct = r.content_type().map(str::to_string);
-        if let Some(ct) = &ct {
-            let mime = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if !mime.is_empty() && !mime.contains("html") && !mime.starts_with("text/plain") {
-                anyhow::bail!("not HTML (Content-Type: {mime})");
-            }
-        }
+        let page = self.runtime.block_on(self.client.get_page(url))?;
         Ok(Loaded {
-            bytes: r.body,
-            content_type: ct,
-            url: Some(r.url),
-            fetched_at: Some(r.fetched_at),
+            bytes: page.body,
+            content_type: page.content_type,
+            url: Some(page.url),
+            fetched_at: Some(page.fetched_at),
             local_label: None,
         })
     }
@@ -192,11 +113,15 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         return Err(usage("--url can only be used with a single input".into()));
     }
     let given_url = match &args.url {
-        Some(u) => {
-            Some(Url::parse(u).map_err(|e| usage(format!("--url {u}: not a valid URL: {e}")))?)
-        }
+        Some(u) => Some(page_url(u).map_err(usage)?),
         None => None,
     };
+    let flags = check_run_flags(&RunFlags {
+        timeout: args.timeout,
+        user_agent: args.user_agent.as_deref(),
+        ..RunFlags::default()
+    })
+    .map_err(usage)?;
     if given_url.is_some() && args.inputs.iter().any(|i| is_warc_name(i)) {
         return Err(usage(
             "--url cannot be used with a WARC archive (its records name their URLs)".into(),
@@ -213,7 +138,10 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         chrono::Utc::now(),
     )
     .map_err(|e| usage(format!("{e:#}")))?;
-    let sites = load_sites(args.source.selectors.as_deref(), args.source.no_selectors)?;
+    let sites = Arc::new(load_sites(
+        args.source.selectors.as_deref(),
+        args.source.no_selectors,
+    )?);
     // --site names configs even when extraction ignores them.
     let named_sites;
     let site_registry = if args.source.no_selectors && !args.site.is_empty() {
@@ -241,11 +169,12 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
     let finished = std::thread::scope(|scope| -> Result<bool> {
         let (tx, rx) = sync_channel::<Event>(chunk_len);
         let (args, given_url, site_filter) = (&args, given_url.as_ref(), &site_filter);
+        let (flags, url_sites) = (&flags, &sites);
         scope.spawn(move || {
             let mut loader: Option<UrlLoader> = None;
             let load_url = |url: &Url| -> Result<Page> {
                 if loader.is_none() {
-                    loader = Some(UrlLoader::new(args)?);
+                    loader = Some(UrlLoader::new(flags, url_sites.clone())?);
                 }
                 let loaded = loader.as_mut().expect("just set").load(url)?;
                 Ok(loaded.into_page(url.as_str()))
@@ -305,6 +234,17 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         eprintln!("newscrawl: extract: {summary}");
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+/// Checks `--url`: an absolute http(s) URL with a host.
+fn page_url(given: &str) -> Result<Url, String> {
+    let u = Url::parse(given).map_err(|e| format!("--url {given}: not a valid URL: {e}"))?;
+    if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none_or(str::is_empty) {
+        return Err(format!(
+            "--url {given}: not an http(s) URL (the page's address on the web)"
+        ));
+    }
+    Ok(u)
 }
 
 /// The output format: `--format`, else Parquet for an `--out` path ending

@@ -10,20 +10,17 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::politeness::{Host, RobotsState};
+use super::item::{fetch_item, WorkResult};
 use super::summary::{Progress, Summary};
 use super::urlnorm::host_key;
-use super::worker::{fetch_item, fetch_robots, WorkResult};
-use super::{CrawlConfig, Scope};
+use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
-use crate::fetch::Fetcher;
-use crate::limits::{HOST_LEASE, MAX_HOST_PAUSE};
+use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
+use crate::limits::{HOST_LEASE, LONG_PAUSE, MAX_HOST_PAUSE, STOP_DRAIN};
 use crate::output::{RecordEncoder, RecordSink};
-use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::{
     now_ms, Batch, Claim, ClaimResult, CrawlState, Ending, NewUrl, Outcome, Reason,
@@ -46,10 +43,6 @@ pub enum StopReason {
     Terminate,
 }
 
-/// A host whose next request is further away than this is left for a later run.
-const LONG_PAUSE: Duration = Duration::from_secs(60);
-/// How long in-flight requests may finish after a stop.
-const DRAIN: Duration = Duration::from_millis(3000);
 /// How often leases are renewed (a third of their length, so that records
 /// are written only under a lease with most of its time left).
 const RENEW_EVERY: Duration = Duration::from_secs(HOST_LEASE.as_secs() / 3);
@@ -207,18 +200,8 @@ impl Crawler {
     /// The host's scheduling entry, created with its spacing and headers.
     fn host_entry(&mut self, key: &str) -> &mut Host {
         if !self.hosts.contains_key(key) {
-            let mut interval = Duration::from_secs_f64(1.0 / self.cfg.rate.max(1e-6));
-            let mut headers = Vec::new();
-            if let Some(site) = self.sites.for_host(key) {
-                if let Some(r) = site.rate.filter(|r| *r > 0.0) {
-                    interval = interval.max(Duration::from_secs_f64(1.0 / r));
-                }
-                headers = site.headers.clone();
-            }
-            self.hosts.insert(
-                key.to_string(),
-                Host::new(key.to_string(), interval, headers),
-            );
+            let h = Host::for_site(key, self.cfg.rate, &self.sites);
+            self.hosts.insert(key.to_string(), h);
             self.order.push(key.to_string());
         }
         self.hosts.get_mut(key).expect("inserted above")
@@ -280,8 +263,13 @@ impl Crawler {
             .collect()
     }
 
-    /// Queues the sources and runs until done or stopped.
-    pub async fn run(&mut self, sources: Vec<NewUrl>) -> Result<StopReason> {
+    /// Queues the sources and runs until done or stopped (by `signals`,
+    /// listened to since the command started, or a limit).
+    pub async fn run(
+        &mut self,
+        sources: Vec<NewUrl>,
+        signals: &mut StopSignals,
+    ) -> Result<StopReason> {
         self.forced.extend(sources.iter().map(|s| s.url.clone()));
         self.batch.new_urls = sources;
         self.flush()?;
@@ -290,10 +278,8 @@ impl Crawler {
                 self.mark_work(&h)?;
             }
         }
-        let mut sigint = signal(SignalKind::interrupt())?;
-        let mut sigterm = signal(SignalKind::terminate())?;
         let started = Instant::now();
-        let deadline = self.cfg.max_duration.map(|d| started + d);
+        let deadline = self.cfg.max_duration.and_then(|d| started.checked_add(d));
         let mut progress = Progress::new(Duration::from_secs(10));
         let mut stop: Option<(StopReason, Instant)> = None;
         loop {
@@ -308,8 +294,12 @@ impl Crawler {
             }
             let now = Instant::now();
             if stop.is_none() {
-                if deadline.is_some_and(|d| now >= d) {
-                    stop = Some((StopReason::MaxDuration, now + DRAIN));
+                // A signal that came before the loop listened (while configs
+                // compiled or the state opened) stops it before any fetch.
+                if let Some(reason) = signals.pending() {
+                    stop = Some((reason, now + STOP_DRAIN));
+                } else if deadline.is_some_and(|d| now >= d) {
+                    stop = Some((StopReason::MaxDuration, now + STOP_DRAIN));
                 } else if self.cfg.max_pages > 0
                     && self.fetches >= self.cfg.max_pages
                     && self.in_flight == 0
@@ -348,11 +338,11 @@ impl Crawler {
                     }
                 }
                 _ = tokio::time::sleep_until(wake.into()) => {}
-                _ = sigint.recv() => {
-                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + DRAIN));
+                _ = signals.interrupt.recv() => {
+                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + STOP_DRAIN));
                 }
-                _ = sigterm.recv() => {
-                    stop.get_or_insert((StopReason::Terminate, Instant::now() + DRAIN));
+                _ = signals.terminate.recv() => {
+                    stop.get_or_insert((StopReason::Terminate, Instant::now() + STOP_DRAIN));
                 }
             }
         }
@@ -482,12 +472,14 @@ impl Crawler {
                     self.parked.insert(key.clone(), claim);
                     h.robots = RobotsState::Fetching;
                     h.start_request(now);
+                    let spacing = h.interval;
                     self.note_request(&key);
                     self.in_flight += 1;
                     let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
+                    let scope = self.scope.clone();
                     tokio::spawn(async move {
                         let sent_at = Instant::now();
-                        let robots = fetch_robots(&fetcher, &url).await;
+                        let robots = fetch_robots(&fetcher, &url, &scope, spacing).await;
                         let _ = tx.send(WorkResult::Robots {
                             host: key,
                             robots,
@@ -497,7 +489,7 @@ impl Crawler {
                 }
                 RobotsState::Ready(robots) => {
                     let robots = robots.clone();
-                    if matches!(robots, Robots::DisallowAll) {
+                    if robots.disallows_all() {
                         // Leave the frontier for a later run.
                         if let Some(c) = self.parked.remove(&key) {
                             self.batch.results.push(ClaimResult {

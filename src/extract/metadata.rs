@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::dates::normalize_date;
 use super::text::inline_text;
+use crate::limits::MAX_JSONLD_OBJECTS;
 
 /// Metadata read from a page's markup, before any site config.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -285,9 +286,6 @@ fn types_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
         _ => Vec::new(),
     }
 }
-
-/// Most JSON-LD objects kept per page.
-const MAX_JSONLD_OBJECTS: usize = 32;
 
 fn collect_objects(value: &Value, out: &mut Vec<serde_json::Map<String, Value>>, depth: usize) {
     if depth > 3 || out.len() >= MAX_JSONLD_OBJECTS {

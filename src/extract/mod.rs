@@ -19,7 +19,8 @@ use regex::Regex;
 use thiserror::Error;
 use url::Url;
 
-use crate::decode::decode_html;
+use crate::decode::{declared_header_charset, decode_html, is_utf16};
+use crate::limits::{BINARY_SNIFF_BYTES, MARKUP_SNIFF_BYTES};
 use crate::parse::parse_document;
 use crate::record::{record_id, Record};
 use crate::selectors::{SiteConfig, SiteRegistry};
@@ -140,17 +141,21 @@ static HTML_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Rejects inputs that are not HTML pages before parsing them.
-pub fn check_input(bytes: &[u8]) -> Result<(), ExtractError> {
+/// `content_type` is the HTTP header value, when known: a UTF-16 charset
+/// there (like a UTF-16 byte-order mark) explains NUL bytes.
+pub fn check_input(bytes: &[u8], content_type: Option<&str>) -> Result<(), ExtractError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::Empty);
     }
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     let controls = head
         .iter()
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
         .count();
-    // UTF-16 documents carry NULs legitimately; a BOM says so.
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    // UTF-16 documents carry NULs legitimately; a BOM or the header says so.
+    let utf16 = head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || declared_header_charset(content_type, bytes).is_some_and(is_utf16);
     if !utf16 && controls * 100 > head.len() {
         return Err(ExtractError::Binary);
     }
@@ -163,7 +168,7 @@ pub fn extract_page(
     sites: &SiteRegistry,
     opts: &ExtractOptions,
 ) -> Result<ExtractedPage, ExtractError> {
-    check_input(input.bytes)?;
+    check_input(input.bytes, input.content_type)?;
     let tld = input
         .url
         .as_ref()
@@ -171,7 +176,7 @@ pub fn extract_page(
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_string);
     let decoded = decode_html(input.bytes, input.content_type, tld.as_deref());
-    let head_len = decoded.text.len().min(64 * 1024);
+    let head_len = decoded.text.len().min(MARKUP_SNIFF_BYTES);
     let head_end = (0..=head_len)
         .rev()
         .find(|&i| decoded.text.is_char_boundary(i))

@@ -8,7 +8,7 @@ use scraper::Selector;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::ConfigError;
+use super::error::{quoted, ConfigError};
 
 /// A list of strings in the TOML, each with its position for error messages.
 pub type SpannedList = Vec<Spanned<String>>;
@@ -27,7 +27,7 @@ pub struct RawSiteConfig {
     /// ISO 639-1 language of the site.
     pub language: Option<String>,
     /// Most requests per second to this site (overrides `--rate` when slower).
-    pub rate: Option<f64>,
+    pub rate: Option<Spanned<f64>>,
     /// Extra request headers (e.g. a consent cookie).
     pub headers: Option<BTreeMap<String, String>>,
     /// Where the crawler finds articles.
@@ -195,7 +195,10 @@ pub(super) fn compile(
         return Err(err(
             raw.name.span(),
             "name",
-            format!("`{name}` must be lower-case letters, digits, `_` or `-`"),
+            format!(
+                "`{}` must be lower-case letters, digits, `_` or `-`",
+                quoted(&name)
+            ),
         ));
     }
     let mut hosts = Vec::new();
@@ -205,20 +208,14 @@ pub(super) fn compile(
             return Err(err(
                 host.span(),
                 &format!("hosts[{i}]"),
-                format!("`{h}` is not a host name (no scheme, no path)"),
+                format!("`{}` is not a host name (no scheme, no path)", quoted(&h)),
             ));
         }
         hosts.push(h);
     }
-    if let Some(rate) = raw.rate {
-        if !(rate > 0.0 && rate.is_finite()) {
-            return Err(ConfigError::Invalid {
-                file: file.to_string(),
-                line: 0,
-                key: "rate".into(),
-                message: format!("{rate} is not a positive number of requests per second"),
-            });
-        }
+    if let Some(rate) = &raw.rate {
+        crate::fetch::host::check_rate(*rate.get_ref())
+            .map_err(|message| err(rate.span(), "rate", message))?;
     }
     let regexes = |list: &Option<SpannedList>, key: &str| -> Result<Vec<Regex>, ConfigError> {
         let mut out = Vec::new();
@@ -227,7 +224,7 @@ pub(super) fn compile(
                 err(
                     s.span(),
                     &format!("{key}[{i}]"),
-                    format!("invalid regex: {e}"),
+                    format!("invalid regex: {}", quoted(&e.to_string())),
                 )
             })?;
             out.push(re);
@@ -241,7 +238,11 @@ pub(super) fn compile(
                 err(
                     s.span(),
                     &format!("{key}[{i}]"),
-                    format!("invalid CSS selector `{}`: {e}", s.get_ref()),
+                    format!(
+                        "invalid CSS selector `{}`: {}",
+                        quoted(s.get_ref()),
+                        quoted(&e.to_string())
+                    ),
                 )
             })?;
             out.push(sel);
@@ -259,7 +260,7 @@ pub(super) fn compile(
                             &format!("{key}[{i}]"),
                             format!(
                                 "`{}` needs a JSON-LD key, e.g. jsonld:headline",
-                                s.get_ref()
+                                quoted(s.get_ref())
                             ),
                         ));
                     }
@@ -274,7 +275,11 @@ pub(super) fn compile(
                     err(
                         s.span(),
                         &format!("{key}[{i}]"),
-                        format!("invalid CSS selector `{css}`: {e}"),
+                        format!(
+                            "invalid CSS selector `{}`: {}",
+                            quoted(css),
+                            quoted(&e.to_string())
+                        ),
                     )
                 })?;
                 out.push(FieldSelector {
@@ -303,7 +308,7 @@ pub(super) fn compile(
                     return Err(err(
                         s.span(),
                         &format!("{key}[{i}]"),
-                        format!("`{}` is not an http(s) URL", s.get_ref()),
+                        format!("`{}` is not an http(s) URL", quoted(s.get_ref())),
                     ))
                 }
             }
@@ -318,7 +323,7 @@ pub(super) fn compile(
         extends: raw.extends.as_ref().map(|e| e.get_ref().clone()),
         hosts,
         language: raw.language.clone(),
-        rate: raw.rate,
+        rate: raw.rate.as_ref().map(|r| *r.get_ref()),
         headers: raw
             .headers
             .clone()

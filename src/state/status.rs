@@ -69,6 +69,8 @@ pub enum Reason {
     OutOfScope,
     /// A redirect left the crawl's scope.
     RedirectOutOfScope,
+    /// A redirect to `javascript:`, `file:`, `data:` or another non-HTTP scheme.
+    RedirectNotHttp,
     /// A redirect, queued as its target.
     Redirect,
     /// 304 to a conditional request: unchanged since the last fetch.
@@ -106,11 +108,12 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason with a fixed word, for round-trip checks.
-    pub const FIXED: [Reason; 19] = [
+    pub const FIXED: [Reason; 20] = [
         Self::BadUrl,
         Self::Robots,
         Self::OutOfScope,
         Self::RedirectOutOfScope,
+        Self::RedirectNotHttp,
         Self::Redirect,
         Self::NotModified,
         Self::NotAnArticle,
@@ -135,6 +138,7 @@ impl Reason {
             Self::Robots => "robots",
             Self::OutOfScope => "scope",
             Self::RedirectOutOfScope => "redirect out of scope",
+            Self::RedirectNotHttp => "redirect to non-http scheme",
             Self::Redirect => "redirect",
             Self::NotModified => "not modified",
             Self::NotAnArticle => "not an article",

@@ -13,14 +13,14 @@ use super::super::decide::{
     decide_content, decide_page, not_modified, Known, NotModified, PageDecision, PageFacts, Policy,
 };
 use super::super::discover::XmlKind;
-use super::super::politeness::{backoff, RobotsState};
+use super::super::item::{Fingerprints, ItemResult, WorkResult};
 use super::super::urlnorm::{host_key, normalize};
-use super::super::worker::{Fingerprints, ItemResult, WorkResult};
 use super::Crawler;
 use crate::extract::dates::parse_date;
 use crate::extract::{ExtractedPage, PageLinks};
-use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
-use crate::robots::Robots;
+use crate::fetch::host::backoff;
+use crate::fetch::{check_hop, HopError, Robots};
+use crate::limits::MAX_RETRIES;
 use crate::state::{Claim, ClaimResult, Ending, NewUrl, Outcome, Reason, UrlKind, UrlStatus};
 
 /// Where a sitemap's or feed's entries go: (kind, depth, priority).
@@ -95,16 +95,15 @@ impl Crawler {
                     return Ok(());
                 };
                 h.request_sent(sent_at);
-                if let Some(d) = robots.crawl_delay() {
-                    h.apply_crawl_delay(d);
-                }
-                if matches!(robots, Robots::DisallowAll) {
-                    tracing::warn!("{host}: robots.txt unavailable (5xx or unreachable): host skipped this run");
+                if let Robots::DisallowAll { reason } = &robots {
+                    tracing::warn!(
+                        "{host}: robots.txt unavailable ({reason}): host skipped this run"
+                    );
                     self.summary.fail(Reason::RobotsUnavailable, &host);
                 }
                 let sitemaps: Vec<String> = robots.sitemaps().to_vec();
                 if let Some(h) = self.hosts.get_mut(&host) {
-                    h.robots = RobotsState::Ready(robots);
+                    h.set_robots(robots);
                 }
                 self.note_request(&host);
                 for s in sitemaps {
@@ -157,24 +156,36 @@ impl Crawler {
                     },
                 )?,
             },
-            ItemResult::Redirect { target } => {
-                let base = Url::parse(&claim.url).ok();
-                let same = normalize(&target).map(|t| t.to_string())
-                    == base.as_ref().and_then(normalize).map(|b| b.to_string());
-                if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
-                    self.summary.fail(Reason::TooManyRedirects, &claim.host);
-                    self.end(&claim, Ending::failed(Reason::TooManyRedirects));
-                } else if self.queue(
-                    &target,
-                    claim.depth,
-                    claim.kind,
-                    -1,
-                    claim.hops + 1,
-                    claim.kind.is_source(),
-                ) {
-                    self.end(&claim, Ending::redirected());
-                } else {
-                    self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope));
+            ItemResult::Redirect { target, status } => {
+                let from = Url::parse(&claim.url).ok();
+                let hop = target.and_then(|t| match &from {
+                    Some(from) => check_hop(from, t, claim.hops, &self.scope),
+                    None => Ok(t),
+                });
+                match hop {
+                    Ok(next)
+                        if self.queue(
+                            &next,
+                            claim.depth,
+                            claim.kind,
+                            -1,
+                            claim.hops + 1,
+                            claim.kind.is_source(),
+                        ) =>
+                    {
+                        self.end(&claim, Ending::redirected());
+                    }
+                    // `queue` counted the skip.
+                    Ok(_) => self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope)),
+                    Err(HopError::OutOfScope { .. }) => {
+                        self.summary.skip(Reason::OutOfScope);
+                        self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope));
+                    }
+                    Err(e) => {
+                        tracing::info!("{}: {e}", claim.url);
+                        self.summary.fail(e.reason(), &claim.host);
+                        self.end(&claim, Ending::failed(e.reason()).http(status));
+                    }
                 }
             }
             ItemResult::Xml {
