@@ -179,6 +179,8 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
                 }
                 match (self.load_url)(&url) {
                     Ok(page) => Event::Page(page),
+                    // Name the URL once: fetch errors usually name it already.
+                    Err(e) if format!("{e:#}").starts_with(input) => Event::Failed(e),
                     Err(e) => Event::Failed(e.context(input.to_string())),
                 }
             }
