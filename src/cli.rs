@@ -25,7 +25,7 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Extract articles from URLs, files (.html, .html.gz) or stdin (-).
+    /// Extract articles from URLs, files (.html, .html.gz), WARC archives or stdin (-).
     Extract(ExtractArgs),
     /// Crawl sites politely and write one JSONL record per new article.
     Crawl(CrawlArgs),
@@ -46,6 +46,8 @@ pub enum Format {
     Json,
     /// The body text only; several bodies separated by a form-feed line.
     Text,
+    /// Parquet, one column per record field (needs `--out`).
+    Parquet,
 }
 
 /// Where site configs come from.
@@ -62,21 +64,40 @@ pub struct SelectorSource {
 /// `newscrawl extract`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 when at least one input gave a record, 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -"
+    after_help = "Exit status: 0 when a record was written or an input was read whole (the filters may keep nothing), 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -\n  newscrawl extract CC-NEWS-*.warc.gz --since 2024-05-01 --out news.parquet"
 )]
 pub struct ExtractArgs {
-    /// http(s) URLs, files (.html, .html.gz) or - for stdin.
+    /// http(s) URLs, files (.html, .html.gz, WARC archives .warc, .warc.gz)
+    /// or - for stdin (a page or a WARC archive).
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
     /// The page's address when the input is a file or stdin (picks the site
-    /// config, resolves links). Only with a single input.
+    /// config, resolves links). Only with a single input; not for archives.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     #[command(flatten)]
     pub source: SelectorSource,
-    /// json: one record per line; text: the body only.
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: Format,
+    /// json: one record per line; text: the body only; parquet: one column
+    /// per field (needs --out). Default: parquet when --out ends in
+    /// .parquet, else json.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the records to this file instead of stdout; it is written
+    /// whole and replaces any file there when the run ends.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Only records published at or after WHEN (RFC 3339 date or a duration
+    /// like 2d); records without a publication time are kept.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only records published at or before WHEN (RFC 3339 date or a
+    /// duration like 2d); records without a publication time are kept.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only pages of this site (repeatable): a site config name or a host
+    /// (which also matches its www. form and subdomains).
+    #[arg(long, value_name = "NAME")]
+    pub site: Vec<String>,
     /// Request timeout in seconds for URL inputs.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,

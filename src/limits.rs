@@ -120,3 +120,17 @@ pub const HOST_LEASE: Duration = Duration::from_secs(30);
 /// Longest piece of input (a selector, a header value) quoted in an error
 /// message; a longer one is cut, with an ellipsis and its length.
 pub const MAX_QUOTED_CHARS: usize = 120;
+
+// ---- WARC archives ----
+
+/// Largest WARC record header block read (named fields up to the blank
+/// line); a longer one is a malformed archive.
+pub const MAX_WARC_HEADER_BYTES: usize = 256 * 1024;
+
+/// Largest HTTP response head (status line and headers) accepted inside a
+/// WARC `response` record; the record's block may exceed
+/// [`MAX_BODY_BYTES`] by this much before it is skipped unread.
+pub const MAX_HTTP_HEAD_BYTES: usize = 256 * 1024;
+
+/// Most header fields in one WARC header block or one HTTP response head.
+pub const MAX_HEADER_FIELDS: usize = 256;
