@@ -166,6 +166,10 @@ pub const FAMILIES: &[Family] = &[
         build: |n| repeat(n, "", "", |i| format!("<div><b class=c{i}>x</div>")),
     },
     Family {
+        name: "stray end tags",
+        build: |n| repeat(n, "<p>", "</p>", |_| "</x>".into()),
+    },
+    Family {
         name: "list items",
         build: |n| repeat(n, "<ul>", "</ul>", |i| format!("<li>item {i}</li>")),
     },
