@@ -12,63 +12,16 @@
 //! allocated during extraction as a multiple of the page size (counted by
 //! a global allocator; the page itself is not included).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use newscrawl::extract::{extract_page, ExtractOptions, PageInput};
 use newscrawl::selectors::SiteRegistry;
 
 #[path = "../tests/hostile/mod.rs"]
 mod hostile;
 
-/// Counts live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(n: usize) {
-    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-// SAFETY: every call forwards to the system allocator unchanged; the
-// counters are only bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // Counted as if the old and new blocks coexisted for a moment.
-        grow(new_size);
-        let p = System.realloc(ptr, layout, new_size);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        p
-    }
-}
+use hostile::counting::{peak_during, Counting};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
-
-/// CPU seconds used by this thread so far.
-fn thread_cpu_seconds() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -90,13 +43,11 @@ fn main() {
             let mut best = f64::MAX;
             let mut peak = 0;
             for _ in 0..3 {
-                let base = LIVE.load(Ordering::Relaxed);
-                PEAK.store(base, Ordering::Relaxed);
-                let start = thread_cpu_seconds();
-                let out = extract_page(&input, &sites, &opts);
-                best = best.min(thread_cpu_seconds() - start);
+                let start = hostile::thread_cpu_seconds();
+                let (out, used) = peak_during(|| extract_page(&input, &sites, &opts));
+                best = best.min(hostile::thread_cpu_seconds() - start);
                 drop(out);
-                peak = PEAK.load(Ordering::Relaxed) - base;
+                peak = used;
             }
             println!(
                 "{:26} {:>8.2} {:>9.1} {:>6} {:>8.1}",

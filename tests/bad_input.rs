@@ -34,26 +34,13 @@ fn ten_mib_page_gives_its_whole_body() {
     assert!(!page.record.body.contains("Advert"));
 }
 
-/// CPU seconds this thread has used: unlike wall time, hardly moved by
-/// other processes on a busy machine.
-fn thread_cpu_seconds() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime");
-    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
-}
-
 /// The least CPU time of three extractions of `html`.
 fn best_of_three(html: &str) -> f64 {
     (0..3)
         .map(|_| {
-            let start = thread_cpu_seconds();
+            let start = hostile::thread_cpu_seconds();
             let _ = run(html.as_bytes());
-            thread_cpu_seconds() - start
+            hostile::thread_cpu_seconds() - start
         })
         .fold(f64::MAX, f64::min)
 }

@@ -5,48 +5,12 @@
 //! (`examples/bench_growth` prints every family's figure); the page itself
 //! is allocated before and not counted.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use newscrawl::extract::{extract_page, ExtractOptions, PageInput};
 use newscrawl::selectors::SiteRegistry;
 
 mod hostile;
 
-/// Counts live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(n: usize) {
-    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-// SAFETY: every call forwards to the system allocator unchanged; the
-// counters are only bookkeeping.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        grow(layout.size());
-        System.alloc_zeroed(layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // Counted as if the old and new blocks coexisted for a moment.
-        grow(new_size);
-        let p = System.realloc(ptr, layout, new_size);
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        p
-    }
-}
+use hostile::counting::{peak_during, Counting};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
@@ -65,10 +29,7 @@ fn peak_memory_is_at_most_twenty_times_the_page() {
     for family in hostile::FAMILIES.iter().filter(|f| dense.contains(&f.name)) {
         let html = (family.build)(PAGE);
         let input = PageInput::new(html.as_bytes()).with_url(url.clone());
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
-        let out = extract_page(&input, &sites, &opts);
-        let peak = PEAK.load(Ordering::Relaxed) - base;
+        let (out, peak) = peak_during(|| extract_page(&input, &sites, &opts));
         drop(out);
         let ratio = peak as f64 / html.len() as f64;
         report.push(format!("{}: {ratio:.1}", family.name));

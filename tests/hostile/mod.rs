@@ -6,6 +6,21 @@
 //! (peak allocation) and `examples/bench_growth.rs` (the figures).
 #![allow(dead_code)]
 
+pub mod counting;
+
+/// CPU seconds this thread has used: unlike wall time, hardly moved by
+/// other processes on a busy machine.
+pub fn thread_cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
 /// One page shape: a name and a builder of a page of about `bytes` bytes.
 pub struct Family {
     /// Short name, for messages.
