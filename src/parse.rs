@@ -238,9 +238,9 @@ mod tests {
     fn deep_nesting_is_bounded_and_text_kept() {
         let n = 100_000;
         let src = format!("{}deep text{}", "<div>".repeat(n), "</div>".repeat(n));
-        let start = std::time::Instant::now();
         let html = parse_document(&src);
-        assert!(start.elapsed().as_secs() < 5, "took {:?}", start.elapsed());
+        // The bounded depth is what bounds the time (html5ever is quadratic
+        // in it); tests/bad_input.rs checks that the time grows linearly.
         assert!(depth_of_deepest(&html) <= MAX_NESTING_DEPTH + 4);
         let body = html
             .select(&Selector::parse("body").unwrap())

@@ -2,20 +2,16 @@
 //! the page, and either a best-effort record or a failed input, never
 //! garbage presented as an article. (Peak memory: `tests/peak_memory.rs`.)
 
-use std::time::{Duration, Instant};
-
 use newscrawl::extract::{extract_page, ExtractError, ExtractOptions, ExtractedPage, PageInput};
 use newscrawl::selectors::SiteRegistry;
 
 mod hostile;
 
-fn run(bytes: &[u8]) -> (Result<ExtractedPage, ExtractError>, Duration) {
+fn run(bytes: &[u8]) -> Result<ExtractedPage, ExtractError> {
     let sites = SiteRegistry::empty();
     let input =
         PageInput::new(bytes).with_url("https://example.com/2024/01/01/story".parse().unwrap());
-    let start = Instant::now();
-    let out = extract_page(&input, &sites, &ExtractOptions::default());
-    (out, start.elapsed())
+    extract_page(&input, &sites, &ExtractOptions::default())
 }
 
 const PARA: &str = "<p>The council voted on Tuesday to extend the tram line, a decision that follows years of debate, two consultations and a long campaign by residents.</p>";
@@ -28,7 +24,7 @@ fn ten_mib_page_gives_its_whole_body() {
         html.push_str("<div class=ad><a href=/x>Advert</a></div>");
     }
     html.push_str("</article></body></html>");
-    let (out, _) = run(html.as_bytes());
+    let out = run(html.as_bytes());
     let page = out.expect("a record");
     assert!(page.record.body.len() > 5_000_000);
     assert!(!page.record.body.contains("Advert"));
@@ -96,11 +92,8 @@ fn deep_nesting_does_not_overflow() {
         "<div>".repeat(n),
         "</div>".repeat(n)
     );
-    let (out, took) = run(html.as_bytes());
-    assert!(
-        took < Duration::from_secs(if cfg!(debug_assertions) { 60 } else { 10 }),
-        "took {took:?}"
-    );
+    // (Its time: the growth test's "deep nesting" shape.)
+    let out = run(html.as_bytes());
     let page = out.expect("a record");
     assert!(page.record.body.contains("tram line"));
     // Nested inline elements and unclosed tags too.
@@ -115,17 +108,17 @@ fn deep_nesting_does_not_overflow() {
 #[test]
 fn no_body_element() {
     let html = format!("<html><head><title>T</title></head>{PARA}{PARA}</html>");
-    let (out, _) = run(html.as_bytes());
+    let out = run(html.as_bytes());
     assert!(out.expect("a record").record.body.contains("tram line"));
     // No text at all: never a record (the page may still be followed for links).
-    let (out, _) = run(b"<title>only a title</title>");
+    let out = run(b"<title>only a title</title>");
     assert!(out.map_or(true, |p| !p.has_text()));
 }
 
 #[test]
 fn frameset_gives_no_article() {
     let html = b"<html><head><title>Frames</title></head><frameset cols='50%,50%'><frame src=a.html><frame src=b.html></frameset></html>";
-    let (out, _) = run(html);
+    let out = run(html);
     match out {
         Err(_) => {}
         Ok(page) => assert!(!page.is_article(), "{:?}", page.record.body),
@@ -135,9 +128,9 @@ fn frameset_gives_no_article() {
 #[test]
 fn plain_text_disguised_as_html() {
     let text = "Dear all,\n\nthis is a plain text file served as text/html. It has no markup at all, only words.\n".repeat(50);
-    let (out, _) = run(text.as_bytes());
+    let out = run(text.as_bytes());
     assert_eq!(out.err(), Some(ExtractError::NotHtml));
-    let (out, _) = run(&[0u8, 1, 2, 3, 0, 0, 0xff, 0xfe, 7, 8].repeat(100));
+    let out = run(&[0u8, 1, 2, 3, 0, 0, 0xff, 0xfe, 7, 8].repeat(100));
     assert!(out.is_err());
 }
 
@@ -148,7 +141,7 @@ fn all_links_page_is_not_an_article() {
         html.push_str(&format!("<li><a href=/story/{i}>Story number {i} about something that happened today in the city</a></li>"));
     }
     html.push_str("</ul></body></html>");
-    let (out, _) = run(html.as_bytes());
+    let out = run(html.as_bytes());
     if let Ok(page) = out {
         assert!(!page.is_article());
     }
