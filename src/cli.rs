@@ -129,7 +129,7 @@ pub enum PartArg {
 /// `newscrawl eval`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The corpus kind comes from its index: publishers (expected title, authors, time, body: shingle metric and field matches), generic (with/without snippets: snippet metric), wcxb (expected body and page_type: word metric overall and per page type, snippet metric beside it).\n\nEvery corpus is split by registrable domain into a tuning part and a validation part (about 30% of the domains); see README, \"Measuring quality\".\n\nExit status: 0, or 1 when a gate (--min-f1, --min-validation-f1) is not met or the corpus cannot be read."
+    after_help = "The corpus kind comes from its index: publishers (expected title, authors, time, body: shingle metric and field matches), generic (with/without snippets: snippet metric), wcxb (expected body and page_type: word metric overall and per page type, snippet metric beside it).\n\nEvery corpus is split by registrable domain into a tuning part and a validation part (about 30% of the domains); see README, \"Measuring quality\".\n\nExit status: 0; 1 when a gate (--min-f1, --min-validation-f1) is not met or the corpus cannot be read; 2 on usage errors (--min-validation-f1 with --part tuning)."
 )]
 pub struct EvalArgs {
     /// Evaluation corpus folder (with index.jsonl), e.g. ../shared/corpus/wcxb-dev.
