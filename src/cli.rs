@@ -157,14 +157,31 @@ pub struct CheckArgs {
     pub user_agent: Option<String>,
 }
 
+/// The part of a corpus `eval` scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartArg {
+    /// Pages to tune on.
+    Tuning,
+    /// Pages to judge on (never tuned on).
+    Validation,
+    /// Both parts (figures for each are printed too).
+    All,
+}
+
 /// `newscrawl eval`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "The corpus kind comes from its index: publishers (expected title, authors, time, body: shingle metric and field matches), generic (with/without snippets: snippet metric), wcxb (expected body and page_type: word metric overall and per page type, snippet metric beside it).\n\nEvery corpus is split by registrable domain into a tuning part and a validation part (about 30% of the domains); see README, \"Measuring quality\".\n\nExit status: 0; 1 when a gate (--min-f1, --min-validation-f1) is not met or the corpus cannot be read; 2 on usage errors (--min-validation-f1 with --part tuning)."
+)]
 pub struct EvalArgs {
-    /// Evaluation corpus folder (publishers or generic kind).
+    /// Evaluation corpus folder (with index.jsonl), e.g. ../shared/corpus/wcxb-dev.
     #[arg(long, value_name = "DIR")]
     pub corpus: PathBuf,
     #[command(flatten)]
     pub source: SelectorSource,
+    /// Score one part of the corpus only.
+    #[arg(long, value_enum, default_value = "all")]
+    pub part: PartArg,
     /// Print a line per page.
     #[arg(long)]
     pub per_page: bool,
@@ -174,10 +191,14 @@ pub struct EvalArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Exit 1 when the corpus F1 (shingle or snippet) is below this.
+    /// Exit 1 when the F1 of the scored part (shingle, snippet or word F1,
+    /// by the corpus kind) is below this.
     #[arg(long, value_name = "X")]
     pub min_f1: Option<f64>,
-    /// Write the predictions as JSONL ({"id", ...record}) to this file.
+    /// Exit 1 when the F1 of the validation part is below this.
+    #[arg(long, value_name = "X")]
+    pub min_validation_f1: Option<f64>,
+    /// Write the predictions of the scored pages as JSONL ({"id", ...record}) to this file.
     #[arg(long, value_name = "PATH")]
     pub predictions: Option<PathBuf>,
 }

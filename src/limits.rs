@@ -86,6 +86,33 @@ pub const MAX_TEMPLATE_PERIODS: usize = 400;
 /// tree builder is quadratic in nesting depth, so this bounds parse time.
 pub const MAX_NESTING_DEPTH: usize = 512;
 
+/// DOM nodes any page may have, however small: four times the most nodes
+/// of any page of the development corpora (34,450).
+pub const MIN_DOM_NODE_BUDGET: usize = 131_072;
+
+/// Page bytes per DOM node above [`MIN_DOM_NODE_BUDGET`]: a node costs
+/// about 128 bytes, so at one node per 16 bytes the tree stays within 8
+/// times the page (real pages use 13 to 100 bytes per node, only small
+/// ones below 16). Beyond the budget the parser builds no more elements:
+/// the text is kept, the structure is not.
+pub const BYTES_PER_DOM_NODE: usize = 16;
+
+/// Nodes the tree builder may still add past the budget while end tags
+/// close open elements (it re-creates formatting elements on its own);
+/// after that, tags are ignored altogether.
+pub const DOM_NODE_HEADROOM: usize = 4096;
+
+/// Bytes of JSON-LD `articleBody` the generic cleaner may scan in all when
+/// it looks its paragraphs up there (each lookup scans the whole body):
+/// a real page needs a few megabytes; a page with a huge article body and
+/// as many paragraphs would otherwise cost their product. Past it, the
+/// remaining paragraphs are judged without that evidence.
+pub const MAX_EVIDENCE_SCAN_BYTES: usize = 64 * 1024 * 1024;
+
+/// Author names the generic cleaner compares each short line with, to drop
+/// bylines (the first ones the page lists; the record keeps them all).
+pub const MAX_EVIDENCE_AUTHORS: usize = 128;
+
 /// How many bytes at the start of a document are searched for a
 /// `<meta charset>` declaration (the WHATWG prescan length).
 pub const META_PRESCAN_BYTES: usize = 1024;

@@ -90,13 +90,7 @@ fn tiny_corpus(dir: &std::path::Path, body_of_second: &str) {
         .unwrap();
         let rec = &spec["record"];
         let html = format!("{i}.html.gz");
-        let mut gz = flate2::write::GzEncoder::new(
-            std::fs::File::create(dir.join(&html)).unwrap(),
-            Default::default(),
-        );
-        gz.write_all(&std::fs::read(root.join(fixture).join("page.html")).unwrap())
-            .unwrap();
-        gz.finish().unwrap();
+        common::gzip_fixture_page(fixture, &dir.join(&html));
         let body = if i == 1 {
             body_of_second.to_string()
         } else {

@@ -343,3 +343,15 @@ pub fn summary_count(stderr: &str, reason: &str) -> Option<u64> {
         .find(|(name, _)| *name == reason)
         .map(|(_, n)| n.parse().expect("a count"))
 }
+
+/// Writes fixture `NAME`'s page gzip-compressed to `dest` (a corpus page).
+pub fn gzip_fixture_page(fixture: &str, dest: &Path) {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(fixture)
+        .join("page.html");
+    let mut gz =
+        flate2::write::GzEncoder::new(std::fs::File::create(dest).unwrap(), Default::default());
+    std::io::Write::write_all(&mut gz, &std::fs::read(page).unwrap()).unwrap();
+    gz.finish().unwrap();
+}
