@@ -79,6 +79,25 @@ pub const XML_SNIFF_BYTES: usize = 512;
 /// to over a `--since` window.
 pub const MAX_TEMPLATE_PERIODS: usize = 400;
 
+/// Most frontier entries one host may have (queued or claimed): a URL
+/// discovered beyond it is not recorded, so a later sitemap read or link
+/// finds it again once the frontier has drained. Bounds the state file
+/// whatever a site lists (a sitemap index of 10,000 sitemaps of 50,000
+/// URLs each).
+pub const MAX_FRONTIER_PER_HOST: u64 = 100_000;
+
+/// Most child sitemaps taken from one sitemap index (newest first when the
+/// index dates them).
+pub const MAX_SITEMAP_CHILDREN: usize = 1_000;
+
+/// With `--max-pages N`, a run queues at most N times this many new URLs
+/// (sitemap and feed entries, links): discovery is budgeted like fetches.
+pub const QUEUED_PER_FETCH: u64 = 100;
+
+/// A feed linked from a page (not a home or source page) is polled by later
+/// runs only while it listed new URLs within this window: 30 days.
+pub const FEED_YIELD_WINDOW: Duration = Duration::from_secs(30 * 86_400);
+
 // ---- pages ----
 
 /// Deepest element nesting kept by the HTML parser; deeper start tags are

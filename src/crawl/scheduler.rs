@@ -26,6 +26,7 @@ use crate::state::{
     now_ms, Batch, Claim, ClaimResult, CrawlState, Ending, NewUrl, Outcome, Reason,
 };
 
+mod discovery;
 mod results;
 
 /// Why the loop ended.
@@ -87,6 +88,8 @@ pub struct Crawler {
     forced: HashSet<String>,
     /// Near-duplicate keys of bodies written this run.
     near: HashSet<u64>,
+    /// Frontier room per host, and the run's budget of new URLs.
+    room: discovery::Room,
     last_flush: Instant,
     /// Counters for the end summary.
     pub summary: Summary,
@@ -107,6 +110,7 @@ impl Crawler {
         fetches: u64,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
+        let room = discovery::Room::for_run(cfg.max_pages);
         Self {
             cfg,
             state,
@@ -137,6 +141,7 @@ impl Crawler {
             keys_in_batch: HashSet::new(),
             forced: HashSet::new(),
             near: HashSet::new(),
+            room,
             last_flush: Instant::now(),
             summary: Summary::default(),
             any_success: false,

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::limits::FEED_YIELD_WINDOW;
+
 use super::{
     now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, Outcome, OutputOwner,
     Stats, UrlInfo, UrlKind, UrlStatus,
@@ -47,6 +49,8 @@ struct Seen {
     content_hash: Option<String>,
     fetched_at: Option<i64>,
     updated_at: i64,
+    /// When it last listed URLs new to the state (a feed).
+    yielded_at: Option<i64>,
 }
 
 impl Seen {
@@ -61,6 +65,7 @@ impl Seen {
             content_hash: None,
             fetched_at: None,
             updated_at: now,
+            yielded_at: None,
         }
     }
 }
@@ -231,10 +236,15 @@ impl CrawlState for MemoryState {
         let mut s = self.lock();
         s.unclaim_all(worker, None);
         s.leases.retain(|_, l| l.worker != worker);
+        let recent = now_ms() - FEED_YIELD_WINDOW.as_millis() as i64;
+        let polled = |u: &Seen| {
+            u.kind == UrlKind::Feed
+                || (u.kind == UrlKind::LinkedFeed && u.yielded_at.is_some_and(|t| t >= recent))
+        };
         let feeds: Vec<(String, String, UrlKind)> = s
             .urls
             .iter()
-            .filter(|(_, u)| u.kind == UrlKind::Feed && u.status == UrlStatus::Visited)
+            .filter(|(_, u)| polled(u) && u.status == UrlStatus::Visited)
             .map(|(url, u)| (url.clone(), u.host.clone(), u.kind))
             .collect();
         for (url, host, kind) in feeds {
@@ -289,6 +299,11 @@ impl CrawlState for MemoryState {
             .collect();
         hosts.sort();
         Ok(hosts)
+    }
+
+    fn frontier_len(&mut self, host: &str) -> Result<u64> {
+        let s = self.lock();
+        Ok(s.entries.values().filter(|e| e.host == host).count() as u64)
     }
 
     fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>> {
@@ -417,6 +432,12 @@ impl CrawlState for MemoryState {
             if fresh {
                 s.urls
                     .insert(n.url.clone(), Seen::queued(n.host.clone(), n.kind, now));
+            } else if n.kind == UrlKind::Feed {
+                if let Some(u) = s.urls.get_mut(&n.url) {
+                    if u.kind == UrlKind::LinkedFeed {
+                        u.kind = UrlKind::Feed;
+                    }
+                }
             }
             if (fresh || n.force)
                 && s.add_entry(Entry {
@@ -464,6 +485,9 @@ impl CrawlState for MemoryState {
                                 end.last_modified.clone().or(seen.last_modified.take());
                             seen.content_hash =
                                 end.content_hash.clone().or(seen.content_hash.take());
+                        }
+                        if full && end.yielded {
+                            seen.yielded_at = Some(now);
                         }
                         seen.fetched_at = Some(now);
                         seen.updated_at = now;

@@ -104,11 +104,18 @@ pub enum Reason {
     ExtractionPanicked,
     /// robots.txt answered 5xx or was unreachable: the host is skipped.
     RobotsUnavailable,
+    /// Its host's frontier holds [`MAX_FRONTIER_PER_HOST`] entries already:
+    /// not queued (found again later).
+    ///
+    /// [`MAX_FRONTIER_PER_HOST`]: crate::limits::MAX_FRONTIER_PER_HOST
+    FrontierFull,
+    /// The run queued all the new URLs its `--max-pages` allows.
+    QueueBudget,
 }
 
 impl Reason {
     /// Every reason with a fixed word, for round-trip checks.
-    pub const FIXED: [Reason; 20] = [
+    pub const FIXED: [Reason; 22] = [
         Self::BadUrl,
         Self::Robots,
         Self::OutOfScope,
@@ -129,6 +136,8 @@ impl Reason {
         Self::NotModifiedUnasked,
         Self::ExtractionPanicked,
         Self::RobotsUnavailable,
+        Self::FrontierFull,
+        Self::QueueBudget,
     ];
 
     /// The word of a reason without a parameter (all but [`Reason::Http`]).
@@ -154,6 +163,8 @@ impl Reason {
             Self::NotModifiedUnasked => "304 without validators",
             Self::ExtractionPanicked => "extraction panicked",
             Self::RobotsUnavailable => "robots.txt unavailable",
+            Self::FrontierFull => "frontier full",
+            Self::QueueBudget => "over the --max-pages queue budget",
             Self::Http(_) => return None,
         })
     }

@@ -12,24 +12,16 @@ use url::Url;
 use super::super::decide::{
     decide_content, decide_page, not_modified, Known, NotModified, PageDecision, PageFacts, Policy,
 };
-use super::super::discover::XmlKind;
 use super::super::item::{Fingerprints, ItemResult, WorkResult};
-use super::super::urlnorm::{host_key, normalize};
+use super::super::urlnorm::normalize;
+use super::discovery::SOURCE_PRIORITY;
 use super::Crawler;
 use crate::extract::dates::parse_date;
-use crate::extract::{ExtractedPage, PageLinks};
+use crate::extract::ExtractedPage;
 use crate::fetch::host::backoff;
 use crate::fetch::{check_hop, HopError, Robots};
 use crate::limits::MAX_RETRIES;
-use crate::state::{Claim, ClaimResult, Ending, NewUrl, Outcome, Reason, UrlKind, UrlStatus};
-
-/// Where a sitemap's or feed's entries go: (kind, depth, priority).
-fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
-    match k {
-        XmlKind::SitemapIndex => (UrlKind::Sitemap, 0, 0),
-        _ => (UrlKind::Page, 1, 2),
-    }
-}
+use crate::state::{Claim, ClaimResult, Ending, Outcome, Reason, UrlKind, UrlStatus};
 
 impl Crawler {
     /// Records how `claim` ended, for the next commit.
@@ -49,37 +41,6 @@ impl Crawler {
             outcome: Outcome::Ended(ending),
             alias,
         });
-    }
-
-    pub(super) fn queue(
-        &mut self,
-        url: &Url,
-        depth: u32,
-        kind: UrlKind,
-        priority: i64,
-        hops: u32,
-        force: bool,
-    ) -> bool {
-        let Some(u) = normalize(url) else {
-            return false;
-        };
-        if !self.scope.contains(&u) {
-            self.summary.skip(Reason::OutOfScope);
-            return false;
-        }
-        if force && !self.forced.insert(u.to_string()) {
-            return true;
-        }
-        self.batch.new_urls.push(NewUrl {
-            host: host_key(&u),
-            url: u.to_string(),
-            depth,
-            kind,
-            priority,
-            hops,
-            force,
-        });
-        true
     }
 
     pub(super) fn handle(&mut self, r: WorkResult) -> Result<()> {
@@ -108,7 +69,7 @@ impl Crawler {
                 self.note_request(&host);
                 for s in sitemaps {
                     if let Ok(u) = Url::parse(&s) {
-                        self.queue(&u, 0, UrlKind::Sitemap, 0, 0, true);
+                        self.queue(&u, 0, UrlKind::Sitemap, SOURCE_PRIORITY, 0, true)?;
                     }
                 }
             }
@@ -162,19 +123,19 @@ impl Crawler {
                     Some(from) => check_hop(from, t, claim.hops, &self.scope),
                     None => Ok(t),
                 });
+                let queued = match &hop {
+                    Ok(next) => self.queue(
+                        next,
+                        claim.depth,
+                        claim.kind,
+                        -1,
+                        claim.hops + 1,
+                        claim.kind.is_source(),
+                    )?,
+                    Err(_) => false,
+                };
                 match hop {
-                    Ok(next)
-                        if self.queue(
-                            &next,
-                            claim.depth,
-                            claim.kind,
-                            -1,
-                            claim.hops + 1,
-                            claim.kind.is_source(),
-                        ) =>
-                    {
-                        self.end(&claim, Ending::redirected());
-                    }
+                    Ok(_) if queued => self.end(&claim, Ending::redirected()),
                     // `queue` counted the skip.
                     Ok(_) => self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope)),
                     Err(HopError::OutOfScope { .. }) => {
@@ -195,26 +156,20 @@ impl Crawler {
             } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
-                let base = Url::parse(&claim.url).ok();
-                let (kind, depth, prio) = discover_kind(doc.kind);
-                for e in doc.entries {
-                    if let (Some(since), Some(d)) = (self.cfg.since, e.date) {
-                        if d < since {
-                            self.summary.skip(Reason::OlderThanSince);
-                            continue;
-                        }
-                    }
-                    let u = match &base {
-                        Some(b) => b.join(&e.url).ok(),
-                        None => Url::parse(&e.url).ok(),
-                    };
-                    if let Some(u) = u {
-                        self.queue(&u, depth, kind, prio, 0, kind.is_source());
-                    }
-                }
+                let (yielded, cut) = self.queue_entries(&claim, &doc)?;
+                // A document read in part is read again next run, whatever
+                // its validators say.
+                let (etag, last_modified) = if cut {
+                    (None, None)
+                } else {
+                    (etag, last_modified)
+                };
                 self.end(
                     &claim,
-                    Ending::visited().http(200).validators(etag, last_modified),
+                    Ending::visited()
+                        .http(200)
+                        .validators(etag, last_modified)
+                        .yielded(yielded),
                 );
             }
             ItemResult::Page {
@@ -298,22 +253,6 @@ impl Crawler {
         Ok(())
     }
 
-    /// Queues a page's links (within `--max-depth`) and linked feeds.
-    fn follow(&mut self, claim: &Claim, links: &PageLinks) {
-        if claim.depth < self.cfg.max_depth {
-            for l in &links.links {
-                let prio = match self.sites.for_url(l) {
-                    Some(s) if s.is_article_url(l.as_str()) => 2,
-                    _ => 3,
-                };
-                self.queue(l, claim.depth + 1, UrlKind::Page, prio, 0, false);
-            }
-        }
-        for f in &links.feeds {
-            self.queue(f, 0, UrlKind::Feed, 0, 0, false);
-        }
-    }
-
     fn handle_page(
         &mut self,
         claim: &Claim,
@@ -326,7 +265,7 @@ impl Crawler {
         etag: Option<String>,
         last_modified: Option<String>,
     ) -> Result<()> {
-        self.follow(claim, &page.links);
+        self.follow(claim, &page.links)?;
         if let Some(site) = &page.site {
             self.summary.site_page(&site.name, page.fallback.is_some());
         }
