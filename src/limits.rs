@@ -57,6 +57,14 @@ pub const LONG_PAUSE: Duration = Duration::from_secs(60);
 /// `--max-duration`; with the final flush it keeps "stops within 5 s".
 pub const STOP_DRAIN: Duration = Duration::from_millis(3000);
 
+/// Pause of a host after a bot challenge (a 403/503 challenge page,
+/// `cf-mitigated: challenge`), doubled for each further challenge in a
+/// row, up to [`MAX_HOST_PAUSE`]; stored like `Retry-After` pauses.
+pub const CHALLENGE_PAUSE: Duration = Duration::from_secs(600);
+
+/// How much of a 403/503 body is searched for a bot wall's markers.
+pub const CHALLENGE_SNIFF_BYTES: usize = 64 * 1024;
+
 /// Longest `--max-duration` accepted: 10 years.
 pub const MAX_RUN_DURATION: Duration = Duration::from_secs(10 * 365 * 86_400);
 

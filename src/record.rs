@@ -36,6 +36,10 @@ pub struct Record {
     pub extractor: String,
     /// RFC 3339 time of the fetch; null for file and stdin input.
     pub fetched_at: Option<String>,
+    /// The page says its text is not freely accessible (JSON-LD
+    /// `isAccessibleForFree: false`): the body may be partial.
+    #[serde(default)]
+    pub paywalled: bool,
 }
 
 /// The stable record id for a URL: 16 lower-case hex digits of its SHA-256.

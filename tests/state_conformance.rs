@@ -356,6 +356,12 @@ fn pauses_come_with_the_lease(b: &mut impl Backend) {
     let later = newscrawl::state::now_ms() + 60_000;
     s.commit(&Batch {
         host_pauses: vec![("h".into(), later)],
+        host_challenges: vec![("h".into(), 2), ("g".into(), 1)],
+        ..Default::default()
+    })
+    .unwrap();
+    s.commit(&Batch {
+        host_challenges: vec![("g".into(), 0)],
         ..Default::default()
     })
     .unwrap();
@@ -363,7 +369,11 @@ fn pauses_come_with_the_lease(b: &mut impl Backend) {
     let mut s = b.reopen(s);
     s.begin_run().unwrap();
     let lease = s.lease_host("h", LONG).unwrap().unwrap();
-    assert_eq!((lease.host.as_str(), lease.pause_until), ("h", Some(later)));
+    assert_eq!(
+        (lease.host.as_str(), lease.pause_until, lease.challenges),
+        ("h", Some(later), 2)
+    );
+    assert_eq!(s.lease_host("g", LONG).unwrap().unwrap().challenges, 0);
     assert_eq!(s.stats().unwrap().paused, [("h".to_string(), later)]);
 }
 

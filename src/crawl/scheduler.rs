@@ -90,6 +90,10 @@ pub struct Crawler {
     near: HashSet<u64>,
     /// Frontier room per host, and the run's budget of new URLs.
     room: discovery::Room,
+    /// Per host: bot challenges answered in a row (stored with the host).
+    challenges: HashMap<String, u32>,
+    /// Hosts whose consent wall was reported.
+    consent_warned: HashSet<String>,
     last_flush: Instant,
     /// Counters for the end summary.
     pub summary: Summary,
@@ -142,6 +146,8 @@ impl Crawler {
             forced: HashSet::new(),
             near: HashSet::new(),
             room,
+            challenges: HashMap::new(),
+            consent_warned: HashSet::new(),
             last_flush: Instant::now(),
             summary: Summary::default(),
             any_success: false,
@@ -171,6 +177,9 @@ impl Crawler {
             };
             self.lease_waiting.remove(key);
             self.leased.insert(key.to_string());
+            if lease.challenges > 0 {
+                self.challenges.insert(key.to_string(), lease.challenges);
+            }
             let pause = lease.pause_until.map(|until| self.cap_pause(key, until));
             let h = self.host_entry(key);
             if let Some(until) = pause {

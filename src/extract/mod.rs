@@ -1,6 +1,7 @@
 //! The page pipeline: decode → parse (once) → site config or generic
 //! extraction → text assembly → metadata → [`Record`].
 
+pub mod access;
 pub mod article;
 pub mod authors;
 pub mod dates;
@@ -276,6 +277,7 @@ pub fn extract_page(
         fetched_at: input
             .fetched_at
             .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        paywalled: access::is_paywalled(&meta),
     };
     Ok(ExtractedPage {
         record,

@@ -88,6 +88,8 @@ struct Shared {
     /// Unclaimed entries per host, in claim order.
     unclaimed: HashMap<String, BTreeSet<(i64, u32, i64)>>,
     pauses: HashMap<String, i64>,
+    /// Per host: bot challenges in a row.
+    challenges: HashMap<String, u32>,
     leases: HashMap<String, Lease>,
     content: HashMap<String, String>,
     /// Per crawler and output key.
@@ -324,11 +326,13 @@ impl CrawlState for MemoryState {
             },
         );
         let pause_until = s.pauses.get(host).copied();
+        let challenges = s.challenges.get(host).copied().unwrap_or(0);
         drop(s);
         self.held.insert(host.to_string());
         Ok(Some(HostLease {
             host: host.to_string(),
             pause_until,
+            challenges,
         }))
     }
 
@@ -507,6 +511,9 @@ impl CrawlState for MemoryState {
         s.runs.entry(worker).or_default().1 += counted;
         for (h, until) in &batch.host_pauses {
             s.pauses.insert(h.clone(), *until);
+        }
+        for (h, n) in &batch.host_challenges {
+            s.challenges.insert(h.clone(), *n);
         }
         for (output, c) in &batch.checkpoints {
             s.checkpoints.insert((worker, output.clone()), c.clone());

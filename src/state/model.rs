@@ -110,6 +110,9 @@ pub struct HostLease {
     /// The earliest time (unix ms) the host may be contacted, as stored
     /// (Retry-After, Crawl-delay and spacing of earlier holders and runs).
     pub pause_until: Option<i64>,
+    /// Bot challenges the host answered in a row, as stored (each doubles
+    /// the next pause).
+    pub challenges: u32,
 }
 
 /// Who owns a body's content hash (exact-duplicate detection). Claimed
@@ -291,6 +294,8 @@ pub struct Batch {
     pub new_urls: Vec<NewUrl>,
     /// Per-host earliest next request (unix ms).
     pub host_pauses: Vec<(String, i64)>,
+    /// Per host: bot challenges in a row (0 after an answer that was not one).
+    pub host_challenges: Vec<(String, u32)>,
     /// Per output (its key): the checkpoint after the batch's records.
     pub checkpoints: Vec<(String, Checkpoint)>,
 }
@@ -301,6 +306,7 @@ impl Batch {
         self.results.is_empty()
             && self.new_urls.is_empty()
             && self.host_pauses.is_empty()
+            && self.host_challenges.is_empty()
             && self.checkpoints.is_empty()
     }
 }

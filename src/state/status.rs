@@ -111,11 +111,19 @@ pub enum Reason {
     FrontierFull,
     /// The run queued all the new URLs its `--max-pages` allows.
     QueueBudget,
+    /// A bot wall's challenge instead of the page: the host is paused.
+    Challenge,
+    /// A consent wall instead of the page (a redirect to a consent page, or
+    /// a page that is only a consent form).
+    ConsentWall,
+    /// The page says its text is not freely accessible: written, marked
+    /// `paywalled`.
+    Paywall,
 }
 
 impl Reason {
     /// Every reason with a fixed word, for round-trip checks.
-    pub const FIXED: [Reason; 22] = [
+    pub const FIXED: [Reason; 25] = [
         Self::BadUrl,
         Self::Robots,
         Self::OutOfScope,
@@ -138,6 +146,9 @@ impl Reason {
         Self::RobotsUnavailable,
         Self::FrontierFull,
         Self::QueueBudget,
+        Self::Challenge,
+        Self::ConsentWall,
+        Self::Paywall,
     ];
 
     /// The word of a reason without a parameter (all but [`Reason::Http`]).
@@ -165,6 +176,9 @@ impl Reason {
             Self::RobotsUnavailable => "robots.txt unavailable",
             Self::FrontierFull => "frontier full",
             Self::QueueBudget => "over the --max-pages queue budget",
+            Self::Challenge => "bot challenge",
+            Self::ConsentWall => "consent wall",
+            Self::Paywall => "paywall",
             Self::Http(_) => return None,
         })
     }

@@ -7,7 +7,8 @@ use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 pub use phrases::{
-    is_boilerplate_paragraph, is_tail_marker, BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, TAIL_MARKERS,
+    is_boilerplate_paragraph, is_tail_marker, BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES,
+    CONSENT_ACTIONS, CONSENT_TERMS, TAIL_MARKERS,
 };
 
 /// Class/id fragments of page chrome: navigation, share bars, related

@@ -14,6 +14,7 @@ use super::super::decide::{
 };
 use super::super::item::{Fingerprints, ItemResult, WorkResult};
 use super::super::urlnorm::normalize;
+use super::super::walls::{challenge_pause, is_consent_page, is_consent_redirect};
 use super::discovery::SOURCE_PRIORITY;
 use super::Crawler;
 use crate::extract::dates::parse_date;
@@ -82,6 +83,13 @@ impl Crawler {
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
                     h.request_sent(sent_at);
                 }
+                let answered = !matches!(
+                    result,
+                    ItemResult::Challenge { .. } | ItemResult::Failed { status: None, .. }
+                );
+                if answered {
+                    self.host_answered(&claim.host);
+                }
                 // A lost lease's claims went to another crawler.
                 if self.leased.contains(&claim.host) {
                     self.handle_item(claim, result, fetched_at)?;
@@ -117,7 +125,13 @@ impl Crawler {
                     },
                 )?,
             },
+            ItemResult::Challenge { status } => self.handle_challenge(&claim, status),
             ItemResult::Redirect { target, status } => {
+                if target.as_ref().is_ok_and(is_consent_redirect) {
+                    self.any_success = true;
+                    self.consent_wall(&claim, status);
+                    return Ok(());
+                }
                 let from = Url::parse(&claim.url).ok();
                 let hop = target.and_then(|t| match &from {
                     Some(from) => check_hop(from, t, claim.hops, &self.scope),
@@ -208,6 +222,60 @@ impl Crawler {
         Ok(())
     }
 
+    /// A bot challenge: the URL goes back to the frontier and the host is
+    /// paused, twice as long as after the challenge before (stored, so
+    /// later runs keep doubling), at most a day.
+    fn handle_challenge(&mut self, claim: &Claim, status: u16) {
+        self.summary.fetched += 1;
+        self.summary.wall(Reason::Challenge);
+        let n = self.challenges.get(&claim.host).copied().unwrap_or(0) + 1;
+        self.challenges.insert(claim.host.clone(), n);
+        self.batch.host_challenges.push((claim.host.clone(), n));
+        let pause = challenge_pause(n);
+        tracing::warn!(
+            "{}: bot challenge (HTTP {status}, challenge {n} in a row): {} paused for {} s",
+            claim.url,
+            claim.host,
+            pause.as_secs()
+        );
+        if let Some(h) = self.hosts.get_mut(&claim.host) {
+            h.pause_until(Instant::now() + pause);
+        }
+        self.batch.results.push(ClaimResult {
+            claim_id: claim.id,
+            url: claim.url.clone(),
+            outcome: Outcome::Release,
+            alias: None,
+        });
+        self.retry_hosts.push(claim.host.clone());
+        self.note_request(&claim.host);
+    }
+
+    /// A redirect to a consent page: the page is left out.
+    fn consent_wall(&mut self, claim: &Claim, status: u16) {
+        self.summary.fetched += 1;
+        self.summary.wall(Reason::ConsentWall);
+        self.consent_warning(&claim.host, &claim.url);
+        self.end(claim, Ending::skipped(Reason::ConsentWall).http(status));
+    }
+
+    /// Says once per host what a consent wall needs.
+    fn consent_warning(&mut self, host: &str, url: &str) {
+        if self.consent_warned.insert(host.to_string()) {
+            tracing::warn!(
+                "{url}: consent wall instead of the page; a site config for {host} can send the consent cookie (`headers = {{ Cookie = \"...\" }}`)"
+            );
+        }
+    }
+
+    /// A host answered something other than a challenge: its count of
+    /// challenges in a row starts again.
+    fn host_answered(&mut self, host: &str) {
+        if self.challenges.remove(host).is_some() {
+            self.batch.host_challenges.push((host.to_string(), 0));
+        }
+    }
+
     /// A failed fetch: retried while transient and attempts remain (after
     /// a back-off, or the server's Retry-After), else recorded as failed.
     fn handle_failure(&mut self, claim: &Claim, f: Failure) -> Result<()> {
@@ -281,6 +349,7 @@ impl Crawler {
             url: &claim.url,
             key: &key,
             is_article: page.is_article(),
+            consent_wall: is_consent_page(&page.record.body),
             published: page
                 .record
                 .published
@@ -314,6 +383,11 @@ impl Crawler {
             decision = decide_content(&owner, &facts);
         }
         let ending = match decision {
+            PageDecision::NoRecord(status, Reason::ConsentWall) => {
+                self.consent_warning(&claim.host, &claim.url);
+                self.summary.wall(Reason::ConsentWall);
+                Ending::no_record(status, Reason::ConsentWall)
+            }
             PageDecision::NoRecord(status, reason) => {
                 self.summary.skip(reason);
                 Ending::no_record(status, reason)
@@ -322,6 +396,9 @@ impl Crawler {
                 if !self.near.insert(near) {
                     // Same words, different punctuation or case: written, but counted.
                     self.summary.near_duplicates += 1;
+                }
+                if page.record.paywalled {
+                    self.summary.wall(Reason::Paywall);
                 }
                 self.records.push((claim.host.clone(), encoded));
                 self.keys_in_batch.insert(key);

@@ -117,6 +117,13 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
     for (h, until) in &batch.host_pauses {
         pause.execute(params![h, until])?;
     }
+    let mut challenges = tx.prepare_cached(
+        "INSERT INTO hosts(host,pause_until,challenges) VALUES(?1,0,?2)
+         ON CONFLICT(host) DO UPDATE SET challenges=excluded.challenges",
+    )?;
+    for (h, n) in &batch.host_challenges {
+        challenges.execute(params![h, n])?;
+    }
     let mut checkpoint = tx.prepare_cached(
         "INSERT INTO checkpoints(output,checkpoint) VALUES(?1,?2)
          ON CONFLICT(output) DO UPDATE SET checkpoint=excluded.checkpoint",

@@ -269,15 +269,16 @@ impl SqliteState {
     }
 
     fn do_lease_host(&mut self, host: &str) -> Result<Option<HostLease>> {
-        let pause_until = self
+        let stored: Option<(i64, i64)> = self
             .conn
-            .prepare_cached("SELECT pause_until FROM hosts WHERE host=?1")?
-            .query_row([host], |r| r.get(0))
+            .prepare_cached("SELECT pause_until, challenges FROM hosts WHERE host=?1")?
+            .query_row([host], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         self.leased.insert(host.to_string());
         Ok(Some(HostLease {
             host: host.to_string(),
-            pause_until,
+            pause_until: stored.map(|s| s.0),
+            challenges: stored.map_or(0, |s| s.1.clamp(0, i64::from(u32::MAX)) as u32),
         }))
     }
 
@@ -389,7 +390,10 @@ impl SqliteState {
             "DELETE FROM content WHERE NOT EXISTS (SELECT 1 FROM urls u WHERE u.url = content.url)",
             [],
         )?;
-        tx.execute("DELETE FROM hosts WHERE pause_until < ?1", [now_ms()])?;
+        tx.execute(
+            "DELETE FROM hosts WHERE pause_until < ?1 AND challenges = 0",
+            [now_ms()],
+        )?;
         tx.commit()?;
         self.conn
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;

@@ -64,12 +64,14 @@ DROP TABLE outputs;
 ";
 
 /// Version 3: feeds found on pages are polled again only while they yield
-/// new URLs (`yielded_at`, kind 5 "linked feed"). Which stored feeds a home
+/// new URLs (`yielded_at`, kind 5 "linked feed"); bot challenges in a row
+/// per host (`hosts.challenges`). Which stored feeds a home
 /// page links is not known, so every feed starts as a linked one: the
 /// configured ones and a home page's are made polled feeds again when the
 /// next run queues them.
 const V3: &str = "
 ALTER TABLE urls ADD COLUMN yielded_at INTEGER;
+ALTER TABLE hosts ADD COLUMN challenges INTEGER NOT NULL DEFAULT 0;
 UPDATE urls SET kind=5 WHERE kind=3;
 UPDATE frontier SET kind=5 WHERE kind=3;
 ";
