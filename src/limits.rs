@@ -57,6 +57,14 @@ pub const LONG_PAUSE: Duration = Duration::from_secs(60);
 /// `--max-duration`; with the final flush it keeps "stops within 5 s".
 pub const STOP_DRAIN: Duration = Duration::from_millis(3000);
 
+/// Pause of a host after a bot challenge (a 403/503 challenge page,
+/// `cf-mitigated: challenge`), doubled for each further challenge in a
+/// row, up to [`MAX_HOST_PAUSE`]; stored like `Retry-After` pauses.
+pub const CHALLENGE_PAUSE: Duration = Duration::from_secs(600);
+
+/// How much of a 403/503 body is searched for a bot wall's markers.
+pub const CHALLENGE_SNIFF_BYTES: usize = 64 * 1024;
+
 /// Longest `--max-duration` accepted: 10 years.
 pub const MAX_RUN_DURATION: Duration = Duration::from_secs(10 * 365 * 86_400);
 
@@ -78,6 +86,25 @@ pub const XML_SNIFF_BYTES: usize = 512;
 /// Most URLs one `{yyyy}`/`{mm}`/`{dd}` feed or sitemap template expands
 /// to over a `--since` window.
 pub const MAX_TEMPLATE_PERIODS: usize = 400;
+
+/// Most frontier entries one host may have (queued or claimed): a URL
+/// discovered beyond it is not recorded, so a later sitemap read or link
+/// finds it again once the frontier has drained. Bounds the state file
+/// whatever a site lists (a sitemap index of 10,000 sitemaps of 50,000
+/// URLs each).
+pub const MAX_FRONTIER_PER_HOST: u64 = 100_000;
+
+/// Most child sitemaps taken from one sitemap index (newest first when the
+/// index dates them).
+pub const MAX_SITEMAP_CHILDREN: usize = 1_000;
+
+/// With `--max-pages N`, a run queues at most N times this many new URLs
+/// (sitemap and feed entries, links): discovery is budgeted like fetches.
+pub const QUEUED_PER_FETCH: u64 = 100;
+
+/// A feed linked from a page (not a home or source page) is polled by later
+/// runs only while it listed new URLs within this window: 30 days.
+pub const FEED_YIELD_WINDOW: Duration = Duration::from_secs(30 * 86_400);
 
 // ---- pages ----
 

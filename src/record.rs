@@ -36,6 +36,10 @@ pub struct Record {
     pub extractor: String,
     /// RFC 3339 time of the fetch; null for file and stdin input.
     pub fetched_at: Option<String>,
+    /// The page says its text is not freely accessible (JSON-LD
+    /// `isAccessibleForFree: false`): the body may be partial.
+    #[serde(default)]
+    pub paywalled: bool,
 }
 
 /// The stable record id for a URL: 16 lower-case hex digits of its SHA-256.
@@ -82,6 +86,7 @@ pub const FIELDS: &[Field] = &[
     Field::Text("body", |r| &r.body),
     Field::Text("extractor", |r| &r.extractor),
     Field::OptText("fetched_at", |r| r.fetched_at.as_deref()),
+    Field::Flag("paywalled", |r| r.paywalled),
 ];
 
 impl Record {
@@ -110,7 +115,7 @@ mod tests {
         let r: Record = serde_json::from_str(
             r#"{"id":"i","url":"u","site":"s","title":null,"authors":[],"published":null,
             "modified":null,"language":null,"description":null,"body":"b","extractor":"e",
-            "fetched_at":null}"#,
+            "fetched_at":null,"paywalled":false}"#,
         )
         .unwrap();
         let line = r.to_json_line();

@@ -13,6 +13,7 @@ use url::Url;
 
 use super::discover::{parse_xml, XmlDoc};
 use super::fingerprint::{content_hash, near_key};
+use super::walls::is_challenge;
 use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
 use crate::fetch::content::{body_kind, maybe_gunzip};
 use crate::fetch::{answer, Answer, FetchError, Fetcher, HopError, Robots};
@@ -64,6 +65,11 @@ pub enum ItemResult {
         etag: Option<String>,
         /// Validators.
         last_modified: Option<String>,
+    },
+    /// A bot wall's challenge instead of the page.
+    Challenge {
+        /// HTTP status.
+        status: u16,
     },
     /// A response that gives nothing to do.
     Skipped {
@@ -150,6 +156,9 @@ pub async fn fetch_item(
         Err(e) => return failure(&e),
     };
     let status = r.status;
+    if is_challenge(status, &r.headers, &r.body) {
+        return ItemResult::Challenge { status };
+    }
     match answer(&r) {
         Answer::NotModified => return ItemResult::NotModified,
         Answer::Redirect(target) => return ItemResult::Redirect { target, status },

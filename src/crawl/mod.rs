@@ -9,6 +9,7 @@
 //! - [`decide`]: what to do with a page (pure decisions).
 //! - [`scheduler`]: the loop, batching output and state commits.
 //! - [`summary`]: counters, progress, the end summary.
+//! - [`walls`]: soft blocks (bot challenges, consent walls) told apart.
 
 pub mod decide;
 pub mod discover;
@@ -17,6 +18,7 @@ pub mod item;
 pub mod scheduler;
 pub mod summary;
 pub mod urlnorm;
+pub mod walls;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -26,6 +26,7 @@ use crate::state::{
     now_ms, Batch, Claim, ClaimResult, CrawlState, Ending, NewUrl, Outcome, Reason,
 };
 
+mod discovery;
 mod results;
 
 /// Why the loop ended.
@@ -87,6 +88,12 @@ pub struct Crawler {
     forced: HashSet<String>,
     /// Near-duplicate keys of bodies written this run.
     near: HashSet<u64>,
+    /// Frontier room per host, and the run's budget of new URLs.
+    room: discovery::Room,
+    /// Per host: bot challenges answered in a row (stored with the host).
+    challenges: HashMap<String, u32>,
+    /// Hosts whose consent wall was reported.
+    consent_warned: HashSet<String>,
     last_flush: Instant,
     /// Counters for the end summary.
     pub summary: Summary,
@@ -107,6 +114,7 @@ impl Crawler {
         fetches: u64,
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
+        let room = discovery::Room::for_run(cfg.max_pages);
         Self {
             cfg,
             state,
@@ -137,6 +145,9 @@ impl Crawler {
             keys_in_batch: HashSet::new(),
             forced: HashSet::new(),
             near: HashSet::new(),
+            room,
+            challenges: HashMap::new(),
+            consent_warned: HashSet::new(),
             last_flush: Instant::now(),
             summary: Summary::default(),
             any_success: false,
@@ -166,6 +177,9 @@ impl Crawler {
             };
             self.lease_waiting.remove(key);
             self.leased.insert(key.to_string());
+            if lease.challenges > 0 {
+                self.challenges.insert(key.to_string(), lease.challenges);
+            }
             let pause = lease.pause_until.map(|until| self.cap_pause(key, until));
             let h = self.host_entry(key);
             if let Some(until) = pause {

@@ -1,6 +1,7 @@
 //! The page pipeline: decode → parse (once) → site config or generic
 //! extraction → text assembly → metadata → [`Record`].
 
+pub mod access;
 pub mod arbitrate;
 pub mod article;
 pub mod authors;
@@ -306,6 +307,7 @@ pub fn extract_page(
         fetched_at: input
             .fetched_at
             .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        paywalled: access::is_paywalled(&meta),
     };
     let fallback = match &outcome {
         Some(ConfigOutcome::FellBack(problem)) => Some(problem.to_string()),

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 pub use phrases::{
     is_boilerplate_paragraph, is_login_heading, is_tail_marker, BOILERPLATE_PARAGRAPHS,
-    BYLINE_PREFIXES, LOGIN_HEADINGS, TAIL_MARKERS,
+    BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, LOGIN_HEADINGS, TAIL_MARKERS,
 };
 
 /// Class/id fragments of page chrome: navigation, share bars, related

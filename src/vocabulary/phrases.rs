@@ -137,3 +137,60 @@ static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     BOILERPLATE_PARAGRAPH_SET.is_match(text.trim())
 }
+
+/// Words of a consent form's topic (lower case), in several languages: a
+/// page whose short text is mostly these, with a [`CONSENT_ACTIONS`]
+/// button, is a consent wall, not an article.
+pub const CONSENT_TERMS: &[&str] = &[
+    "cookie",
+    "consent",
+    "your privacy",
+    "privacy policy",
+    "personal data",
+    "our partners",
+    "legitimate interest",
+    "vendors",
+    "consenso",
+    "dati personali",
+    "nostri partner",
+    "legittimo interesse",
+    "einwilligung",
+    "datenschutz",
+    "personenbezogene daten",
+    "unsere partner",
+    "berechtigtes interesse",
+    "consentement",
+    "données personnelles",
+    "nos partenaires",
+    "intérêt légitime",
+    "consentimiento",
+    "datos personales",
+    "nuestros socios",
+    "interés legítimo",
+];
+
+/// A consent form's buttons (lower case).
+pub const CONSENT_ACTIONS: &[&str] = &[
+    "accept all",
+    "accept cookies",
+    "reject all",
+    "i agree",
+    "manage preferences",
+    "manage options",
+    "manage cookies",
+    "continue without accepting",
+    "accetta tutto",
+    "accetta e chiudi",
+    "rifiuta tutto",
+    "continua senza accettare",
+    "alle akzeptieren",
+    "alle ablehnen",
+    "akzeptieren und weiter",
+    "tout accepter",
+    "tout refuser",
+    "accepter et fermer",
+    "continuer sans accepter",
+    "aceptar todo",
+    "rechazar todo",
+    "aceptar y cerrar",
+];

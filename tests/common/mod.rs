@@ -330,13 +330,15 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The count the end summary gives for `reason` in its skipped or failed
-/// lists (`  skipped N: reason N, reason N`), None when it is not listed.
+/// The count the end summary gives for `reason` in its skipped, failed or
+/// walls lists (`  skipped N: reason N, reason N`), None when it is not listed.
 /// Exact: "robots" never matches "robots.txt unavailable", nor 1 match 10.
 pub fn summary_count(stderr: &str, reason: &str) -> Option<u64> {
     stderr
         .lines()
-        .filter(|l| l.starts_with("  skipped ") || l.starts_with("  failed "))
+        .filter(|l| {
+            l.starts_with("  skipped ") || l.starts_with("  failed ") || l.starts_with("  walls ")
+        })
         .filter_map(|l| l.split_once(": ").map(|(_, list)| list))
         .flat_map(|list| list.split(", "))
         .filter_map(|item| item.rsplit_once(' '))
