@@ -25,7 +25,7 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Extract articles from URLs, files (.html, .html.gz) or stdin (-).
+    /// Extract articles from URLs, files (.html, .html.gz), WARC archives or stdin (-).
     Extract(ExtractArgs),
     /// Crawl sites politely and write one JSONL record per new article.
     Crawl(CrawlArgs),
@@ -46,6 +46,8 @@ pub enum Format {
     Json,
     /// The body text only; several bodies separated by a form-feed line.
     Text,
+    /// Parquet, one column per record field (needs `--out`).
+    Parquet,
 }
 
 /// Where site configs come from.
@@ -62,21 +64,40 @@ pub struct SelectorSource {
 /// `newscrawl extract`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 when at least one input gave a record, 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -"
+    after_help = "Exit status: 0 when a record was written or an input was read whole (the filters may keep nothing), 1 when every input failed, 2 on usage errors.\n\nExamples:\n  newscrawl extract https://www.example.com/2024/05/01/story\n  newscrawl extract --url https://www.example.com/story page.html.gz\n  curl -s URL | newscrawl extract --url URL -\n  newscrawl extract CC-NEWS-*.warc.gz --since 2024-05-01 --out news.parquet"
 )]
 pub struct ExtractArgs {
-    /// http(s) URLs, files (.html, .html.gz) or - for stdin.
+    /// http(s) URLs, files (.html, .html.gz, WARC archives .warc, .warc.gz)
+    /// or - for stdin (a page or a WARC archive).
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
     /// The page's address when the input is a file or stdin (picks the site
-    /// config, resolves links). Only with a single input.
+    /// config, resolves links). Only with a single input; not for archives.
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     #[command(flatten)]
     pub source: SelectorSource,
-    /// json: one record per line; text: the body only.
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: Format,
+    /// json: one record per line; text: the body only; parquet: one column
+    /// per field (needs --out). Default: parquet when --out ends in
+    /// .parquet, else json.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the records to this file instead of stdout; it is written
+    /// whole and replaces any file there when the run ends.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Only records published at or after WHEN (RFC 3339 date or a duration
+    /// like 2d); records without a publication time are kept.
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only records published at or before WHEN (RFC 3339 date or a
+    /// duration like 2d); records without a publication time are kept.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only pages of this site (repeatable): a site config name or a host
+    /// (which also matches its www. form and subdomains).
+    #[arg(long, value_name = "NAME")]
+    pub site: Vec<String>,
     /// Request timeout in seconds for URL inputs.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
@@ -88,41 +109,79 @@ pub struct ExtractArgs {
 /// `newscrawl selectors ...`.
 #[derive(Debug, Subcommand)]
 pub enum SelectorsCommand {
-    /// Print name, hosts and file of every config.
+    /// Print name, hosts and file of every config (after validating them all).
     List {
         /// Config folder (default: the built-in configs).
         #[arg(long, value_name = "DIR")]
         selectors: Option<PathBuf>,
     },
-    /// Extract every corpus page whose host has a config and print per-site scores.
+    /// Check configs against a corpus (--corpus: per-page scores) or against
+    /// their live test pages (--live: the `[[test]]` snippets).
     Check(CheckArgs),
 }
 
 /// `newscrawl selectors check`.
 #[derive(Debug, Args)]
+#[command(
+    group(clap::ArgGroup::new("against").required(true).args(["corpus", "live"])),
+    after_help = "Exit status: 0 when every check passed, 1 when a check failed (a live test, or --min-f1), 2 on usage errors.\n\nExamples:\n  newscrawl selectors check --corpus ../shared/corpus/publishers --min-f1 0.99\n  newscrawl selectors check --corpus ../shared/corpus/publishers --simulate-redesign\n  newscrawl selectors check --live --site ilpost"
+)]
 pub struct CheckArgs {
     /// Evaluation corpus folder (with index.jsonl), e.g. ../shared/corpus/publishers.
     #[arg(long, value_name = "DIR")]
-    pub corpus: PathBuf,
+    pub corpus: Option<PathBuf>,
+    /// Fetch each config's `[[test]]` pages (politely: robots.txt, one
+    /// request per second per host or its Crawl-delay, the site's `rate`)
+    /// and check their `contains` / `not_contains` snippets.
+    #[arg(long)]
+    pub live: bool,
+    /// With --corpus: replace every config's body selectors by one matching
+    /// the page's longest block that is not the article, to measure what
+    /// the arbitration with the generic extractor saves after a redesign.
+    #[arg(long, conflicts_with = "live")]
+    pub simulate_redesign: bool,
     /// Config folder (default: the built-in configs).
     #[arg(long, value_name = "DIR")]
     pub selectors: Option<PathBuf>,
     /// Exit 1 when the corpus body F1 is below this.
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", conflicts_with = "live")]
     pub min_f1: Option<f64>,
     /// Only these sites (repeatable).
     #[arg(long, value_name = "NAME")]
     pub site: Vec<String>,
+    /// Request timeout in seconds for --live.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// User-Agent for --live.
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+}
+
+/// The part of a corpus `eval` scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartArg {
+    /// Pages to tune on.
+    Tuning,
+    /// Pages to judge on (never tuned on).
+    Validation,
+    /// Both parts (figures for each are printed too).
+    All,
 }
 
 /// `newscrawl eval`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "The corpus kind comes from its index: publishers (expected title, authors, time, body: shingle metric and field matches), generic (with/without snippets: snippet metric), wcxb (expected body and page_type: word metric overall and per page type, snippet metric beside it).\n\nEvery corpus is split by registrable domain into a tuning part and a validation part (about 30% of the domains); see README, \"Measuring quality\".\n\nExit status: 0; 1 when a gate (--min-f1, --min-validation-f1) is not met or the corpus cannot be read; 2 on usage errors (--min-validation-f1 with --part tuning)."
+)]
 pub struct EvalArgs {
-    /// Evaluation corpus folder (publishers or generic kind).
+    /// Evaluation corpus folder (with index.jsonl), e.g. ../shared/corpus/wcxb-dev.
     #[arg(long, value_name = "DIR")]
     pub corpus: PathBuf,
     #[command(flatten)]
     pub source: SelectorSource,
+    /// Score one part of the corpus only.
+    #[arg(long, value_enum, default_value = "all")]
+    pub part: PartArg,
     /// Print a line per page.
     #[arg(long)]
     pub per_page: bool,
@@ -132,10 +191,14 @@ pub struct EvalArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Exit 1 when the corpus F1 (shingle or snippet) is below this.
+    /// Exit 1 when the F1 of the scored part (shingle, snippet or word F1,
+    /// by the corpus kind) is below this.
     #[arg(long, value_name = "X")]
     pub min_f1: Option<f64>,
-    /// Write the predictions as JSONL ({"id", ...record}) to this file.
+    /// Exit 1 when the F1 of the validation part is below this.
+    #[arg(long, value_name = "X")]
+    pub min_validation_f1: Option<f64>,
+    /// Write the predictions of the scored pages as JSONL ({"id", ...record}) to this file.
     #[arg(long, value_name = "PATH")]
     pub predictions: Option<PathBuf>,
 }

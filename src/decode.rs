@@ -1,6 +1,12 @@
 //! Charset decoding in the WHATWG order: byte-order mark, then the HTTP
 //! `Content-Type` charset, then a `<meta charset>` / `http-equiv` declaration
 //! in the first 1024 bytes, then detection (chardetng).
+//!
+//! Declarations are checked against the bytes: a header charset under which
+//! the bytes do not decode loses to a `<meta>` charset under which they do;
+//! a UTF-8 declaration on mostly non-UTF-8 bytes yields to detection; a
+//! legacy declaration on valid multi-byte UTF-8 yields to UTF-8; a UTF-16
+//! header on bytes without NULs (ASCII-compatible bytes) is ignored.
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use regex::bytes::Regex;
@@ -41,12 +47,18 @@ static CT_CHARSET: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(r#"(?i)charset\s*=\s*["']?\s*([a-z0-9_:.+\-]+)"#).expect("static regex")
 });
 
-/// Maps a declared label to the encoding a browser would use for it.
-fn encoding_for_declared_label(label: &[u8]) -> Option<&'static Encoding> {
+/// True for UTF-16 (either byte order).
+pub fn is_utf16(enc: &'static Encoding) -> bool {
+    enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE
+}
+
+/// Maps a label declared in the document to the encoding a browser would
+/// use for it.
+fn encoding_for_meta_label(label: &[u8]) -> Option<&'static Encoding> {
     let enc = Encoding::for_label(label)?;
-    // WHATWG: a declared UTF-16 in an ASCII-compatible byte stream means
-    // UTF-8, and x-user-defined means windows-1252.
-    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+    // WHATWG: a UTF-16 named by a <meta> is read by an ASCII-compatible
+    // prescan, so the bytes are not UTF-16: it means UTF-8.
+    if is_utf16(enc) {
         return Some(UTF_8);
     }
     if enc == encoding_rs::X_USER_DEFINED {
@@ -56,9 +68,30 @@ fn encoding_for_declared_label(label: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// The charset named in a `Content-Type` header value, if any and known.
+/// Unlike a `<meta>`, the header can declare UTF-16 (the transport layer
+/// says how the bytes are encoded).
 pub fn content_type_charset(content_type: &str) -> Option<&'static Encoding> {
     let caps = CT_CHARSET.captures(content_type)?;
-    encoding_for_declared_label(caps[1].as_bytes())
+    let enc = Encoding::for_label(caps[1].as_bytes())?;
+    if enc == encoding_rs::X_USER_DEFINED {
+        return Some(WINDOWS_1252);
+    }
+    Some(enc)
+}
+
+/// The charset the HTTP header declares for `bytes`, when the bytes can be
+/// in it: a UTF-16 declaration on bytes without a NUL in their first 1024
+/// (markup in UTF-16 has one in every ASCII character) is ignored.
+pub fn declared_header_charset(
+    content_type: Option<&str>,
+    bytes: &[u8],
+) -> Option<&'static Encoding> {
+    let enc = content_type.and_then(content_type_charset)?;
+    let head = &bytes[..bytes.len().min(META_PRESCAN_BYTES)];
+    if is_utf16(enc) && !head.contains(&0) {
+        return None;
+    }
+    Some(enc)
 }
 
 /// The charset declared by a `<meta>` element in the first 1024 bytes.
@@ -66,7 +99,25 @@ pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(META_PRESCAN_BYTES)];
     META_CHARSET
         .captures_iter(head)
-        .find_map(|caps| encoding_for_declared_label(&caps[1]))
+        .find_map(|caps| encoding_for_meta_label(&caps[1]))
+}
+
+/// True when `bytes` decode under `enc` without a malformed sequence.
+fn decodes_cleanly(enc: &'static Encoding, bytes: &[u8], utf8_valid: bool) -> bool {
+    if enc == UTF_8 {
+        return utf8_valid;
+    }
+    enc.decode_without_bom_handling_and_without_replacement(bytes)
+        .is_some()
+}
+
+/// True when `bytes` fit `enc`: they decode cleanly, or, for UTF-8, their
+/// well-formed multi-byte characters outnumber a few malformed sequences.
+fn fits(enc: &'static Encoding, bytes: &[u8], utf8_valid: bool) -> bool {
+    if enc == UTF_8 {
+        return !utf8_declaration_is_wrong(bytes, utf8_valid);
+    }
+    decodes_cleanly(enc, bytes, utf8_valid)
 }
 
 /// Guesses the encoding of undeclared bytes; `tld` (e.g. `b"it"`) helps.
@@ -108,12 +159,20 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
             source: CharsetSource::Bom,
         };
     }
-    let declared = content_type
-        .and_then(content_type_charset)
-        .map(|e| (e, CharsetSource::ContentType))
-        .or_else(|| meta_charset(bytes).map(|e| (e, CharsetSource::Meta)));
     // Validated once: the choice of encoding and the conversion both need it.
     let utf8 = std::str::from_utf8(bytes).ok();
+    let header = declared_header_charset(content_type, bytes);
+    let meta = || meta_charset(bytes);
+    let declared = match header {
+        // A wrong header (a server default) under which the bytes do not
+        // decode, and a <meta> under which they do: the page knows better.
+        Some(h) if !decodes_cleanly(h, bytes, utf8.is_some()) => match meta() {
+            Some(m) if m != h && fits(m, bytes, utf8.is_some()) => Some((m, CharsetSource::Meta)),
+            _ => Some((h, CharsetSource::ContentType)),
+        },
+        Some(h) => Some((h, CharsetSource::ContentType)),
+        None => meta().map(|m| (m, CharsetSource::Meta)),
+    };
     let (encoding, source) = match declared {
         Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes, utf8.is_some()) => (
             detect(bytes, tld.map(str::as_bytes)),
@@ -220,6 +279,41 @@ mod tests {
         );
         assert_eq!(d.encoding, UTF_8);
         assert!(d.text.ends_with("sanción</p>"));
+    }
+
+    #[test]
+    fn utf16_declared_by_the_header_is_decoded() {
+        let text = "<html><body><p>Grüße aus Köln, 東京</p></body></html>";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let d = decode_html(&le, Some("text/html; charset=utf-16le"), None);
+        assert_eq!(d.text, text);
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode_html(&be, Some("text/html; charset=UTF-16BE"), None);
+        assert_eq!(d.text, text);
+        // A UTF-16 header on ASCII-compatible bytes is a misconfiguration.
+        let d = decode_html(text.as_bytes(), Some("text/html; charset=utf-16"), None);
+        assert_eq!(d.text, text);
+    }
+
+    #[test]
+    fn a_meta_that_decodes_cleanly_beats_a_header_that_does_not() {
+        // A Shift_JIS header (a server default), a UTF-8 page with one stray
+        // byte: Shift_JIS reports errors, the meta's UTF-8 fits the bytes.
+        let mut bytes = "<meta charset=utf-8><p>Grüße aus Köln und Zürich, schöne Grüße</p>"
+            .as_bytes()
+            .to_vec();
+        bytes.push(0xff);
+        let d = decode_html(&bytes, Some("text/html; charset=shift_jis"), None);
+        assert_eq!(d.source, CharsetSource::Meta);
+        assert!(d.text.contains("Grüße aus Köln und Zürich"), "{}", d.text);
+        // A UTF-8 header on Latin-1 bytes, a windows-1252 meta.
+        let (latin, _, _) = WINDOWS_1252.encode("<meta charset=windows-1252><p>déjà vu, café</p>");
+        let d = decode_html(&latin, Some("text/html; charset=utf-8"), None);
+        assert_eq!(d.source, CharsetSource::Meta);
+        assert!(d.text.contains("déjà vu, café"), "{}", d.text);
+        // A header the bytes fit keeps its word.
+        let d = decode_html(&latin, Some("text/html; charset=iso-8859-15"), None);
+        assert_eq!(d.source, CharsetSource::ContentType);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! The library exposes the page pipeline used by the `newscrawl` binary:
 //! [`decode`] bytes to text, [`parse`] the DOM once (with bounded nesting),
 //! pick a per-site config from [`selectors`], [`extract`] the article into a
-//! [`record::Record`]. [`fetch`] and [`robots`] fetch pages politely;
+//! [`record::Record`]. [`fetch`] fetches pages politely (robots.txt,
+//! spacing, redirects, content rules), for `extract` and the crawler alike;
 //! [`metric`] and [`corpus`] score extraction against an evaluation corpus.
 //!
 //! ```
@@ -26,13 +27,14 @@ pub mod crawl;
 pub mod decode;
 pub mod extract;
 pub mod fetch;
+pub mod input;
 pub mod limits;
 pub mod metric;
 pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod record;
-pub mod robots;
 pub mod selectors;
 pub mod state;
 pub mod vocabulary;
+pub mod warc;

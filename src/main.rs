@@ -1,6 +1,8 @@
 //! The `newscrawl` binary: parses the command line, runs the command, maps
 //! errors to SPEC's exit statuses (0 ok, 1 failed, 2 usage).
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use newscrawl::cli::{Cli, Command};
 use newscrawl::commands::{self, ExitError};
@@ -25,6 +27,8 @@ fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, never in a log file.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
     let result = match cli.command {

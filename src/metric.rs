@@ -1,5 +1,7 @@
-//! The evaluation metrics of the corpus README: the shingle metric for
-//! bodies, the snippet metric for the generic corpus, and field matches.
+//! The evaluation metrics of the corpus README, the one place they live:
+//! the shingle metric for bodies (`publishers`), the snippet metric
+//! (`generic`, and secondary on `wcxb-dev`), the word metric (`wcxb-dev`)
+//! and field matches.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -7,9 +9,14 @@ use std::sync::LazyLock;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use regex::Regex;
 
-static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\w+").expect("static regex"));
+/// Python's `\w` on text: letters, numbers and the underscore (Rust's `\w`
+/// also takes combining marks and other connector punctuation, which
+/// Python's does not).
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}_]+").expect("static regex"));
 
-/// Tokens of a text: runs of Unicode word characters.
+/// Tokens of a text as the Python regex `\w+` finds them: runs of Unicode
+/// letters, numbers and underscores.
 pub fn tokens(text: &str) -> Vec<&str> {
     WORD.find_iter(text).map(|m| m.as_str()).collect()
 }
@@ -163,6 +170,107 @@ impl ShingleTotals {
     /// Share of pages whose token lists match exactly.
     pub fn accuracy(&self) -> f64 {
         mean(self.exact as f64, self.pages)
+    }
+
+    /// Pages added.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+}
+
+/// The word metric of one page: bag-of-words overlap of the lower-cased
+/// tokens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordScore {
+    /// Overlap / predicted tokens.
+    pub precision: f64,
+    /// Overlap / expected tokens.
+    pub recall: f64,
+    /// Harmonic mean of the two (0 when there is no overlap).
+    pub f1: f64,
+}
+
+impl WordScore {
+    const PERFECT: Self = Self {
+        precision: 1.0,
+        recall: 1.0,
+        f1: 1.0,
+    };
+    const ZERO: Self = Self {
+        precision: 0.0,
+        recall: 0.0,
+        f1: 0.0,
+    };
+}
+
+/// Compares a predicted body with the expected one by the word metric: both
+/// lower-cased and tokenized ([`tokens`]); overlap = the size of the
+/// multiset intersection. An empty reference scores 1 for an empty
+/// prediction and 0 otherwise; an empty prediction scores 0.
+pub fn word_score(expected: &str, predicted: &str) -> WordScore {
+    let expected = expected.to_lowercase();
+    let predicted = predicted.to_lowercase();
+    let (et, pt) = (tokens(&expected), tokens(&predicted));
+    match (et.is_empty(), pt.is_empty()) {
+        (true, true) => return WordScore::PERFECT,
+        (true, false) | (false, true) => return WordScore::ZERO,
+        (false, false) => {}
+    }
+    let mut bag: HashMap<&str, usize> = HashMap::with_capacity(et.len());
+    for t in &et {
+        *bag.entry(t).or_insert(0) += 1;
+    }
+    let mut overlap = 0usize;
+    for t in &pt {
+        if let Some(n) = bag.get_mut(t).filter(|n| **n > 0) {
+            *n -= 1;
+            overlap += 1;
+        }
+    }
+    if overlap == 0 {
+        return WordScore::ZERO;
+    }
+    let precision = overlap as f64 / pt.len() as f64;
+    let recall = overlap as f64 / et.len() as f64;
+    WordScore {
+        precision,
+        recall,
+        f1: 2.0 * precision * recall / (precision + recall),
+    }
+}
+
+/// Corpus-level word metric: the means of the per-page precision, recall
+/// and F1 over all pages.
+#[derive(Debug, Clone, Default)]
+pub struct WordTotals {
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    pages: usize,
+}
+
+impl WordTotals {
+    /// Adds one page.
+    pub fn add(&mut self, s: &WordScore) {
+        self.precision += s.precision;
+        self.recall += s.recall;
+        self.f1 += s.f1;
+        self.pages += 1;
+    }
+
+    /// Mean precision.
+    pub fn precision(&self) -> f64 {
+        mean(self.precision, self.pages)
+    }
+
+    /// Mean recall.
+    pub fn recall(&self) -> f64 {
+        mean(self.recall, self.pages)
+    }
+
+    /// Mean F1 (not the F1 of the means).
+    pub fn f1(&self) -> f64 {
+        mean(self.f1, self.pages)
     }
 
     /// Pages added.
@@ -345,6 +453,57 @@ mod tests {
         // expected: abcd x2, bcda, cdab, dabc; predicted: abcd
         assert!((s.tp - 1.0 / 5.0).abs() < 1e-9);
         assert_eq!(s.precision(), Some(1.0));
+    }
+
+    #[test]
+    fn tokens_follow_python_word_characters() {
+        // Combining marks split a token (as in Python), numbers of every
+        // kind and the underscore join it, other punctuation splits it.
+        assert_eq!(
+            tokens("Mu\u{308}ller snake_case ½x ä"),
+            ["Mu", "ller", "snake_case", "½x", "ä"]
+        );
+        assert_eq!(tokens("l'été—2024…ok‿go"), ["l", "été", "2024", "ok", "go"]);
+        assert_eq!(tokens("東京 हिन्दी"), ["東京", "ह", "न", "द"]);
+        // Lower-casing as Python does it: final sigma, dotted capital I.
+        // ("İ" lower-cases to "i" and a combining dot, which splits.)
+        let s = word_score("İSTANBUL ΟΔΟΣ", "i stanbul \u{3bf}\u{3b4}\u{3bf}\u{3c2}");
+        assert_eq!(s.f1, 1.0);
+    }
+
+    #[test]
+    fn word_metric_by_hand() {
+        // expected 5 tokens, predicted 4; bags share the, cat, sat (the
+        // second "the" of the prediction has no partner): overlap 3.
+        let s = word_score("The cat sat on mats", "the THE cat, sat!");
+        assert!((s.precision - 3.0 / 4.0).abs() < 1e-12);
+        assert!((s.recall - 3.0 / 5.0).abs() < 1e-12);
+        assert!((s.f1 - 2.0 * 0.75 * 0.6 / 1.35).abs() < 1e-12);
+        // Case and punctuation do not matter; order does not either.
+        assert_eq!(word_score("A b. C", "c a B").f1, 1.0);
+        // No overlap.
+        assert_eq!(word_score("a b", "c d"), WordScore::ZERO);
+    }
+
+    #[test]
+    fn word_metric_empty_rules() {
+        assert_eq!(word_score("", ""), WordScore::PERFECT);
+        assert_eq!(word_score(" ... ", "—"), WordScore::PERFECT);
+        assert_eq!(word_score("", "something"), WordScore::ZERO);
+        assert_eq!(word_score("something", ""), WordScore::ZERO);
+    }
+
+    #[test]
+    fn word_totals_are_means_of_pages() {
+        let mut t = WordTotals::default();
+        t.add(&word_score("a b c d", "a b")); // P 1, R 0.5, F1 2/3
+        t.add(&word_score("a", "")); // 0, 0, 0
+        t.add(&word_score("", "")); // 1, 1, 1
+        assert_eq!(t.pages(), 3);
+        assert!((t.precision() - 2.0 / 3.0).abs() < 1e-12);
+        assert!((t.recall() - 1.5 / 3.0).abs() < 1e-12);
+        assert!((t.f1() - (2.0 / 3.0 + 1.0) / 3.0).abs() < 1e-12);
+        assert_eq!(WordTotals::default().f1(), 0.0);
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub struct Record {
     pub extractor: String,
     /// RFC 3339 time of the fetch; null for file and stdin input.
     pub fetched_at: Option<String>,
+    /// The page says its text is not freely accessible (JSON-LD
+    /// `isAccessibleForFree: false`): the body may be partial.
+    #[serde(default)]
+    pub paywalled: bool,
 }
 
 /// The stable record id for a URL: 16 lower-case hex digits of its SHA-256.
@@ -43,6 +47,47 @@ pub fn record_id(url: &str) -> String {
     let digest = Sha256::digest(url.as_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// One field of the record and how to read it: the one table that maps
+/// record fields to columns (Parquet output). A new record field is one line
+/// here; a test checks the table against the JSON output.
+#[derive(Clone, Copy)]
+pub enum Field {
+    /// A string that is always present.
+    Text(&'static str, fn(&Record) -> &str),
+    /// A string or null.
+    OptText(&'static str, fn(&Record) -> Option<&str>),
+    /// A list of strings.
+    TextList(&'static str, fn(&Record) -> &[String]),
+    /// A boolean.
+    Flag(&'static str, fn(&Record) -> bool),
+}
+
+impl Field {
+    /// The field's name, as in the JSON record.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Text(n, _) | Self::OptText(n, _) | Self::TextList(n, _) | Self::Flag(n, _) => n,
+        }
+    }
+}
+
+/// Every field of [`Record`], in JSON order.
+pub const FIELDS: &[Field] = &[
+    Field::Text("id", |r| &r.id),
+    Field::Text("url", |r| &r.url),
+    Field::Text("site", |r| &r.site),
+    Field::OptText("title", |r| r.title.as_deref()),
+    Field::TextList("authors", |r| &r.authors),
+    Field::OptText("published", |r| r.published.as_deref()),
+    Field::OptText("modified", |r| r.modified.as_deref()),
+    Field::OptText("language", |r| r.language.as_deref()),
+    Field::OptText("description", |r| r.description.as_deref()),
+    Field::Text("body", |r| &r.body),
+    Field::Text("extractor", |r| &r.extractor),
+    Field::OptText("fetched_at", |r| r.fetched_at.as_deref()),
+    Field::Flag("paywalled", |r| r.paywalled),
+];
 
 impl Record {
     /// Serialises the record as one JSON line, newline included.
@@ -63,5 +108,35 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert_eq!(a, record_id("https://example.com/a"));
         assert_ne!(a, record_id("https://example.com/b"));
+    }
+
+    #[test]
+    fn field_table_lists_every_json_field_in_order() {
+        let r: Record = serde_json::from_str(
+            r#"{"id":"i","url":"u","site":"s","title":null,"authors":[],"published":null,
+            "modified":null,"language":null,"description":null,"body":"b","extractor":"e",
+            "fetched_at":null,"paywalled":false}"#,
+        )
+        .unwrap();
+        let line = r.to_json_line();
+        let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let mut keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut names: Vec<&str> = FIELDS.iter().map(Field::name).collect();
+        let at: Vec<usize> = names
+            .iter()
+            .map(|n| line.find(&format!("\"{n}\":")).unwrap())
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "FIELDS out of JSON order"
+        );
+        keys.sort_unstable();
+        names.sort_unstable();
+        assert_eq!(names, keys, "record::FIELDS must list every Record field");
     }
 }

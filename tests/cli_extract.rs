@@ -6,6 +6,10 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::fixture_selectors;
+
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_newscrawl"))
 }
@@ -54,7 +58,15 @@ fn file_input_without_url_gets_a_file_url_and_site_local() {
 #[test]
 fn url_flag_picks_the_site_config_and_no_selectors_ignores_it() {
     let path = fixture("it-wordpress-read");
-    let o = run(&["extract", "--url", WP_URL, path.to_str().unwrap()]);
+    let sel = fixture_selectors();
+    let o = run(&[
+        "extract",
+        "--selectors",
+        &sel,
+        "--url",
+        WP_URL,
+        path.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r = &records(&o)[0];
     assert_eq!(r["extractor"], "site:notizie-quotidiane");
@@ -73,10 +85,14 @@ fn url_flag_picks_the_site_config_and_no_selectors_ignores_it() {
 #[test]
 fn canonical_link_gives_the_url_of_a_file() {
     let path = fixture("it-wordpress-read");
-    let o = run(&["extract", path.to_str().unwrap()]);
+    let sel = fixture_selectors();
+    let o = run(&["extract", "--selectors", &sel, path.to_str().unwrap()]);
     let r = &records(&o)[0];
     assert_eq!(r["url"], WP_URL);
     assert_eq!(r["extractor"], "site:notizie-quotidiane");
+    // The invented site is no built-in config.
+    let o = run(&["extract", path.to_str().unwrap()]);
+    assert_eq!(records(&o)[0]["extractor"], "generic");
 }
 
 #[test]
@@ -218,8 +234,12 @@ fn selectors_dir_replaces_builtin_configs_and_broken_toml_is_named() {
         page.to_str().unwrap(),
     ]);
     let r = &records(&o)[0];
-    assert_eq!(r["extractor"], "site:mine");
-    assert!(r["body"].as_str().unwrap().starts_with("Dopo un incontro"));
+    // Without the fixture config's `drop` rules the body still holds no
+    // widget: the arbitration leaves out the link lines only it selected.
+    assert_eq!(r["extractor"], "site:mine+generic");
+    let body = r["body"].as_str().unwrap();
+    assert!(body.starts_with("Dopo un incontro"), "{body}");
+    assert!(!body.contains("READ"), "{body}");
 
     let bad = dir.path().join("broken.toml");
     std::fs::write(&bad, "name = \"broken\"\nhosts = [\"a.example\"\n").unwrap();
@@ -249,7 +269,13 @@ fn deep_nesting_and_big_pages_are_bounded() {
     let o = run(&["extract", "--format", "text", deep.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Deeply nested text"));
-    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    // A bound that holds on a loaded 2-core machine (a quadratic parse of
+    // 100,000 levels would take hours); speed is measured by bench_extract.
+    assert!(
+        start.elapsed().as_secs() < 120,
+        "took {:?}",
+        start.elapsed()
+    );
 
     let huge = dir.path().join("huge.html");
     let mut f = std::fs::File::create(&huge).unwrap();
@@ -405,7 +431,12 @@ fn malformed_html_and_a_large_page_still_give_records() {
     let start = std::time::Instant::now();
     let o = run(&["extract", big.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
+    // Linear, with a margin for a loaded machine and a debug build.
+    assert!(
+        start.elapsed().as_secs() < 300,
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -439,4 +470,78 @@ fn every_spec_flag_is_in_help() {
     ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
+}
+
+#[test]
+fn a_redirect_to_another_scheme_is_reported_as_such() {
+    let base = serve(vec![
+        ("/robots.txt", 404, "text/plain", Vec::new()),
+        ("/js", 302, "text/html", b"javascript:alert(1)".to_vec()),
+        ("/file", 302, "text/html", b"file:///etc/passwd".to_vec()),
+    ]);
+    for (path, scheme) in [("/js", "javascript:"), ("/file", "file:")] {
+        let url = format!("{base}{path}");
+        let o = run(&["extract", &url]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&url)
+                && err.contains(&format!("redirect to a non-HTTP scheme ({scheme})")),
+            "{err}"
+        );
+        assert!(!err.contains("robots"), "{err}");
+    }
+}
+
+#[test]
+fn a_location_with_raw_non_ascii_bytes_is_followed() {
+    let page = std::fs::read(fixture("windows-1252")).unwrap();
+    let base = serve(vec![
+        ("/robots.txt", 404, "text/plain", Vec::new()),
+        ("/old", 301, "text/html", "/città/é".as_bytes().to_vec()),
+        ("/citt%C3%A0/%C3%A9", 200, "text/html", page),
+    ]);
+    let o = run(&["extract", &format!("{base}/old")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(records(&o)[0]["url"], format!("{base}/citt%C3%A0/%C3%A9"));
+}
+
+#[test]
+fn a_redirected_robots_txt_is_obeyed_and_an_unreachable_one_is_named() {
+    let page = std::fs::read(fixture("windows-1252")).unwrap();
+    let base = serve(vec![
+        (
+            "/robots.txt",
+            301,
+            "text/plain",
+            b"/real-robots.txt".to_vec(),
+        ),
+        (
+            "/real-robots.txt",
+            200,
+            "text/plain",
+            b"User-agent: *\nDisallow: /private/\n".to_vec(),
+        ),
+        ("/private/a.html", 200, "text/html", page.clone()),
+        ("/news/a.html", 200, "text/html", page),
+    ]);
+    let denied = format!("{base}/private/a.html");
+    let ok = format!("{base}/news/a.html");
+    let o = run(&["extract", &denied, &ok]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(records(&o).len(), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{denied}: disallowed by robots.txt")),
+        "{err}"
+    );
+    // Nothing listens on port 9: the robots.txt is unreachable, and the
+    // message says so (not "disallowed") and names the URL once.
+    let gone = "http://127.0.0.1:9/a.html";
+    let o = run(&["extract", "--timeout", "5", gone]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("robots.txt unavailable"), "{err}");
+    assert!(!err.contains("disallowed"), "{err}");
+    assert_eq!(err.matches(gone).count(), 1, "{err}");
 }

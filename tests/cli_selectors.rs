@@ -1,6 +1,10 @@
 //! `newscrawl selectors list | check`.
 
+mod common;
+
 use std::io::Write;
+
+use common::fixture_selectors;
 use std::process::Command;
 
 fn run(args: &[&str]) -> std::process::Output {
@@ -23,13 +27,43 @@ fn list_prints_name_hosts_and_file() {
         wp.contains("(base config)") && wp.contains("selectors/_base/wordpress.toml"),
         "{wp}"
     );
+    assert!(
+        !out.contains(".example"),
+        "no built-in config is for an invented host: {out}"
+    );
+    let o = run(&["selectors", "list", "--selectors", &fixture_selectors()]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
     let site = out
         .lines()
         .find(|l| l.starts_with("notizie-quotidiane "))
         .unwrap();
     assert!(
         site.contains("www.notizie-quotidiane.example")
-            && site.contains("selectors/it/notizie-quotidiane.toml")
+            && site.contains("fixtures/selectors/it/notizie-quotidiane.toml"),
+        "{site}"
+    );
+}
+
+#[test]
+fn list_reports_an_invalid_config_with_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "name = \"bad\"\nhosts = [\"bad.example\"]\n[extract]\nbody = [\"div[\"]\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "selectors",
+        "list",
+        "--selectors",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("bad.toml:4: extract.body[0]: invalid CSS selector"),
+        "{err}"
     );
 }
 
@@ -56,13 +90,7 @@ fn tiny_corpus(dir: &std::path::Path, body_of_second: &str) {
         .unwrap();
         let rec = &spec["record"];
         let html = format!("{i}.html.gz");
-        let mut gz = flate2::write::GzEncoder::new(
-            std::fs::File::create(dir.join(&html)).unwrap(),
-            Default::default(),
-        );
-        gz.write_all(&std::fs::read(root.join(fixture).join("page.html")).unwrap())
-            .unwrap();
-        gz.finish().unwrap();
+        common::gzip_fixture_page(fixture, &dir.join(&html));
         let body = if i == 1 {
             body_of_second.to_string()
         } else {
@@ -81,8 +109,20 @@ fn check_scores_sites_and_gates_on_min_f1() {
         dir.path(),
         "A completely different expected body that shares nothing with the page at all.",
     );
-    let corpus = dir.path().to_str().unwrap();
-    let o = run(&["selectors", "check", "--corpus", corpus]);
+    let sel = fixture_selectors();
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "selectors",
+            "check",
+            "--selectors",
+            &sel,
+            "--corpus",
+            dir.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = check(&[]);
     assert!(o.status.success());
     let out = String::from_utf8(o.stdout).unwrap();
     let line = out
@@ -97,18 +137,8 @@ fn check_scores_sites_and_gates_on_min_f1() {
         summary.starts_with("summary: 2 pages, 2 sites"),
         "{summary}"
     );
-    let o = run(&["selectors", "check", "--corpus", corpus, "--min-f1", "0.9"]);
-    assert_eq!(o.status.code(), Some(1));
-    let o = run(&[
-        "selectors",
-        "check",
-        "--corpus",
-        corpus,
-        "--min-f1",
-        "0.9",
-        "--site",
-        "notizie-quotidiane",
-    ]);
+    assert_eq!(check(&["--min-f1", "0.9"]).status.code(), Some(1));
+    let o = check(&["--min-f1", "0.9", "--site", "notizie-quotidiane"]);
     assert_eq!(o.status.code(), Some(0));
 }
 

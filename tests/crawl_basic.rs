@@ -62,7 +62,11 @@ fn crawls_articles_once_and_rerun_is_incremental() {
         .iter()
         .any(|p| p.contains("utm_") || p.contains("fbclid")));
     assert_eq!(s.count("/robots.txt"), 1);
-    assert!(stderr(&o).contains("written 4 articles"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(", written 4 articles,"),
+        "{}",
+        stderr(&o)
+    );
 
     // Second run: only the seed, conditionally; nothing new written.
     let before = s.paths().len();
@@ -101,7 +105,7 @@ fn max_depth_and_max_pages() {
         ),
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("fetched 3 pages"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(": fetched 3 pages "), "{}", stderr(&o));
 }
 
 #[test]

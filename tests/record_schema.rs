@@ -32,16 +32,25 @@ fn real_output_validates_against_the_schema() {
         .should_validate_formats(true)
         .build(&schema)
         .expect("the schema is valid");
-    let mut args = vec!["extract".to_string()];
+    let mut args = vec![
+        "extract".to_string(),
+        "--selectors".to_string(),
+        root.join("fixtures/selectors").display().to_string(),
+    ];
+    let inputs = args.len();
     fixture_pages(&root.join("fixtures"), &mut args);
-    assert!(args.len() >= 9, "fixture pages missing: {args:?}");
+    assert!(args.len() - inputs >= 8, "fixture pages missing: {args:?}");
     let out = Command::new(env!("CARGO_BIN_EXE_newscrawl"))
         .args(&args)
         .output()
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(text.lines().count(), args.len() - 1);
+    assert_eq!(text.lines().count(), args.len() - inputs);
+    assert!(
+        text.contains(r#""extractor":"site:"#),
+        "the fixture sites' configs were used"
+    );
     for line in text.lines() {
         let record: serde_json::Value = serde_json::from_str(line).unwrap();
         let errors: Vec<String> = validator
@@ -49,6 +58,19 @@ fn real_output_validates_against_the_schema() {
             .map(|e| e.to_string())
             .collect();
         assert!(errors.is_empty(), "{errors:?} in {line}");
+    }
+    // Every documented `extractor` value is valid, an undocumented one not.
+    let mut record: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    for (extractor, valid) in [
+        ("generic", true),
+        ("site:ilpost", true),
+        ("site:ilpost+generic", true),
+        ("site:", false),
+        ("generic+site:ilpost", false),
+        ("site:ilpost+", false),
+    ] {
+        record["extractor"] = extractor.into();
+        assert_eq!(validator.is_valid(&record), valid, "{extractor}");
     }
     // And the schema is not vacuous: a record missing its body fails.
     let mut bad: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();

@@ -413,6 +413,12 @@ fn pauses_come_with_the_lease(b: &mut impl Backend) {
     let later = newscrawl::state::now_ms() + 60_000;
     s.commit(&Batch {
         host_pauses: vec![("h".into(), later)],
+        host_challenges: vec![("h".into(), 2), ("g".into(), 1)],
+        ..Default::default()
+    })
+    .unwrap();
+    s.commit(&Batch {
+        host_challenges: vec![("g".into(), 0)],
         ..Default::default()
     })
     .unwrap();
@@ -423,7 +429,8 @@ fn pauses_come_with_the_lease(b: &mut impl Backend) {
     // Within a second: a shared backend keeps pauses in the database's
     // clock and turns them into this machine's, never earlier.
     let near = |t: Option<i64>| t.is_some_and(|t| (later..later + 1000).contains(&t));
-    assert_eq!(lease.host, "h");
+    assert_eq!((lease.host.as_str(), lease.challenges), ("h", 2));
+    assert_eq!(s.lease_host("g", LONG).unwrap().unwrap().challenges, 0);
     assert!(
         near(lease.pause_until),
         "{:?} vs {later}",
@@ -455,6 +462,47 @@ fn feeds_are_revisited_and_written_articles_refetched(b: &mut impl Backend) {
     assert_eq!(n, 1);
     s.release_host("h").unwrap();
     assert_eq!(drain(&mut s, "h"), ["http://h/feed", "http://h/a"]);
+}
+
+fn linked_feeds_are_polled_while_they_yield(b: &mut impl Backend) {
+    let mut s = b.open();
+    s.begin_run().unwrap();
+    let linked = |url: &str| NewUrl {
+        kind: UrlKind::LinkedFeed,
+        ..page(url)
+    };
+    add(
+        &mut s,
+        vec![
+            linked("http://h/quiet/feed"),
+            linked("http://h/busy/feed"),
+            linked("http://h/home/feed"),
+        ],
+    );
+    assert_eq!(s.frontier_len("h").unwrap(), 3);
+    assert_eq!(s.frontier_len("g").unwrap(), 0);
+    s.lease_host("h", LONG).unwrap().unwrap();
+    let claims: Vec<Claim> = std::iter::from_fn(|| s.claim_next("h").unwrap()).collect();
+    assert_eq!(s.frontier_len("h").unwrap(), 3, "claimed entries count");
+    for c in &claims {
+        let busy = c.url.contains("busy");
+        end(&mut s, c, Ending::visited().http(200).yielded(busy), None);
+    }
+    assert_eq!(s.frontier_len("h").unwrap(), 0);
+    // A home page links one of them: it becomes a polled feed.
+    add(
+        &mut s,
+        vec![NewUrl {
+            kind: UrlKind::Feed,
+            ..page("http://h/home/feed")
+        }],
+    );
+    s.end_run(true).unwrap();
+    let mut s = b.reopen(s);
+    s.begin_run().unwrap();
+    let mut polled = drain(&mut s, "h");
+    polled.sort();
+    assert_eq!(polled, ["http://h/busy/feed", "http://h/home/feed"]);
 }
 
 fn stats_and_prune(b: &mut impl Backend) {
@@ -671,6 +719,12 @@ macro_rules! conformance {
             fn feeds_are_revisited_and_written_articles_refetched() {
                 if let Some(mut b) = backend() {
                     super::feeds_are_revisited_and_written_articles_refetched(&mut b);
+                }
+            }
+            #[test]
+            fn linked_feeds_are_polled_while_they_yield() {
+                if let Some(mut b) = backend() {
+                    super::linked_feeds_are_polled_while_they_yield(&mut b);
                 }
             }
             #[test]

@@ -1,7 +1,6 @@
 //! `newscrawl crawl`: the flags of SPEC.md, turned into a [`CrawlConfig`].
 
 use std::path::PathBuf;
-
 use std::time::Duration;
 
 use anyhow::Result;
@@ -42,7 +41,7 @@ pub struct CrawlArgs {
     #[arg(long, value_name = "SECS")]
     pub lease_secs: Option<u64>,
     /// Most requests per second to any one host.
-    #[arg(long, value_name = "R", default_value_t = 1.0)]
+    #[arg(long, value_name = "R", default_value_t = crate::fetch::host::DEFAULT_RATE)]
     pub rate: f64,
     /// Most requests in flight overall.
     #[arg(long, value_name = "N", default_value_t = 16)]
@@ -73,12 +72,17 @@ pub struct CrawlArgs {
 
 /// Runs a crawl.
 pub fn run(args: CrawlArgs) -> Result<i32> {
-    if !(args.rate.is_finite() && args.rate > 0.0) {
-        return Err(usage(format!(
-            "--rate {}: must be a positive number",
-            args.rate
-        )));
-    }
+    // Signals first: a SIGTERM while configs compile or the state opens is
+    // a clean stop (143) like any other.
+    let rt = crate::crawl::runtime()?;
+    let signals = crate::crawl::StopSignals::install(&rt)?;
+    let checked = super::flags::check_run_flags(&super::flags::RunFlags {
+        rate: Some(args.rate),
+        timeout: args.timeout,
+        max_duration: args.max_duration,
+        user_agent: args.user_agent.as_deref(),
+    })
+    .map_err(usage)?;
     if args.concurrency == 0 {
         return Err(usage("--concurrency 0: must be at least 1".into()));
     }
@@ -95,8 +99,7 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
         .map(crate::crawl::parse_duration)
         .transpose()
         .map_err(|e| usage(format!("--refetch-after: {e:#}")))?;
-    let timeout = Duration::from_secs(args.timeout.max(1));
-    let lease = lease_duration(args.lease_secs, timeout)?;
+    let lease = lease_duration(args.lease_secs, checked.timeout)?;
     let state = crate::state::StateLocation::parse(&args.state);
     if let Some(w) = &args.worker {
         match state {
@@ -121,17 +124,15 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
         concurrency: args.concurrency,
         max_pages: args.max_pages,
         max_depth: args.max_depth,
-        timeout,
-        user_agent: args
-            .user_agent
-            .unwrap_or_else(crate::fetch::default_user_agent),
-        max_duration: args.max_duration.map(Duration::from_secs),
+        timeout: checked.timeout,
+        user_agent: checked.user_agent,
+        max_duration: checked.max_duration,
         since,
         refetch_after,
         worker: args.worker,
         lease,
     };
-    crate::crawl::crawl(cfg, sites)
+    crate::crawl::crawl(cfg, sites, rt, signals)
 }
 
 /// The host lease length: `--lease-secs`, or the default (grown with a long

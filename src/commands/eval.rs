@@ -1,19 +1,34 @@
-//! `newscrawl eval`: scores a corpus with the README metrics and times
-//! extraction (decode + parse + extract + serialise, file reading excluded).
+//! `newscrawl eval`: scores a corpus by the metrics of its kind, on its
+//! tuning part, its validation part and both (per page type where the
+//! corpus has types), and times extraction (decode + parse + extract +
+//! serialise, file reading excluded).
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use crate::cli::EvalArgs;
-use crate::corpus::{self, rate, Corpus, FieldTotals};
+use crate::cli::{EvalArgs, PartArg};
+use crate::corpus::{self, Corpus, PageScore, Part, Totals};
 use crate::extract::ExtractOptions;
-use crate::metric::SnippetCounts;
 
 use super::load_sites;
 
+/// One scored page.
+struct Scored<'a> {
+    id: &'a str,
+    part: Part,
+    page_type: Option<&'a str>,
+    score: PageScore,
+    error: Option<&'a str>,
+}
+
 /// Runs `eval`; returns the exit status.
 pub fn run(args: EvalArgs) -> Result<i32> {
+    if args.part == PartArg::Tuning && args.min_validation_f1.is_some() {
+        eprintln!("newscrawl: eval: --min-validation-f1 needs the validation part (--part validation or all)");
+        return Ok(2);
+    }
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
@@ -22,7 +37,12 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     }
     let sites = load_sites(args.source.selectors.as_deref(), args.source.no_selectors)?;
     let corpus = Corpus::load(&args.corpus)?;
-    let indices: Vec<usize> = (0..corpus.entries.len()).collect();
+    let only = match args.part {
+        PartArg::Tuning => Some(Part::Tuning),
+        PartArg::Validation => Some(Part::Validation),
+        PartArg::All => None,
+    };
+    let indices = corpus.indices(only);
     let opts = ExtractOptions {
         use_selectors: !args.source.no_selectors,
         ..Default::default()
@@ -30,135 +50,212 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     let wall = std::time::Instant::now();
     let outcomes = corpus::run(&corpus, &indices, &sites, &opts);
     let wall = wall.elapsed().as_secs_f64();
+    if let Some(path) = &args.predictions {
+        write_predictions(path, &corpus, &outcomes)?;
+    }
+    let scored: Vec<Scored> = outcomes
+        .iter()
+        .map(|o| {
+            let e = &corpus.entries[o.index];
+            Scored {
+                id: &e.id,
+                part: corpus.parts[o.index],
+                page_type: e.page_type.as_deref(),
+                score: PageScore::of(corpus.kind, e, o.record.as_ref()),
+                error: o.error.as_deref(),
+            }
+        })
+        .collect();
+
+    print_header(&args, &corpus);
+    print_pages(&args, &scored);
+    let parts: Vec<Option<Part>> = match only {
+        Some(p) => vec![Some(p)],
+        None => vec![Some(Part::Tuning), Some(Part::Validation), None],
+    };
+    let totals = |part: Option<Part>, page_type: Option<&str>| {
+        let mut t = Totals::new(corpus.kind);
+        let mut pages = 0;
+        let mut failed = 0;
+        for s in scored.iter().filter(|s| {
+            part.is_none_or(|p| s.part == p) && page_type.is_none_or(|ty| s.page_type == Some(ty))
+        }) {
+            t.add(&s.score);
+            pages += 1;
+            failed += usize::from(s.error.is_some());
+        }
+        (t, pages, failed)
+    };
+    print_parts(&corpus, &parts, &totals);
+    print_page_types(&scored, &parts, &totals);
+
     let seconds: f64 = outcomes.iter().map(|o| o.seconds).sum();
     let bytes: usize = outcomes.iter().map(|o| o.bytes).sum();
-    let failed = outcomes.iter().filter(|o| o.record.is_none()).count();
-
-    if let Some(path) = &args.predictions {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("{}: cannot create", path.display()))?,
-        );
-        for o in &outcomes {
-            let mut v = serde_json::to_value(&o.record)?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("id".into(), corpus.entries[o.index].id.clone().into());
-            } else {
-                v = serde_json::json!({"id": corpus.entries[o.index].id, "body": ""});
-            }
-            writeln!(f, "{v}")?;
-        }
-    }
-
-    let mut ranked: Vec<(f64, String, String)> = Vec::new();
-    let f1;
-    if corpus.has_expected_bodies() {
-        let mut totals = FieldTotals::default();
-        for o in &outcomes {
-            let e = &corpus.entries[o.index];
-            let s =
-                corpus::score_expected(e.expected.as_ref().expect("publishers"), o.record.as_ref());
-            totals.add(&s);
-            let detail = format!(
-                "P {:.3} R {:.3} title {} authors {} published {}{}",
-                s.body.precision().unwrap_or(0.0),
-                s.body.recall().unwrap_or(0.0),
-                yes(s.title),
-                yes(s.authors),
-                yes(s.published),
-                o.error
-                    .as_ref()
-                    .map(|e| format!(" error: {e}"))
-                    .unwrap_or_default()
-            );
-            ranked.push((s.body.f1(), e.id.clone(), detail));
-        }
-        print_pages(&args, &mut ranked);
-        f1 = totals.body.f1();
-        println!(
-            "corpus {}: {} pages; body F1 {:.4} (P {:.4} R {:.4}, exact {:.3}); title {:.3}, authors {:.3}, published {:.3}; {} failed",
-            args.corpus.display(),
-            outcomes.len(),
-            totals.body.f1(),
-            totals.body.precision(),
-            totals.body.recall(),
-            totals.body.accuracy(),
-            rate(totals.title),
-            rate(totals.authors),
-            rate(totals.published),
-            failed
-        );
-    } else {
-        let mut totals = SnippetCounts::default();
-        for o in &outcomes {
-            let e = &corpus.entries[o.index];
-            let c = corpus::score_snippets(e, o.record.as_ref());
-            totals.add(&c);
-            let page_f1 = c.f1();
-            ranked.push((
-                page_f1,
-                e.id.clone(),
-                format!(
-                    "tp {} fp {} fn {}{}",
-                    c.tp,
-                    c.fp,
-                    c.fn_,
-                    o.error
-                        .as_ref()
-                        .map(|e| format!(" error: {e}"))
-                        .unwrap_or_default()
-                ),
-            ));
-        }
-        print_pages(&args, &mut ranked);
-        f1 = totals.f1();
-        println!(
-            "corpus {}: {} pages; snippet F1 {:.4} (P {:.4} R {:.4}, accuracy {:.4}); {} failed",
-            args.corpus.display(),
-            outcomes.len(),
-            totals.f1(),
-            totals.precision(),
-            totals.recall(),
-            totals.accuracy(),
-            failed
-        );
-    }
     println!(
-        "speed: {:.1} pages/s and {:.1} MB/s per core (extraction time {:.2} s summed over threads), wall {:.2} s on {} threads",
+        "speed: {:.1} pages/s and {:.1} MB/s per core (extraction time {:.2} s summed over threads); eval {:.1} pages/s (wall {:.2} s on {} threads, reading included)",
         outcomes.len() as f64 / seconds.max(1e-9),
         bytes as f64 / 1e6 / seconds.max(1e-9),
         seconds,
+        outcomes.len() as f64 / wall.max(1e-9),
         wall,
         rayon::current_num_threads()
     );
-    if let Some(min) = args.min_f1 {
+
+    let mut status = 0;
+    let gates = [
+        (args.min_f1, only, "--min-f1"),
+        (
+            args.min_validation_f1,
+            Some(Part::Validation),
+            "--min-validation-f1",
+        ),
+    ];
+    for (min, part, flag) in gates {
+        let Some(min) = min else { continue };
+        let (t, _, _) = totals(part, None);
+        let f1 = t.f1();
         if f1 < min {
-            eprintln!("newscrawl: eval: F1 {f1:.4} is below --min-f1 {min}");
-            return Ok(1);
+            eprintln!(
+                "newscrawl: eval: {} {} {f1:.4} is below {flag} {min}",
+                part_name(part),
+                t.metric_name()
+            );
+            status = 1;
         }
     }
-    Ok(0)
+    Ok(status)
 }
 
-fn yes(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "ok",
-        Some(false) => "MISS",
-        None => "-",
+fn part_name(part: Option<Part>) -> &'static str {
+    part.map_or("all", Part::name)
+}
+
+fn write_predictions(
+    path: &std::path::Path,
+    corpus: &Corpus,
+    outcomes: &[corpus::PageOutcome],
+) -> Result<()> {
+    let fail = |e: std::io::Error| anyhow::anyhow!("{}: cannot write: {e}", path.display());
+    let mut f = std::io::BufWriter::new(
+        std::fs::File::create(path)
+            .with_context(|| format!("{}: cannot create", path.display()))?,
+    );
+    for o in outcomes {
+        let id = &corpus.entries[o.index].id;
+        let v = match &o.record {
+            Some(r) => {
+                let mut v = serde_json::to_value(r)?;
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("id".into(), id.clone().into());
+                }
+                v
+            }
+            None => serde_json::json!({"id": id, "body": ""}),
+        };
+        writeln!(f, "{v}").map_err(fail)?;
+    }
+    f.flush().map_err(fail)
+}
+
+fn print_header(args: &EvalArgs, corpus: &Corpus) {
+    let (tp, td) = corpus.part_size(Part::Tuning);
+    let (vp, vd) = corpus.part_size(Part::Validation);
+    println!(
+        "corpus {} ({} kind): {} pages; split by registrable domain: tuning {tp} pages ({td} domains), validation {vp} pages ({vd} domains){}",
+        args.corpus.display(),
+        corpus.kind.name(),
+        corpus.entries.len(),
+        match args.part {
+            PartArg::All => String::new(),
+            p => format!("; scoring the {} part", part_name(Some(part_of(p)))),
+        }
+    );
+}
+
+fn part_of(p: PartArg) -> Part {
+    if p == PartArg::Tuning {
+        Part::Tuning
+    } else {
+        Part::Validation
     }
 }
 
-fn print_pages(args: &EvalArgs, ranked: &mut [(f64, String, String)]) {
+fn page_line(s: &Scored) -> String {
+    format!(
+        "{:.3}  {}  {}{}  {}{}",
+        s.score.f1(),
+        s.id,
+        s.part.name(),
+        s.page_type.map(|t| format!(" {t}")).unwrap_or_default(),
+        s.score.detail(),
+        s.error.map(|e| format!("  error: {e}")).unwrap_or_default()
+    )
+}
+
+fn print_pages(args: &EvalArgs, scored: &[Scored]) {
     if args.per_page {
-        for (f1, id, detail) in ranked.iter() {
-            println!("{f1:.3}  {id}  {detail}");
+        for s in scored {
+            println!("{}", page_line(s));
         }
     }
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
     if args.worst > 0 {
+        let mut ranked: Vec<&Scored> = scored.iter().collect();
+        ranked.sort_by(|a, b| a.score.f1().total_cmp(&b.score.f1()).then(a.id.cmp(b.id)));
         println!("worst {} pages:", args.worst.min(ranked.len()));
-        for (f1, id, detail) in ranked.iter().take(args.worst) {
-            println!("  {f1:.3}  {id}  {detail}");
+        for s in ranked.iter().take(args.worst) {
+            println!("  {}", page_line(s));
         }
+    }
+}
+
+type TotalsOf<'t> = dyn Fn(Option<Part>, Option<&str>) -> (Totals, usize, usize) + 't;
+
+fn print_parts(corpus: &Corpus, parts: &[Option<Part>], totals: &TotalsOf) {
+    let headers = Totals::new(corpus.kind).headers();
+    let mut line = format!("{:12} {:>6} {:>6}", "part", "pages", "failed");
+    for h in headers {
+        line.push_str(&format!(" {:>10}", h));
+    }
+    println!("{line}");
+    for &part in parts {
+        let (t, pages, failed) = totals(part, None);
+        let mut line = format!("{:12} {pages:>6} {failed:>6}", part_name(part));
+        for v in t.columns() {
+            line.push_str(&format!(" {v:>10.4}"));
+        }
+        println!("{line}");
+    }
+}
+
+fn print_page_types(scored: &[Scored], parts: &[Option<Part>], totals: &TotalsOf) {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in scored {
+        if let Some(t) = s.page_type {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+    }
+    if counts.is_empty() {
+        return;
+    }
+    let mut types: Vec<(&str, usize)> = counts.into_iter().collect();
+    types.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let metric = totals(None, None).0.metric_name();
+    let mut line = format!("{:16}", format!("{metric} by type"));
+    for &p in parts {
+        line.push_str(&format!(" {:>16}", part_name(p)));
+    }
+    println!("{line}");
+    for (ty, _) in types {
+        let mut line = format!("{ty:16}");
+        for &p in parts {
+            let (t, pages, _) = totals(p, Some(ty));
+            let cell = if pages == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.4} ({pages})", t.f1())
+            };
+            line.push_str(&format!(" {cell:>16}"));
+        }
+        println!("{line}");
     }
 }

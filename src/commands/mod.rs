@@ -3,6 +3,7 @@
 pub mod crawl;
 pub mod eval;
 pub mod extract;
+pub mod flags;
 pub mod selectors;
 pub mod state;
 

@@ -20,6 +20,8 @@ pub struct PageFacts<'a> {
     pub key: &'a str,
     /// Judged an article.
     pub is_article: bool,
+    /// Its text is only a consent form (see [`crate::crawl::walls`]).
+    pub consent_wall: bool,
     /// Its publication time, when known.
     pub published: Option<DateTime<Utc>>,
     /// Its body's content hash.
@@ -61,6 +63,9 @@ pub enum PageDecision {
 /// Judges a page from its facts, what is known and the run's policy.
 pub fn decide_page(page: &PageFacts<'_>, known: &Known<'_>, policy: &Policy) -> PageDecision {
     use PageDecision::*;
+    if page.consent_wall {
+        return NoRecord(UrlStatus::Skipped, Reason::ConsentWall);
+    }
     if !page.is_article {
         return NoRecord(UrlStatus::Visited, Reason::NotAnArticle);
     }
@@ -147,6 +152,7 @@ mod tests {
             url: "u",
             key: "u",
             is_article: true,
+            consent_wall: false,
             published: at("2024-05-01T00:00:00Z"),
             hash: "h1",
         };
@@ -182,8 +188,18 @@ mod tests {
             ..plain
         };
         let skipped = |r| NoRecord(UrlStatus::Skipped, r);
-        let table: [(&str, PageFacts, Known, Policy, PageDecision); 10] = [
+        let table: [(&str, PageFacts, Known, Policy, PageDecision); 11] = [
             ("new article", article, none, plain, Write),
+            (
+                "consent form at an article's URL",
+                PageFacts {
+                    consent_wall: true,
+                    ..article
+                },
+                none,
+                plain,
+                skipped(Reason::ConsentWall),
+            ),
             (
                 "listing",
                 listing,
@@ -262,6 +278,7 @@ mod tests {
             url: "http://h/amp",
             key: "http://h/a",
             is_article: true,
+            consent_wall: false,
             published: None,
             hash: "h",
         };

@@ -1,22 +1,14 @@
 //! Discovery from XML: sitemap indexes, urlsets (Google News included),
-//! RSS 2.0 / RSS 1.0 and Atom feeds, read with quick-xml's streaming reader;
-//! gzip bodies inflated within the body cap; `{yyyy}`/`{mm}`/`{dd}` URL
-//! templates expanded.
-
-use std::io::Read;
+//! RSS 2.0 / RSS 1.0 and Atom feeds, read with quick-xml's streaming reader
+//! (gzip bodies are inflated by the fetch policy, [`crate::fetch::content`]);
+//! `{yyyy}`/`{mm}`/`{dd}` URL templates expanded.
 
 use chrono::{DateTime, Datelike, Duration as ChronoDuration, NaiveDate, Utc};
-use flate2::read::MultiGzDecoder;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::extract::dates::parse_date;
-
-/// Most entries read from one sitemap or feed (the sitemap protocol allows 50,000).
-pub const MAX_ENTRIES: usize = 50_000;
-
-/// Deepest XML nesting followed.
-const MAX_XML_DEPTH: usize = 64;
+use crate::limits::{MAX_FEED_ENTRIES, MAX_TEMPLATE_PERIODS, MAX_XML_DEPTH, MAX_XML_TEXT_BYTES};
 
 /// What an XML document turned out to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,39 +37,8 @@ pub struct Entry {
 pub struct XmlDoc {
     /// The kind of document.
     pub kind: XmlKind,
-    /// Its entries, in document order (at most [`MAX_ENTRIES`]).
+    /// Its entries, in document order (at most [`MAX_FEED_ENTRIES`]).
     pub entries: Vec<Entry>,
-}
-
-/// Inflates a gzip body (sniffed by its magic bytes) within `limit` bytes;
-/// returns the body unchanged when it is not gzip. `Err` when the inflated
-/// size would exceed the limit or the stream is corrupt.
-pub fn maybe_gunzip(body: Vec<u8>, limit: usize) -> Result<Vec<u8>, String> {
-    if !body.starts_with(&[0x1f, 0x8b]) {
-        return Ok(body);
-    }
-    let mut out = Vec::new();
-    let mut dec = MultiGzDecoder::new(&body[..]).take(limit as u64 + 1);
-    dec.read_to_end(&mut out)
-        .map_err(|e| format!("corrupt gzip: {e}"))?;
-    if out.len() > limit {
-        return Err(format!(
-            "gzip body larger than {limit} bytes after decompression"
-        ));
-    }
-    Ok(out)
-}
-
-/// True when the body looks like XML (a declaration or a sitemap/feed root
-/// near the start).
-pub fn looks_like_xml(body: &[u8]) -> bool {
-    let head = &body[..body.len().min(512)];
-    let head = String::from_utf8_lossy(head);
-    let t = head.trim_start_matches('\u{feff}').trim_start();
-    t.starts_with("<?xml")
-        || ["<rss", "<feed", "<urlset", "<sitemapindex", "<rdf:RDF"]
-            .iter()
-            .any(|p| t.starts_with(p))
 }
 
 fn local(name: &str) -> String {
@@ -164,7 +125,7 @@ pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
                                 url: url.trim().to_string(),
                                 date: p.news_date.or(p.date),
                             });
-                            if entries.len() >= MAX_ENTRIES {
+                            if entries.len() >= MAX_FEED_ENTRIES {
                                 break;
                             }
                         }
@@ -217,14 +178,14 @@ pub fn parse_xml(body: &[u8]) -> Option<XmlDoc> {
 }
 
 fn push_limited(buf: &mut String, s: &str) {
-    if buf.len() < 8192 {
+    if buf.len() < MAX_XML_TEXT_BYTES {
         buf.push_str(s);
     }
 }
 
 /// Expands `{yyyy}`, `{mm}` and `{dd}` in a feed or sitemap URL template:
 /// the current and previous day (with `{dd}`) or month, or every period
-/// from `since` to `now` (at most 400). Templates without placeholders are
+/// from `since` to `now` (at most [`MAX_TEMPLATE_PERIODS`]). Templates without placeholders are
 /// returned as they are.
 pub fn expand_template(
     template: &str,
@@ -252,7 +213,7 @@ pub fn expand_template(
     let mut out: Vec<String> = Vec::new();
     let mut d = today;
     // Newest first, so the current period is fetched before older ones.
-    while d >= start && out.len() < 400 {
+    while d >= start && out.len() < MAX_TEMPLATE_PERIODS {
         let s = fill(d);
         if out.last() != Some(&s) {
             out.push(s);
@@ -282,7 +243,6 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn sitemap_index_and_news() {
@@ -318,16 +278,6 @@ mod tests {
         assert_eq!(d.entries[0].url, "https://e.com/b");
         assert!(parse_xml(b"<html><body>x</body></html>").is_none());
         assert!(parse_xml(b"\x00\xff garbage <<<").is_none());
-    }
-
-    #[test]
-    fn gzip_within_limit() {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(&vec![b'a'; 100_000]).unwrap();
-        let gz = enc.finish().unwrap();
-        assert_eq!(maybe_gunzip(gz.clone(), 200_000).unwrap().len(), 100_000);
-        assert!(maybe_gunzip(gz, 1000).is_err());
-        assert_eq!(maybe_gunzip(b"plain".to_vec(), 10).unwrap(), b"plain");
     }
 
     #[test]

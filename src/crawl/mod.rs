@@ -4,20 +4,21 @@
 //!
 //! - [`urlnorm`]: URL identity.
 //! - [`discover`]: sitemaps and feeds (quick-xml), `{yyyy}` templates.
-//! - [`politeness`]: per-host spacing, Retry-After, back-off.
-//! - [`worker`]: one fetch, classified.
+//! - [`item`]: one frontier item fetched and classified (politeness,
+//!   robots.txt and redirect rules come from [`crate::fetch`]).
 //! - [`decide`]: what to do with a page (pure decisions).
 //! - [`scheduler`]: the loop, batching output and state commits.
 //! - [`summary`]: counters, progress, the end summary.
+//! - [`walls`]: soft blocks (bot challenges, consent walls) told apart.
 
 pub mod decide;
 pub mod discover;
 pub mod fingerprint;
-pub mod politeness;
+pub mod item;
 pub mod scheduler;
 pub mod summary;
 pub mod urlnorm;
-pub mod worker;
+pub mod walls;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use url::Url;
 
 use crate::commands::ExitError;
+pub use crate::fetch::Scope;
 use crate::fetch::{FetchOptions, Fetcher};
 use crate::output::OutputTarget;
 use crate::selectors::SiteRegistry;
@@ -70,48 +72,6 @@ pub struct CrawlConfig {
     pub worker: Option<String>,
     /// How long a host lease lasts unless renewed (`--lease-secs`).
     pub lease: Duration,
-}
-
-/// The hosts a crawl may contact.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    hosts: HashSet<String>,
-    sites: HashSet<String>,
-    registry: Arc<SiteRegistry>,
-}
-
-impl Scope {
-    /// A scope of explicit hosts plus configured sites (by name).
-    pub fn new(
-        hosts: HashSet<String>,
-        sites: HashSet<String>,
-        registry: Arc<SiteRegistry>,
-    ) -> Self {
-        Self {
-            hosts,
-            sites,
-            registry,
-        }
-    }
-
-    /// True when a host key is in scope.
-    pub fn contains_host(&self, host: &str) -> bool {
-        self.hosts.contains(host)
-            || self
-                .registry
-                .for_host(host)
-                .is_some_and(|s| self.sites.contains(&s.name))
-    }
-
-    /// True when a URL's host is in scope.
-    pub fn contains(&self, url: &Url) -> bool {
-        matches!(url.scheme(), "http" | "https")
-            && (self.hosts.contains(&urlnorm::host_key(url))
-                || self
-                    .registry
-                    .for_url(url)
-                    .is_some_and(|s| self.sites.contains(&s.name)))
-    }
 }
 
 /// Parses a duration such as `90`, `30s`, `15m`, `2h`, `2d`, `1w`.
@@ -244,8 +204,56 @@ pub fn exit_code(stop: StopReason) -> i32 {
     }
 }
 
-/// Runs a crawl to its end; returns the exit status.
-pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
+/// SIGINT and SIGTERM, caught from the start of `crawl` (before configs
+/// compile and the state opens): a signal at any moment ends the run
+/// cleanly with 130 or 143, never by the signal's default action.
+pub struct StopSignals {
+    /// SIGINT.
+    pub interrupt: tokio::signal::unix::Signal,
+    /// SIGTERM.
+    pub terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Starts catching SIGINT and SIGTERM (a signal that arrives before the
+    /// crawl loop listens is kept for it).
+    pub fn install(rt: &tokio::runtime::Runtime) -> Result<Self> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let _entered = rt.enter();
+        Ok(Self {
+            interrupt: signal(SignalKind::interrupt()).context("cannot catch SIGINT")?,
+            terminate: signal(SignalKind::terminate()).context("cannot catch SIGTERM")?,
+        })
+    }
+
+    /// The stop a signal received so far asks for, without waiting.
+    pub fn pending(&mut self) -> Option<StopReason> {
+        use futures_util::FutureExt;
+        if self.terminate.recv().now_or_never().is_some() {
+            return Some(StopReason::Terminate);
+        }
+        self.interrupt
+            .recv()
+            .now_or_never()
+            .map(|_| StopReason::Interrupt)
+    }
+}
+
+/// The runtime a crawl runs on.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Runs a crawl to its end on `rt`, stopped early by `signals`; returns the
+/// exit status.
+pub fn crawl(
+    cfg: CrawlConfig,
+    registry: SiteRegistry,
+    rt: tokio::runtime::Runtime,
+    mut signals: StopSignals,
+) -> Result<i32> {
     let registry = Arc::new(registry);
     let (sources, scope) = plan(&cfg, registry.clone())?;
     let target =
@@ -290,13 +298,9 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
     let fetcher = Fetcher::new(FetchOptions {
         user_agent: cfg.user_agent.clone(),
         timeout: cfg.timeout,
-        follow_redirects: false,
         max_body: crate::limits::MAX_BODY_BYTES,
     })?;
     let cfg = Arc::new(cfg);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
     let started = Instant::now();
     let mut crawler = Crawler::new(
         cfg.clone(),
@@ -307,7 +311,7 @@ pub fn crawl(cfg: CrawlConfig, registry: SiteRegistry) -> Result<i32> {
         scope,
         fetches,
     );
-    let result = rt.block_on(crawler.run(sources));
+    let result = rt.block_on(crawler.run(sources, &mut signals));
     rt.shutdown_timeout(Duration::from_millis(500));
     let stop = result?;
     let fetched = crawler.summary.fetched;

@@ -10,25 +10,23 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::politeness::{Host, RobotsState};
+use super::item::{fetch_item, WorkResult};
 use super::summary::{Progress, Summary};
-use super::worker::{fetch_item, fetch_robots, WorkResult};
-use super::{CrawlConfig, Scope};
+use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
-use crate::fetch::Fetcher;
-use crate::limits::LONG_PAUSE;
+use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
+use crate::limits::{LONG_PAUSE, STOP_DRAIN};
 use crate::output::{OutputTarget, RecordEncoder, RecordSink};
-use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::{
     now_ms, Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, CrawlState, Ending, NewUrl, Outcome,
     Reason,
 };
 
+mod discovery;
 mod leases;
 mod results;
 
@@ -46,9 +44,6 @@ pub enum StopReason {
     /// SIGTERM.
     Terminate,
 }
-
-/// How long in-flight requests may finish after a stop.
-const DRAIN: Duration = Duration::from_millis(3000);
 
 /// The output a crawl writes: its sink, how to open it again, and the
 /// checkpoint the state last committed for it (a commit refused for lost
@@ -118,6 +113,12 @@ pub struct Crawler {
     forced: HashSet<String>,
     /// Near-duplicate keys of bodies written this run.
     near: HashSet<u64>,
+    /// Frontier room per host, and the run's budget of new URLs.
+    room: discovery::Room,
+    /// Per host: bot challenges answered in a row (stored with the host).
+    challenges: HashMap<String, u32>,
+    /// Hosts whose consent wall was reported.
+    consent_warned: HashSet<String>,
     last_flush: Instant,
     /// Counters for the end summary.
     pub summary: Summary,
@@ -139,6 +140,7 @@ impl Crawler {
     ) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let renew_every = leases::renew_every(cfg.lease, cfg.timeout);
+        let room = discovery::Room::for_run(cfg.max_pages);
         Self {
             cfg,
             state,
@@ -177,6 +179,9 @@ impl Crawler {
             keys_in_batch: HashSet::new(),
             forced: HashSet::new(),
             near: HashSet::new(),
+            room,
+            challenges: HashMap::new(),
+            consent_warned: HashSet::new(),
             last_flush: Instant::now(),
             summary: Summary::default(),
             any_success: false,
@@ -198,18 +203,8 @@ impl Crawler {
     /// The host's scheduling entry, created with its spacing and headers.
     fn host_entry(&mut self, key: &str) -> &mut Host {
         if !self.hosts.contains_key(key) {
-            let mut interval = Duration::from_secs_f64(1.0 / self.cfg.rate.max(1e-6));
-            let mut headers = Vec::new();
-            if let Some(site) = self.sites.for_host(key) {
-                if let Some(r) = site.rate.filter(|r| *r > 0.0) {
-                    interval = interval.max(Duration::from_secs_f64(1.0 / r));
-                }
-                headers = site.headers.clone();
-            }
-            self.hosts.insert(
-                key.to_string(),
-                Host::new(key.to_string(), interval, headers),
-            );
+            let h = Host::for_site(key, self.cfg.rate, &self.sites);
+            self.hosts.insert(key.to_string(), h);
             self.order.push(key.to_string());
         }
         self.hosts.get_mut(key).expect("inserted above")
@@ -227,8 +222,13 @@ impl Crawler {
             .collect()
     }
 
-    /// Queues the sources and runs until done or stopped.
-    pub async fn run(&mut self, sources: Vec<NewUrl>) -> Result<StopReason> {
+    /// Queues the sources and runs until done or stopped (by `signals`,
+    /// listened to since the command started, or a limit).
+    pub async fn run(
+        &mut self,
+        sources: Vec<NewUrl>,
+        signals: &mut StopSignals,
+    ) -> Result<StopReason> {
         self.forced.extend(sources.iter().map(|s| s.url.clone()));
         self.batch.new_urls = sources;
         self.flush()?;
@@ -237,10 +237,8 @@ impl Crawler {
                 self.mark_work(&h)?;
             }
         }
-        let mut sigint = signal(SignalKind::interrupt())?;
-        let mut sigterm = signal(SignalKind::terminate())?;
         let started = Instant::now();
-        let deadline = self.cfg.max_duration.map(|d| started + d);
+        let deadline = self.cfg.max_duration.and_then(|d| started.checked_add(d));
         let mut progress = Progress::new(Duration::from_secs(10));
         let mut stop: Option<(StopReason, Instant)> = None;
         loop {
@@ -255,8 +253,12 @@ impl Crawler {
             }
             let now = Instant::now();
             if stop.is_none() {
-                if deadline.is_some_and(|d| now >= d) {
-                    stop = Some((StopReason::MaxDuration, now + DRAIN));
+                // A signal that came before the loop listened (while configs
+                // compiled or the state opened) stops it before any fetch.
+                if let Some(reason) = signals.pending() {
+                    stop = Some((reason, now + STOP_DRAIN));
+                } else if deadline.is_some_and(|d| now >= d) {
+                    stop = Some((StopReason::MaxDuration, now + STOP_DRAIN));
                 } else if self.cfg.max_pages > 0
                     && self.fetches >= self.cfg.max_pages
                     && self.in_flight == 0
@@ -295,11 +297,11 @@ impl Crawler {
                     }
                 }
                 _ = tokio::time::sleep_until(wake.into()) => {}
-                _ = sigint.recv() => {
-                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + DRAIN));
+                _ = signals.interrupt.recv() => {
+                    stop.get_or_insert((StopReason::Interrupt, Instant::now() + STOP_DRAIN));
                 }
-                _ = sigterm.recv() => {
-                    stop.get_or_insert((StopReason::Terminate, Instant::now() + DRAIN));
+                _ = signals.terminate.recv() => {
+                    stop.get_or_insert((StopReason::Terminate, Instant::now() + STOP_DRAIN));
                 }
             }
         }
@@ -475,12 +477,14 @@ impl Crawler {
                     self.parked.insert(key.clone(), claim);
                     h.robots = RobotsState::Fetching;
                     h.start_request(now);
+                    let spacing = h.interval;
                     self.note_request(&key);
                     self.in_flight += 1;
                     let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
+                    let scope = self.scope.clone();
                     tokio::spawn(async move {
                         let sent_at = Instant::now();
-                        let robots = fetch_robots(&fetcher, &url).await;
+                        let robots = fetch_robots(&fetcher, &url, &scope, spacing).await;
                         let _ = tx.send(WorkResult::Robots {
                             host: key,
                             robots,
@@ -490,7 +494,7 @@ impl Crawler {
                 }
                 RobotsState::Ready(robots) => {
                     let robots = robots.clone();
-                    if matches!(robots, Robots::DisallowAll) {
+                    if robots.disallows_all() {
                         // Leave the frontier for a later run.
                         if let Some(c) = self.parked.remove(&key) {
                             self.batch.results.push(ClaimResult {

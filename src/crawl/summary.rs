@@ -22,6 +22,9 @@ pub struct Summary {
     pub skipped: BTreeMap<Reason, u64>,
     /// Failures by reason.
     pub failed: BTreeMap<Reason, u64>,
+    /// Soft blocks by reason: bot challenges, consent walls, paywalled
+    /// articles (written, marked).
+    pub walls: BTreeMap<Reason, u64>,
     /// Errors per host.
     pub host_errors: BTreeMap<String, u64>,
     /// Retries scheduled.
@@ -41,6 +44,11 @@ impl Summary {
     /// Counts a skip.
     pub fn skip(&mut self, reason: Reason) {
         *self.skipped.entry(reason).or_default() += 1;
+    }
+
+    /// Counts a soft block (a wall).
+    pub fn wall(&mut self, reason: Reason) {
+        *self.walls.entry(reason).or_default() += 1;
     }
 
     /// Counts a failure on a host.
@@ -128,6 +136,13 @@ impl Summary {
             self.failed_total(),
             list(&self.failed)
         ));
+        if !self.walls.is_empty() {
+            s.push_str(&format!(
+                "  walls {}: {}\n",
+                self.walls.values().sum::<u64>(),
+                list(&self.walls)
+            ));
+        }
         if self.near_duplicates > 0 {
             s.push_str(&format!(
                 "  near-duplicates written: {}\n",
@@ -219,8 +234,14 @@ mod tests {
         s.skip(Reason::NotAnArticle);
         s.skip(Reason::NotAnArticle);
         s.fail(Reason::Http(503), "h");
+        s.wall(Reason::Challenge);
+        s.wall(Reason::Paywall);
         s.paused_hosts.insert("h".into(), 3600);
         let text = s.render(Duration::from_secs(1), "finished");
+        assert!(
+            text.contains("walls 2: bot challenge 1, paywall 1\n"),
+            "{text}"
+        );
         assert!(text.contains("skipped 2: not an article 2\n"), "{text}");
         assert!(text.contains("failed 1: http 503 1\n"), "{text}");
         assert!(

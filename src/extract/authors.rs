@@ -2,6 +2,7 @@
 //! prefixes stripped, credits, e-mails and slugs dropped; and authors read
 //! from byline markup when the metadata names none.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -23,9 +24,11 @@ static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
 /// prefixes stripped, duplicates and non-names (URLs, long phrases) dropped.
 pub fn normalize_authors(raw: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     // Domain-like names ("sportschau.de") are the publisher standing in as
     // author: kept when they are all there is, dropped beside real names.
     let mut domains: Vec<String> = Vec::new();
+    let mut seen_domains: HashSet<String> = HashSet::new();
     for entry in raw {
         let collapsed = entry.split_whitespace().collect::<Vec<_>>().join(" ");
         let wrapped = (collapsed.starts_with('(') || collapsed.starts_with('（'))
@@ -47,7 +50,7 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
             let name = TRAILING_PAREN.replace(name.trim(), "");
             let name = name.trim();
             if is_domain(name) {
-                if !domains.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+                if seen_domains.insert(name.to_ascii_lowercase()) {
                     domains.push(name.to_string());
                 }
                 continue;
@@ -62,7 +65,7 @@ pub fn normalize_authors(raw: &[String]) -> Vec<String> {
             {
                 continue;
             }
-            if !out.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
+            if seen.insert(name.to_lowercase()) {
                 out.push(name.to_string());
             }
         }

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use crate::limits::MAX_LANGUAGE_HOSTS;
+
 /// Languages whatlang tells apart poorly: a declaration inside the same
 /// group is never overruled.
 const CLOSE_LANGUAGES: &[&[&str]] = &[
@@ -24,9 +26,6 @@ const CLOSE_LANGUAGES: &[&[&str]] = &[
 
 /// Confirmations in a row after which a host's declaration is trusted.
 const TRUST_AFTER: u32 = 8;
-
-/// Hosts remembered at most (the memo is emptied when it is full).
-const MAX_HOSTS: usize = 100_000;
 
 /// What the text said about a declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +58,7 @@ impl LanguageMemo {
     /// Notes the verdict on one page of `host` that declared `lang`.
     fn note(&self, host: &str, lang: &str, verdict: Verdict) {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        if hosts.len() >= MAX_HOSTS && !hosts.contains_key(host) {
+        if hosts.len() >= MAX_LANGUAGE_HOSTS && !hosts.contains_key(host) {
             hosts.clear();
         }
         let entry = hosts

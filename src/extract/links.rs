@@ -1,5 +1,6 @@
-//! Link discovery for the crawler: `<a href>` resolved against `<base>`,
-//! and RSS/Atom feeds linked with `<link rel=alternate>`.
+//! Link discovery for the crawler: `<a href>` resolved against `<base>`
+//! (links marked `rel=nofollow` left out: share buttons, comment reply
+//! links, paid links), and RSS/Atom feeds linked with `<link rel=alternate>`.
 
 use std::sync::LazyLock;
 
@@ -14,7 +15,8 @@ static ALT: LazyLock<Selector> =
 /// Links found on a page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageLinks {
-    /// `<a href>` targets (http and https only), resolved, in document order.
+    /// `<a href>` targets (http and https only, not `rel=nofollow`),
+    /// resolved, in document order.
     pub links: Vec<Url>,
     /// Linked RSS and Atom feeds.
     pub feeds: Vec<Url>,
@@ -46,16 +48,16 @@ pub fn page_links(doc: &Html, page_url: &Url) -> PageLinks {
     };
     let mut out = PageLinks::default();
     for a in doc.select(&A) {
+        if has_rel(a.value(), "nofollow") {
+            continue;
+        }
         if let Some(u) = a.value().attr("href").and_then(resolve) {
             out.links.push(u);
         }
     }
     for l in doc.select(&ALT) {
         let v = l.value();
-        let rel_alt = v.attr("rel").is_some_and(|r| {
-            r.split_ascii_whitespace()
-                .any(|t| t.eq_ignore_ascii_case("alternate"))
-        });
+        let rel_alt = has_rel(v, "alternate");
         let ty = v.attr("type").unwrap_or("").to_ascii_lowercase();
         if rel_alt && (ty.contains("rss") || ty.contains("atom")) {
             if let Some(u) = v.attr("href").and_then(resolve) {
@@ -66,16 +68,25 @@ pub fn page_links(doc: &Html, page_url: &Url) -> PageLinks {
     out
 }
 
+/// True when the element's `rel` lists `token` (case-insensitively).
+fn has_rel(e: &scraper::node::Element, token: &str) -> bool {
+    e.attr("rel").is_some_and(|r| {
+        r.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case(token))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::parse::parse_document;
 
     #[test]
-    fn resolves_against_base_and_finds_feeds() {
+    fn resolves_against_base_finds_feeds_and_skips_nofollow() {
         let doc = parse_document(
             r#"<head><base href="https://cdn.example.com/dir/"><link rel="alternate" type="application/rss+xml" href="/feed"></head>
-            <body><a href="a.html#x">a</a><a href="mailto:x@y">m</a><a href="https://other.org/">o</a></body>"#,
+            <body><a href="a.html#x">a</a><a href="mailto:x@y">m</a><a href="https://other.org/">o</a>
+            <a rel="nofollow" href="?share=x">s</a><a rel="External NoFollow ugc" href="?replytocom=3">r</a></body>"#,
         );
         let page: Url = "https://example.com/page".parse().unwrap();
         let l = page_links(&doc, &page);

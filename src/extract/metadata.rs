@@ -5,12 +5,14 @@
 use std::sync::LazyLock;
 
 use super::authors::{byline_authors, normalize_authors};
-use super::title::choose_title;
+use super::title::{choose_title, is_login_heading, TitleContext};
+use crate::vocabulary::KICKER_HINTS;
 use scraper::{Html, Selector};
 use serde_json::Value;
 
 use super::dates::normalize_date;
 use super::text::inline_text;
+use crate::limits::MAX_JSONLD_OBJECTS;
 
 /// Metadata read from a page's markup, before any site config.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,6 +31,13 @@ pub struct Metadata {
     pub description: Option<String>,
     /// `og:site_name` or JSON-LD publisher name.
     pub site_name: Option<String>,
+    /// Every name the page gives the site (`og:site_name`, the JSON-LD
+    /// publisher).
+    pub site_names: Vec<String>,
+    /// The page's section (`article:section`, JSON-LD `articleSection`).
+    pub sections: Vec<String>,
+    /// The texts of its kicker elements (see [`KICKER_HINTS`]).
+    pub kickers: Vec<String>,
     /// `<link rel=canonical>` href (unresolved), or `og:url`.
     pub canonical: Option<String>,
     /// `og:type`.
@@ -55,6 +64,39 @@ static LINK_CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel("link[rel][href
 static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
+/// A class, id or `data-cy` that names a kicker (ASCII, any case).
+static KICKER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::RegexBuilder::new(&KICKER_HINTS.join("|"))
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .expect("static regex")
+});
+
+/// The texts of the elements whose class, id or `data-cy` names a kicker.
+fn kicker_texts(doc: &Html) -> Vec<String> {
+    doc.root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+        .filter(|e| {
+            // One pass over the attributes (`attr` interns its argument).
+            e.value().attrs().any(|(name, value)| {
+                matches!(name, "class" | "id" | "data-cy") && KICKER.is_match(value)
+            })
+        })
+        // A kicker is a line, not a container: its text is not assembled
+        // when it holds many nodes.
+        .filter(|e| e.descendants().nth(MAX_KICKER_NODES).is_none())
+        .map(|k| inline_text(*k))
+        .filter(|t| !t.is_empty() && t.chars().count() <= MAX_KICKER_CHARS)
+        .take(MAX_KICKERS)
+        .collect()
+}
+
+/// Most kicker texts kept per page, and their longest length.
+const MAX_KICKERS: usize = 8;
+const MAX_KICKER_CHARS: usize = 100;
+const MAX_KICKER_NODES: usize = 16;
 
 /// JSON-LD types that describe an article.
 pub const ARTICLE_TYPES: &[&str] = &[
@@ -122,7 +164,7 @@ pub fn page_metadata(doc: &Html) -> Metadata {
     m.h1 = doc
         .select(&H1)
         .map(|h| inline_text(*h))
-        .find(|t| !t.is_empty());
+        .find(|t| !t.is_empty() && !is_login_heading(t));
     let html_title = doc.select(&TITLE).next().map(|t| {
         t.text()
             .collect::<String>()
@@ -131,12 +173,23 @@ pub fn page_metadata(doc: &Html) -> Metadata {
             .join(" ")
     });
     m.site_name = meta.site_name.clone().or(ld.publisher.clone());
+    m.site_names = [&meta.site_name, &ld.publisher]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    m.sections = [&meta.section, &ld.section]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    m.kickers = kicker_texts(doc);
     m.title = choose_title(
         ld.headline.as_deref(),
         meta.title.as_deref(),
         m.h1.as_deref(),
         html_title.as_deref(),
-        m.site_name.as_deref(),
+        &m.title_context(),
     );
     m.title = m.title.map(|t| decode_entities(&t));
     m.authors = if !ld.authors.is_empty() {
@@ -178,8 +231,21 @@ pub fn page_metadata(doc: &Html) -> Metadata {
     m
 }
 
+impl Metadata {
+    /// The site names and kickers a headline is cleaned with (see
+    /// [`super::title::clean_title`]).
+    pub fn title_context(&self) -> TitleContext {
+        TitleContext {
+            site_names: self.site_names.clone(),
+            sections: self.sections.clone(),
+            kickers: self.kickers.clone(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct MetaValues {
+    section: Option<String>,
     title: Option<String>,
     site_name: Option<String>,
     og_url: Option<String>,
@@ -201,6 +267,7 @@ impl MetaValues {
         match key {
             "og:title" | "twitter:title" => set(&mut self.title),
             "og:site_name" | "application-name" => set(&mut self.site_name),
+            "article:section" => set(&mut self.section),
             "og:url" => set(&mut self.og_url),
             "og:type" => set(&mut self.og_type),
             "description" | "og:description" | "twitter:description" => set(&mut self.description),
@@ -250,6 +317,7 @@ struct LdArticle {
     description: Option<String>,
     language: Option<String>,
     publisher: Option<String>,
+    section: Option<String>,
     article_body: Option<String>,
 }
 
@@ -285,9 +353,6 @@ fn types_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
         _ => Vec::new(),
     }
 }
-
-/// Most JSON-LD objects kept per page.
-const MAX_JSONLD_OBJECTS: usize = 32;
 
 fn collect_objects(value: &Value, out: &mut Vec<serde_json::Map<String, Value>>, depth: usize) {
     if depth > 3 || out.len() >= MAX_JSONLD_OBJECTS {
@@ -354,6 +419,7 @@ fn collect_ld(value: &Value, ld: &mut LdArticle, types: &mut Vec<String>, depth:
                 ld.description = str_field(obj, "description");
                 ld.language = str_field(obj, "inLanguage");
                 ld.article_body = str_field(obj, "articleBody");
+                ld.section = str_field(obj, "articleSection");
                 if let Some(author) = obj.get("author").or_else(|| obj.get("creator")) {
                     people(author, &mut ld.authors, 0);
                 }

@@ -1,8 +1,11 @@
 //! The page pipeline: decode → parse (once) → site config or generic
 //! extraction → text assembly → metadata → [`Record`].
 
+pub mod access;
+pub mod arbitrate;
 pub mod article;
 pub mod authors;
+pub mod body;
 pub mod dates;
 pub mod generic;
 pub mod language;
@@ -19,11 +22,15 @@ use regex::Regex;
 use thiserror::Error;
 use url::Url;
 
-use crate::decode::decode_html;
+use crate::decode::{declared_header_charset, decode_html, is_utf16};
+use crate::limits::{BINARY_SNIFF_BYTES, MARKUP_SNIFF_BYTES};
 use crate::parse::parse_document;
 use crate::record::{record_id, Record};
+use crate::selectors::drift::{DriftSample, PageFate};
 use crate::selectors::{SiteConfig, SiteRegistry};
 pub use article::{is_article, ArticleSignals};
+use body::ChosenBody;
+pub use body::ConfigOutcome;
 pub use language::{choose_language, detect_language, LanguageMemo};
 pub use links::PageLinks;
 pub use metadata::Metadata;
@@ -120,6 +127,9 @@ pub struct ExtractedPage {
     /// Set when a site config's body was unusable and generic extraction
     /// was used instead: the reason.
     pub fallback: Option<String>,
+    /// With a site config: whether its body won, was merged, lost the
+    /// arbitration or fell back.
+    pub outcome: Option<ConfigOutcome>,
 }
 
 impl ExtractedPage {
@@ -132,6 +142,22 @@ impl ExtractedPage {
     pub fn is_article(&self) -> bool {
         is_article(&self.signals)
     }
+
+    /// What the drift statistics record of this page: the site config's
+    /// name, whether it was used, lost or fell back, and the body length
+    /// (None without a config).
+    pub fn drift_sample(&self) -> Option<DriftSample> {
+        let (site, outcome) = (self.site.as_ref()?, self.outcome.as_ref()?);
+        Some(DriftSample {
+            site: site.name.clone(),
+            fate: match outcome {
+                ConfigOutcome::Won | ConfigOutcome::Merged => PageFate::Used,
+                ConfigOutcome::Lost(_) => PageFate::Lost,
+                ConfigOutcome::FellBack(_) => PageFate::FellBack,
+            },
+            body_chars: self.record.body.chars().count(),
+        })
+    }
 }
 
 static HTML_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
@@ -140,17 +166,21 @@ static HTML_MARKUP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Rejects inputs that are not HTML pages before parsing them.
-pub fn check_input(bytes: &[u8]) -> Result<(), ExtractError> {
+/// `content_type` is the HTTP header value, when known: a UTF-16 charset
+/// there (like a UTF-16 byte-order mark) explains NUL bytes.
+pub fn check_input(bytes: &[u8], content_type: Option<&str>) -> Result<(), ExtractError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::Empty);
     }
-    let head = &bytes[..bytes.len().min(4096)];
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
     let controls = head
         .iter()
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
         .count();
-    // UTF-16 documents carry NULs legitimately; a BOM says so.
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    // UTF-16 documents carry NULs legitimately; a BOM or the header says so.
+    let utf16 = head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || declared_header_charset(content_type, bytes).is_some_and(is_utf16);
     if !utf16 && controls * 100 > head.len() {
         return Err(ExtractError::Binary);
     }
@@ -163,7 +193,7 @@ pub fn extract_page(
     sites: &SiteRegistry,
     opts: &ExtractOptions,
 ) -> Result<ExtractedPage, ExtractError> {
-    check_input(input.bytes)?;
+    check_input(input.bytes, input.content_type)?;
     let tld = input
         .url
         .as_ref()
@@ -171,7 +201,7 @@ pub fn extract_page(
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_string);
     let decoded = decode_html(input.bytes, input.content_type, tld.as_deref());
-    let head_len = decoded.text.len().min(64 * 1024);
+    let head_len = decoded.text.len().min(MARKUP_SNIFF_BYTES);
     let head_end = (0..=head_len)
         .rev()
         .find(|&i| decoded.text.is_char_boundary(i))
@@ -203,22 +233,14 @@ pub fn extract_page(
         _ => PageLinks::default(),
     };
 
-    let mut fields = site::SiteFields::default();
-    let mut fallback = None;
-    let mut paragraphs = None;
-    if let Some(site) = &site {
-        fields = site::read_fields(&doc, &meta, site);
-        site::apply_drops(&mut doc, site);
-        match site::site_body(&doc, site) {
-            Ok(p) => paragraphs = Some(p),
-            Err(problem) => fallback = Some(problem.to_string()),
-        }
-    }
-    let from_site = paragraphs.is_some();
-    let paragraphs = match paragraphs {
-        Some(p) => p,
-        None => generic::extract_paragraphs_with(&doc, &meta),
+    let fields = match &site {
+        Some(site) => site::read_fields(&doc, &meta, site),
+        None => site::SiteFields::default(),
     };
+    let ChosenBody {
+        paragraphs,
+        outcome,
+    } = body::choose_body(&mut doc, &meta, site.as_deref());
     // A page without text (a listing, a redirect page) still gives its links
     // and metadata; callers that need an article check `has_text`.
     let body = text::join_paragraphs(&paragraphs);
@@ -249,11 +271,25 @@ pub fn extract_page(
         }
         _ => choose_language(declared, &body),
     };
+    // A config's title and the metadata's, cleaned by one rule.
+    let mut title_context = meta.title_context();
+    if let Some(u) = &page_url {
+        title_context = title_context.with_host(&host_with_port(u));
+    }
+    let title = fields
+        .title
+        .as_deref()
+        .and_then(|t| title::clean_title(t, &title_context))
+        .or_else(|| {
+            meta.title
+                .as_deref()
+                .and_then(|t| title::clean_title(t, &title_context))
+        });
     let record = Record {
         id: record_id(&record_url),
         url: record_url,
         site: site_name,
-        title: fields.title.or(meta.title.clone()),
+        title,
         authors: if fields.authors.is_empty() {
             meta.authors.clone()
         } else {
@@ -264,13 +300,18 @@ pub fn extract_page(
         language,
         description: meta.description.clone(),
         body,
-        extractor: match (&site, from_site) {
-            (Some(s), true) => format!("site:{}", s.name),
+        extractor: match (&site, &outcome) {
+            (Some(s), Some(o)) => o.extractor(&s.name),
             _ => "generic".to_string(),
         },
         fetched_at: input
             .fetched_at
             .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        paywalled: access::is_paywalled(&meta),
+    };
+    let fallback = match &outcome {
+        Some(ConfigOutcome::FellBack(problem)) => Some(problem.to_string()),
+        _ => None,
     };
     Ok(ExtractedPage {
         record,
@@ -279,6 +320,7 @@ pub fn extract_page(
         links,
         site,
         fallback,
+        outcome,
     })
 }
 

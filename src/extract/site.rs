@@ -8,13 +8,14 @@ use super::authors::normalize_authors;
 use super::dates::best_date;
 use super::metadata::{jsonld_values, Metadata};
 use super::text::{inline_text, Assembler, Paragraph};
-use super::title::strip_site_suffix;
+use super::title::is_login_heading;
 use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
+use crate::vocabulary::is_boilerplate_paragraph;
 
 /// Metadata read with a site's field selectors (None where none matched).
 #[derive(Debug, Clone, Default)]
 pub struct SiteFields {
-    /// Headline.
+    /// Headline, as the page writes it (not cleaned yet).
     pub title: Option<String>,
     /// Authors (empty when no selector matched).
     pub authors: Vec<String>,
@@ -72,12 +73,6 @@ fn read_field(doc: &Html, meta: &Metadata, sel: &FieldSelector) -> Vec<String> {
     }
 }
 
-/// First value of the first selector that matches anything.
-fn first_value(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<String> {
-    list.iter()
-        .find_map(|s| read_field(doc, meta, s).into_iter().next())
-}
-
 /// The date of the first selector that gives one; within that selector's
 /// matches a full timestamp beats a bare date.
 fn first_date(doc: &Html, meta: &Metadata, list: &[FieldSelector]) -> Option<String> {
@@ -95,12 +90,11 @@ pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields
         .find(|v| !v.is_empty())
         .unwrap_or_default();
     SiteFields {
-        // Titles read from <title> or og:title carry the site's name.
-        title: first_value(doc, meta, &rules.title).map(|t| {
-            strip_site_suffix(
-                &t.split_whitespace().collect::<Vec<_>>().join(" "),
-                meta.site_name.as_deref(),
-            )
+        // Cleaned (site name, kicker) with the page's context by the caller.
+        title: rules.title.iter().find_map(|s| {
+            read_field(doc, meta, s)
+                .into_iter()
+                .find(|t| !is_login_heading(t))
         }),
         authors: normalize_authors(&authors),
         published: first_date(doc, meta, &rules.published),
@@ -155,8 +149,19 @@ fn has_hidden_ancestor(el: &ElementRef<'_>) -> bool {
     })
 }
 
-/// Assembles the body from the site's selectors (after [`apply_drops`]).
-pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBodyProblem> {
+/// A site config's body on one page.
+#[derive(Debug, Clone)]
+pub struct SiteBody {
+    /// Its paragraphs, in reading order.
+    pub paragraphs: Vec<Paragraph>,
+    /// The elements the body selectors matched (the outermost ones).
+    pub roots: Vec<NodeId>,
+}
+
+/// Assembles the body from the site's selectors (after [`apply_drops`]),
+/// without the paragraphs its `drop_text` or the boilerplate vocabulary
+/// matches.
+pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<SiteBody, SiteBodyProblem> {
     let bodies = outermost_matches(doc, &site.extract.body);
     if bodies.is_empty() {
         return Err(SiteBodyProblem::NoMatch);
@@ -179,6 +184,7 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBo
         .finish()
         .into_iter()
         .filter(|p| !site.extract.drop_text.iter().any(|re| re.is_match(&p.text)))
+        .filter(|p| !is_boilerplate_paragraph(&p.text))
         .collect();
     let chars: usize = paragraphs.iter().map(|p| p.text.chars().count()).sum();
     let min = site.extract.min_body_chars.unwrap_or(1);
@@ -195,7 +201,10 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<Vec<Paragraph>, SiteBo
             return Err(SiteBodyProblem::SmallShare(chars, prose));
         }
     }
-    Ok(paragraphs)
+    Ok(SiteBody {
+        paragraphs,
+        roots: bodies.iter().map(|b| b.id()).collect(),
+    })
 }
 
 /// Below this many characters a site body is checked against the page's prose.

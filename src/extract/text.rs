@@ -87,12 +87,30 @@ pub fn is_skipped_element(name: &str) -> bool {
 /// for (`<rp>`): as plain text it would run into the characters it reads
 /// ("最近さいきん"), so it is left out. With `<rp>`, the text keeps the
 /// reading in its parentheses, as a browser without ruby shows it.
-fn is_bare_ruby_reading(node: NodeRef<'_, Node>, name: &str) -> bool {
-    name == "rt"
-        && !node.parent().is_some_and(|ruby| {
-            ruby.children()
-                .any(|c| c.value().as_element().is_some_and(|e| e.name() == "rp"))
-        })
+/// `last_ruby` remembers the answer for the last ruby looked at, so a ruby
+/// of many readings is scanned once.
+fn is_bare_ruby_reading(
+    node: NodeRef<'_, Node>,
+    name: &str,
+    last_ruby: &mut Option<(ego_tree::NodeId, bool)>,
+) -> bool {
+    if name != "rt" {
+        return false;
+    }
+    let Some(ruby) = node.parent() else {
+        return true;
+    };
+    let has_rp = match *last_ruby {
+        Some((id, has_rp)) if id == ruby.id() => has_rp,
+        _ => {
+            let has_rp = ruby
+                .children()
+                .any(|c| c.value().as_element().is_some_and(|e| e.name() == "rp"));
+            *last_ruby = Some((ruby.id(), has_rp));
+            has_rp
+        }
+    };
+    !has_rp
 }
 
 /// Elements that start and end a paragraph.
@@ -313,6 +331,7 @@ impl Assembler {
         F: FnMut(NodeRef<'_, Node>, &scraper::node::Element) -> bool,
     {
         let mut skipping: Option<ego_tree::NodeId> = None;
+        let mut last_ruby = None;
         for edge in root.traverse() {
             match edge {
                 Edge::Open(node) => {
@@ -323,7 +342,7 @@ impl Assembler {
                         Node::Text(t) => self.push_text(t),
                         Node::Element(el) => {
                             let name = el.name();
-                            if skip(node, el) || is_bare_ruby_reading(node, name) {
+                            if skip(node, el) || is_bare_ruby_reading(node, name, &mut last_ruby) {
                                 skipping = Some(node.id());
                                 continue;
                             }

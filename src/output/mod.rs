@@ -11,8 +11,11 @@
 //! Every output file has one owner, the crawl state writing it
 //! ([`owner`]); no other state writes or repairs it.
 
+pub mod atomic;
 pub mod jsonl;
 pub mod owner;
+pub mod parquet;
+pub mod records;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

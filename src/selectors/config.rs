@@ -8,7 +8,8 @@ use scraper::Selector;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::ConfigError;
+use super::error::{quoted, ConfigError};
+use super::hosts::{lookup_keys, normalize_host};
 
 /// A list of strings in the TOML, each with its position for error messages.
 pub type SpannedList = Vec<Spanned<String>>;
@@ -27,7 +28,7 @@ pub struct RawSiteConfig {
     /// ISO 639-1 language of the site.
     pub language: Option<String>,
     /// Most requests per second to this site (overrides `--rate` when slower).
-    pub rate: Option<f64>,
+    pub rate: Option<Spanned<f64>>,
     /// Extra request headers (e.g. a consent cookie).
     pub headers: Option<BTreeMap<String, String>>,
     /// Where the crawler finds articles.
@@ -36,6 +37,24 @@ pub struct RawSiteConfig {
     /// How articles are extracted.
     #[serde(default)]
     pub extract: RawExtract,
+    /// Live pages to check the config against (`[[test]]`).
+    #[serde(default, rename = "test")]
+    pub tests: Vec<RawLiveTest>,
+}
+
+/// A `[[test]]` entry as written: a page of the site and snippets its
+/// body must (`contains`) and must not (`not_contains`) hold.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLiveTest {
+    /// The page's URL.
+    pub url: Spanned<String>,
+    /// Snippets the extracted body must hold.
+    #[serde(default)]
+    pub contains: SpannedList,
+    /// Snippets the extracted body must not hold.
+    #[serde(default)]
+    pub not_contains: SpannedList,
 }
 
 /// The `[discover]` table as written.
@@ -103,6 +122,19 @@ pub struct FieldSelector {
     pub kind: FieldKind,
 }
 
+/// A `[[test]]` entry, validated: a page of the site whose extracted body
+/// must hold every `contains` snippet and none of the `not_contains` ones
+/// (whitespace runs compared as one space).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveTest {
+    /// The page.
+    pub url: url::Url,
+    /// Snippets the body must hold.
+    pub contains: Vec<String>,
+    /// Snippets the body must not hold.
+    pub not_contains: Vec<String>,
+}
+
 /// The `[discover]` rules, validated.
 #[derive(Debug, Clone, Default)]
 pub struct Discover {
@@ -160,6 +192,8 @@ pub struct SiteConfig {
     pub discover: Discover,
     /// Extraction rules.
     pub extract: ExtractRules,
+    /// Live test pages (`[[test]]`; not inherited from a base).
+    pub tests: Vec<LiveTest>,
 }
 
 impl SiteConfig {
@@ -195,30 +229,29 @@ pub(super) fn compile(
         return Err(err(
             raw.name.span(),
             "name",
-            format!("`{name}` must be lower-case letters, digits, `_` or `-`"),
+            format!(
+                "`{}` must be lower-case letters, digits, `_` or `-`",
+                quoted(&name)
+            ),
         ));
     }
     let mut hosts = Vec::new();
     for (i, host) in raw.hosts.iter().enumerate() {
-        let h = host.get_ref().trim().to_ascii_lowercase();
-        if h.is_empty() || h.contains('/') || h.contains(char::is_whitespace) {
-            return Err(err(
+        let h = normalize_host(host.get_ref()).ok_or_else(|| {
+            err(
                 host.span(),
                 &format!("hosts[{i}]"),
-                format!("`{h}` is not a host name (no scheme, no path)"),
-            ));
-        }
+                format!(
+                    "`{}` is not a host name (no scheme, no path)",
+                    quoted(host.get_ref())
+                ),
+            )
+        })?;
         hosts.push(h);
     }
-    if let Some(rate) = raw.rate {
-        if !(rate > 0.0 && rate.is_finite()) {
-            return Err(ConfigError::Invalid {
-                file: file.to_string(),
-                line: 0,
-                key: "rate".into(),
-                message: format!("{rate} is not a positive number of requests per second"),
-            });
-        }
+    if let Some(rate) = &raw.rate {
+        crate::fetch::host::check_rate(*rate.get_ref())
+            .map_err(|message| err(rate.span(), "rate", message))?;
     }
     let regexes = |list: &Option<SpannedList>, key: &str| -> Result<Vec<Regex>, ConfigError> {
         let mut out = Vec::new();
@@ -227,7 +260,7 @@ pub(super) fn compile(
                 err(
                     s.span(),
                     &format!("{key}[{i}]"),
-                    format!("invalid regex: {e}"),
+                    format!("invalid regex: {}", quoted(&e.to_string())),
                 )
             })?;
             out.push(re);
@@ -241,7 +274,11 @@ pub(super) fn compile(
                 err(
                     s.span(),
                     &format!("{key}[{i}]"),
-                    format!("invalid CSS selector `{}`: {e}", s.get_ref()),
+                    format!(
+                        "invalid CSS selector `{}`: {}",
+                        quoted(s.get_ref()),
+                        quoted(&e.to_string())
+                    ),
                 )
             })?;
             out.push(sel);
@@ -259,7 +296,7 @@ pub(super) fn compile(
                             &format!("{key}[{i}]"),
                             format!(
                                 "`{}` needs a JSON-LD key, e.g. jsonld:headline",
-                                s.get_ref()
+                                quoted(s.get_ref())
                             ),
                         ));
                     }
@@ -274,7 +311,11 @@ pub(super) fn compile(
                     err(
                         s.span(),
                         &format!("{key}[{i}]"),
-                        format!("invalid CSS selector `{css}`: {e}"),
+                        format!(
+                            "invalid CSS selector `{}`: {}",
+                            quoted(css),
+                            quoted(&e.to_string())
+                        ),
                     )
                 })?;
                 out.push(FieldSelector {
@@ -303,13 +344,14 @@ pub(super) fn compile(
                     return Err(err(
                         s.span(),
                         &format!("{key}[{i}]"),
-                        format!("`{}` is not an http(s) URL", s.get_ref()),
+                        format!("`{}` is not an http(s) URL", quoted(s.get_ref())),
                     ))
                 }
             }
         }
         Ok(out)
     };
+    let tests = live_tests(raw, &hosts, &err)?;
     let d = &raw.discover;
     let x = &raw.extract;
     Ok(SiteConfig {
@@ -318,7 +360,7 @@ pub(super) fn compile(
         extends: raw.extends.as_ref().map(|e| e.get_ref().clone()),
         hosts,
         language: raw.language.clone(),
-        rate: raw.rate,
+        rate: raw.rate.as_ref().map(|r| *r.get_ref()),
         headers: raw
             .headers
             .clone()
@@ -342,7 +384,69 @@ pub(super) fn compile(
             drop_text: regexes(&x.drop_text, "extract.drop_text")?,
             min_body_chars: x.min_body_chars,
         },
+        tests,
     })
+}
+
+/// Validates the `[[test]]` entries: an http(s) URL on one of the
+/// config's hosts, and snippets that are not blank.
+fn live_tests(
+    raw: &RawSiteConfig,
+    hosts: &[String],
+    err: &dyn Fn(std::ops::Range<usize>, &str, String) -> ConfigError,
+) -> Result<Vec<LiveTest>, ConfigError> {
+    let mut out = Vec::new();
+    for (i, t) in raw.tests.iter().enumerate() {
+        let key = format!("test[{i}].url");
+        let url = url::Url::parse(t.url.get_ref().trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                err(
+                    t.url.span(),
+                    &key,
+                    format!("`{}` is not an http(s) URL", t.url.get_ref()),
+                )
+            })?;
+        // The registry's matching rules, with the port and without.
+        let on_site = url.host_str().and_then(normalize_host).is_some_and(|h| {
+            let with_port = url.port().map(|p| format!("{h}:{p}"));
+            with_port
+                .into_iter()
+                .chain([h])
+                .any(|key| lookup_keys(&key).iter().any(|k| hosts.contains(k)))
+        });
+        if !on_site {
+            return Err(err(
+                t.url.span(),
+                &key,
+                format!("`{url}` is not on one of the config's hosts"),
+            ));
+        }
+        let snippets = |list: &SpannedList, name: &str| -> Result<Vec<String>, ConfigError> {
+            list.iter()
+                .enumerate()
+                .map(|(j, s)| {
+                    let text = s.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+                    if text.is_empty() {
+                        Err(err(
+                            s.span(),
+                            &format!("test[{i}].{name}[{j}]"),
+                            "a snippet must not be blank".into(),
+                        ))
+                    } else {
+                        Ok(text)
+                    }
+                })
+                .collect()
+        };
+        out.push(LiveTest {
+            url,
+            contains: snippets(&t.contains, "contains")?,
+            not_contains: snippets(&t.not_contains, "not_contains")?,
+        });
+    }
+    Ok(out)
 }
 
 /// Splits `sel@attr` into the selector and the attribute name.

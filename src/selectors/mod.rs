@@ -1,254 +1,26 @@
 //! Per-site selector configs: the model ([`SiteConfig`]), loading with
 //! validation, `extends` inheritance and matching by host ([`SiteRegistry`]).
 //!
-//! Host matching, in order: the exact host (lower-cased, with a non-default
-//! port); the host with a leading `www.` added or removed; then each parent
-//! domain of the host (`news.example.com` falls back to a config listing
-//! `example.com`), the longest match first.
+//! Host matching, on hosts in one form (lower-case, punycode for
+//! internationalised names, no trailing dot, with a non-default port; see
+//! [`hosts::normalize_host`]), in order: the exact host; the host with a
+//! leading `www.` added or removed; then each parent domain of the host
+//! (`news.example.com` falls back to a config listing `example.com`), the
+//! longest match first.
 
 mod config;
+pub mod drift;
 mod error;
-
-use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Arc;
+pub mod hosts;
+pub mod redesign;
+pub mod registry;
 
 pub use config::{
-    split_attr, Discover, ExtractRules, FieldKind, FieldSelector, RawDiscover, RawExtract,
-    RawSiteConfig, SiteConfig,
+    split_attr, Discover, ExtractRules, FieldKind, FieldSelector, LiveTest, RawDiscover,
+    RawExtract, RawSiteConfig, SiteConfig,
 };
 pub use error::ConfigError;
-
-mod builtin {
-    include!(concat!(env!("OUT_DIR"), "/builtin_selectors.rs"));
-}
-
-/// All site configs of a run, indexed by name and host.
-#[derive(Debug, Clone, Default)]
-pub struct SiteRegistry {
-    sites: Vec<Arc<SiteConfig>>,
-    by_host: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
-}
-
-impl SiteRegistry {
-    /// A registry with no configs (generic extraction only).
-    pub fn empty() -> Self {
-        Self::default()
-    }
-
-    /// The configs built into the binary from the repository's `selectors/`.
-    pub fn builtin() -> Result<Self, ConfigError> {
-        let sources = builtin::BUILTIN
-            .iter()
-            .map(|(file, text)| (format!("selectors/{file}"), text.to_string()));
-        Self::from_sources(sources)
-    }
-
-    /// Loads every `*.toml` below `dir` (recursively).
-    pub fn load_dir(dir: &Path) -> Result<Self, ConfigError> {
-        let mut files = Vec::new();
-        collect_toml(dir, &mut files).map_err(|source| ConfigError::Read {
-            file: dir.display().to_string(),
-            source,
-        })?;
-        files.sort();
-        let mut sources = Vec::with_capacity(files.len());
-        for path in files {
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-                file: path.display().to_string(),
-                source,
-            })?;
-            sources.push((path.display().to_string(), text));
-        }
-        Self::from_sources(sources)
-    }
-
-    /// Builds a registry from `(file label, TOML text)` pairs.
-    pub fn from_sources(
-        sources: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Self, ConfigError> {
-        let mut raws = Vec::new();
-        let mut compiled: Vec<SiteConfig> = Vec::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
-        for (file, text) in sources {
-            let raw: RawSiteConfig = toml::from_str(&text).map_err(|e| ConfigError::Syntax {
-                file: file.clone(),
-                message: format_toml_error(&e, &text),
-            })?;
-            let site = config::compile(&raw, &file, &text)?;
-            if let Some(&other) = by_name.get(&site.name) {
-                return Err(ConfigError::Duplicate {
-                    file,
-                    key: "name".into(),
-                    value: site.name.clone(),
-                    other: compiled[other].file.clone(),
-                });
-            }
-            by_name.insert(site.name.clone(), compiled.len());
-            compiled.push(site);
-            raws.push(raw);
-        }
-        // Resolve `extends` in dependency order, detecting unknown bases and loops.
-        let mut resolved: Vec<Option<SiteConfig>> = vec![None; compiled.len()];
-        for i in 0..compiled.len() {
-            resolve(
-                i,
-                &compiled,
-                &raws,
-                &by_name,
-                &mut resolved,
-                &mut Vec::new(),
-            )?;
-        }
-        let sites: Vec<Arc<SiteConfig>> = resolved
-            .into_iter()
-            .map(|s| Arc::new(s.expect("every config resolved")))
-            .collect();
-        let mut by_host = HashMap::new();
-        for (i, site) in sites.iter().enumerate() {
-            for host in &site.hosts {
-                if let Some(&other) = by_host.get(host) {
-                    let other: &Arc<SiteConfig> = &sites[other];
-                    return Err(ConfigError::Duplicate {
-                        file: site.file.clone(),
-                        key: "hosts".into(),
-                        value: host.clone(),
-                        other: other.file.clone(),
-                    });
-                }
-                by_host.insert(host.clone(), i);
-            }
-        }
-        Ok(Self {
-            sites,
-            by_host,
-            by_name,
-        })
-    }
-
-    /// Every config (bases included), in file order.
-    pub fn iter(&self) -> impl Iterator<Item = &Arc<SiteConfig>> {
-        self.sites.iter()
-    }
-
-    /// Number of configs.
-    pub fn len(&self) -> usize {
-        self.sites.len()
-    }
-
-    /// True when there are no configs.
-    pub fn is_empty(&self) -> bool {
-        self.sites.is_empty()
-    }
-
-    /// The config named `name`.
-    pub fn by_name(&self, name: &str) -> Option<&Arc<SiteConfig>> {
-        self.by_name.get(name).map(|&i| &self.sites[i])
-    }
-
-    /// The config for a host (see the module docs for the matching rules).
-    pub fn for_host(&self, host: &str) -> Option<&Arc<SiteConfig>> {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        if let Some(&i) = self.by_host.get(&host) {
-            return Some(&self.sites[i]);
-        }
-        let alternate = match host.strip_prefix("www.") {
-            Some(bare) => bare.to_string(),
-            None => format!("www.{host}"),
-        };
-        if let Some(&i) = self.by_host.get(&alternate) {
-            return Some(&self.sites[i]);
-        }
-        let mut rest = host.as_str();
-        while let Some((_, parent)) = rest.split_once('.') {
-            if !parent.contains('.') {
-                break;
-            }
-            if let Some(&i) = self.by_host.get(parent) {
-                return Some(&self.sites[i]);
-            }
-            rest = parent;
-        }
-        None
-    }
-
-    /// The config for a URL's host (with its port when not the default).
-    pub fn for_url(&self, url: &url::Url) -> Option<&Arc<SiteConfig>> {
-        let host = url.host_str()?;
-        match url.port() {
-            Some(port) => self
-                .for_host(&format!("{host}:{port}"))
-                .or_else(|| self.for_host(host)),
-            None => self.for_host(host),
-        }
-    }
-}
-
-fn resolve(
-    i: usize,
-    compiled: &[SiteConfig],
-    raws: &[RawSiteConfig],
-    by_name: &HashMap<String, usize>,
-    resolved: &mut Vec<Option<SiteConfig>>,
-    chain: &mut Vec<usize>,
-) -> Result<(), ConfigError> {
-    if resolved[i].is_some() {
-        return Ok(());
-    }
-    let site = &compiled[i];
-    let Some(base_name) = &site.extends else {
-        resolved[i] = Some(site.clone());
-        return Ok(());
-    };
-    let &base = by_name.get(base_name).ok_or_else(|| ConfigError::Extends {
-        file: site.file.clone(),
-        message: format!("no config is named `{base_name}`"),
-    })?;
-    if chain.contains(&base) || base == i {
-        return Err(ConfigError::Extends {
-            file: site.file.clone(),
-            message: format!("`{base_name}` extends back to `{}` (a loop)", site.name),
-        });
-    }
-    chain.push(i);
-    resolve(base, compiled, raws, by_name, resolved, chain)?;
-    chain.pop();
-    let mut merged = site.clone();
-    let base_cfg = resolved[base].as_ref().expect("base resolved first");
-    config::merge_base(&mut merged, &raws[i].extract, base_cfg);
-    resolved[i] = Some(merged);
-    Ok(())
-}
-
-fn collect_toml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The toml crate's message, made one line: "line L, column C: message".
-fn format_toml_error(e: &toml::de::Error, text: &str) -> String {
-    let message = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let line = config::line_of(text, span.start);
-            let col = span.start
-                - text[..span.start.min(text.len())]
-                    .rfind('\n')
-                    .map_or(0, |p| p + 1)
-                + 1;
-            format!("line {line}, column {col}: {message}")
-        }
-        None => message,
-    }
-}
+pub use registry::SiteRegistry;
 
 #[cfg(test)]
 mod tests {
@@ -339,8 +111,81 @@ drop_text = ['^Leggi anche']
     }
 
     #[test]
-    fn builtin_configs_load() {
-        let r = SiteRegistry::builtin().expect("the shipped configs are valid");
+    fn builtin_configs_are_valid() {
+        let r = SiteRegistry::builtin().expect("the shipped index is consistent");
+        r.validate().expect("every shipped config compiles");
         assert!(r.by_name("wordpress").is_some_and(|w| w.is_base()));
+        assert!(
+            r.iter()
+                .all(|s| s.hosts.iter().all(|h| !h.ends_with(".example"))),
+            "configs for invented hosts belong in fixtures/, not in the built-in set"
+        );
+    }
+
+    #[test]
+    fn builtin_configs_compile_only_when_their_host_is_met() {
+        let r = SiteRegistry::builtin().unwrap();
+        assert_eq!(r.compiled_count(), 0);
+        assert!(r.for_host("unknown.example.org").is_none());
+        assert_eq!(r.compiled_count(), 0);
+        let site = r
+            .by_name("ilpost")
+            .or_else(|| r.iter().find(|s| s.extends.is_some()));
+        let (host, base) = {
+            let s = site.expect("a config that extends a base");
+            (s.hosts[0].clone(), s.extends.clone())
+        };
+        let r = SiteRegistry::builtin().unwrap();
+        let site = r.for_host(&host).expect("its own host");
+        assert_eq!(site.hosts[0], host);
+        // The config and its base, nothing else.
+        assert_eq!(r.compiled_count(), 1 + usize::from(base.is_some()));
+    }
+
+    #[test]
+    fn internationalised_and_trailing_dot_hosts() {
+        let unicode = "name = \"buch\"\nhosts = [\"bücher.example\"]\n";
+        let puny = "name = \"mag\"\nhosts = [\"xn--zeitschrift-v8a.example.\"]\n";
+        let r = reg(&[("buch.toml", unicode), ("mag.toml", puny)]).unwrap();
+        let u: url::Url = "https://bücher.example/a".parse().unwrap();
+        assert_eq!(u.host_str(), Some("xn--bcher-kva.example"));
+        assert_eq!(r.for_url(&u).unwrap().name, "buch");
+        assert_eq!(r.for_host("BÜCHER.example.").unwrap().name, "buch");
+        let u: url::Url = "https://www.zeitschrift\u{e4}.example./x".parse().unwrap();
+        assert_eq!(r.for_url(&u).unwrap().name, "mag");
+        let u: url::Url = "https://xn--bcher-kva.example.:8443/x".parse().unwrap();
+        assert_eq!(r.for_url(&u).unwrap().name, "buch");
+    }
+
+    #[test]
+    fn live_tests_are_validated_with_file_line_and_key() {
+        let ok = "name = \"x\"\nhosts = [\"x.com\"]\n[[test]]\nurl = \"https://www.x.com/a\"\ncontains = [\"one  two\"]\nnot_contains = [\"Read more\"]\n";
+        let r = reg(&[("x.toml", ok)]).unwrap();
+        let t = &r.by_name("x").unwrap().tests;
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].contains, ["one two"]);
+        for (toml, want) in [
+            (
+                "name = \"x\"\nhosts = [\"x.com\"]\n[[test]]\nurl = \"ftp://x.com/a\"\n",
+                "x.toml:4: test[0].url: `ftp://x.com/a` is not an http(s) URL",
+            ),
+            (
+                "name = \"x\"\nhosts = [\"x.com\"]\n[[test]]\nurl = \"https://y.com/a\"\n",
+                "x.toml:4: test[0].url: `https://y.com/a` is not on one of the config's hosts",
+            ),
+            (
+                "name = \"x\"\nhosts = [\"x.com\"]\n\n[[test]]\nurl = \"https://x.com/a\"\ncontains = [\"a\", \"  \"]\n",
+                "x.toml:6: test[0].contains[1]: a snippet must not be blank",
+            ),
+        ] {
+            let e = reg(&[("x.toml", toml)]).unwrap_err().to_string();
+            assert_eq!(e, want);
+        }
+        let unknown = "name = \"x\"\nhosts = [\"x.com\"]\n[[test]]\nurl = \"https://x.com/a\"\nexpect = [\"a\"]\n";
+        let e = reg(&[("x.toml", unknown)]).unwrap_err().to_string();
+        assert!(
+            e.starts_with("x.toml: line 5") && e.contains("expect"),
+            "{e}"
+        );
     }
 }

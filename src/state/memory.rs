@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+use crate::limits::FEED_YIELD_WINDOW;
+
 use super::{
     now_ms, Batch, Checkpoint, Claim, ClaimsLost, ContentClaim, CrawlState, HostLease, Outcome,
     OutputOwner, RobotsFile, Stats, UrlInfo, UrlKind, UrlStatus,
@@ -48,6 +50,8 @@ struct Seen {
     content_hash: Option<String>,
     fetched_at: Option<i64>,
     updated_at: i64,
+    /// When it last listed URLs new to the state (a feed).
+    yielded_at: Option<i64>,
 }
 
 impl Seen {
@@ -62,6 +66,7 @@ impl Seen {
             content_hash: None,
             fetched_at: None,
             updated_at: now,
+            yielded_at: None,
         }
     }
 }
@@ -84,6 +89,8 @@ struct Shared {
     /// Unclaimed entries per host, in claim order.
     unclaimed: HashMap<String, BTreeSet<(i64, u32, i64)>>,
     pauses: HashMap<String, i64>,
+    /// Per host: bot challenges in a row.
+    challenges: HashMap<String, u32>,
     leases: HashMap<String, Lease>,
     /// Shared robots.txt files, with when they were stored.
     robots: HashMap<String, (RobotsFile, Instant)>,
@@ -235,10 +242,15 @@ impl CrawlState for MemoryState {
         // Claims of a killed run return; its leases stay until they expire
         // or this crawler leases the host again (as a takeover).
         s.unclaim_all(worker, None);
+        let recent = now_ms() - FEED_YIELD_WINDOW.as_millis() as i64;
+        let polled = |u: &Seen| {
+            u.kind == UrlKind::Feed
+                || (u.kind == UrlKind::LinkedFeed && u.yielded_at.is_some_and(|t| t >= recent))
+        };
         let feeds: Vec<(String, String, UrlKind)> = s
             .urls
             .iter()
-            .filter(|(_, u)| u.kind == UrlKind::Feed && u.status == UrlStatus::Visited)
+            .filter(|(_, u)| polled(u) && u.status == UrlStatus::Visited)
             .map(|(url, u)| (url.clone(), u.host.clone(), u.kind))
             .collect();
         for (url, host, kind) in feeds {
@@ -312,6 +324,11 @@ impl CrawlState for MemoryState {
         Ok(hosts.into_iter().collect())
     }
 
+    fn frontier_len(&mut self, host: &str) -> Result<u64> {
+        let s = self.lock();
+        Ok(s.entries.values().filter(|e| e.host == host).count() as u64)
+    }
+
     fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>> {
         let worker = self.worker;
         let now = Instant::now();
@@ -339,6 +356,7 @@ impl CrawlState for MemoryState {
             .get(host)
             .filter(|(_, at)| at.elapsed() < ROBOTS_MAX_AGE)
             .map(|(f, _)| f.clone());
+        let challenges = s.challenges.get(host).copied().unwrap_or(0);
         drop(s);
         self.held.insert(host.to_string());
         Ok(Some(HostLease {
@@ -346,6 +364,7 @@ impl CrawlState for MemoryState {
             pause_until,
             taken_over,
             robots,
+            challenges,
         }))
     }
 
@@ -465,6 +484,12 @@ impl CrawlState for MemoryState {
             if fresh {
                 s.urls
                     .insert(n.url.clone(), Seen::queued(n.host.clone(), n.kind, now));
+            } else if n.kind == UrlKind::Feed {
+                if let Some(u) = s.urls.get_mut(&n.url) {
+                    if u.kind == UrlKind::LinkedFeed {
+                        u.kind = UrlKind::Feed;
+                    }
+                }
             }
             if (fresh || n.force)
                 && s.add_entry(Entry {
@@ -513,6 +538,9 @@ impl CrawlState for MemoryState {
                             seen.content_hash =
                                 end.content_hash.clone().or(seen.content_hash.take());
                         }
+                        if full && end.yielded {
+                            seen.yielded_at = Some(now);
+                        }
                         seen.fetched_at = Some(now);
                         seen.updated_at = now;
                     }
@@ -531,6 +559,9 @@ impl CrawlState for MemoryState {
         s.runs.entry(worker).or_default().1 += counted;
         for (h, until) in &batch.host_pauses {
             s.pauses.insert(h.clone(), *until);
+        }
+        for (h, n) in &batch.host_challenges {
+            s.challenges.insert(h.clone(), *n);
         }
         for (output, c) in &batch.checkpoints {
             s.checkpoints.insert((worker, output.clone()), c.clone());

@@ -57,8 +57,12 @@ pub use status::{Reason, UrlStatus};
 pub trait CrawlState {
     /// Who writes outputs under this state (recorded beside each output).
     fn owner(&self) -> &OutputOwner;
-    /// Starts a run: releases claims of a killed run, returns the fetch count
-    /// already spent by an interrupted run (0 when the last run completed).
+    /// Starts a run: releases claims of a killed run, queues the feeds to
+    /// poll again (every [`UrlKind::Feed`] visited before, and each
+    /// [`UrlKind::LinkedFeed`] that yielded new URLs within
+    /// [`FEED_YIELD_WINDOW`](crate::limits::FEED_YIELD_WINDOW)), returns the
+    /// fetch count already spent by an interrupted run (0 when the last run
+    /// completed).
     fn begin_run(&mut self) -> Result<u64>;
     /// Records that the run ended and releases its leases; after a completed
     /// run the next one starts its counts afresh, after an interrupted one it
@@ -73,6 +77,9 @@ pub trait CrawlState {
     /// [`LONG_PAUSE`](crate::limits::LONG_PAUSE) (its work is left for a
     /// later run, which nobody should wait for). Sorted.
     fn hosts_with_work(&mut self) -> Result<Vec<String>>;
+    /// How many frontier entries (claimed or not) a host has: the crawler
+    /// keeps it under [`MAX_FRONTIER_PER_HOST`](crate::limits::MAX_FRONTIER_PER_HOST).
+    fn frontier_len(&mut self, host: &str) -> Result<u64>;
     /// Leases a host for `ttl`: `None` while another holder's lease lasts.
     /// Leasing a host already held renews it.
     fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>>;
@@ -97,6 +104,8 @@ pub trait CrawlState {
     /// entries. Results of claims this handle no longer holds are left
     /// out; if one of them wrote a record, nothing is applied and the error
     /// is [`ClaimsLost`] (found with `downcast_ref`).
+    /// A new URL of kind [`UrlKind::Feed`] already known as a
+    /// [`UrlKind::LinkedFeed`] becomes a polled feed (a home page links it).
     fn commit(&mut self, batch: &Batch) -> Result<Vec<String>>;
     /// Counts for `state stats`.
     fn stats(&mut self) -> Result<Stats>;

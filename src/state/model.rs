@@ -18,6 +18,11 @@ pub enum UrlKind {
     Feed = 3,
     /// A sitemap (index or urlset).
     Sitemap = 4,
+    /// An RSS or Atom feed linked from a page that is not a home or source
+    /// page (a post's comments feed, a tag's or an author's feed): read when
+    /// found, polled again by later runs only while it yields new URLs
+    /// ([`FEED_YIELD_WINDOW`](crate::limits::FEED_YIELD_WINDOW)).
+    LinkedFeed = 5,
 }
 
 impl UrlKind {
@@ -33,14 +38,15 @@ impl UrlKind {
             2 => Self::Start,
             3 => Self::Feed,
             4 => Self::Sitemap,
+            5 => Self::LinkedFeed,
             _ => Self::Page,
         }
     }
 
-    /// Sources (seeds, start pages, feeds, sitemaps) are depth 0 and revisited
-    /// on every run with conditional requests.
+    /// Sources (seeds, start pages, feeds, sitemaps) are revisited on every
+    /// run with conditional requests; a linked feed is not one.
     pub fn is_source(self) -> bool {
-        self != Self::Page
+        !matches!(self, Self::Page | Self::LinkedFeed)
     }
 }
 
@@ -114,6 +120,9 @@ pub struct HostLease {
     /// `None` when it must be fetched. Backends that keep robots.txt per
     /// run (SQLite) never return one.
     pub robots: Option<RobotsFile>,
+    /// Bot challenges the host answered in a row, as stored (each doubles
+    /// the next pause).
+    pub challenges: u32,
 }
 
 impl HostLease {
@@ -124,6 +133,7 @@ impl HostLease {
             pause_until,
             taken_over: false,
             robots: None,
+            challenges: 0,
         }
     }
 }
@@ -191,6 +201,9 @@ pub struct Ending {
     pub content_hash: Option<String>,
     /// Whether this fetch counts toward `--max-pages`.
     pub counted: bool,
+    /// A feed that listed URLs the state did not know: a linked feed is
+    /// polled by later runs while it keeps doing so.
+    pub yielded: bool,
 }
 
 impl Ending {
@@ -203,6 +216,7 @@ impl Ending {
             last_modified: None,
             content_hash: None,
             counted: true,
+            yielded: false,
         }
     }
 
@@ -259,6 +273,12 @@ impl Ending {
     /// Whether it counts as a fetch towards `--max-pages`.
     pub fn counted(mut self, counted: bool) -> Self {
         self.counted = counted;
+        self
+    }
+
+    /// A feed that listed URLs new to the state.
+    pub fn yielded(mut self, yielded: bool) -> Self {
+        self.yielded = yielded;
         self
     }
 
@@ -320,6 +340,8 @@ pub struct Batch {
     pub new_urls: Vec<NewUrl>,
     /// Per-host earliest next request (unix ms).
     pub host_pauses: Vec<(String, i64)>,
+    /// Per host: bot challenges in a row (0 after an answer that was not one).
+    pub host_challenges: Vec<(String, u32)>,
     /// Per output (its key): the checkpoint after the batch's records.
     pub checkpoints: Vec<(String, Checkpoint)>,
     /// robots.txt files fetched, for the other crawlers of a shared state.
@@ -332,6 +354,7 @@ impl Batch {
         self.results.is_empty()
             && self.new_urls.is_empty()
             && self.host_pauses.is_empty()
+            && self.host_challenges.is_empty()
             && self.checkpoints.is_empty()
             && self.robots.is_empty()
     }

@@ -69,6 +69,8 @@ pub enum Reason {
     OutOfScope,
     /// A redirect left the crawl's scope.
     RedirectOutOfScope,
+    /// A redirect to `javascript:`, `file:`, `data:` or another non-HTTP scheme.
+    RedirectNotHttp,
     /// A redirect, queued as its target.
     Redirect,
     /// 304 to a conditional request: unchanged since the last fetch.
@@ -102,15 +104,31 @@ pub enum Reason {
     ExtractionPanicked,
     /// robots.txt answered 5xx or was unreachable: the host is skipped.
     RobotsUnavailable,
+    /// Its host's frontier holds [`MAX_FRONTIER_PER_HOST`] entries already:
+    /// not queued (found again later).
+    ///
+    /// [`MAX_FRONTIER_PER_HOST`]: crate::limits::MAX_FRONTIER_PER_HOST
+    FrontierFull,
+    /// The run queued all the new URLs its `--max-pages` allows.
+    QueueBudget,
+    /// A bot wall's challenge instead of the page: the host is paused.
+    Challenge,
+    /// A consent wall instead of the page (a redirect to a consent page, or
+    /// a page that is only a consent form).
+    ConsentWall,
+    /// The page says its text is not freely accessible: written, marked
+    /// `paywalled`.
+    Paywall,
 }
 
 impl Reason {
     /// Every reason with a fixed word, for round-trip checks.
-    pub const FIXED: [Reason; 19] = [
+    pub const FIXED: [Reason; 25] = [
         Self::BadUrl,
         Self::Robots,
         Self::OutOfScope,
         Self::RedirectOutOfScope,
+        Self::RedirectNotHttp,
         Self::Redirect,
         Self::NotModified,
         Self::NotAnArticle,
@@ -126,6 +144,11 @@ impl Reason {
         Self::NotModifiedUnasked,
         Self::ExtractionPanicked,
         Self::RobotsUnavailable,
+        Self::FrontierFull,
+        Self::QueueBudget,
+        Self::Challenge,
+        Self::ConsentWall,
+        Self::Paywall,
     ];
 
     /// The word of a reason without a parameter (all but [`Reason::Http`]).
@@ -135,6 +158,7 @@ impl Reason {
             Self::Robots => "robots",
             Self::OutOfScope => "scope",
             Self::RedirectOutOfScope => "redirect out of scope",
+            Self::RedirectNotHttp => "redirect to non-http scheme",
             Self::Redirect => "redirect",
             Self::NotModified => "not modified",
             Self::NotAnArticle => "not an article",
@@ -150,6 +174,11 @@ impl Reason {
             Self::NotModifiedUnasked => "304 without validators",
             Self::ExtractionPanicked => "extraction panicked",
             Self::RobotsUnavailable => "robots.txt unavailable",
+            Self::FrontierFull => "frontier full",
+            Self::QueueBudget => "over the --max-pages queue budget",
+            Self::Challenge => "bot challenge",
+            Self::ConsentWall => "consent wall",
+            Self::Paywall => "paywall",
             Self::Http(_) => return None,
         })
     }

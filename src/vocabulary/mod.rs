@@ -7,7 +7,8 @@ use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 pub use phrases::{
-    is_boilerplate_paragraph, is_tail_marker, BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, TAIL_MARKERS,
+    is_boilerplate_paragraph, is_login_heading, is_tail_marker, BOILERPLATE_PARAGRAPHS,
+    BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, LOGIN_HEADINGS, TAIL_MARKERS,
 };
 
 /// Class/id fragments of page chrome: navigation, share bars, related
@@ -199,6 +200,23 @@ pub const LEAD_HINTS: &[&str] = &[
     "entradilla",
     "vorspann",
     "anreisser",
+];
+
+/// Class/id fragments of a kicker: the topic line above a headline
+/// ("Dachzeile", "Spitzmarke", "overline", "eyebrow").
+pub const KICKER_HINTS: &[&str] = &[
+    "kicker",
+    "dachzeile",
+    "spitzmarke",
+    "overline",
+    "topline",
+    "roofline",
+    "eyebrow",
+    "supertitle",
+    "pretitle",
+    "occhiello",
+    "antetitulo",
+    "surtitre",
 ];
 
 /// Class/id fragments of reader comment sections.
@@ -493,12 +511,25 @@ mod tests {
             "© 2024 Il Blog",
             "Friso Gentsch/dpa",
             "Getty Images",
+            "► Read more: the tram line",
+            "ALSO READ: the rest",
+            "Lesen Sie hier: Was die Koalition plant",
+            "Weiterlesen",
+            "Das könnte Sie auch interessieren",
+            "Zum Artikel",
+            "Werbung",
+            "Les også: Regjeringen legger fram budsjettet",
+            "Czytaj też",
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
         assert!(!is_boilerplate_paragraph(
             "Reading the news is good for you."
         ));
+        assert!(!is_boilerplate_paragraph(
+            "„Read my lips“, sagte er, und alle lachten."
+        ));
+        assert!(!is_boilerplate_paragraph("Werbung ist teuer geworden."));
         assert!(!is_boilerplate_paragraph(
             "Dopo l’incontro di Lavrov, Blinken ha avvertito"
         ));

@@ -40,7 +40,10 @@ pub const BYLINE_PREFIXES: &[&str] = &[
 /// Paragraph patterns that are never article text: inline related links,
 /// comment forms, share and subscribe calls, in several languages.
 pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
-    r"^(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|See also|Lesen Sie auch|Lesen Sie mehr|Mehr zum Thema|Auch interessant|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)(?-u:\b)",
+    // after at most three marks (arrows, bullets, dashes), and before a
+    // space, a mark or the end (an ASCII `\b` misses "også:"; Unicode
+    // classes would triple the set's compile time)
+    r#"^[\s►▶▸>•·*|#–—-]{0,3}(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|ALSO READ|See also|Lesen Sie auch|Lesen Sie mehr|Lesen Sie hier|Weiterlesen|Mehr zum Thema|Auch interessant|Das könnte Sie auch interessieren|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)([\s:.,;!?)…–—/»›"-]|$)"#,
     r"^Lascia un commento",
     r"^Il tuo indirizzo email non sarà pubblicato",
     r"^Leave a (Reply|Comment)",
@@ -49,7 +52,8 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(Subscribe|Abonnieren|Iscriviti|Abonnez-vous|Suscríbete|Sign up) (to|for|zum|alla|à|a) (our|unseren|la nostra|notre|nuestro)? ?(newsletter|Newsletter)",
     r"^(Accept|Akzeptieren|Accetta|Accepter|Aceptar) (all )?(cookies|Cookies)",
     r"^(This|Questo|Diese) (site|website|sito) uses cookies",
-    r"^Advertisement$|^Anzeige$|^Pubblicità$|^Publicité$|^Publicidad$|^ADVERTISEMENT$",
+    r"^(Advertisement|ADVERTISEMENT|Anzeige|Werbung|WERBUNG|Pubblicità|Publicité|Publicidad)$",
+    r"^Zum Artikel$",
     // image credits and captions left as lines
     r"^\(?(Beitragsbild|Titelbild|Bildquelle|Bild|Fotos?|Photos?|Image|Credit|Crédit photo|Credito|Foto di copertina|Imagen|Zdjęcie)\s*:\s*.{1,90}$",
     r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
@@ -68,6 +72,48 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     // copyright lines
     r"^(©|\(c\)|Copyright(?-u:\b)|Alle Rechte vorbehalten|All rights reserved|Tous droits réservés|Materiał chroniony prawem autorskim).{0,200}$",
 ];
+
+/// Openings of login and sign-up headings ("Sign in", "Log in to your
+/// account"), lower-case: a modal's heading, never a headline.
+pub const LOGIN_HEADINGS: &[&str] = &[
+    "sign in",
+    "signin",
+    "sign up",
+    "log in",
+    "login",
+    "log on",
+    "create an account",
+    "create your account",
+    "anmelden",
+    "einloggen",
+    "registrieren",
+    "se connecter",
+    "identifiez-vous",
+    "accedi",
+    "iscriviti",
+    "iniciar sesión",
+    "inicia sesión",
+    "logg inn",
+    "logga in",
+    "log ind",
+    "inloggen",
+    "zaloguj",
+];
+
+/// True for a short login or sign-up heading (at most eight words
+/// opening with one of [`LOGIN_HEADINGS`]).
+pub fn is_login_heading(text: &str) -> bool {
+    let t = text.trim();
+    if t.split_whitespace().count() > 8 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    LOGIN_HEADINGS.iter().any(|h| {
+        lower
+            .strip_prefix(h)
+            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    })
+}
 
 /// Short lines after which the rest of a text is related links, shop
 /// recommendations or further reading (matched near the end only).
@@ -91,3 +137,60 @@ static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     BOILERPLATE_PARAGRAPH_SET.is_match(text.trim())
 }
+
+/// Words of a consent form's topic (lower case), in several languages: a
+/// page whose short text is mostly these, with a [`CONSENT_ACTIONS`]
+/// button, is a consent wall, not an article.
+pub const CONSENT_TERMS: &[&str] = &[
+    "cookie",
+    "consent",
+    "your privacy",
+    "privacy policy",
+    "personal data",
+    "our partners",
+    "legitimate interest",
+    "vendors",
+    "consenso",
+    "dati personali",
+    "nostri partner",
+    "legittimo interesse",
+    "einwilligung",
+    "datenschutz",
+    "personenbezogene daten",
+    "unsere partner",
+    "berechtigtes interesse",
+    "consentement",
+    "données personnelles",
+    "nos partenaires",
+    "intérêt légitime",
+    "consentimiento",
+    "datos personales",
+    "nuestros socios",
+    "interés legítimo",
+];
+
+/// A consent form's buttons (lower case).
+pub const CONSENT_ACTIONS: &[&str] = &[
+    "accept all",
+    "accept cookies",
+    "reject all",
+    "i agree",
+    "manage preferences",
+    "manage options",
+    "manage cookies",
+    "continue without accepting",
+    "accetta tutto",
+    "accetta e chiudi",
+    "rifiuta tutto",
+    "continua senza accettare",
+    "alle akzeptieren",
+    "alle ablehnen",
+    "akzeptieren und weiter",
+    "tout accepter",
+    "tout refuser",
+    "accepter et fermer",
+    "continuer sans accepter",
+    "aceptar todo",
+    "rechazar todo",
+    "aceptar y cerrar",
+];

@@ -318,7 +318,44 @@ pub fn workdir() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (d, out, st)
 }
 
+/// The configs of the fixture sites (invented `*.example` hosts, which the
+/// built-in set must not hold): `fixtures/selectors`.
+pub fn fixture_selectors() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/selectors")
+        .display()
+        .to_string()
+}
+
 /// Stderr as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The count the end summary gives for `reason` in its skipped, failed or
+/// walls lists (`  skipped N: reason N, reason N`), None when it is not listed.
+/// Exact: "robots" never matches "robots.txt unavailable", nor 1 match 10.
+pub fn summary_count(stderr: &str, reason: &str) -> Option<u64> {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with("  skipped ") || l.starts_with("  failed ") || l.starts_with("  walls ")
+        })
+        .filter_map(|l| l.split_once(": ").map(|(_, list)| list))
+        .flat_map(|list| list.split(", "))
+        .filter_map(|item| item.rsplit_once(' '))
+        .find(|(name, _)| *name == reason)
+        .map(|(_, n)| n.parse().expect("a count"))
+}
+
+/// Writes fixture `NAME`'s page gzip-compressed to `dest` (a corpus page).
+pub fn gzip_fixture_page(fixture: &str, dest: &Path) {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(fixture)
+        .join("page.html");
+    let mut gz =
+        flate2::write::GzEncoder::new(std::fs::File::create(dest).unwrap(), Default::default());
+    std::io::Write::write_all(&mut gz, &std::fs::read(page).unwrap()).unwrap();
+    gz.finish().unwrap();
 }

@@ -19,12 +19,11 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use url::Url;
 
-use super::super::politeness::RobotsState;
 use super::super::summary::Summary;
 use super::super::urlnorm::host_key;
 use super::Crawler;
+use crate::fetch::{Robots, RobotsState};
 use crate::limits::{LEASE_SLACK, MAX_HOST_PAUSE};
-use crate::robots::Robots;
 use crate::state::{now_ms, RobotsFile};
 
 /// Longest wait before a host leased by another crawler is asked for again,
@@ -62,8 +61,8 @@ pub(super) fn lease_retry(lease: Duration) -> Duration {
 pub(super) fn shareable(robots: &Robots) -> Option<RobotsFile> {
     match robots {
         Robots::AllowAll => Some(RobotsFile::Missing),
-        Robots::Rules { body, .. } => Some(RobotsFile::Body(body.clone())),
-        Robots::DisallowAll => None,
+        Robots::Rules(rules) => Some(RobotsFile::Body(rules.source.clone())),
+        Robots::DisallowAll { .. } => None,
     }
 }
 

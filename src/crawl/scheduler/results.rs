@@ -12,24 +12,17 @@ use url::Url;
 use super::super::decide::{
     decide_content, decide_page, not_modified, Known, NotModified, PageDecision, PageFacts, Policy,
 };
-use super::super::discover::XmlKind;
-use super::super::politeness::{backoff, RobotsState};
-use super::super::urlnorm::{host_key, normalize};
-use super::super::worker::{Fingerprints, ItemResult, WorkResult};
+use super::super::item::{Fingerprints, ItemResult, WorkResult};
+use super::super::urlnorm::normalize;
+use super::super::walls::{challenge_pause, is_consent_page, is_consent_redirect};
+use super::discovery::SOURCE_PRIORITY;
 use super::Crawler;
 use crate::extract::dates::parse_date;
-use crate::extract::{ExtractedPage, PageLinks};
-use crate::limits::{MAX_REDIRECTS, MAX_RETRIES};
-use crate::robots::Robots;
-use crate::state::{Claim, ClaimResult, Ending, NewUrl, Outcome, Reason, UrlKind, UrlStatus};
-
-/// Where a sitemap's or feed's entries go: (kind, depth, priority).
-fn discover_kind(k: XmlKind) -> (UrlKind, u32, i64) {
-    match k {
-        XmlKind::SitemapIndex => (UrlKind::Sitemap, 0, 0),
-        _ => (UrlKind::Page, 1, 2),
-    }
-}
+use crate::extract::ExtractedPage;
+use crate::fetch::host::backoff;
+use crate::fetch::{check_hop, HopError, Robots};
+use crate::limits::MAX_RETRIES;
+use crate::state::{Claim, ClaimResult, Ending, Outcome, Reason, UrlKind, UrlStatus};
 
 impl Crawler {
     /// Records how `claim` ended, for the next commit.
@@ -51,37 +44,6 @@ impl Crawler {
         });
     }
 
-    pub(super) fn queue(
-        &mut self,
-        url: &Url,
-        depth: u32,
-        kind: UrlKind,
-        priority: i64,
-        hops: u32,
-        force: bool,
-    ) -> bool {
-        let Some(u) = normalize(url) else {
-            return false;
-        };
-        if !self.scope.contains(&u) {
-            self.summary.skip(Reason::OutOfScope);
-            return false;
-        }
-        if force && !self.forced.insert(u.to_string()) {
-            return true;
-        }
-        self.batch.new_urls.push(NewUrl {
-            host: host_key(&u),
-            url: u.to_string(),
-            depth,
-            kind,
-            priority,
-            hops,
-            force,
-        });
-        true
-    }
-
     pub(super) fn handle(&mut self, r: WorkResult) -> Result<()> {
         self.in_flight = self.in_flight.saturating_sub(1);
         match r {
@@ -99,11 +61,10 @@ impl Crawler {
                 // waits a full spacing from the answer instead (once per
                 // host and run).
                 h.request_sent(Instant::now().max(sent_at));
-                if let Some(d) = robots.crawl_delay() {
-                    h.apply_crawl_delay(d);
-                }
-                if matches!(robots, Robots::DisallowAll) {
-                    tracing::warn!("{host}: robots.txt unavailable (5xx or unreachable): host skipped this run");
+                if let Robots::DisallowAll { reason } = &robots {
+                    tracing::warn!(
+                        "{host}: robots.txt unavailable ({reason}): host skipped this run"
+                    );
                     self.summary.fail(Reason::RobotsUnavailable, &host);
                 }
                 let sitemaps: Vec<String> = robots.sitemaps().to_vec();
@@ -112,12 +73,12 @@ impl Crawler {
                     self.batch.robots.push((host.clone(), file));
                 }
                 if let Some(h) = self.hosts.get_mut(&host) {
-                    h.robots = RobotsState::Ready(robots);
+                    h.set_robots(robots);
                 }
                 self.note_request(&host);
                 for s in sitemaps {
                     if let Ok(u) = Url::parse(&s) {
-                        self.queue(&u, 0, UrlKind::Sitemap, 0, 0, true);
+                        self.queue(&u, 0, UrlKind::Sitemap, SOURCE_PRIORITY, 0, true)?;
                     }
                 }
             }
@@ -133,6 +94,13 @@ impl Crawler {
                 // The spacing from when the request actually left, for the
                 // next holder of the host.
                 self.note_request(&claim.host);
+                let answered = !matches!(
+                    result,
+                    ItemResult::Challenge { .. } | ItemResult::Failed { status: None, .. }
+                );
+                if answered {
+                    self.host_answered(&claim.host);
+                }
                 // A lost lease's claims went to another crawler.
                 if self.leased.contains(&claim.host) {
                     // Counted apart until committed: a lease lost before
@@ -178,24 +146,42 @@ impl Crawler {
                     },
                 )?,
             },
-            ItemResult::Redirect { target } => {
-                let base = Url::parse(&claim.url).ok();
-                let same = normalize(&target).map(|t| t.to_string())
-                    == base.as_ref().and_then(normalize).map(|b| b.to_string());
-                if same || claim.hops + 1 > MAX_REDIRECTS as u32 {
-                    self.summary.fail(Reason::TooManyRedirects, &claim.host);
-                    self.end(&claim, Ending::failed(Reason::TooManyRedirects));
-                } else if self.queue(
-                    &target,
-                    claim.depth,
-                    claim.kind,
-                    -1,
-                    claim.hops + 1,
-                    claim.kind.is_source(),
-                ) {
-                    self.end(&claim, Ending::redirected());
-                } else {
-                    self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope));
+            ItemResult::Challenge { status } => self.handle_challenge(&claim, status),
+            ItemResult::Redirect { target, status } => {
+                if target.as_ref().is_ok_and(is_consent_redirect) {
+                    self.any_success = true;
+                    self.consent_wall(&claim, status);
+                    return Ok(());
+                }
+                let from = Url::parse(&claim.url).ok();
+                let hop = target.and_then(|t| match &from {
+                    Some(from) => check_hop(from, t, claim.hops, &self.scope),
+                    None => Ok(t),
+                });
+                let queued = match &hop {
+                    Ok(next) => self.queue(
+                        next,
+                        claim.depth,
+                        claim.kind,
+                        -1,
+                        claim.hops + 1,
+                        claim.kind.is_source(),
+                    )?,
+                    Err(_) => false,
+                };
+                match hop {
+                    Ok(_) if queued => self.end(&claim, Ending::redirected()),
+                    // `queue` counted the skip.
+                    Ok(_) => self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope)),
+                    Err(HopError::OutOfScope { .. }) => {
+                        self.summary.skip(Reason::OutOfScope);
+                        self.end(&claim, Ending::skipped(Reason::RedirectOutOfScope));
+                    }
+                    Err(e) => {
+                        tracing::info!("{}: {e}", claim.url);
+                        self.summary.fail(e.reason(), &claim.host);
+                        self.end(&claim, Ending::failed(e.reason()).http(status));
+                    }
                 }
             }
             ItemResult::Xml {
@@ -205,26 +191,20 @@ impl Crawler {
             } => {
                 self.any_success = true;
                 self.summary.fetched += 1;
-                let base = Url::parse(&claim.url).ok();
-                let (kind, depth, prio) = discover_kind(doc.kind);
-                for e in doc.entries {
-                    if let (Some(since), Some(d)) = (self.cfg.since, e.date) {
-                        if d < since {
-                            self.summary.skip(Reason::OlderThanSince);
-                            continue;
-                        }
-                    }
-                    let u = match &base {
-                        Some(b) => b.join(&e.url).ok(),
-                        None => Url::parse(&e.url).ok(),
-                    };
-                    if let Some(u) = u {
-                        self.queue(&u, depth, kind, prio, 0, kind.is_source());
-                    }
-                }
+                let (yielded, cut) = self.queue_entries(&claim, &doc)?;
+                // A document read in part is read again next run, whatever
+                // its validators say.
+                let (etag, last_modified) = if cut {
+                    (None, None)
+                } else {
+                    (etag, last_modified)
+                };
                 self.end(
                     &claim,
-                    Ending::visited().http(200).validators(etag, last_modified),
+                    Ending::visited()
+                        .http(200)
+                        .validators(etag, last_modified)
+                        .yielded(yielded),
                 );
             }
             ItemResult::Page {
@@ -261,6 +241,60 @@ impl Crawler {
             )?,
         }
         Ok(())
+    }
+
+    /// A bot challenge: the URL goes back to the frontier and the host is
+    /// paused, twice as long as after the challenge before (stored, so
+    /// later runs keep doubling), at most a day.
+    fn handle_challenge(&mut self, claim: &Claim, status: u16) {
+        self.summary.fetched += 1;
+        self.summary.wall(Reason::Challenge);
+        let n = self.challenges.get(&claim.host).copied().unwrap_or(0) + 1;
+        self.challenges.insert(claim.host.clone(), n);
+        self.batch.host_challenges.push((claim.host.clone(), n));
+        let pause = challenge_pause(n);
+        tracing::warn!(
+            "{}: bot challenge (HTTP {status}, challenge {n} in a row): {} paused for {} s",
+            claim.url,
+            claim.host,
+            pause.as_secs()
+        );
+        if let Some(h) = self.hosts.get_mut(&claim.host) {
+            h.pause_until(Instant::now() + pause);
+        }
+        self.batch.results.push(ClaimResult {
+            claim_id: claim.id,
+            url: claim.url.clone(),
+            outcome: Outcome::Release,
+            alias: None,
+        });
+        self.retry_hosts.push(claim.host.clone());
+        self.note_request(&claim.host);
+    }
+
+    /// A redirect to a consent page: the page is left out.
+    fn consent_wall(&mut self, claim: &Claim, status: u16) {
+        self.summary.fetched += 1;
+        self.summary.wall(Reason::ConsentWall);
+        self.consent_warning(&claim.host, &claim.url);
+        self.end(claim, Ending::skipped(Reason::ConsentWall).http(status));
+    }
+
+    /// Says once per host what a consent wall needs.
+    fn consent_warning(&mut self, host: &str, url: &str) {
+        if self.consent_warned.insert(host.to_string()) {
+            tracing::warn!(
+                "{url}: consent wall instead of the page; a site config for {host} can send the consent cookie (`headers = {{ Cookie = \"...\" }}`)"
+            );
+        }
+    }
+
+    /// A host answered something other than a challenge: its count of
+    /// challenges in a row starts again.
+    fn host_answered(&mut self, host: &str) {
+        if self.challenges.remove(host).is_some() {
+            self.batch.host_challenges.push((host.to_string(), 0));
+        }
     }
 
     /// A failed fetch: retried while transient and attempts remain (after
@@ -308,22 +342,6 @@ impl Crawler {
         Ok(())
     }
 
-    /// Queues a page's links (within `--max-depth`) and linked feeds.
-    fn follow(&mut self, claim: &Claim, links: &PageLinks) {
-        if claim.depth < self.cfg.max_depth {
-            for l in &links.links {
-                let prio = match self.sites.for_url(l) {
-                    Some(s) if s.is_article_url(l.as_str()) => 2,
-                    _ => 3,
-                };
-                self.queue(l, claim.depth + 1, UrlKind::Page, prio, 0, false);
-            }
-        }
-        for f in &links.feeds {
-            self.queue(f, 0, UrlKind::Feed, 0, 0, false);
-        }
-    }
-
     fn handle_page(
         &mut self,
         claim: &Claim,
@@ -336,7 +354,7 @@ impl Crawler {
         etag: Option<String>,
         last_modified: Option<String>,
     ) -> Result<()> {
-        self.follow(claim, &page.links);
+        self.follow(claim, &page.links)?;
         if let Some(site) = &page.site {
             self.summary.site_page(&site.name, page.fallback.is_some());
         }
@@ -352,6 +370,7 @@ impl Crawler {
             url: &claim.url,
             key: &key,
             is_article: page.is_article(),
+            consent_wall: is_consent_page(&page.record.body),
             published: page
                 .record
                 .published
@@ -385,6 +404,11 @@ impl Crawler {
             decision = decide_content(&owner, &facts);
         }
         let ending = match decision {
+            PageDecision::NoRecord(status, Reason::ConsentWall) => {
+                self.consent_warning(&claim.host, &claim.url);
+                self.summary.wall(Reason::ConsentWall);
+                Ending::no_record(status, Reason::ConsentWall)
+            }
             PageDecision::NoRecord(status, reason) => {
                 self.summary.skip(reason);
                 Ending::no_record(status, reason)
@@ -393,6 +417,9 @@ impl Crawler {
                 if !self.near.insert(near) {
                     // Same words, different punctuation or case: written, but counted.
                     self.summary.near_duplicates += 1;
+                }
+                if page.record.paywalled {
+                    self.summary.wall(Reason::Paywall);
                 }
                 self.records.push((claim.host.clone(), encoded));
                 self.keys_in_batch.insert(key);

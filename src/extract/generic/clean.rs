@@ -5,12 +5,14 @@
 //! evidence: a paragraph it contains is kept, and when the container misses
 //! most of it, the article body itself is used.
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
+use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
 use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXES};
 
 /// Each ASCII byte's lower case when it is a letter or digit, else 0.
@@ -81,40 +83,65 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
 #[derive(Debug, Default)]
 pub struct Evidence {
     title: String,
+    /// The first [`MAX_EVIDENCE_AUTHORS`] authors' names (normalised).
     authors: Vec<String>,
     article_body: Option<String>,
+    /// Bytes of article body that substring searches may still scan (see
+    /// [`MAX_EVIDENCE_SCAN_BYTES`]).
+    scan_budget: Cell<usize>,
 }
 
 impl Evidence {
-    /// Evidence from the page metadata.
-    pub fn from_metadata(meta: &Metadata) -> Self {
-        let article_body = meta
-            .article_body
-            .as_deref()
+    /// Evidence from the page's normalised title and authors and its
+    /// JSON-LD article body (raw).
+    pub fn new(title: String, authors: Vec<String>, article_body: Option<&str>) -> Self {
+        let article_body = article_body
             .map(|raw| normalize(&article_body_text(raw)))
             .filter(|b| b.chars().count() >= 200);
+        // A paper may list thousands: each short line is compared with a
+        // bounded number of names.
+        let authors = authors
+            .into_iter()
+            .filter(|a| a.len() >= 4)
+            .take(MAX_EVIDENCE_AUTHORS)
+            .collect();
         Self {
-            title: meta
-                .title
+            title,
+            authors,
+            article_body,
+            scan_budget: Cell::new(MAX_EVIDENCE_SCAN_BYTES),
+        }
+    }
+
+    /// Evidence from the page metadata.
+    pub fn from_metadata(meta: &Metadata) -> Self {
+        Self::new(
+            meta.title
                 .as_deref()
                 .or(meta.h1.as_deref())
                 .map(normalize)
                 .unwrap_or_default(),
-            authors: meta
-                .authors
-                .iter()
-                .map(|a| normalize(a))
-                .filter(|a| a.len() >= 4)
-                .collect(),
-            article_body,
-        }
+            meta.authors.iter().map(|a| normalize(a)).collect(),
+            meta.article_body.as_deref(),
+        )
+    }
+
+    /// Whether a normalised line names one of the authors.
+    fn names_an_author(&self, norm: &str) -> bool {
+        self.authors.iter().any(|a| norm.contains(a.as_str()))
+    }
+
+    /// Whether `norm` occurs in the article body; `None` once the scan
+    /// budget is spent (each search is charged the body's length).
+    fn article_body_contains(&self, norm: &str) -> Option<bool> {
+        let ab = self.article_body.as_deref()?;
+        let left = self.scan_budget.get().checked_sub(ab.len())?;
+        self.scan_budget.set(left);
+        Some(ab.contains(norm))
     }
 
     fn in_article_body(&self, norm: &str) -> bool {
-        match &self.article_body {
-            Some(ab) => norm.len() >= 12 && ab.contains(norm),
-            None => false,
-        }
+        norm.len() >= 12 && self.article_body_contains(norm) == Some(true)
     }
 }
 
@@ -131,7 +158,7 @@ fn is_byline_or_dateline(p: &Paragraph, norm: &str, ev: &Evidence) -> bool {
     if BYLINE.is_match(&p.text) && p.text.split_whitespace().count() <= 12 {
         return true;
     }
-    if ev.authors.iter().any(|a| norm.contains(a.as_str())) && n <= 80 {
+    if n <= 80 && ev.names_an_author(norm) {
         return true;
     }
     // A short line made mostly of a date / time.
@@ -152,7 +179,10 @@ fn is_headline_variant(p: &Paragraph, norm: &str, title: &str) -> bool {
             .text
             .trim_end()
             .ends_with(['.', '!', '?', '"', '”', '»', '“']);
-    short_line && (norm.contains(title) || (title.contains(norm) && norm.len() * 2 >= title.len()))
+    // Lengths first: a title longer than the page's lines is never scanned.
+    short_line
+        && ((title.len() <= norm.len() && norm.contains(title))
+            || (norm.len() * 2 >= title.len() && title.contains(norm)))
 }
 
 /// A paragraph too weak to stand at the edge of the text.
@@ -210,24 +240,36 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     // A "related articles" line after the first third ends the text,
     // unless article prose follows it: then it heads an in-text box (its
     // link list is already gone) and only the line itself goes.
+    // (One pass: a removed line never changes what follows it.)
     let n = kept.len();
-    let mut i = n / 3 + 1;
-    while i < kept.len() {
+    let mut end = n;
+    let mut markers = vec![false; n];
+    for i in n / 3 + 1..n {
         let (p, c) = &kept[i];
         if *c || !is_tail_marker(&p.text) {
-            i += 1;
-        } else if kept[i + 1..].iter().take(3).any(|(p, _)| is_prose(p)) {
-            kept.remove(i);
+            continue;
+        }
+        if kept[i + 1..].iter().take(3).any(|(p, _)| is_prose(p)) {
+            markers[i] = true;
         } else {
-            kept.truncate(i);
+            end = i;
+            break;
         }
     }
+    kept.truncate(end);
+    let mut i = 0;
+    kept.retain(|_| {
+        i += 1;
+        !markers[i - 1]
+    });
     // Edges: weak paragraphs go; trailing headings (nothing under them) too.
-    while kept.first().is_some_and(|(p, c)| {
-        !c && is_weak(p) && !(is_heading(p) && p.link_density() < 0.3 && kept.len() > 1)
-    }) {
-        kept.remove(0);
-    }
+    let weak_lead = |left: usize, (p, c): &(Paragraph, bool)| {
+        !c && is_weak(p) && !(is_heading(p) && p.link_density() < 0.3 && left > 1)
+    };
+    let lead = (0..kept.len())
+        .find(|&i| !weak_lead(kept.len() - i, &kept[i]))
+        .unwrap_or(kept.len());
+    kept.drain(..lead);
     while kept
         .last()
         .is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p)))
@@ -240,20 +282,23 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
 /// True when the container holds little of the JSON-LD article body, so
 /// the article body is the better text.
 pub fn article_body_is_better(out: &[Paragraph], ev: &Evidence) -> bool {
-    let Some(ab_norm) = &ev.article_body else {
-        return false;
-    };
+    article_body_covers_little(out, ev).unwrap_or(false)
+}
+
+fn article_body_covers_little(out: &[Paragraph], ev: &Evidence) -> Option<bool> {
+    let ab_norm = ev.article_body.as_ref()?;
     let mut covered = 0usize;
     let mut total = 0usize;
     for p in out {
         let n = normalize(&p.text);
         total += n.len();
-        if ab_norm.contains(n.as_str()) {
+        // Out of scan budget, the container's text stands.
+        if ev.article_body_contains(&n)? {
             covered += n.len();
         }
     }
     let coverage = covered as f64 / ab_norm.len().max(1) as f64;
-    coverage < 0.4 && ab_norm.len() as f64 >= total as f64 * 0.6
+    Some(coverage < 0.4 && ab_norm.len() as f64 >= total as f64 * 0.6)
 }
 
 /// The text of a JSON-LD article body, which some sites fill with HTML
@@ -325,11 +370,7 @@ mod tests {
 
     #[test]
     fn widgets_bylines_and_edges_go() {
-        let ev = Evidence {
-            title: normalize("The headline"),
-            authors: vec![normalize("Jane Doe")],
-            article_body: None,
-        };
+        let ev = Evidence::new(normalize("The headline"), vec![normalize("Jane Doe")], None);
         let ps = vec![
             para("The headline", BlockKind::Heading(1), 0),
             para("By Jane Doe", BlockKind::Text, 0),
@@ -367,13 +408,8 @@ mod tests {
 
     #[test]
     fn article_body_confirms_short_paragraphs() {
-        let ev = Evidence {
-            title: String::new(),
-            authors: vec![],
-            article_body: Some(normalize(
-                "Short one here. And then a much longer paragraph follows here.",
-            )),
-        };
+        let body = "Short one here. And then a much longer paragraph follows here. ".repeat(4);
+        let ev = Evidence::new(String::new(), vec![], Some(&body));
         let ps = vec![
             para("Short one here", BlockKind::Text, 0),
             para(

@@ -203,7 +203,13 @@ fn count_text(text: &str) -> (u32, u32) {
 
 /// Walks `root`'s subtree once and returns its elements with statistics.
 pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
-    let mut elems: Vec<Elem<'_>> = Vec::with_capacity(1024);
+    // Allocated once: a large page's table would otherwise double past
+    // its size (the count is an upper bound: hidden subtrees are skipped).
+    let capacity = root
+        .descendants()
+        .filter(|n| n.value().is_element())
+        .count();
+    let mut elems: Vec<Elem<'_>> = Vec::with_capacity(capacity);
     let mut stack: Vec<u32> = Vec::with_capacity(64);
     // Innermost chrome element on the stack, and article/main depth.
     let mut chrome_stack: Vec<u32> = Vec::new();

@@ -25,9 +25,25 @@ pub fn extract_paragraphs(doc: &Html) -> Vec<Paragraph> {
     extract_paragraphs_with(doc, &Metadata::default())
 }
 
+/// The generic extractor's result on one page.
+#[derive(Debug, Clone, Default)]
+pub struct GenericBody {
+    /// The article's paragraphs.
+    pub paragraphs: Vec<Paragraph>,
+    /// The elements the walk judged page chrome (by tag, role or the
+    /// class/id vocabulary, and not holding the page's prose).
+    pub chrome: HashSet<ego_tree::NodeId>,
+}
+
 /// Finds the main content and returns its paragraphs, using the page's
 /// metadata (title, authors, JSON-LD article body) as evidence.
 pub fn extract_paragraphs_with(doc: &Html, meta: &Metadata) -> Vec<Paragraph> {
+    generic_body(doc, meta).paragraphs
+}
+
+/// Finds the main content, with the page's metadata as evidence; returns
+/// its paragraphs and the elements judged chrome.
+pub fn generic_body(doc: &Html, meta: &Metadata) -> GenericBody {
     let root = doc.root_element();
     let body = root
         .children()
@@ -55,11 +71,11 @@ pub fn extract_paragraphs_with(doc: &Html, meta: &Metadata) -> Vec<Paragraph> {
         });
     }
     let evidence = Evidence::from_metadata(meta);
-    let paragraphs = clean::clean(assembler.finish(), &evidence);
+    let mut paragraphs = clean::clean(assembler.finish(), &evidence);
     if clean::article_body_is_better(&paragraphs, &evidence) {
         if let Some(raw) = &meta.article_body {
-            return clean::article_body_paragraphs(raw);
+            paragraphs = clean::article_body_paragraphs(raw);
         }
     }
-    paragraphs
+    GenericBody { paragraphs, chrome }
 }

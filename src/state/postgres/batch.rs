@@ -12,7 +12,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Row, Statement, Transaction};
 
 use super::Statements;
-use crate::state::{host_of, now_ms, Batch, ClaimsLost, Outcome, RobotsFile, UrlStatus};
+use crate::state::{host_of, now_ms, Batch, ClaimsLost, Outcome, RobotsFile, UrlKind, UrlStatus};
 
 /// One statement with its parameters, to be sent in a pipeline.
 struct Step<'a> {
@@ -66,6 +66,18 @@ pub(super) async fn write(
         hosts_first.push(Step::new(
             &st.pause,
             vec![Box::new(host.as_str()), Box::new(delta), Box::new(worker)],
+        ));
+    }
+    let mut challenges: Vec<&(String, u32)> = batch.host_challenges.iter().collect();
+    challenges.sort();
+    for (host, n) in challenges {
+        hosts_first.push(Step::new(
+            &st.challenges,
+            vec![
+                Box::new(host.as_str()),
+                Box::new(i64::from(*n)),
+                Box::new(worker),
+            ],
         ));
     }
     for (host, file) in &batch.robots {
@@ -128,6 +140,17 @@ pub(super) async fn write(
         );
         step.new_hosts = true;
         steps.push(step);
+        if n.kind == UrlKind::Feed {
+            // Known as a linked feed: now a polled one.
+            steps.push(Step::new(
+                &st.to_polled,
+                vec![
+                    Box::new(n.url.as_str()),
+                    Box::new(UrlKind::Feed.code()),
+                    Box::new(UrlKind::LinkedFeed.code()),
+                ],
+            ));
+        }
     }
     let mut counted = 0i64;
     for r in batch.results.iter().filter(|r| held.contains(&r.claim_id)) {
@@ -152,6 +175,7 @@ pub(super) async fn write(
                             Box::new(f.last_modified.as_deref().filter(|_| full)),
                             Box::new(f.content_hash.as_deref().filter(|_| full)),
                             Box::new(now),
+                            Box::new(f.yielded && full),
                         ],
                     ));
                 }

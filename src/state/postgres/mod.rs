@@ -37,7 +37,7 @@ use super::{
     host_of, now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, OutputOwner,
     RobotsFile, Stats, UrlInfo, UrlKind, UrlStatus,
 };
-use crate::limits::{HOST_LEASE, LONG_PAUSE, ROBOTS_MAX_AGE};
+use crate::limits::{FEED_YIELD_WINDOW, HOST_LEASE, LONG_PAUSE, ROBOTS_MAX_AGE};
 use conn::{retrying, wait, Db};
 pub use worker::WorkerId;
 
@@ -68,9 +68,13 @@ pub(super) struct Statements {
     add_fetches: Statement,
     put_checkpoint: Statement,
     crawlers: Statement,
+    challenges: Statement,
+    to_polled: Statement,
+    frontier_len: Statement,
+    unclaim: Statement,
 }
 
-const SQL: [&str; 22] = [
+const SQL: [&str; 26] = [
     // claim
     "WITH c AS (
        UPDATE frontier f SET claimed_by = $2
@@ -78,7 +82,8 @@ const SQL: [&str; 22] = [
                       ORDER BY priority, depth, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          AND EXISTS (SELECT 1 FROM hosts WHERE host = $1 AND lease_owner = $2)
        RETURNING f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, f.priority)
-     SELECT c.id, c.url, c.host, c.depth, c.kind, c.attempts, c.hops, u.etag, u.last_modified
+     SELECT c.id, c.url, c.host, c.depth, c.kind, c.attempts, c.hops, u.etag, u.last_modified,
+            c.priority
      FROM c LEFT JOIN urls u ON u.url = c.url ORDER BY c.priority, c.depth, c.id",
     // url_info
     "SELECT status, content_hash, fetched_at FROM urls WHERE url = $1",
@@ -98,7 +103,8 @@ const SQL: [&str; 22] = [
        UPDATE hosts h SET lease_owner = $2, lease_until = newscrawl_now_ms() + $3
        FROM old WHERE h.host = old.host
          AND (old.lease_owner IS NULL OR old.lease_owner = $2 OR old.lease_until <= newscrawl_now_ms())
-       RETURNING old.lease_owner AS old_owner, h.pause_until, h.robots_body, h.robots_at),
+       RETURNING old.lease_owner AS old_owner, h.pause_until, h.robots_body, h.robots_at,
+                 h.challenges),
      freed AS (
        UPDATE frontier SET claimed_by = NULL
        WHERE id IN (SELECT id FROM frontier
@@ -107,7 +113,7 @@ const SQL: [&str; 22] = [
                     ORDER BY id FOR UPDATE)
        RETURNING 1)
      SELECT old_owner, pause_until - newscrawl_now_ms(), robots_body,
-            robots_at IS NOT NULL AND robots_at > newscrawl_now_ms() - $4
+            robots_at IS NOT NULL AND robots_at > newscrawl_now_ms() - $4, challenges
      FROM got",
     // renew
     "UPDATE hosts SET lease_until = newscrawl_now_ms() + $2
@@ -158,9 +164,10 @@ const SQL: [&str; 22] = [
     "UPDATE frontier SET claimed_by = NULL WHERE id = $1",
     // end_url: a written URL stays written.
     "INSERT INTO urls(url, host, status, reason, http_status, etag, last_modified, content_hash,
-                      first_seen, fetched_at, written_at, updated_at)
+                      first_seen, fetched_at, written_at, updated_at, yielded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9,
-             CASE WHEN $3::text = 'written' THEN $9::bigint END, $9)
+             CASE WHEN $3::text = 'written' THEN $9::bigint END, $9,
+             CASE WHEN $10::boolean THEN $9::bigint END)
      ON CONFLICT (url) DO UPDATE SET
        status = CASE WHEN urls.status = 'written' THEN urls.status ELSE excluded.status END,
        reason = excluded.reason,
@@ -170,7 +177,8 @@ const SQL: [&str; 22] = [
        content_hash = COALESCE(excluded.content_hash, urls.content_hash),
        fetched_at = excluded.fetched_at,
        written_at = COALESCE(excluded.written_at, urls.written_at),
-       updated_at = excluded.updated_at",
+       updated_at = excluded.updated_at,
+       yielded_at = COALESCE(excluded.yielded_at, urls.yielded_at)",
     // delete_alias
     "DELETE FROM frontier WHERE url = $1 AND claimed_by IS NULL",
     // add_fetches
@@ -180,6 +188,14 @@ const SQL: [&str; 22] = [
      ON CONFLICT (worker, output) DO UPDATE SET checkpoint = excluded.checkpoint",
     // crawlers
     "SELECT COUNT(*) FROM workers WHERE alive_until > newscrawl_now_ms() AND run_active",
+    // challenges
+    "UPDATE hosts SET challenges = $2 WHERE host = $1 AND lease_owner = $3",
+    // to_polled: a linked feed listed as a feed (a home page links it).
+    "UPDATE urls SET kind = $2 WHERE url = $1 AND kind = $3",
+    // frontier_len
+    "SELECT COUNT(*) FROM frontier WHERE host = $1",
+    // unclaim: claimed ahead but not handed out.
+    "UPDATE frontier SET claimed_by = NULL WHERE id = ANY($1) AND claimed_by = $2",
 ];
 
 impl Statements {
@@ -210,6 +226,10 @@ impl Statements {
             add_fetches: next(),
             put_checkpoint: next(),
             crawlers: next(),
+            challenges: next(),
+            to_polled: next(),
+            frontier_len: next(),
+            unclaim: next(),
         })
     }
 }
@@ -326,6 +346,7 @@ impl PgState {
         self.claimed_ahead.clear();
         self.held.clear();
         let me = self.me().to_string();
+        let recent = now_ms() - FEED_YIELD_WINDOW.as_millis() as i64;
         let db = &mut self.db;
         retrying(|| {
             wait(async {
@@ -338,12 +359,19 @@ impl PgState {
                     &[&me],
                 )
                 .await?;
-                // Feeds found on pages are sources too: revisit them (conditionally).
+                // Polled feeds, and linked feeds that yielded new URLs
+                // lately: revisit them (conditionally).
                 tx.execute(
                     "INSERT INTO frontier(url, host, depth, kind, priority, hops)
-                     SELECT url, host, 0, kind, 0, 0 FROM urls WHERE kind = $1 AND status = $2
+                     SELECT url, host, 0, kind, 0, 0 FROM urls WHERE status = $2
+                       AND (kind = $1 OR (kind = $3 AND yielded_at >= $4))
                      ON CONFLICT (url) DO NOTHING",
-                    &[&UrlKind::Feed.code(), &UrlStatus::Visited.as_str()],
+                    &[
+                        &UrlKind::Feed.code(),
+                        &UrlStatus::Visited.as_str(),
+                        &UrlKind::LinkedFeed.code(),
+                        &recent,
+                    ],
                 )
                 .await?;
                 let fetches: i64 = tx
@@ -417,6 +445,7 @@ impl PgState {
         let pause_left: Option<i64> = row.get(1);
         let robots_body: Option<String> = row.get(2);
         let robots_fresh: bool = row.get(3);
+        let challenges: i64 = row.get(4);
         let taken_over = old_owner.is_some_and(|o| o != me || !self.held.contains(host));
         self.held.insert(host.to_string());
         Ok(Some(HostLease {
@@ -425,6 +454,7 @@ impl PgState {
             pause_until: pause_left.map(|left| now_ms() + left),
             taken_over,
             robots: robots_fresh.then(|| robots_body.map_or(RobotsFile::Missing, RobotsFile::Body)),
+            challenges: challenges.clamp(0, i64::from(u32::MAX)) as u32,
         }))
     }
 
@@ -479,6 +509,17 @@ impl PgState {
         }
         let me = self.me();
         let rows = self.query(&self.st.claim, &[&host, &me, &CLAIM_AHEAD])?;
+        // Handed out: entries of the first one's priority only, so that what
+        // the first one adds (a sitemap's articles, sorted before the next
+        // sitemap) comes before what follows it; the rest go back.
+        let first_priority: Option<i64> = rows.first().map(|r| r.get(9));
+        let (rows, back): (Vec<&Row>, Vec<&Row>) = rows
+            .iter()
+            .partition(|r| Some(r.get::<_, i64>(9)) == first_priority);
+        if !back.is_empty() {
+            let ids: Vec<i64> = back.iter().map(|r| r.get(0)).collect();
+            self.query(&self.st.unclaim, &[&ids, &me])?;
+        }
         let mut claims: VecDeque<Claim> = rows
             .iter()
             .map(|r| Claim {
@@ -631,7 +672,7 @@ impl PgState {
             .await?;
             tx.execute(
                 "DELETE FROM hosts WHERE (lease_owner IS NULL OR lease_until < newscrawl_now_ms())
-                   AND COALESCE(pause_until, 0) < newscrawl_now_ms()
+                   AND COALESCE(pause_until, 0) < newscrawl_now_ms() AND challenges = 0
                    AND COALESCE(robots_at, 0) < newscrawl_now_ms() - $1
                    AND NOT EXISTS (SELECT 1 FROM frontier f WHERE f.host = hosts.host)",
                 &[&max_age],
@@ -693,6 +734,13 @@ impl CrawlState for PgState {
     fn hosts_with_work(&mut self) -> Result<Vec<String>> {
         self.do_hosts_with_work()
             .with_context(|| self.ctx("cannot list hosts"))
+    }
+
+    fn frontier_len(&mut self, host: &str) -> Result<u64> {
+        let rows = self
+            .query(&self.st.frontier_len, &[&host])
+            .with_context(|| self.ctx(&format!("cannot count the frontier of {host}")))?;
+        Ok(rows.first().map_or(0, |r| r.get::<_, i64>(0).max(0) as u64))
     }
 
     fn lease_host(&mut self, host: &str, ttl: Duration) -> Result<Option<HostLease>> {

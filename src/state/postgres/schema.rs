@@ -13,7 +13,7 @@ use anyhow::{bail, Result};
 use tokio_postgres::Client;
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Any constant shared by all newscrawl builds: the advisory lock taken
 /// while the schema is created or upgraded.
@@ -85,8 +85,18 @@ CREATE TABLE workers(
 );
 ";
 
+/// Version 2, as SQLite's version 3: feeds found on pages are polled again
+/// only while they yield new URLs (`yielded_at`, kind 5 "linked feed"), and
+/// bot challenges in a row per host (`hosts.challenges`).
+const V2: &str = "
+ALTER TABLE urls ADD COLUMN yielded_at BIGINT;
+ALTER TABLE hosts ADD COLUMN challenges BIGINT NOT NULL DEFAULT 0;
+UPDATE urls SET kind = 5 WHERE kind = 3;
+UPDATE frontier SET kind = 5 WHERE kind = 3;
+";
+
 /// Migration `i` takes a state from version `i` to `i + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
 
 /// Brings the schema to [`SCHEMA_VERSION`] (creating it in an empty
 /// schema); returns the state's id.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use anyhow::Result;
 use rusqlite::{params, Connection};
 
-use crate::state::{host_of, now_ms, Batch, Outcome, UrlStatus};
+use crate::state::{host_of, now_ms, Batch, Outcome, UrlKind, UrlStatus};
 
 /// Applies `batch` on `tx` (a connection inside a transaction); returns the
 /// hosts that got new frontier entries.
@@ -18,6 +18,7 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
     let mut add_frontier = tx.prepare_cached(
         "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops) VALUES(?1,?2,?3,?4,?5,?6)",
     )?;
+    let mut to_polled = tx.prepare_cached("UPDATE urls SET kind=?2 WHERE url=?1 AND kind=?3")?;
     for n in &batch.new_urls {
         let fresh = add_url.execute(params![
             n.url,
@@ -26,6 +27,13 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
             n.kind.code(),
             UrlStatus::Queued
         ])? == 1;
+        if !fresh && n.kind == UrlKind::Feed {
+            to_polled.execute(params![
+                n.url,
+                UrlKind::Feed.code(),
+                UrlKind::LinkedFeed.code()
+            ])?;
+        }
         if (fresh || n.force)
             && add_frontier.execute(params![
                 n.url,
@@ -41,15 +49,15 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
     }
     // A written URL stays written (an alias, a later skip of the same URL).
     let mut end = tx.prepare_cached(
-        "INSERT INTO urls(url,host,status,reason,http_status,etag,last_modified,content_hash,first_seen,fetched_at,written_at,updated_at)
-         VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,CASE WHEN ?3=?10 THEN ?9 END,?9)
+        "INSERT INTO urls(url,host,status,reason,http_status,etag,last_modified,content_hash,first_seen,fetched_at,written_at,updated_at,yielded_at)
+         VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,CASE WHEN ?3=?10 THEN ?9 END,?9,CASE WHEN ?11 THEN ?9 END)
          ON CONFLICT(url) DO UPDATE SET
            status=CASE WHEN status=?10 THEN status ELSE excluded.status END,
            reason=excluded.reason, http_status=COALESCE(excluded.http_status,http_status),
            etag=COALESCE(excluded.etag,etag), last_modified=COALESCE(excluded.last_modified,last_modified),
            content_hash=COALESCE(excluded.content_hash,content_hash),
            fetched_at=excluded.fetched_at, written_at=COALESCE(excluded.written_at,written_at),
-           updated_at=excluded.updated_at",
+           updated_at=excluded.updated_at, yielded_at=COALESCE(excluded.yielded_at,yielded_at)",
     )?;
     let mut del = tx.prepare_cached("DELETE FROM frontier WHERE id=?1")?;
     let mut del_alias = tx.prepare_cached("DELETE FROM frontier WHERE url=?1 AND claimed=0")?;
@@ -80,6 +88,7 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
                         f.content_hash.as_ref().filter(|_| full),
                         now,
                         UrlStatus::Written,
+                        f.yielded && full,
                     ])
                 };
                 store(&d.url, true)?;
@@ -107,6 +116,13 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
     )?;
     for (h, until) in &batch.host_pauses {
         pause.execute(params![h, until])?;
+    }
+    let mut challenges = tx.prepare_cached(
+        "INSERT INTO hosts(host,pause_until,challenges) VALUES(?1,0,?2)
+         ON CONFLICT(host) DO UPDATE SET challenges=excluded.challenges",
+    )?;
+    for (h, n) in &batch.host_challenges {
+        challenges.execute(params![h, n])?;
     }
     let mut checkpoint = tx.prepare_cached(
         "INSERT INTO checkpoints(output,checkpoint) VALUES(?1,?2)

@@ -25,6 +25,7 @@ use super::{
     host_of, now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, OutputOwner,
     StateLock, Stats, UrlInfo, UrlKind, UrlStatus,
 };
+use crate::limits::FEED_YIELD_WINDOW;
 pub use schema::SCHEMA_VERSION;
 
 /// The SQLite state file.
@@ -161,11 +162,19 @@ impl SqliteState {
         self.leased.clear();
         self.conn
             .execute("UPDATE frontier SET claimed=0 WHERE claimed<>0", [])?;
-        // Feeds found on pages are sources too: revisit them (conditionally).
+        // Polled feeds, and linked feeds that yielded new URLs lately: revisit
+        // them (conditionally).
+        let recent = now_ms() - FEED_YIELD_WINDOW.as_millis() as i64;
         self.conn.execute(
             "INSERT OR IGNORE INTO frontier(url,host,depth,kind,priority,hops)
-             SELECT url, host, 0, kind, 0, 0 FROM urls WHERE kind=?1 AND status=?2",
-            params![UrlKind::Feed.code(), UrlStatus::Visited],
+             SELECT url, host, 0, kind, 0, 0 FROM urls WHERE status=?2
+             AND (kind=?1 OR (kind=?3 AND yielded_at >= ?4))",
+            params![
+                UrlKind::Feed.code(),
+                UrlStatus::Visited,
+                UrlKind::LinkedFeed.code(),
+                recent
+            ],
         )?;
         let fetches = if self.meta_i64("run_active")? == 1 {
             self.meta_i64("run_fetches")?.max(0) as u64
@@ -200,15 +209,15 @@ impl SqliteState {
         {
             return Ok(Some(c));
         }
-        let claims: Vec<Claim> = self
+        let rows: Vec<(i64, Claim)> = self
             .conn
             .prepare_cached(
-                "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified
+                "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified, f.priority
                  FROM frontier f LEFT JOIN urls u ON u.url=f.url
                  WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT ?2",
             )?
             .query_map(params![host, CLAIM_AHEAD as i64], |r| {
-                Ok(Claim {
+                let claim = Claim {
                     id: r.get(0)?,
                     url: r.get(1)?,
                     host: r.get(2)?,
@@ -218,9 +227,19 @@ impl SqliteState {
                     hops: r.get::<_, i64>(6)?.max(0) as u32,
                     etag: r.get(7)?,
                     last_modified: r.get(8)?,
-                })
+                };
+                Ok((r.get(9)?, claim))
             })?
             .collect::<Result<_, _>>()?;
+        // Claimed ahead: entries of the first one's priority only, so that
+        // what the first one adds (a sitemap's articles, sorted before the
+        // next sitemap) is claimed before what follows it.
+        let first_priority = rows.first().map(|r| r.0);
+        let claims: Vec<Claim> = rows
+            .into_iter()
+            .take_while(|r| Some(r.0) == first_priority)
+            .map(|r| r.1)
+            .collect();
         if claims.is_empty() {
             return Ok(None);
         }
@@ -250,15 +269,17 @@ impl SqliteState {
     }
 
     fn do_lease_host(&mut self, host: &str) -> Result<Option<HostLease>> {
-        let pause_until = self
+        let stored: Option<(i64, i64)> = self
             .conn
-            .prepare_cached("SELECT pause_until FROM hosts WHERE host=?1")?
-            .query_row([host], |r| r.get(0))
+            .prepare_cached("SELECT pause_until, challenges FROM hosts WHERE host=?1")?
+            .query_row([host], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         self.leased.insert(host.to_string());
         // One process at a time: no lease to take over, and robots.txt is
         // read once per run.
-        Ok(Some(HostLease::new(host, pause_until)))
+        let mut lease = HostLease::new(host, stored.map(|s| s.0));
+        lease.challenges = stored.map_or(0, |s| s.1.clamp(0, i64::from(u32::MAX)) as u32);
+        Ok(Some(lease))
     }
 
     fn do_claim_content(&mut self, hash: &str, url: &str) -> Result<ContentClaim> {
@@ -370,7 +391,10 @@ impl SqliteState {
             "DELETE FROM content WHERE NOT EXISTS (SELECT 1 FROM urls u WHERE u.url = content.url)",
             [],
         )?;
-        tx.execute("DELETE FROM hosts WHERE pause_until < ?1", [now_ms()])?;
+        tx.execute(
+            "DELETE FROM hosts WHERE pause_until < ?1 AND challenges = 0",
+            [now_ms()],
+        )?;
         tx.commit()?;
         self.conn
             .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
@@ -413,6 +437,15 @@ impl CrawlState for SqliteState {
             Ok(rows.collect::<Result<_, _>>()?)
         })();
         r.with_context(|| self.ctx("cannot list hosts"))
+    }
+
+    fn frontier_len(&mut self, host: &str) -> Result<u64> {
+        let r = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM frontier WHERE host=?1")
+            .and_then(|mut st| st.query_row([host], |r| r.get::<_, i64>(0)));
+        r.map(|n| n.max(0) as u64)
+            .with_context(|| self.ctx(&format!("cannot count the frontier of {host}")))
     }
 
     fn lease_host(&mut self, host: &str, _ttl: Duration) -> Result<Option<HostLease>> {

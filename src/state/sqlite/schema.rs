@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use rusqlite::{Connection, OptionalExtension};
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Version 1: the first released schema.
 pub const V1: &str = "
@@ -63,8 +63,21 @@ INSERT INTO checkpoints(output, checkpoint) SELECT path, CAST(length AS TEXT) FR
 DROP TABLE outputs;
 ";
 
+/// Version 3: feeds found on pages are polled again only while they yield
+/// new URLs (`yielded_at`, kind 5 "linked feed"); bot challenges in a row
+/// per host (`hosts.challenges`). Which stored feeds a home
+/// page links is not known, so every feed starts as a linked one: the
+/// configured ones and a home page's are made polled feeds again when the
+/// next run queues them.
+const V3: &str = "
+ALTER TABLE urls ADD COLUMN yielded_at INTEGER;
+ALTER TABLE hosts ADD COLUMN challenges INTEGER NOT NULL DEFAULT 0;
+UPDATE urls SET kind=5 WHERE kind=3;
+UPDATE frontier SET kind=5 WHERE kind=3;
+";
+
 /// Migration `i` takes a state file from version `i` to `i + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
 
 /// Brings the schema to [`SCHEMA_VERSION`], and gives the state its id.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

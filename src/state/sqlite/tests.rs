@@ -84,7 +84,25 @@ fn a_version_1_state_file_opens_upgraded() {
         s.claim_content("abc", "http://h/b").unwrap(),
         ContentClaim::OwnedBy("http://h/a".into())
     );
-    // The visited feed is revisited, as before.
+    // The visited feed is a linked feed now, not polled...
+    s.begin_run().unwrap();
+    s.lease_host("h", HOUR).unwrap().unwrap();
+    assert_eq!(s.claim_next("h").unwrap(), None);
+    // ... until a home page (or a config) lists it as a feed again.
+    s.commit(&Batch {
+        new_urls: vec![NewUrl {
+            url: "http://h/feed".into(),
+            host: "h".into(),
+            depth: 1,
+            kind: UrlKind::Feed,
+            priority: 0,
+            hops: 0,
+            force: false,
+        }],
+        ..Default::default()
+    })
+    .unwrap();
+    s.end_run(true).unwrap();
     s.begin_run().unwrap();
     s.lease_host("h", HOUR).unwrap().unwrap();
     assert_eq!(s.claim_next("h").unwrap().unwrap().url, "http://h/feed");

@@ -1,53 +1,30 @@
-//! `newscrawl selectors list | check`.
+//! `newscrawl selectors check --corpus DIR [--simulate-redesign]`: per-page
+//! scores of the configs on an evaluation corpus.
 
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use rayon::prelude::*;
 
-use crate::cli::{CheckArgs, SelectorsCommand};
-use crate::corpus::{self, rate, Corpus, FieldTotals};
-use crate::extract::ExtractOptions;
+use crate::cli::CheckArgs;
+use crate::corpus::score::mark;
+use crate::corpus::{self, rate, Corpus, FieldTotals, PageOutcome};
+use crate::extract::{extract_page, ExtractOptions, PageInput};
+use crate::selectors::{redesign, SiteRegistry};
 
 use super::load_sites;
 
-/// Runs a `selectors` subcommand; returns the exit status.
-pub fn run(cmd: SelectorsCommand) -> Result<i32> {
-    match cmd {
-        SelectorsCommand::List { selectors } => list(selectors.as_deref()),
-        SelectorsCommand::Check(args) => check(args),
-    }
-}
-
-fn list(dir: Option<&std::path::Path>) -> Result<i32> {
-    let sites = load_sites(dir, false)?;
-    let width = sites.iter().map(|s| s.name.len()).max().unwrap_or(4).max(4);
-    println!("{:width$}  {:50}  FILE", "NAME", "HOSTS");
-    for s in sites.iter() {
-        let hosts = if s.is_base() {
-            "(base config)".to_string()
-        } else {
-            s.hosts.join(",")
-        };
-        println!("{:width$}  {:50}  {}", s.name, hosts, s.file);
-    }
-    Ok(0)
-}
-
-fn mark(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "ok",
-        Some(false) => "MISS",
-        None => "-",
-    }
-}
-
-fn check(args: CheckArgs) -> Result<i32> {
+/// Scores every corpus page whose host has a config; returns the exit status.
+pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
+    let Some(dir) = args.corpus.as_deref() else {
+        anyhow::bail!("selectors check: give --corpus DIR or --live");
+    };
     let sites = load_sites(args.selectors.as_deref(), false)?;
-    let corpus = Corpus::load(&args.corpus)?;
-    if !corpus.has_expected_bodies() {
+    let corpus = Corpus::load(dir)?;
+    if !corpus.kind.has_expected() {
         anyhow::bail!(
             "{}: this corpus has no expected bodies; use `newscrawl eval` for snippet corpora",
-            args.corpus.display()
+            dir.display()
         );
     }
     let mut indices = Vec::new();
@@ -68,17 +45,24 @@ fn check(args: CheckArgs) -> Result<i32> {
     if indices.is_empty() {
         anyhow::bail!(
             "{}: no page of this corpus has a site config",
-            args.corpus.display()
+            dir.display()
         );
     }
-    let outcomes = corpus::run(&corpus, &indices, &sites, &ExtractOptions::default());
+    let outcomes = if args.simulate_redesign {
+        run_redesigned(&corpus, &indices, &sites)
+    } else {
+        corpus::run(&corpus, &indices, &sites, &ExtractOptions::default())
+    };
     let mut totals = FieldTotals::default();
-    let mut fallbacks = 0;
+    let (mut fallbacks, mut lost, mut merged) = (0, 0, 0);
     let mut pattern_misses = Vec::new();
     let mut rows = Vec::new();
     for o in &outcomes {
         let entry = &corpus.entries[o.index];
-        let expected = entry.expected.as_ref().expect("publishers corpus");
+        // Every page has `expected`: the corpus kind says so.
+        let Some(expected) = entry.expected.as_ref() else {
+            continue;
+        };
         let s = corpus::score_expected(expected, o.record.as_ref());
         totals.add(&s);
         let extractor = o.record.as_ref().map_or("-", |r| r.extractor.as_str());
@@ -88,8 +72,13 @@ fn check(args: CheckArgs) -> Result<i32> {
         if !site.discover.article.is_empty() && !site.is_article_url(entry.url.trim()) {
             pattern_misses.push(format!("{} ({})", site.name, entry.url.trim()));
         }
-        if o.fallback.is_some() || (o.record.is_some() && extractor == "generic") {
+        // A page with a config whose record is generic: it fell back or lost.
+        if o.fallback.is_some() {
             fallbacks += 1;
+        } else if extractor == "generic" {
+            lost += 1;
+        } else if extractor.ends_with("+generic") {
+            merged += 1;
         }
         let note = o
             .error
@@ -149,9 +138,14 @@ fn check(args: CheckArgs) -> Result<i32> {
     }
     let f1 = totals.body.f1();
     println!(
-        "summary: {} pages, {} sites: body F1 {:.4} (P {:.4} R {:.4}, exact {:.3}); title {:.3} ({}/{}), authors {:.3} ({}/{}), published {:.3} ({}/{}); {} fell back to generic",
+        "summary: {} pages, {} sites{}: body F1 {:.4} (P {:.4} R {:.4}, exact {:.3}); title {:.3} ({}/{}), authors {:.3} ({}/{}), published {:.3} ({}/{}); {} fell back to generic, {} lost to it, {} merged",
         totals.body.pages(),
         rows.iter().map(|r| &r.0).collect::<std::collections::BTreeSet<_>>().len(),
+        if args.simulate_redesign {
+            " (simulated redesign)"
+        } else {
+            ""
+        },
         f1,
         totals.body.precision(),
         totals.body.recall(),
@@ -165,7 +159,9 @@ fn check(args: CheckArgs) -> Result<i32> {
         rate(totals.published),
         totals.published.0,
         totals.published.1,
-        fallbacks
+        fallbacks,
+        lost,
+        merged
     );
     if let Some(min) = args.min_f1 {
         if f1 < min {
@@ -174,4 +170,55 @@ fn check(args: CheckArgs) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Extracts each page with its config's body selectors pointed at the
+/// page's longest block that is not the article (see
+/// [`redesign::redesigned`]); a page without such a block keeps its config.
+fn run_redesigned(corpus: &Corpus, indices: &[usize], sites: &SiteRegistry) -> Vec<PageOutcome> {
+    indices
+        .par_iter()
+        .map(|&index| {
+            let entry = &corpus.entries[index];
+            let failed = |error: String| PageOutcome {
+                index,
+                record: None,
+                error: Some(error),
+                fallback: None,
+                is_article: false,
+                seconds: 0.0,
+                bytes: 0,
+            };
+            let bytes = match corpus.read_page(entry) {
+                Ok(b) => b,
+                Err(e) => return failed(format!("{e:#}")),
+            };
+            let url = url::Url::parse(entry.url.trim()).ok();
+            let site = url.as_ref().and_then(|u| sites.for_url(u));
+            let expected = entry.expected.as_ref().map_or("", |e| e.body.as_str());
+            let broken = site.and_then(|s| redesign::redesigned_for_page(s, &bytes, expected));
+            let single;
+            let registry = match broken {
+                Some(b) => {
+                    single = SiteRegistry::single(b);
+                    &single
+                }
+                None => sites,
+            };
+            let mut input = PageInput::new(&bytes);
+            input.url = url;
+            match extract_page(&input, registry, &ExtractOptions::default()) {
+                Ok(page) => PageOutcome {
+                    index,
+                    is_article: page.is_article(),
+                    record: page.has_text().then_some(page.record),
+                    error: None,
+                    fallback: page.fallback,
+                    seconds: 0.0,
+                    bytes: bytes.len(),
+                },
+                Err(e) => failed(e.to_string()),
+            }
+        })
+        .collect()
 }

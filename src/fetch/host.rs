@@ -1,7 +1,9 @@
-//! Per-host politeness: one next-allowed time per host (spacing of at least
-//! 1/R, or the robots.txt `Crawl-delay`, or the site's `rate`, whichever is
-//! slowest; retries included), pauses from `Retry-After`, and retry back-off
-//! with jitter.
+//! Per-host politeness, the same for a crawl and for `extract URL`: one
+//! next-allowed time per host (spacing of at least 1/R, or the robots.txt
+//! `Crawl-delay`, or the site's `rate`, whichever is slowest; retries and
+//! redirect hops included), pauses from `Retry-After`, and retry back-off
+//! with jitter. A host is keyed by its lower-cased name plus its port when
+//! not the default ([`host_key`]).
 //!
 //! A keyed rate limiter applies one quota to every key; hosts here differ
 //! (Crawl-delay, Retry-After), so each host holds its own governor limiter
@@ -14,8 +16,46 @@ use std::num::NonZeroU32;
 use std::time::{Duration, Instant, SystemTime};
 
 use governor::{Quota, RateLimiter};
+use url::Url;
 
-use crate::robots::Robots;
+use super::robots::Robots;
+use crate::limits::{MAX_CRAWL_DELAY, MAX_RATE, MAX_RETRY_AFTER};
+use crate::selectors::SiteRegistry;
+
+/// The default per-host rate: one request per second.
+pub const DEFAULT_RATE: f64 = 1.0;
+
+/// Checks a per-host rate (`--rate`, a site's `rate`): between one request
+/// per [`MAX_CRAWL_DELAY`] and [`MAX_RATE`] requests per second.
+pub fn check_rate(rate: f64) -> Result<(), String> {
+    let slowest = 1.0 / MAX_CRAWL_DELAY.as_secs_f64();
+    if rate.is_finite() && (slowest..=MAX_RATE).contains(&rate) {
+        return Ok(());
+    }
+    Err(format!(
+        "{rate:?}: must be between {slowest:.6} (one request per {} s) and {MAX_RATE} requests per second",
+        MAX_CRAWL_DELAY.as_secs()
+    ))
+}
+
+/// The politeness, scope and robots.txt key of a URL: lower-case host plus
+/// the port when it is not the scheme's default.
+pub fn host_key(url: &Url) -> String {
+    crate::extract::host_with_port(url)
+}
+
+/// The spacing between requests for a rate in requests per second, at most
+/// [`MAX_CRAWL_DELAY`] (rates are validated where they enter; this keeps
+/// the arithmetic safe whatever comes).
+fn interval_for_rate(rate: f64) -> Duration {
+    let slowest = MAX_CRAWL_DELAY.as_secs_f64();
+    let secs = if rate > 0.0 {
+        (1.0 / rate).min(slowest)
+    } else {
+        slowest
+    };
+    Duration::from_secs_f64(secs)
+}
 
 /// A host's robots.txt as far as this run knows it.
 #[derive(Debug, Clone)]
@@ -61,6 +101,19 @@ fn limiter_for(interval: Duration) -> governor::DefaultDirectRateLimiter {
 }
 
 impl Host {
+    /// Host `key` as the policy treats it: requests 1/`rate` apart, or
+    /// slower when the site config matching the host has a slower `rate`,
+    /// with that config's extra request headers.
+    pub fn for_site(key: &str, rate: f64, sites: &SiteRegistry) -> Self {
+        let site = sites.for_host(key);
+        let mut interval = interval_for_rate(rate);
+        if let Some(site_rate) = site.and_then(|s| s.rate) {
+            interval = interval.max(interval_for_rate(site_rate));
+        }
+        let headers = site.map(|s| s.headers.clone()).unwrap_or_default();
+        Self::new(key.to_string(), interval, headers)
+    }
+
     /// A host with a base spacing of `interval`.
     pub fn new(key: String, interval: Duration, headers: Vec<(String, String)>) -> Self {
         Self {
@@ -102,9 +155,10 @@ impl Host {
         self.next_allowed = self.next_allowed.max(sent_at + self.interval);
     }
 
-    /// Applies a robots.txt `Crawl-delay` (when slower than the current spacing).
-    pub fn apply_crawl_delay(&mut self, secs: f64) {
-        let d = Duration::from_secs_f64(secs.clamp(0.0, 3600.0));
+    /// Applies a robots.txt `Crawl-delay` (when slower than the current
+    /// spacing; at most [`MAX_CRAWL_DELAY`]).
+    pub fn apply_crawl_delay(&mut self, delay: Duration) {
+        let d = delay.min(MAX_CRAWL_DELAY);
         if d > self.interval {
             // The request that fetched robots.txt started one old interval ago at most.
             self.next_allowed += d - self.interval;
@@ -122,10 +176,18 @@ impl Host {
     pub fn ready(&self, now: Instant) -> bool {
         !self.busy && self.next_allowed <= now
     }
+
+    /// Stores the host's robots.txt, applying its `Crawl-delay`.
+    pub fn set_robots(&mut self, robots: Robots) {
+        if let Some(d) = robots.crawl_delay() {
+            self.apply_crawl_delay(d);
+        }
+        self.robots = RobotsState::Ready(robots);
+    }
 }
 
 /// Parses `Retry-After` (delta seconds or an HTTP-date) into a wait from now;
-/// capped at one day.
+/// capped at [`MAX_RETRY_AFTER`].
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let v = value.trim();
     let d = if let Ok(secs) = v.parse::<u64>() {
@@ -135,7 +197,7 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         when.duration_since(SystemTime::now())
             .unwrap_or(Duration::ZERO)
     };
-    Some(d.min(Duration::from_secs(86_400)))
+    Some(d.min(MAX_RETRY_AFTER))
 }
 
 /// Back-off before retry number `attempt` (1-based): 0.5 s doubling, at
@@ -186,7 +248,7 @@ mod tests {
         assert!(!h.ready(t));
         h.busy = false;
         assert!(h.ready(t + Duration::from_millis(100)));
-        h.apply_crawl_delay(2.0);
+        h.apply_crawl_delay(Duration::from_secs(2));
         assert!(!h.ready(t + Duration::from_millis(1500)));
         assert!(
             backoff(2, Duration::ZERO)

@@ -1,6 +1,11 @@
-//! Evaluation corpora (format: `shared/corpus/README.md`): loading the index,
-//! extracting every page, and scoring with [`crate::metric`].
+//! Evaluation corpora (format: `shared/corpus/README.md`): loading the
+//! index and telling its kind, the tuning/validation split ([`split`]),
+//! extracting every page, and scoring ([`score`], with [`crate::metric`]).
 
+pub mod score;
+pub mod split;
+
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,11 +17,12 @@ use url::Url;
 
 use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
 use crate::limits::MAX_BODY_BYTES;
-use crate::metric::{self, ShingleScore, ShingleTotals, SnippetCounts};
 use crate::record::Record;
 use crate::selectors::SiteRegistry;
+pub use score::{rate, score_expected, FieldScore, FieldTotals, PageScore, Totals};
+pub use split::Part;
 
-/// Expected extraction of a `publishers` page.
+/// Expected extraction of a page (`publishers` and `wcxb` kinds).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Expected {
     /// Headline.
@@ -40,14 +46,63 @@ pub struct CorpusEntry {
     pub url: String,
     /// Path of the `.html.gz`, relative to the corpus folder.
     pub html: String,
-    /// Expected values (`publishers`).
+    /// Expected values (`publishers`, `wcxb`).
     pub expected: Option<Expected>,
-    /// Snippets that must be in the body (`generic`).
+    /// The page's type (`wcxb`: article, forum, listing, ...).
+    pub page_type: Option<String>,
+    /// Snippets that must be in the body (`generic`, `wcxb`).
     #[serde(default)]
     pub with: Vec<String>,
-    /// Snippets that must not be in the body (`generic`).
+    /// Snippets that must not be in the body (`generic`, `wcxb`).
     #[serde(default)]
     pub without: Vec<String>,
+}
+
+/// What a corpus's pages carry, and so how it is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CorpusKind {
+    /// Expected title, authors, time and body, no page type: the shingle
+    /// metric and field matches.
+    Publishers,
+    /// `with`/`without` snippets only: the snippet metric.
+    Generic,
+    /// Expected body and a page type: the word metric, overall and per
+    /// type, and the snippet metric beside it.
+    Wcxb,
+}
+
+impl CorpusKind {
+    /// The kind of one index line.
+    pub fn of(entry: &CorpusEntry) -> Self {
+        match (&entry.expected, &entry.page_type) {
+            (Some(_), Some(_)) => Self::Wcxb,
+            (Some(_), None) => Self::Publishers,
+            (None, _) => Self::Generic,
+        }
+    }
+
+    /// The kind's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Publishers => "publishers",
+            Self::Generic => "generic",
+            Self::Wcxb => "wcxb",
+        }
+    }
+
+    /// What a line of this kind carries, for messages.
+    fn carries(self) -> &'static str {
+        match self {
+            Self::Publishers => "`expected` and no `page_type`",
+            Self::Generic => "no `expected`",
+            Self::Wcxb => "`expected` and a `page_type`",
+        }
+    }
+
+    /// Whether pages of this kind have an expected body.
+    pub fn has_expected(self) -> bool {
+        !matches!(self, Self::Generic)
+    }
 }
 
 /// A loaded corpus.
@@ -55,34 +110,78 @@ pub struct CorpusEntry {
 pub struct Corpus {
     /// The folder.
     pub dir: PathBuf,
+    /// Its kind (every line of its index is of this kind).
+    pub kind: CorpusKind,
     /// Its entries, in index order.
     pub entries: Vec<CorpusEntry>,
+    /// The part of each entry (same order).
+    pub parts: Vec<Part>,
 }
 
 impl Corpus {
-    /// Reads `DIR/index.jsonl`.
+    /// Reads `DIR/index.jsonl`; an index mixing kinds of pages is an error
+    /// naming the first line that differs from the first page.
     pub fn load(dir: &Path) -> Result<Self> {
         let index = dir.join("index.jsonl");
         let text = std::fs::read_to_string(&index)
             .with_context(|| format!("{}: cannot read the corpus index", index.display()))?;
         let mut entries = Vec::new();
+        let mut first: Option<(CorpusKind, usize)> = None;
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             let e: CorpusEntry = serde_json::from_str(line)
                 .with_context(|| format!("{}:{}: invalid corpus entry", index.display(), i + 1))?;
+            let kind = CorpusKind::of(&e);
+            match first {
+                None => first = Some((kind, i + 1)),
+                Some((corpus_kind, first_line)) if kind != corpus_kind => anyhow::bail!(
+                    "{}:{}: page `{}` has {}, but line {first_line} has {} (a {} page): every page of an index must be of one kind (publishers: `expected` without `page_type`; generic: `with`/`without` only; wcxb: `expected` and `page_type`)",
+                    index.display(),
+                    i + 1,
+                    e.id,
+                    kind.carries(),
+                    corpus_kind.carries(),
+                    corpus_kind.name(),
+                ),
+                Some(_) => {}
+            }
             entries.push(e);
         }
+        let Some((kind, _)) = first else {
+            anyhow::bail!("{}: the corpus index lists no page", index.display());
+        };
+        let parts = entries.iter().map(|e| split::part_of_url(&e.url)).collect();
         Ok(Self {
             dir: dir.to_path_buf(),
+            kind,
             entries,
+            parts,
         })
     }
 
-    /// True when the corpus has expected bodies (`publishers` kind).
-    pub fn has_expected_bodies(&self) -> bool {
-        self.entries.iter().any(|e| e.expected.is_some())
+    /// Indices of the entries in `part` (all of them for `None`).
+    pub fn indices(&self, part: Option<Part>) -> Vec<usize> {
+        (0..self.entries.len())
+            .filter(|&i| part.is_none_or(|p| self.parts[i] == p))
+            .collect()
+    }
+
+    /// Pages and distinct registrable domains of a part.
+    pub fn part_size(&self, part: Part) -> (usize, usize) {
+        let mut domains = BTreeSet::new();
+        let mut pages = 0;
+        for (e, _) in self
+            .entries
+            .iter()
+            .zip(&self.parts)
+            .filter(|(_, &p)| p == part)
+        {
+            pages += 1;
+            domains.insert(split::registrable_domain(&e.url));
+        }
+        (pages, domains.len())
     }
 
     /// Reads (and gunzips) one page's bytes.
@@ -132,22 +231,20 @@ pub struct PageOutcome {
     pub bytes: usize,
 }
 
-/// Extracts the selected entries in parallel; file reading is not timed.
+/// Extracts the selected entries in parallel, each page read just before
+/// it is extracted (a corpus is never all in memory); file reading is not
+/// timed.
 pub fn run(
     corpus: &Corpus,
     indices: &[usize],
     sites: &SiteRegistry,
     opts: &ExtractOptions,
 ) -> Vec<PageOutcome> {
-    let pages: Vec<(usize, Result<Vec<u8>>)> = indices
+    indices
         .par_iter()
-        .map(|&i| (i, corpus.read_page(&corpus.entries[i])))
-        .collect();
-    pages
-        .into_par_iter()
-        .map(|(index, bytes)| {
+        .map(|&index| {
             let entry = &corpus.entries[index];
-            let bytes = match bytes {
+            let bytes = match corpus.read_page(entry) {
                 Ok(b) => b,
                 Err(e) => {
                     return PageOutcome {
@@ -189,93 +286,4 @@ pub fn run(
             }
         })
         .collect()
-}
-
-/// Scores of one `publishers` page.
-#[derive(Debug, Clone)]
-pub struct PageScore {
-    /// Body shingle comparison.
-    pub body: ShingleScore,
-    /// Title matched (None when no title is expected).
-    pub title: Option<bool>,
-    /// Authors matched (None when none expected).
-    pub authors: Option<bool>,
-    /// Published matched (None when none expected).
-    pub published: Option<bool>,
-}
-
-/// Scores a page against its expected values.
-pub fn score_expected(expected: &Expected, record: Option<&Record>) -> PageScore {
-    let body = record.map_or("", |r| r.body.as_str());
-    let nonempty = |s: &Option<String>| s.as_ref().is_some_and(|v| !v.trim().is_empty());
-    PageScore {
-        body: metric::shingle_score(&expected.body, body),
-        title: nonempty(&expected.title).then(|| {
-            metric::title_matches(
-                expected.title.as_deref().unwrap_or(""),
-                record.and_then(|r| r.title.as_deref()),
-            )
-        }),
-        authors: (!expected.authors.iter().all(|a| a.trim().is_empty())).then(|| {
-            metric::authors_match(
-                &expected.authors,
-                record.map_or(&[][..], |r| &r.authors[..]),
-            )
-        }),
-        published: nonempty(&expected.published).then(|| {
-            metric::published_matches(
-                expected.published.as_deref().unwrap_or(""),
-                record.and_then(|r| r.published.as_deref()),
-            )
-        }),
-    }
-}
-
-/// Field match rates over pages where a value is expected.
-#[derive(Debug, Clone, Default)]
-pub struct FieldTotals {
-    /// Body metric.
-    pub body: ShingleTotals,
-    /// (matched, expected) titles.
-    pub title: (usize, usize),
-    /// (matched, expected) author sets.
-    pub authors: (usize, usize),
-    /// (matched, expected) publication times.
-    pub published: (usize, usize),
-}
-
-impl FieldTotals {
-    /// Adds one page's scores.
-    pub fn add(&mut self, s: &PageScore) {
-        self.body.add(&s.body);
-        let bump = |slot: &mut (usize, usize), v: Option<bool>| {
-            if let Some(ok) = v {
-                slot.1 += 1;
-                if ok {
-                    slot.0 += 1;
-                }
-            }
-        };
-        bump(&mut self.title, s.title);
-        bump(&mut self.authors, s.authors);
-        bump(&mut self.published, s.published);
-    }
-}
-
-/// Ratio helper: matched / expected (1 when nothing was expected).
-pub fn rate((ok, n): (usize, usize)) -> f64 {
-    if n == 0 {
-        1.0
-    } else {
-        ok as f64 / n as f64
-    }
-}
-
-/// Snippet counts of one `generic` page.
-pub fn score_snippets(entry: &CorpusEntry, record: Option<&Record>) -> SnippetCounts {
-    SnippetCounts::score(
-        record.map_or("", |r| r.body.as_str()),
-        &entry.with,
-        &entry.without,
-    )
 }

@@ -1,23 +1,24 @@
-//! One fetch: a robots.txt or a frontier entry, fetched without following
-//! redirects (the scheduler queues each hop after checking scope), then
-//! classified: not modified, redirect, sitemap/feed, page (extracted off the
-//! async threads), skipped or failed.
+//! One frontier item: fetched by the shared fetch policy without following
+//! redirects (the scheduler queues each hop after [`crate::fetch::check_hop`]),
+//! then classified: not modified, redirect, sitemap/feed, page (extracted off
+//! the async threads), skipped or failed; and the message a finished task
+//! sends back to the scheduler.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use reqwest::header::{ETAG, LAST_MODIFIED, LOCATION, RETRY_AFTER};
+use reqwest::header::{ETAG, LAST_MODIFIED};
 use url::Url;
 
-use super::discover::{looks_like_xml, maybe_gunzip, parse_xml, XmlDoc};
+use super::discover::{parse_xml, XmlDoc};
 use super::fingerprint::{content_hash, near_key};
-use super::politeness::parse_retry_after;
+use super::walls::is_challenge;
 use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
-use crate::fetch::{FetchError, Fetcher};
+use crate::fetch::content::{body_kind, maybe_gunzip};
+use crate::fetch::{answer, Answer, FetchError, Fetcher, HopError, Robots};
 use crate::limits::MAX_BODY_BYTES;
 use crate::output::RecordEncoder;
-use crate::robots::Robots;
 use crate::selectors::SiteRegistry;
 use crate::state::{Claim, Reason};
 
@@ -38,10 +39,12 @@ pub struct Fingerprints {
 pub enum ItemResult {
     /// 304: unchanged since the validators were stored.
     NotModified,
-    /// A 3xx with a `Location`.
+    /// A 3xx: its target, resolved, or why it has none.
     Redirect {
-        /// The resolved target.
-        target: Url,
+        /// The resolved target (to be checked by [`crate::fetch::check_hop`]).
+        target: Result<Url, HopError>,
+        /// The status.
+        status: u16,
     },
     /// A sitemap or feed.
     Xml {
@@ -62,6 +65,11 @@ pub enum ItemResult {
         etag: Option<String>,
         /// Validators.
         last_modified: Option<String>,
+    },
+    /// A bot wall's challenge instead of the page.
+    Challenge {
+        /// HTTP status.
+        status: u16,
     },
     /// A response that gives nothing to do.
     Skipped {
@@ -110,24 +118,9 @@ pub enum WorkResult {
     },
 }
 
-fn header(r: &crate::fetch::Fetched, name: reqwest::header::HeaderName) -> Option<String> {
-    r.headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-}
-
 fn failure(e: &FetchError) -> ItemResult {
-    let reason = match e {
-        FetchError::Timeout { .. } => Reason::Timeout,
-        FetchError::TooLarge { .. } => Reason::TooLarge,
-        FetchError::TooManyRedirects { .. } => Reason::TooManyRedirects,
-        FetchError::Status { status, .. } => Reason::Http(*status),
-        FetchError::Network { .. } => Reason::Network,
-        FetchError::Disallowed { .. } => Reason::Robots,
-    };
     ItemResult::Failed {
-        reason,
+        reason: e.reason(),
         message: e.to_string(),
         transient: e.is_transient(),
         retry_after: None,
@@ -163,38 +156,30 @@ pub async fn fetch_item(
         Err(e) => return failure(&e),
     };
     let status = r.status;
-    if status == 304 {
-        return ItemResult::NotModified;
+    if is_challenge(status, &r.headers, &r.body) {
+        return ItemResult::Challenge { status };
     }
-    if (300..400).contains(&status) {
-        return match header(&r, LOCATION).and_then(|l| url.join(l.trim()).ok()) {
-            Some(target) => ItemResult::Redirect { target },
-            None => ItemResult::Failed {
-                reason: Reason::Http(status),
-                message: format!("{url}: HTTP {status} without a usable Location"),
-                transient: false,
-                retry_after: None,
-                status: Some(status),
-            },
-        };
-    }
-    if !(200..300).contains(&status) {
-        let retry_after = if status == 429 || status == 503 {
-            header(&r, RETRY_AFTER).and_then(|v| parse_retry_after(&v))
-        } else {
-            None
-        };
-        return ItemResult::Failed {
-            reason: Reason::Http(status),
-            message: format!("{url}: HTTP {status}"),
-            transient: status == 429 || status >= 500,
+    match answer(&r) {
+        Answer::NotModified => return ItemResult::NotModified,
+        Answer::Redirect(target) => return ItemResult::Redirect { target, status },
+        Answer::Failed {
+            status,
+            transient,
             retry_after,
-            status: Some(status),
-        };
+        } => {
+            return ItemResult::Failed {
+                reason: Reason::Http(status),
+                message: format!("{url}: HTTP {status}"),
+                transient,
+                retry_after,
+                status: Some(status),
+            }
+        }
+        Answer::Body => {}
     }
-    let etag = header(&r, ETAG);
-    let last_modified = header(&r, LAST_MODIFIED);
-    let content_type = r.content_type().map(str::to_ascii_lowercase);
+    let etag = r.header(ETAG);
+    let last_modified = r.header(LAST_MODIFIED);
+    let content_type = r.content_type().map(str::to_string);
     let fetched_at = r.fetched_at;
     let final_url = r.url.clone();
     let body = match maybe_gunzip(r.body, MAX_BODY_BYTES) {
@@ -209,18 +194,15 @@ pub async fn fetch_item(
             }
         }
     };
-    let ct = content_type.as_deref().unwrap_or("");
-    let xmlish =
-        ct.contains("xml") || ct.contains("rss") || ct.contains("atom") || looks_like_xml(&body);
-    let htmlish = ct.is_empty() || ct.contains("html") || ct.starts_with("text/plain");
+    let kind = body_kind(content_type.as_deref(), &body);
     // Parsing and extraction are CPU work: keep them off the async threads.
     let job = tokio::task::spawn_blocking(move || {
-        if xmlish {
+        if kind.feed {
             if let Some(doc) = parse_xml(&body) {
                 return Ok(Err(doc));
             }
         }
-        if !htmlish && !ct_is_xhtml(content_type.as_deref()) {
+        if !kind.html {
             return Err(Reason::NotHtml);
         }
         let input = PageInput {
@@ -269,14 +251,4 @@ pub async fn fetch_item(
             status: Some(status),
         },
     }
-}
-
-fn ct_is_xhtml(ct: Option<&str>) -> bool {
-    ct.is_some_and(|c| c.contains("xhtml"))
-}
-
-/// Fetches a host's robots.txt (no redirects followed: a 3xx counts as
-/// unavailable, i.e. allow all).
-pub async fn fetch_robots(fetcher: &Fetcher, any_url: &Url) -> Robots {
-    fetcher.robots_for(any_url).await
 }

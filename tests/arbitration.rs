@@ -1,0 +1,96 @@
+//! A site config is a hint that must beat the generic extractor on the
+//! page in front of it: after a redesign its selector may match the wrong
+//! block, or the old container may hold new widgets.
+
+use newscrawl::extract::{extract_page, ConfigOutcome, ExtractOptions, ExtractedPage, PageInput};
+use newscrawl::selectors::drift::PageFate;
+use newscrawl::selectors::SiteRegistry;
+
+const STORY: [&str; 4] = [
+    "The council voted on Tuesday to extend the tram line to the harbour, a decision that follows years of debate and two public consultations.",
+    "Work is expected to start next spring, and the new stops should open to passengers by the end of the following year, the mayor said.",
+    "Opponents had argued that the money would be better spent on buses, which serve the outer districts where most commuters live.",
+    "The transport authority will publish the timetable for the works in the autumn, after talks with the shop owners along the route.",
+];
+
+fn extract(config_body: &str, html: &str) -> ExtractedPage {
+    let config = format!(
+        "name = \"harbour\"\nhosts = [\"news.harbour.example\"]\n[extract]\nbody = [\"{config_body}\"]\n"
+    );
+    let sites = SiteRegistry::from_sources([("harbour.toml".to_string(), config)]).unwrap();
+    let input = PageInput::new(html.as_bytes())
+        .with_url("https://news.harbour.example/2024/tram".parse().unwrap());
+    extract_page(&input, &sites, &ExtractOptions::default()).unwrap()
+}
+
+fn story() -> String {
+    STORY.iter().map(|p| format!("<p>{p}</p>")).collect()
+}
+
+fn page(inside_story: &str, after: &str) -> String {
+    format!(
+        "<html><head><title>Tram line to the harbour</title></head><body>\
+         <nav><a href=/>Home</a> <a href=/news>News</a></nav>\
+         <main><h1>Tram line to the harbour</h1><div class=story-body>{}{inside_story}</div></main>{after}\
+         <footer><p>© Harbour News</p></footer></body></html>",
+        story()
+    )
+}
+
+#[test]
+fn a_selector_that_now_matches_the_comments_loses_to_the_generic_body() {
+    let comments: String = (0..6)
+        .map(|i| format!("<div class=reply><p>Reader {i}: I have taken the tram for years and I think the council should have asked the people who live along the harbour first, not the shop owners.</p></div>"))
+        .collect();
+    // The comments are long, prose-like and not link-dense: length-based
+    // health checks accept them.
+    let html = page("", &format!("<section class=talk>{comments}</section>"));
+    let page = extract(".talk", &html);
+    assert_eq!(page.record.extractor, "generic");
+    assert!(
+        matches!(page.outcome, Some(ConfigOutcome::Lost(_))),
+        "{:?}",
+        page.outcome
+    );
+    assert_eq!(
+        page.fallback, None,
+        "not a fallback: the config's body was usable"
+    );
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    let sample = page.drift_sample().unwrap();
+    assert_eq!(
+        (sample.site.as_str(), sample.fate),
+        ("harbour", PageFate::Lost)
+    );
+}
+
+#[test]
+fn widgets_added_inside_the_old_container_are_left_out() {
+    let related = "<div class=related-stories><h3>More on this</h3>\
+        <p><a href=/a>Bus fares to rise in spring</a></p>\
+        <p><a href=/b>Harbour bridge closed for repairs</a></p>\
+        <p><a href=/c>New cycle lanes along the quay</a></p></div>";
+    let page = extract(".story-body", &page(related, ""));
+    assert_eq!(page.record.extractor, "site:harbour+generic");
+    assert_eq!(page.outcome, Some(ConfigOutcome::Merged));
+    assert!(page.record.body.starts_with(STORY[0]));
+    assert!(
+        !page.record.body.contains("Bus fares"),
+        "{}",
+        page.record.body
+    );
+    assert_eq!(page.drift_sample().unwrap().fate, PageFate::Used);
+}
+
+#[test]
+fn where_config_and_generic_agree_the_config_body_is_kept_as_it_is() {
+    let page = extract(".story-body", &page("<p>Harbour News, 14 June</p>", ""));
+    assert_eq!(page.record.extractor, "site:harbour");
+    assert_eq!(page.outcome, Some(ConfigOutcome::Won));
+    // The config's own text, its dateline included: a config decides
+    // what it selects when the generic extractor agrees on the article.
+    assert_eq!(
+        page.record.body,
+        format!("{}\n\nHarbour News, 14 June", STORY.join("\n\n"))
+    );
+}
