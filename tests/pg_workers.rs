@@ -418,8 +418,13 @@ fn ten_kills_at_random_moments() {
     let Some(server) = common::pg::url_or_skip("pg_workers::ten_kills_at_random_moments") else {
         return;
     };
+    // NEWSCRAWL_PG_KILL_RUNS=N for fewer (CI) or more repetitions.
+    let runs = std::env::var("NEWSCRAWL_PG_KILL_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10);
     let mut rng = fastrand::Rng::new();
-    for i in 0..10 {
+    for i in 0..runs {
         let r = crawl_with_a_kill(&server, rng.usize(50..700));
         report(&format!("pg_workers run {}: {r:?}", i + 1));
         assert_run(&r);
