@@ -77,6 +77,27 @@ struct HostLog {
     max_in_flight: usize,
 }
 
+/// One request in flight at a host: it ends when the answer is made or when
+/// the server drops the request because its client went away (a killed
+/// worker's request), whichever comes first.
+struct InFlight(Arc<Mutex<HostLog>>);
+
+impl InFlight {
+    fn begin(log: Arc<Mutex<HostLog>>) -> Self {
+        let mut l = log.lock().unwrap();
+        l.in_flight += 1;
+        l.max_in_flight = l.max_in_flight.max(l.in_flight);
+        drop(l);
+        Self(log)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.lock().unwrap().in_flight -= 1;
+    }
+}
+
 /// The 20 hosts, their logs and the articles served per worker.
 struct Sites {
     addrs: Vec<SocketAddr>,
@@ -122,10 +143,9 @@ impl Sites {
                     let worker = (1..=WORKERS)
                         .find(|w| ua.ends_with(&format!("-w{w}")))
                         .unwrap_or(0);
+                    let in_flight = InFlight::begin(log.clone());
                     {
                         let mut l = log.lock().unwrap();
-                        l.in_flight += 1;
-                        l.max_in_flight = l.max_in_flight.max(l.in_flight);
                         l.hits.push(Hit {
                             arrived: Instant::now(),
                             worker,
@@ -146,7 +166,7 @@ impl Sites {
                     } else {
                         "text/html"
                     };
-                    log.lock().unwrap().in_flight -= 1;
+                    drop(in_flight);
                     Response::builder()
                         .header("content-type", ct)
                         .body(Body::from(body))
