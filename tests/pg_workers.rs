@@ -47,8 +47,10 @@ const RATE: u64 = 5;
 /// work may run beside them) delays whatever it had just sent: measured on
 /// a machine with a load of 10 (other builds running), the smallest gaps
 /// were 138 ms within one crawler (a 60 ms stall of one process) and never
-/// under 1/R between two crawlers (a host passing from one to another).
-const JITTER: Duration = Duration::from_millis(80);
+/// under 1/R between two crawlers (a host passing from one to another);
+/// with three parallel builds beside it, 119 ms within one crawler (an
+/// 81 ms stall). Two crawlers at one host at once show gaps near zero.
+const JITTER: Duration = Duration::from_millis(100);
 
 /// How long after the kill a request the victim had already sent may still
 /// be read by a server (it was in the socket, not sent by a dead process).
