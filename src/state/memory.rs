@@ -12,9 +12,10 @@ use anyhow::Result;
 
 use crate::limits::FEED_YIELD_WINDOW;
 
+use super::drift::DriftTable;
 use super::{
     now_ms, Batch, Checkpoint, Claim, ClaimsLost, ContentClaim, CrawlState, HostLease, Outcome,
-    OutputOwner, RobotsFile, Stats, UrlInfo, UrlKind, UrlStatus,
+    OutputOwner, RobotsFile, SiteDrift, Stats, UrlInfo, UrlKind, UrlStatus,
 };
 use crate::limits::{LONG_PAUSE, ROBOTS_MAX_AGE};
 
@@ -97,8 +98,23 @@ struct Shared {
     content: HashMap<String, String>,
     /// Per crawler and output key.
     checkpoints: HashMap<(u64, String), Checkpoint>,
-    /// Per worker: (a run is active, fetches counted in it).
-    runs: HashMap<u64, (bool, u64)>,
+    /// Per worker: its run.
+    runs: HashMap<u64, Run>,
+    /// The last run number given out.
+    run_seq: i64,
+    /// Drift counts per site and run.
+    drift: DriftTable,
+}
+
+/// A crawler's run.
+#[derive(Debug, Default, Clone, Copy)]
+struct Run {
+    /// Begun and not completed.
+    active: bool,
+    /// Fetches counted in it.
+    fetches: u64,
+    /// Its number (shared by crawlers whose runs overlap).
+    id: i64,
 }
 
 impl Shared {
@@ -256,11 +272,34 @@ impl CrawlState for MemoryState {
         for (url, host, kind) in feeds {
             s.queue_url(&url, &host, kind, 0, 0);
         }
-        let run = s.runs.entry(worker).or_default();
-        if !run.0 {
-            *run = (true, 0);
+        let run = s.runs.get(&worker).copied().unwrap_or_default();
+        if run.active {
+            return Ok(run.fetches);
         }
-        Ok(run.1)
+        // Join the run of a crawler at work, else begin the next one.
+        let joined = s
+            .runs
+            .iter()
+            .filter(|(w, r)| **w != worker && r.active)
+            .map(|(_, r)| r.id)
+            .max();
+        let id = match joined {
+            Some(id) => id,
+            None => {
+                s.run_seq += 1;
+                s.drift.prune();
+                s.run_seq
+            }
+        };
+        s.runs.insert(
+            worker,
+            Run {
+                active: true,
+                fetches: 0,
+                id,
+            },
+        );
+        Ok(0)
     }
 
     fn end_run(&mut self, completed: bool) -> Result<()> {
@@ -270,7 +309,7 @@ impl CrawlState for MemoryState {
         s.unclaim_all(worker, None);
         s.leases.retain(|_, l| l.worker != worker);
         if completed {
-            s.runs.insert(worker, (false, 0));
+            s.runs.insert(worker, Run::default());
         }
         Ok(())
     }
@@ -556,7 +595,10 @@ impl CrawlState for MemoryState {
                 }
             }
         }
-        s.runs.entry(worker).or_default().1 += counted;
+        let run = s.runs.entry(worker).or_default();
+        run.fetches += counted;
+        let run = run.id;
+        s.drift.add(run, &batch.drift);
         for (h, until) in &batch.host_pauses {
             s.pauses.insert(h.clone(), *until);
         }
@@ -608,12 +650,24 @@ impl CrawlState for MemoryState {
         })
     }
 
+    fn drift_history(&mut self) -> Result<Vec<SiteDrift>> {
+        let s = self.lock();
+        let current = s.runs.get(&self.worker).filter(|r| r.active).map(|r| r.id);
+        Ok(s.drift.history(current))
+    }
+
     fn shared(&self) -> bool {
         true
     }
 
     fn crawlers(&mut self) -> Result<usize> {
-        Ok(self.lock().runs.values().filter(|r| r.0).count().max(1))
+        Ok(self
+            .lock()
+            .runs
+            .values()
+            .filter(|r| r.active)
+            .count()
+            .max(1))
     }
 
     fn prune(&mut self, before_ms: i64) -> Result<u64> {
