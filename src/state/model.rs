@@ -3,7 +3,7 @@
 //! commit applies, output checkpoints and statistics.
 
 use super::status::{Reason, UrlStatus};
-use crate::selectors::drift::DriftCounts;
+use crate::selectors::drift::{DriftCounts, RunCounts};
 
 /// What a frontier entry is expected to be (it decides priority and which
 /// entries are revisited on every run).
@@ -385,6 +385,21 @@ pub struct SiteDrift {
     pub site: String,
     /// Its runs, oldest first.
     pub runs: Vec<DriftRun>,
+}
+
+impl SiteDrift {
+    /// The newest run's counts and the earlier runs', as
+    /// [`drift`](crate::selectors::drift::drift) judges them (None without runs).
+    pub fn latest_and_before(&self) -> Option<(RunCounts, Vec<RunCounts>)> {
+        let (latest, before) = self.runs.split_last()?;
+        let before = before.iter().map(|r| r.counts.run_counts()).collect();
+        Some((latest.counts.run_counts(), before))
+    }
+
+    /// Whether its newest run is the one the handle's crawler is in.
+    pub fn in_current_run(&self) -> bool {
+        self.runs.last().is_some_and(|r| r.current)
+    }
 }
 
 /// Counts for `state stats`.
