@@ -35,8 +35,11 @@ fn commit(s: &mut impl CrawlState, drift: &[(&str, DriftCounts)]) {
     .unwrap();
 }
 
-/// Per site: its runs as (pages, lost, fell back, current).
-fn runs(s: &mut impl CrawlState) -> Vec<(String, Vec<(u64, u64, u64, bool)>)> {
+/// A site's runs as (pages, lost, fell back, current).
+type Runs = Vec<(u64, u64, u64, bool)>;
+
+/// Per site: its runs.
+fn runs(s: &mut impl CrawlState) -> Vec<(String, Runs)> {
     s.drift_history()
         .unwrap()
         .into_iter()
