@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -93,12 +94,11 @@ fn health(args: &[&str]) -> std::process::Output {
     output_within_limit(c)
 }
 
-#[test]
-fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
-    let redesigned = Arc::new(AtomicBool::new(false));
-    let flag = redesigned.clone();
-    let s = Server::start("127.0.0.1", move |hit| {
-        let now = flag.load(Ordering::SeqCst);
+/// The site: stories in the old layout until `redesigned` is set, then
+/// new stories in the new one.
+fn site(redesigned: Arc<AtomicBool>) -> Server {
+    Server::start("127.0.0.1", move |hit| {
+        let now = redesigned.load(Ordering::SeqCst);
         match hit.path.as_str() {
             "/" => {
                 let links = stories(now);
@@ -110,23 +110,33 @@ fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
                 None => reply(404, "text/plain", ""),
             },
         }
-    });
-    let conf = config_dir(&s.host());
-    let (d, out, st) = workdir();
-    let seed = s.url("/");
-    let args = crawl_args(
-        &[&seed],
-        &out,
-        &st,
-        &[
-            "--selectors",
-            conf.path().to_str().unwrap(),
-            "--rate",
-            "200",
-        ],
-    );
+    })
+}
 
-    let o = crawl(d.path(), &args);
+/// Crawls the site before and after its redesign with `--state state`
+/// (and `extra` arguments); checks the records; returns the second run's
+/// stderr.
+fn two_runs(dir: &Path, state: &str, extra: &[&str]) -> String {
+    let redesigned = Arc::new(AtomicBool::new(false));
+    let s = site(redesigned.clone());
+    let conf = config_dir(&s.host());
+    let out = dir.join("out.jsonl");
+    let seed = s.url("/");
+    let mut args = vec![
+        "--seed",
+        &seed,
+        "--out",
+        out.to_str().unwrap(),
+        "--state",
+        state,
+        "--selectors",
+        conf.path().to_str().unwrap(),
+        "--rate",
+        "200",
+    ];
+    args.extend_from_slice(extra);
+
+    let o = crawl(dir, &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let recs = records(&out);
     assert_eq!(recs.len(), STORIES as usize, "{}", stderr(&o));
@@ -137,7 +147,7 @@ fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
     assert!(!stderr(&o).contains("drifting"), "{}", stderr(&o));
 
     redesigned.store(true, Ordering::SeqCst);
-    let o = crawl(d.path(), &args);
+    let o = crawl(dir, &args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let recs = records(&out);
     assert_eq!(recs.len(), 2 * STORIES as usize, "{}", stderr(&o));
@@ -149,18 +159,16 @@ fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
             "the article, not the comments: {body}"
         );
     }
-    let err = stderr(&o);
-    assert!(
-        err.contains(
-            "  configs drifting from their own history: harbour (lost 6 of 6 pages this run, 0 of 6 before)\n"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("look broken"), "{err}");
+    stderr(&o)
+}
 
-    // The history, from the state.
-    let st_arg = st.to_str().unwrap();
-    let h = health(&["--state", st_arg]);
+/// What the second run's summary says of the site.
+const DRIFTING: &str =
+    "  configs drifting from their own history: harbour (lost 6 of 6 pages this run, 0 of 6 before)\n";
+
+/// Checks the `selectors health` table of the state; returns it.
+fn check_health_table(state: &str) -> String {
+    let h = health(&["--state", state]);
     assert_eq!(h.status.code(), Some(0), "{}", stderr(&h));
     let table = String::from_utf8_lossy(&h.stdout).into_owned();
     let lines: Vec<&str> = table.lines().collect();
@@ -171,7 +179,18 @@ fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
     assert_eq!(&cells[..5], ["harbour", "2", "12", "50%", "0%"], "{table}");
     assert!(lines[1].contains("6/6, median "), "{table}");
     assert!(lines[1].ends_with("losing"), "{table}");
+    table
+}
 
+#[test]
+fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
+    let (d, _, st) = workdir();
+    let st_arg = st.to_str().unwrap();
+    let err = two_runs(d.path(), st_arg, &[]);
+    assert!(err.contains(DRIFTING), "{err}");
+    assert!(err.contains("look broken"), "{err}");
+
+    check_health_table(st_arg);
     let h = health(&["--state", st_arg, "--site", "harbour", "--format", "json"]);
     assert_eq!(h.status.code(), Some(0), "{}", stderr(&h));
     let json: serde_json::Value = serde_json::from_slice(&h.stdout).unwrap();
@@ -191,6 +210,68 @@ fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
         stderr(&h).contains("no drift counts for elsewhere"),
         "{}",
         stderr(&h)
+    );
+}
+
+/// A fresh PostgreSQL state (dropped at the end), or a loud skip.
+struct Pg {
+    server: String,
+    schema: String,
+    url: String,
+}
+
+impl Pg {
+    fn new(test: &str) -> Option<Self> {
+        let server = common::pg::url_or_skip(test)?;
+        let (schema, url) = common::pg::fresh_state(&server);
+        Some(Self {
+            server,
+            schema,
+            url,
+        })
+    }
+}
+
+impl Drop for Pg {
+    fn drop(&mut self) {
+        common::pg::drop_schema(&self.server, &self.schema);
+    }
+}
+
+#[test]
+fn a_redesign_is_named_on_postgres_too() {
+    let Some(pg) = Pg::new("crawl_drift::a_redesign_is_named_on_postgres_too") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let err = two_runs(d.path(), &pg.url, &["--worker", "w1"]);
+    assert!(err.contains(DRIFTING), "{err}");
+    check_health_table(&pg.url);
+}
+
+#[test]
+fn drift_counts_move_to_postgres_with_the_state() {
+    let Some(pg) = Pg::new("crawl_drift::drift_counts_move_to_postgres_with_the_state") else {
+        return;
+    };
+    let (d, _, st) = workdir();
+    two_runs(d.path(), st.to_str().unwrap(), &[]);
+    let o = bin()
+        .args([
+            "state",
+            "migrate",
+            "--from",
+            st.to_str().unwrap(),
+            "--to",
+            &pg.url,
+        ])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        check_health_table(&pg.url),
+        check_health_table(st.to_str().unwrap())
     );
 }
 
