@@ -34,9 +34,18 @@ fn main() {
     let result = match cli.command {
         Command::Extract(args) => commands::extract::run(args),
         Command::Crawl(args) => commands::crawl::run(args),
-        Command::Selectors(cmd) => commands::selectors::run(cmd),
-        Command::Eval(args) => commands::eval::run(args),
-        Command::State(cmd) => commands::state::run(cmd),
+        Command::Selectors(cmd) => {
+            end_quietly_on_closed_pipe();
+            commands::selectors::run(cmd)
+        }
+        Command::Eval(args) => {
+            end_quietly_on_closed_pipe();
+            commands::eval::run(args)
+        }
+        Command::State(cmd) => {
+            end_quietly_on_closed_pipe();
+            commands::state::run(cmd)
+        }
     };
     let code = match result {
         Ok(code) => code,
@@ -47,4 +56,16 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// Report commands (`selectors`, `eval`, `state`) print tables: piped into
+/// `head`, they end quietly as other Unix tools do, instead of panicking on
+/// the closed pipe. (`extract` and `crawl` keep SIGPIPE ignored and report
+/// a failed write as an error naming the output.)
+fn end_quietly_on_closed_pipe() {
+    // SAFETY: restoring the default disposition of one signal, before any
+    // thread of ours exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

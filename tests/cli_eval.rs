@@ -224,3 +224,24 @@ fn an_index_mixing_kinds_of_pages_is_an_error_naming_its_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("index.jsonl:2: page `w` has `expected` and a `page_type`"));
 }
+
+/// `eval ... | head -1`: the report ends quietly when its reader goes away
+/// (it panicked on the closed pipe, exit 101).
+#[test]
+fn a_closed_pipe_ends_the_report_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    wcxb_corpus(dir.path());
+    let corpus = dir.path().to_str().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_newscrawl"))
+        .args(["eval", "--corpus", corpus, "--worst", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing: close the pipe at once, as `head -0` would.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(o.status.code(), Some(101), "{err}");
+}

@@ -18,16 +18,28 @@ fn expectation_files() -> Vec<PathBuf> {
         if dir.ends_with("selectors") {
             continue;
         }
-        for f in std::fs::read_dir(&dir).into_iter().flatten() {
-            let f = f.unwrap().path();
-            let name = f.file_name().unwrap().to_string_lossy().to_string();
-            if name.starts_with("expected") && name.ends_with(".json") {
-                files.push(f);
+        collect_expectations(&dir, &mut files);
+        // A case may hold several pages, one folder each
+        // (fixtures/wordpress-block-theme/post/).
+        for sub in std::fs::read_dir(&dir).into_iter().flatten() {
+            let sub = sub.unwrap().path();
+            if sub.is_dir() {
+                collect_expectations(&sub, &mut files);
             }
         }
     }
     files.sort();
     files
+}
+
+fn collect_expectations(dir: &Path, files: &mut Vec<PathBuf>) {
+    for f in std::fs::read_dir(dir).into_iter().flatten() {
+        let f = f.unwrap().path();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("expected") && name.ends_with(".json") {
+            files.push(f);
+        }
+    }
 }
 
 fn check(expected: &Path) -> Result<(), String> {

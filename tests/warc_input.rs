@@ -165,10 +165,19 @@ fn several_archives_keep_their_order_whatever_the_threads() {
 fn site_and_date_filters() {
     let a = archive("pages.warc.gz");
     let a = a.to_str().unwrap();
-    let all = records(&run(&["extract", a]));
+    // The fixture sites' configs (invented hosts, not built in).
+    let sel = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/selectors");
+    let all = records(&run(&["extract", "--selectors", sel, a]));
 
     // A config name, and a host (two captures of it).
-    let o = run(&["extract", "--site", "notizie-quotidiane", a]);
+    let o = run(&[
+        "extract",
+        "--selectors",
+        sel,
+        "--site",
+        "notizie-quotidiane",
+        a,
+    ]);
     let got = records(&o);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["site"], "notizie-quotidiane");
@@ -177,10 +186,17 @@ fn site_and_date_filters() {
         "{}",
         stderr(&o)
     );
-    let got = records(&run(&["extract", "--site", "vecchio-sito.example", a]));
+    let got = records(&run(&[
+        "extract",
+        "--selectors",
+        sel,
+        "--site",
+        "vecchio-sito.example",
+        a,
+    ]));
     assert_eq!(got.len(), 2);
 
-    let o = run(&["extract", "--site", "nosuchname", a]);
+    let o = run(&["extract", "--selectors", sel, "--site", "nosuchname", a]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--site nosuchname"), "{}", stderr(&o));
 
@@ -189,6 +205,8 @@ fn site_and_date_filters() {
     let until = chrono::DateTime::parse_from_rfc3339("2023-01-01T00:00:00Z").unwrap();
     let o = run(&[
         "extract",
+        "--selectors",
+        sel,
         "--since",
         "2022-01-22T10:00:00Z",
         "--until",

@@ -99,24 +99,43 @@ impl Summary {
     /// Adds the counts of `other` (a part of the run counted apart: the
     /// results of one host until they are committed).
     pub fn merge(&mut self, other: Summary) {
-        self.fetched += other.fetched;
-        self.robots += other.robots;
-        self.written += other.written;
-        self.retries += other.retries;
-        self.near_duplicates += other.near_duplicates;
-        for (r, n) in other.skipped {
+        // Destructured whole: a new counter cannot be forgotten here.
+        let Summary {
+            fetched,
+            robots,
+            written,
+            skipped,
+            failed,
+            walls,
+            host_errors,
+            retries,
+            near_duplicates,
+            sites,
+            drifting,
+            paused_hosts,
+        } = other;
+        self.fetched += fetched;
+        self.robots += robots;
+        self.written += written;
+        self.retries += retries;
+        self.near_duplicates += near_duplicates;
+        for (r, n) in skipped {
             *self.skipped.entry(r).or_default() += n;
         }
-        for (r, n) in other.failed {
+        for (r, n) in failed {
             *self.failed.entry(r).or_default() += n;
         }
-        for (h, n) in other.host_errors {
+        for (r, n) in walls {
+            *self.walls.entry(r).or_default() += n;
+        }
+        for (h, n) in host_errors {
             *self.host_errors.entry(h).or_default() += n;
         }
-        for (site, counts) in other.sites {
+        for (site, counts) in sites {
             self.sites.entry(site).or_default().merge(&counts);
         }
-        self.paused_hosts.extend(other.paused_hosts);
+        self.drifting.extend(drifting);
+        self.paused_hosts.extend(paused_hosts);
     }
 
     /// Total failures.
@@ -291,7 +310,9 @@ mod tests {
         part.skip(Reason::NotAnArticle);
         part.fail(Reason::Timeout, "h");
         part.site_page(&sample("s", PageFate::FellBack));
+        part.wall(Reason::Challenge);
         whole.merge(part);
+        assert_eq!(whole.walls[&Reason::Challenge], 1);
         assert_eq!((whole.written, whole.fetched), (3, 3));
         assert_eq!(whole.skipped[&Reason::NotAnArticle], 2);
         assert_eq!(whole.failed_total(), 1);

@@ -86,12 +86,12 @@ fn is_domain(name: &str) -> bool {
 }
 
 static BYLINE_ELEMENTS: LazyLock<Selector> = LazyLock::new(|| {
-    sel("[rel~=author], [itemprop~=author], .byline, .author, .author-name, .article-author, .post-author, .entry-author, .autor, .autore, .auteur")
+    sel("[rel~=author], [itemprop~=author], .byline, .author, .author-name, .article-author, .post-author, .entry-author, .autor, .autore, .auteur, .wp-block-post-author__name, .wp-block-post-author-name")
 });
 static ITEMPROP_NAME: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop~=name]"));
 
 /// Authors from byline markup (`rel=author`, `itemprop=author`, byline and
-/// author classes), when the metadata names none: the first element that
+/// author classes, WordPress block themes' post-author blocks), when the metadata names none: the first element that
 /// yields names.
 pub(crate) fn byline_authors(doc: &Html) -> Vec<String> {
     for el in doc.select(&BYLINE_ELEMENTS).take(20) {
