@@ -118,6 +118,36 @@ pub enum SelectorsCommand {
     /// Check configs against a corpus (--corpus: per-page scores) or against
     /// their live test pages (--live: the `[[test]]` snippets).
     Check(CheckArgs),
+    /// Per site, how often its config lost to or fell back to generic
+    /// extraction over the crawl state's runs, and whether it is drifting.
+    Health(HealthArgs),
+}
+
+/// `newscrawl selectors health`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Reads the drift counts crawls keep in their state (the last runs of each site; see README, \"Drift\"). DRIFT is `losing` when the config lost or fell back on a clearly larger share of the last run's pages than before, `length` when the last run's median body length halved or doubled, `steady`, or `-` with too few pages to judge.\n\nExit status: 0; 1 when the state cannot be read (a missing state file); 2 on usage errors.\n\nExamples:\n  newscrawl selectors health --state newscrawl.db\n  newscrawl selectors health --state postgres://crawler@db/news --site ilpost --format json"
+)]
+pub struct HealthArgs {
+    /// Crawl state: an SQLite file (a path or sqlite:PATH) or postgres://...
+    #[arg(long, value_name = "PATH|URL", default_value = "newscrawl.db")]
+    pub state: String,
+    /// Only these sites (config names; repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub site: Vec<String>,
+    /// `table` (default) or `json` (one object per site and line, with
+    /// every stored run).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: HealthFormat,
+}
+
+/// How `selectors health` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HealthFormat {
+    /// A table, a line per site.
+    Table,
+    /// JSON lines, an object per site.
+    Json,
 }
 
 /// `newscrawl selectors check`.

@@ -181,6 +181,11 @@ pub const LEASE_SLACK: Duration = Duration::from_secs(1);
 /// by the others (and by later runs) before it is fetched again.
 pub const ROBOTS_MAX_AGE: Duration = Duration::from_secs(3600);
 
+/// Runs of each site whose drift counts the state keeps (and `selectors
+/// health` and the crawl summary judge by): older runs are forgotten when
+/// a new run begins.
+pub const DRIFT_RUNS: usize = 30;
+
 // ---- messages ----
 
 /// Longest piece of input (a selector, a header value) quoted in an error

@@ -6,6 +6,8 @@
 //! shares one ([`Backend::peer`]).
 
 mod common;
+#[path = "state_conformance/drift.rs"]
+mod drift;
 
 use std::time::Duration;
 
@@ -749,6 +751,24 @@ macro_rules! conformance {
             fn peers_wait_for_claimed_hosts_but_not_for_parked_ones() {
                 if let Some(mut b) = backend() {
                     super::peers_wait_for_claimed_hosts_but_not_for_parked_ones(&mut b);
+                }
+            }
+            #[test]
+            fn drift_counts_add_up_per_site_and_run() {
+                if let Some(mut b) = backend() {
+                    super::drift::drift_counts_add_up_per_site_and_run(&mut b);
+                }
+            }
+            #[test]
+            fn drift_keeps_the_last_runs_of_each_site() {
+                if let Some(mut b) = backend() {
+                    super::drift::drift_keeps_the_last_runs_of_each_site(&mut b);
+                }
+            }
+            #[test]
+            fn overlapping_runs_of_two_crawlers_share_one() {
+                if let Some(mut b) = backend() {
+                    super::drift::overlapping_runs_of_two_crawlers_share_one(&mut b);
                 }
             }
         }

@@ -324,8 +324,14 @@ pub fn crawl(
         StopReason::Interrupt => "interrupted (SIGINT)",
         StopReason::Terminate => "terminated (SIGTERM)",
     };
-    eprint!("{}", crawler.summary.render(started.elapsed(), label));
+    let mut summary = std::mem::take(&mut crawler.summary);
     let mut state = crawler.into_state();
+    // Read before the run ends: its counts are the current run's.
+    match state.drift_history() {
+        Ok(history) => summary.note_drift(&history),
+        Err(e) => tracing::warn!("{e:#}"),
+    }
+    eprint!("{}", summary.render(started.elapsed(), label));
     let completed = matches!(stop, StopReason::Exhausted | StopReason::MaxPages);
     state.end_run(completed)?;
     if stop == StopReason::Exhausted && !success && failed > 0 && fetched == 0 {

@@ -363,6 +363,8 @@ impl Crawler {
                     self.batch.checkpoints = vec![(key.to_string(), checkpoint)];
                 }
             }
+            // Rebuilt on each try: a lost host's counts are dropped.
+            self.batch.drift = self.pending_drift();
             match self.state.commit(&self.batch) {
                 Ok(hosts) => break hosts,
                 Err(e) => {

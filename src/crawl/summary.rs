@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::state::Reason;
+use crate::selectors::drift::{describe, DriftCounts, DriftSample};
+use crate::state::{Reason, SiteDrift};
 
 /// What a run did.
 #[derive(Debug, Default, Clone)]
@@ -32,9 +33,13 @@ pub struct Summary {
     /// Articles written whose text matched another one of this run but for
     /// case, punctuation and spacing.
     pub near_duplicates: u64,
-    /// Per configured site: (pages extracted with its config, pages where
-    /// the config's body was unusable and generic extraction stood in).
-    pub site_fallbacks: BTreeMap<String, (u64, u64)>,
+    /// Per configured site: its article pages, how many of them its config
+    /// lost to the generic extractor or fell back on, and their lengths
+    /// (what the state's drift counts add up).
+    pub sites: BTreeMap<String, DriftCounts>,
+    /// Sites whose config drifted from its own history in this run, as
+    /// [`describe`] words them.
+    pub drifting: Vec<String>,
     /// Hosts with work left for a later run because they are paused
     /// (Retry-After, Crawl-delay, a stored pause): seconds still to wait.
     pub paused_hosts: BTreeMap<String, u64>,
@@ -57,23 +62,38 @@ impl Summary {
         *self.host_errors.entry(host.to_string()).or_default() += 1;
     }
 
-    /// Counts a page extracted under a site config, and whether the config
-    /// fell back to generic extraction (a sign of a site redesign).
-    pub fn site_page(&mut self, site: &str, fell_back: bool) {
-        let e = self.site_fallbacks.entry(site.to_string()).or_default();
-        e.0 += 1;
-        if fell_back {
-            e.1 += 1;
-        }
+    /// Counts an article page extracted under a site config: whether the
+    /// config was used, lost the arbitration or fell back (signs of a site
+    /// redesign), and its body length.
+    pub fn site_page(&mut self, sample: &DriftSample) {
+        self.sites
+            .entry(sample.site.clone())
+            .or_default()
+            .add(sample);
     }
 
-    /// Sites whose configs fell back on at least one page: `name fallbacks/pages`.
+    /// Sites whose configs lost or fell back on at least one page:
+    /// `name not-used/pages`.
     pub fn broken_configs(&self) -> Vec<String> {
-        self.site_fallbacks
+        self.sites
             .iter()
-            .filter(|(_, (_, fb))| *fb > 0)
-            .map(|(name, (pages, fb))| format!("{name} {fb}/{pages}"))
+            .filter(|(_, c)| c.lost + c.fell_back > 0)
+            .map(|(name, c)| format!("{name} {}/{}", c.lost + c.fell_back, c.pages))
             .collect()
+    }
+
+    /// Notes the sites whose run, as the state holds it (this crawler's
+    /// pages and, on a shared state, those of the crawlers in the same
+    /// run), drifted from their earlier runs.
+    pub fn note_drift(&mut self, history: &[SiteDrift]) {
+        self.drifting = history
+            .iter()
+            .filter(|s| s.in_current_run())
+            .filter_map(|s| {
+                let (latest, before) = s.latest_and_before()?;
+                describe(&s.site, &before, &latest)
+            })
+            .collect();
     }
 
     /// Adds the counts of `other` (a part of the run counted apart: the
@@ -90,7 +110,8 @@ impl Summary {
             host_errors,
             retries,
             near_duplicates,
-            site_fallbacks,
+            sites,
+            drifting,
             paused_hosts,
         } = other;
         self.fetched += fetched;
@@ -110,11 +131,10 @@ impl Summary {
         for (h, n) in host_errors {
             *self.host_errors.entry(h).or_default() += n;
         }
-        for (site, (pages, fb)) in site_fallbacks {
-            let e = self.site_fallbacks.entry(site).or_default();
-            e.0 += pages;
-            e.1 += fb;
+        for (site, counts) in sites {
+            self.sites.entry(site).or_default().merge(&counts);
         }
+        self.drifting.extend(drifting);
         self.paused_hosts.extend(paused_hosts);
     }
 
@@ -169,8 +189,14 @@ impl Summary {
         let broken = self.broken_configs();
         if !broken.is_empty() {
             s.push_str(&format!(
-                "  site configs that look broken (pages that fell back to generic extraction): {}\n",
+                "  site configs that look broken (pages where generic extraction stood in or won): {}\n",
                 broken.join(", ")
+            ));
+        }
+        if !self.drifting.is_empty() {
+            s.push_str(&format!(
+                "  configs drifting from their own history: {}\n",
+                self.drifting.join(", ")
             ));
         }
         if !self.host_errors.is_empty() {
@@ -207,6 +233,67 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::selectors::drift::PageFate;
+    use crate::state::DriftRun;
+
+    fn sample(site: &str, fate: PageFate) -> DriftSample {
+        DriftSample {
+            site: site.into(),
+            fate,
+            body_chars: 2000,
+        }
+    }
+
+    fn run_of(run: i64, used: usize, lost: usize, current: bool) -> DriftRun {
+        let mut counts = DriftCounts::default();
+        for i in 0..used + lost {
+            let fate = if i < used {
+                PageFate::Used
+            } else {
+                PageFate::Lost
+            };
+            counts.add(&sample("", fate));
+        }
+        DriftRun {
+            run,
+            counts,
+            current,
+        }
+    }
+
+    #[test]
+    fn a_config_losing_in_the_current_run_is_named() {
+        let site = |name: &str, runs| SiteDrift {
+            site: name.into(),
+            runs,
+        };
+        let history = [
+            site(
+                "ilpost",
+                vec![run_of(1, 20, 0, false), run_of(2, 8, 12, true)],
+            ),
+            // Lost as much in an earlier run, not in this one.
+            site(
+                "zeit",
+                vec![run_of(1, 20, 0, false), run_of(2, 0, 20, false)],
+            ),
+            site(
+                "steady",
+                vec![run_of(1, 20, 0, false), run_of(2, 19, 1, true)],
+            ),
+        ];
+        let mut s = Summary::default();
+        s.note_drift(&history);
+        assert_eq!(
+            s.drifting,
+            ["ilpost (lost 12 of 20 pages this run, 0 of 20 before)"]
+        );
+        let text = s.render(Duration::from_secs(1), "finished");
+        assert!(
+            text.contains("  configs drifting from their own history: ilpost (lost 12 of 20"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn a_merged_part_counts_as_if_counted_here() {
@@ -222,7 +309,7 @@ mod tests {
         };
         part.skip(Reason::NotAnArticle);
         part.fail(Reason::Timeout, "h");
-        part.site_page("s", true);
+        part.site_page(&sample("s", PageFate::FellBack));
         part.wall(Reason::Challenge);
         whole.merge(part);
         assert_eq!(whole.walls[&Reason::Challenge], 1);
@@ -236,13 +323,14 @@ mod tests {
     #[test]
     fn broken_configs_are_listed_in_the_summary() {
         let mut s = Summary::default();
-        s.site_page("good", false);
-        s.site_page("redesigned", true);
-        s.site_page("redesigned", false);
-        assert_eq!(s.broken_configs(), ["redesigned 1/2"]);
+        s.site_page(&sample("good", PageFate::Used));
+        s.site_page(&sample("redesigned", PageFate::FellBack));
+        s.site_page(&sample("redesigned", PageFate::Used));
+        s.site_page(&sample("redesigned", PageFate::Lost));
+        assert_eq!(s.broken_configs(), ["redesigned 2/3"]);
         let text = s.render(Duration::from_secs(1), "finished");
         assert!(
-            text.contains("look broken") && text.contains("redesigned 1/2"),
+            text.contains("look broken") && text.contains("redesigned 2/3"),
             "{text}"
         );
     }

@@ -65,6 +65,150 @@ impl RunCounts {
     }
 }
 
+/// Buckets of [`LengthHistogram`].
+pub const LENGTH_BUCKETS: usize = 49;
+
+/// Lower bound, in characters, of the histogram's second bucket (the first
+/// holds shorter bodies).
+const FIRST_BOUND: f64 = 64.0;
+
+/// Buckets per doubling of the body length.
+const PER_DOUBLING: f64 = 4.0;
+
+/// Body lengths of a run's pages, in buckets a quarter of a doubling wide
+/// (bucket 0: under 64 characters; bucket `i`: from `64 * 2^((i-1)/4)` to
+/// `64 * 2^(i/4)`; the last one open): runs and crawlers add theirs
+/// together, which exact medians cannot, and the median read back is within
+/// 10% of the exact one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LengthHistogram([u64; LENGTH_BUCKETS]);
+
+impl Default for LengthHistogram {
+    fn default() -> Self {
+        Self([0; LENGTH_BUCKETS])
+    }
+}
+
+impl LengthHistogram {
+    /// The bucket of a body of `chars` characters.
+    pub fn bucket(chars: u64) -> usize {
+        if (chars as f64) < FIRST_BOUND {
+            return 0;
+        }
+        let i = 1.0 + (PER_DOUBLING * (chars as f64 / FIRST_BOUND).log2()).floor();
+        (i as usize).min(LENGTH_BUCKETS - 1)
+    }
+
+    /// Counts a body of `chars` characters.
+    pub fn add_length(&mut self, chars: u64) {
+        self.0[Self::bucket(chars)] += 1;
+    }
+
+    /// Adds `pages` to bucket `bucket` (as stored); false for a bucket
+    /// this build does not know (nothing is added).
+    pub fn add_to_bucket(&mut self, bucket: usize, pages: u64) -> bool {
+        match self.0.get_mut(bucket) {
+            Some(n) => {
+                *n += pages;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, other: &Self) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+
+    /// The buckets holding pages: (bucket, pages), in bucket order.
+    pub fn buckets(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.0.iter().copied().enumerate().filter(|(_, n)| *n > 0)
+    }
+
+    /// Pages counted.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+
+    /// The median length, in characters (0 when empty): the geometric
+    /// middle of the bucket holding the middle page (the upper one of two,
+    /// as [`RunCounts::of`] takes).
+    pub fn median(&self) -> u64 {
+        let total = self.total();
+        if total == 0 {
+            return 0;
+        }
+        let mut seen = 0;
+        for (i, n) in self.buckets() {
+            seen += n;
+            if seen > total / 2 {
+                return Self::middle(i);
+            }
+        }
+        0
+    }
+
+    fn middle(bucket: usize) -> u64 {
+        match bucket {
+            0 => (FIRST_BOUND / 2.0) as u64,
+            b if b == LENGTH_BUCKETS - 1 => Self::lower_bound(b),
+            b => (FIRST_BOUND * ((b as f64 - 0.5) / PER_DOUBLING).exp2()).round() as u64,
+        }
+    }
+
+    fn lower_bound(bucket: usize) -> u64 {
+        (FIRST_BOUND * ((bucket as f64 - 1.0) / PER_DOUBLING).exp2()).round() as u64
+    }
+}
+
+/// A site's drift counts as the crawl state adds them up (per batch, per
+/// run): pages, lost, fell back, and the body lengths in a histogram.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DriftCounts {
+    /// Pages extracted with the site's config.
+    pub pages: u64,
+    /// Of which the generic body won the arbitration.
+    pub lost: u64,
+    /// Of which the config fell back.
+    pub fell_back: u64,
+    /// Their body lengths.
+    pub lengths: LengthHistogram,
+}
+
+impl DriftCounts {
+    /// Counts one page.
+    pub fn add(&mut self, sample: &DriftSample) {
+        self.pages += 1;
+        match sample.fate {
+            PageFate::Used => {}
+            PageFate::Lost => self.lost += 1,
+            PageFate::FellBack => self.fell_back += 1,
+        }
+        self.lengths.add_length(sample.body_chars as u64);
+    }
+
+    /// Adds another tally of the same site.
+    pub fn merge(&mut self, other: &Self) {
+        self.pages += other.pages;
+        self.lost += other.lost;
+        self.fell_back += other.fell_back;
+        self.lengths.merge(&other.lengths);
+    }
+
+    /// What [`drift`] judges (the median read from the histogram).
+    pub fn run_counts(&self) -> RunCounts {
+        RunCounts {
+            pages: self.pages,
+            lost: self.lost,
+            fell_back: self.fell_back,
+            median_chars: self.lengths.median(),
+        }
+    }
+}
+
 /// The verdict on a site's latest run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Drift {
@@ -138,6 +282,28 @@ pub fn drift(history: &[RunCounts], latest: &RunCounts) -> Drift {
     Drift::Steady
 }
 
+/// A site whose latest run drifted, as the crawl summary and
+/// `selectors health` word it: `ilpost (lost 12 of 20 pages this run, 0 of
+/// 150 before)` or `ilpost (median body 900 characters this run, 3000
+/// before)`; None when the run is steady or too small to judge.
+pub fn describe(site: &str, history: &[RunCounts], latest: &RunCounts) -> Option<String> {
+    match drift(history, latest) {
+        Drift::Losing { .. } => {
+            let past_pages: u64 = history.iter().map(|r| r.pages).sum();
+            let past_not_used: u64 = history.iter().map(RunCounts::not_used).sum();
+            Some(format!(
+                "{site} (lost {} of {} pages this run, {past_not_used} of {past_pages} before)",
+                latest.not_used(),
+                latest.pages
+            ))
+        }
+        Drift::LengthShift { median, usual } => Some(format!(
+            "{site} (median body {median} characters this run, {usual} before)"
+        )),
+        Drift::NotEnoughData | Drift::Steady => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +370,60 @@ mod tests {
         ];
         assert_eq!(RunCounts::of(&samples), run(4, 1, 1, 300));
         assert_eq!(RunCounts::of(&[]), RunCounts::default());
+    }
+
+    #[test]
+    fn tallies_add_up_across_batches_and_read_back_a_close_median() {
+        let s = |fate, body_chars| DriftSample {
+            site: "x".into(),
+            fate,
+            body_chars,
+        };
+        let (mut first, mut second) = (DriftCounts::default(), DriftCounts::default());
+        for len in [900, 1000, 1100] {
+            first.add(&s(PageFate::Used, len));
+        }
+        second.add(&s(PageFate::Lost, 3000));
+        second.add(&s(PageFate::FellBack, 40));
+        first.merge(&second);
+        let counts = first.run_counts();
+        assert_eq!((counts.pages, counts.lost, counts.fell_back), (5, 1, 1));
+        assert_eq!(first.lengths.total(), 5);
+        // The exact median is 1000.
+        assert!((910..=1100).contains(&counts.median_chars), "{counts:?}");
+    }
+
+    #[test]
+    fn histogram_medians_stay_within_ten_percent() {
+        for chars in [64u64, 65, 100, 999, 1000, 2500, 12_345, 150_000] {
+            let mut h = LengthHistogram::default();
+            h.add_length(chars);
+            let m = h.median() as f64;
+            assert!(
+                (m / chars as f64 - 1.0).abs() <= 0.1,
+                "{chars} read back as {m}"
+            );
+        }
+        let mut h = LengthHistogram::default();
+        h.add_length(10);
+        assert_eq!(h.median(), 32);
+        h.add_length(u64::MAX);
+        assert_eq!(LengthHistogram::bucket(u64::MAX), LENGTH_BUCKETS - 1);
+        assert!(!h.add_to_bucket(LENGTH_BUCKETS, 1));
+        assert_eq!(LengthHistogram::default().median(), 0);
+    }
+
+    #[test]
+    fn descriptions_name_the_site_and_both_shares() {
+        let history = [run(40, 0, 0, 3000), run(40, 1, 0, 3000)];
+        assert_eq!(
+            describe("ilpost", &history, &run(20, 10, 2, 3000)).as_deref(),
+            Some("ilpost (lost 12 of 20 pages this run, 1 of 80 before)")
+        );
+        assert_eq!(
+            describe("ilpost", &history, &run(20, 0, 0, 900)).as_deref(),
+            Some("ilpost (median body 900 characters this run, 3000 before)")
+        );
+        assert_eq!(describe("ilpost", &history, &run(20, 1, 0, 3000)), None);
     }
 }

@@ -2,8 +2,9 @@
 //! an SQLite crawl state into an empty PostgreSQL one, in one PostgreSQL
 //! transaction (a failed move leaves it empty): every URL with its status
 //! and validators, the frontier in its order (claims returned), host pauses
-//! (turned into the database's clock), content hashes, and the outputs'
-//! checkpoints and run counters under the worker that goes on crawling.
+//! (turned into the database's clock), content hashes, drift counts with
+//! their run numbers, and the outputs' checkpoints and run counters under
+//! the worker that goes on crawling.
 //! The outputs' owner records are handed to that worker, so it continues
 //! the same `--out` files exactly where the SQLite state stopped. The
 //! SQLite file is only read (under its lock: no crawl may run on it).
@@ -74,6 +75,12 @@ struct Tables {
     checkpoints: Vec<(String, String)>,
     run_active: bool,
     run_fetches: i64,
+    /// The run in progress or the last one.
+    run_id: i64,
+    /// (site, run, pages, lost, fell_back).
+    drift: Vec<(String, i64, i64, i64, i64)>,
+    /// (site, run, bucket, pages).
+    drift_lengths: Vec<(String, i64, i64, i64)>,
 }
 
 struct UrlRow {
@@ -163,6 +170,17 @@ impl Tables {
         };
         t.run_active = get("run_active") == Some("1");
         t.run_fetches = get("run_fetches").and_then(|v| v.parse().ok()).unwrap_or(0);
+        t.run_id = get("run_id").and_then(|v| v.parse().ok()).unwrap_or(0);
+        t.drift = c
+            .prepare(super::drift::SELECT_RUNS)?
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        t.drift_lengths = c
+            .prepare(super::drift::SELECT_LENGTHS)?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(t)
     }
 }
@@ -186,6 +204,47 @@ async fn insert_chunks<T>(
         n += tx.execute(&st, &params).await?;
     }
     Ok(n)
+}
+
+/// Copies the drift counts, and the run numbers on from the SQLite ones.
+async fn copy_drift(tx: &Transaction<'_>, t: &Tables) -> Result<()> {
+    insert_chunks(
+        tx,
+        "INSERT INTO drift(site, run, pages, lost, fell_back)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])",
+        &t.drift,
+        |c| {
+            vec![
+                Box::new(c.iter().map(|r| r.0.as_str()).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.1).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.2).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.3).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.4).collect::<Vec<_>>()),
+            ]
+        },
+    )
+    .await?;
+    insert_chunks(
+        tx,
+        "INSERT INTO drift_lengths(site, run, bucket, pages)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])",
+        &t.drift_lengths,
+        |c| {
+            vec![
+                Box::new(c.iter().map(|r| r.0.as_str()).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.1).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.2).collect::<Vec<_>>()),
+                Box::new(c.iter().map(|r| r.3).collect::<Vec<_>>()),
+            ]
+        },
+    )
+    .await?;
+    tx.execute(
+        "UPDATE meta SET value = $1 WHERE key = 'run_seq'",
+        &[&t.run_id.to_string()],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Copies `t` into the (empty) state of `client` in one transaction.
@@ -301,9 +360,10 @@ async fn copy(client: &mut tokio_postgres::Client, t: &Tables, worker: &WorkerId
         },
     )
     .await?;
+    copy_drift(&tx, t).await?;
     tx.execute(
-        "UPDATE workers SET run_active = $2, run_fetches = $3 WHERE worker = $1",
-        &[&me, &t.run_active, &t.run_fetches],
+        "UPDATE workers SET run_active = $2, run_fetches = $3, run_id = $4 WHERE worker = $1",
+        &[&me, &t.run_active, &t.run_fetches, &t.run_id],
     )
     .await?;
     tx.commit().await?;

@@ -26,10 +26,13 @@
 //!   the state does not know as written. A result of a claim no longer held
 //!   is not applied; if it wrote a record the whole commit is refused with
 //!   [`ClaimsLost`], so that record is never checkpointed.
+//! - Drift counts ([`Batch::drift`]) add up per site and run; each site
+//!   keeps its last [`DRIFT_RUNS`](crate::limits::DRIFT_RUNS) runs.
 //! - Content ownership is claimed through a unique key
 //!   ([`CrawlState::claim_content`]), never checked and then acted on; a
 //!   claim is durable no later than the commit that writes its URL.
 
+pub mod drift;
 pub mod lock;
 pub mod memory;
 pub mod migrate;
@@ -46,8 +49,8 @@ use anyhow::{bail, Result};
 pub use lock::StateLock;
 pub use memory::MemoryState;
 pub use model::{
-    Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, ContentClaim, Ending, HostLease, NewUrl,
-    Outcome, OutputOwner, RobotsFile, Stats, UrlInfo, UrlKind,
+    Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, ContentClaim, DriftRun, Ending, HostLease,
+    NewUrl, Outcome, OutputOwner, RobotsFile, SiteDrift, Stats, UrlInfo, UrlKind,
 };
 pub use postgres::PgState;
 pub use sqlite::SqliteState;
@@ -109,6 +112,14 @@ pub trait CrawlState {
     fn commit(&mut self, batch: &Batch) -> Result<Vec<String>>;
     /// Counts for `state stats`.
     fn stats(&mut self) -> Result<Stats>;
+    /// Per configured site (sorted by name), the drift counts its pages
+    /// added in each of its last [`DRIFT_RUNS`](crate::limits::DRIFT_RUNS)
+    /// runs, oldest first. A batch's [`Batch::drift`] adds to the run the
+    /// committing handle is in: a run resumed after an interruption keeps
+    /// its number, a run begun after a completed one gets the next, and on
+    /// a shared state a crawler beginning while others are in a run joins
+    /// theirs.
+    fn drift_history(&mut self) -> Result<Vec<SiteDrift>>;
     /// Forgets finished URLs last touched before `before_ms`; returns how
     /// many were removed.
     fn prune(&mut self, before_ms: i64) -> Result<u64>;

@@ -3,6 +3,7 @@
 //! commit applies, output checkpoints and statistics.
 
 use super::status::{Reason, UrlStatus};
+use crate::selectors::drift::{DriftCounts, RunCounts};
 
 /// What a frontier entry is expected to be (it decides priority and which
 /// entries are revisited on every run).
@@ -346,6 +347,9 @@ pub struct Batch {
     pub checkpoints: Vec<(String, Checkpoint)>,
     /// robots.txt files fetched, for the other crawlers of a shared state.
     pub robots: Vec<(String, RobotsFile)>,
+    /// Per configured site: the drift counts of the batch's pages, added to
+    /// the run's (one entry per site).
+    pub drift: Vec<(String, DriftCounts)>,
 }
 
 impl Batch {
@@ -357,6 +361,44 @@ impl Batch {
             && self.host_challenges.is_empty()
             && self.checkpoints.is_empty()
             && self.robots.is_empty()
+            && self.drift.is_empty()
+    }
+}
+
+/// One run of a site, as the state keeps its drift counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftRun {
+    /// The run's number (increasing; on a shared state, crawlers whose runs
+    /// overlap share one).
+    pub run: i64,
+    /// The site's counts in that run.
+    pub counts: DriftCounts,
+    /// The run this handle's crawler has begun and not completed.
+    pub current: bool,
+}
+
+/// A site's drift history: its last
+/// [`DRIFT_RUNS`](crate::limits::DRIFT_RUNS) runs with pages, oldest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteDrift {
+    /// The config's name.
+    pub site: String,
+    /// Its runs, oldest first.
+    pub runs: Vec<DriftRun>,
+}
+
+impl SiteDrift {
+    /// The newest run's counts and the earlier runs', as
+    /// [`drift`](crate::selectors::drift::drift) judges them (None without runs).
+    pub fn latest_and_before(&self) -> Option<(RunCounts, Vec<RunCounts>)> {
+        let (latest, before) = self.runs.split_last()?;
+        let before = before.iter().map(|r| r.counts.run_counts()).collect();
+        Some((latest.counts.run_counts(), before))
+    }
+
+    /// Whether its newest run is the one the handle's crawler is in.
+    pub fn in_current_run(&self) -> bool {
+        self.runs.last().is_some_and(|r| r.current)
     }
 }
 

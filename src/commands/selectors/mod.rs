@@ -1,6 +1,7 @@
-//! `newscrawl selectors list | check`.
+//! `newscrawl selectors list | check | health`.
 
 mod check;
+mod health;
 mod live;
 
 use anyhow::Result;
@@ -15,6 +16,7 @@ pub fn run(cmd: SelectorsCommand) -> Result<i32> {
         SelectorsCommand::List { selectors } => list(selectors.as_deref()),
         SelectorsCommand::Check(args) if args.live => live::check_live(&args),
         SelectorsCommand::Check(args) => check::check_corpus(&args),
+        SelectorsCommand::Health(args) => health::health(&args),
     }
 }
 

@@ -14,6 +14,7 @@
 //! from the others, which give idle hosts back when they hold more than
 //! their share.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -24,6 +25,7 @@ use super::super::urlnorm::host_key;
 use super::Crawler;
 use crate::fetch::{Robots, RobotsState};
 use crate::limits::{LEASE_SLACK, MAX_HOST_PAUSE};
+use crate::selectors::drift::DriftCounts;
 use crate::state::{now_ms, RobotsFile};
 
 /// Longest wait before a host leased by another crawler is asked for again,
@@ -270,6 +272,18 @@ impl Crawler {
             host.to_string(),
             Instant::now() + lease_retry(self.cfg.lease),
         );
+    }
+
+    /// The drift counts of the results the next commit applies: every
+    /// host's pending pages, per site.
+    pub(super) fn pending_drift(&self) -> Vec<(String, DriftCounts)> {
+        let mut all: BTreeMap<String, DriftCounts> = BTreeMap::new();
+        for p in self.pending.values() {
+            for (site, counts) in &p.summary.sites {
+                all.entry(site.clone()).or_default().merge(counts);
+            }
+        }
+        all.into_iter().collect()
     }
 
     /// Counts what the commit just made final: every host's pending counts.

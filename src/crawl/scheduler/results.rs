@@ -355,8 +355,9 @@ impl Crawler {
         last_modified: Option<String>,
     ) -> Result<()> {
         self.follow(claim, &page.links)?;
-        if let Some(site) = &page.site {
-            self.summary.site_page(&site.name, page.fallback.is_some());
+        // Drift counts article pages only: a config describes articles.
+        if let Some(sample) = page.drift_sample().filter(|_| page.is_article()) {
+            self.summary.site_page(&sample);
         }
         let key = page
             .canonical

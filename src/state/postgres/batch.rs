@@ -210,5 +210,7 @@ pub(super) async fn write(
         .filter(|(s, _)| s.new_hosts)
         .flat_map(|(_, rows)| rows.iter().map(|r| r.get::<_, String>(0)))
         .collect();
+    // 4. Drift counts, last (sites in name order).
+    super::drift::add(tx, worker, &batch.drift).await?;
     Ok(hosts.into_iter().collect())
 }

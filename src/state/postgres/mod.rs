@@ -23,6 +23,7 @@
 
 mod batch;
 pub(in crate::state) mod conn;
+mod drift;
 pub mod schema;
 pub mod worker;
 
@@ -35,7 +36,7 @@ use tokio_postgres::{Row, Statement};
 
 use super::{
     host_of, now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, OutputOwner,
-    RobotsFile, Stats, UrlInfo, UrlKind, UrlStatus,
+    RobotsFile, SiteDrift, Stats, UrlInfo, UrlKind, UrlStatus,
 };
 use crate::limits::{FEED_YIELD_WINDOW, HOST_LEASE, LONG_PAUSE, ROBOTS_MAX_AGE};
 use conn::{retrying, wait, Db};
@@ -374,15 +375,7 @@ impl PgState {
                     ],
                 )
                 .await?;
-                let fetches: i64 = tx
-                    .query_one(
-                        "UPDATE workers SET run_fetches = CASE WHEN run_active THEN run_fetches ELSE 0 END,
-                                            run_active = TRUE
-                         WHERE worker = $1 RETURNING run_fetches",
-                        &[&me],
-                    )
-                    .await?
-                    .get(0);
+                let fetches = drift::begin_run(&tx, &me).await?;
                 tx.commit().await?;
                 Ok(fetches.max(0) as u64)
             })
@@ -804,6 +797,11 @@ impl CrawlState for PgState {
     fn prune(&mut self, before_ms: i64) -> Result<u64> {
         self.do_prune(before_ms)
             .with_context(|| self.ctx("cannot prune"))
+    }
+
+    fn drift_history(&mut self) -> Result<Vec<SiteDrift>> {
+        let r = self.db.run(drift::history(&self.db.client, self.me()));
+        r.with_context(|| self.ctx("cannot read the drift counts"))
     }
 
     fn shared(&self) -> bool {

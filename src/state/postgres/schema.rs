@@ -13,7 +13,7 @@ use anyhow::{bail, Result};
 use tokio_postgres::Client;
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Any constant shared by all newscrawl builds: the advisory lock taken
 /// while the schema is created or upgraded.
@@ -95,8 +95,32 @@ UPDATE urls SET kind = 5 WHERE kind = 3;
 UPDATE frontier SET kind = 5 WHERE kind = 3;
 ";
 
+/// Version 3, as SQLite's version 4: drift counts per configured site and
+/// run (`drift`, `drift_lengths`); runs get numbers (`meta.run_seq`, the
+/// last one given out; `workers.run_id`, the run a worker is in), shared by
+/// workers whose runs overlap.
+const V3: &str = "
+CREATE TABLE drift(
+  site TEXT NOT NULL,
+  run BIGINT NOT NULL,
+  pages BIGINT NOT NULL,
+  lost BIGINT NOT NULL,
+  fell_back BIGINT NOT NULL,
+  PRIMARY KEY (site, run)
+);
+CREATE TABLE drift_lengths(
+  site TEXT NOT NULL,
+  run BIGINT NOT NULL,
+  bucket BIGINT NOT NULL,
+  pages BIGINT NOT NULL,
+  PRIMARY KEY (site, run, bucket)
+);
+INSERT INTO meta(key, value) VALUES ('run_seq', '0') ON CONFLICT (key) DO NOTHING;
+ALTER TABLE workers ADD COLUMN run_id BIGINT NOT NULL DEFAULT 0;
+";
+
 /// Migration `i` takes a state from version `i` to `i + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
 
 /// Brings the schema to [`SCHEMA_VERSION`] (creating it in an empty
 /// schema); returns the state's id.

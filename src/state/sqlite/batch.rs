@@ -131,5 +131,40 @@ pub(super) fn write(tx: &Connection, batch: &Batch) -> Result<Vec<String>> {
     for (output, c) in &batch.checkpoints {
         checkpoint.execute([output, &c.0])?;
     }
+    add_drift(tx, batch)?;
     Ok(hosts.into_iter().collect())
+}
+
+/// Adds the batch's drift counts to the current run's.
+fn add_drift(tx: &Connection, batch: &Batch) -> Result<()> {
+    if batch.drift.is_empty() {
+        return Ok(());
+    }
+    let run: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key='run_id'",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut totals = tx.prepare_cached(
+        "INSERT INTO drift(site,run,pages,lost,fell_back) VALUES(?1,?2,?3,?4,?5)
+         ON CONFLICT(site,run) DO UPDATE SET pages=pages+excluded.pages,
+           lost=lost+excluded.lost, fell_back=fell_back+excluded.fell_back",
+    )?;
+    let mut lengths = tx.prepare_cached(
+        "INSERT INTO drift_lengths(site,run,bucket,pages) VALUES(?1,?2,?3,?4)
+         ON CONFLICT(site,run,bucket) DO UPDATE SET pages=pages+excluded.pages",
+    )?;
+    for (site, c) in &batch.drift {
+        totals.execute(params![
+            site,
+            run,
+            c.pages as i64,
+            c.lost as i64,
+            c.fell_back as i64
+        ])?;
+        for (bucket, n) in c.lengths.buckets() {
+            lengths.execute(params![site, run, bucket as i64, n as i64])?;
+        }
+    }
+    Ok(())
 }

@@ -21,9 +21,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::drift::DriftTable;
 use super::{
     host_of, now_ms, Batch, Checkpoint, Claim, ContentClaim, CrawlState, HostLease, OutputOwner,
-    StateLock, Stats, UrlInfo, UrlKind, UrlStatus,
+    SiteDrift, StateLock, Stats, UrlInfo, UrlKind, UrlStatus,
 };
 use crate::limits::FEED_YIELD_WINDOW;
 pub use schema::SCHEMA_VERSION;
@@ -180,6 +181,8 @@ impl SqliteState {
             self.meta_i64("run_fetches")?.max(0) as u64
         } else {
             self.set_meta("run_fetches", 0)?;
+            self.set_meta("run_id", self.meta_i64("run_id")? + 1)?;
+            self.conn.execute_batch(&super::drift::prune_sql())?;
             0
         };
         self.set_meta("run_active", 1)?;
@@ -512,6 +515,38 @@ impl CrawlState for SqliteState {
     fn prune(&mut self, before_ms: i64) -> Result<u64> {
         self.do_prune(before_ms)
             .with_context(|| self.ctx("cannot prune"))
+    }
+
+    fn drift_history(&mut self) -> Result<Vec<SiteDrift>> {
+        self.do_drift_history()
+            .with_context(|| self.ctx("cannot read the drift counts"))
+    }
+}
+
+impl SqliteState {
+    fn do_drift_history(&mut self) -> Result<Vec<SiteDrift>> {
+        let mut table = DriftTable::default();
+        let n = |v: i64| v.max(0) as u64;
+        let mut runs = self.conn.prepare(super::drift::SELECT_RUNS)?;
+        let mut rows = runs.query([])?;
+        while let Some(r) = rows.next()? {
+            table.add_totals(
+                r.get(0)?,
+                r.get(1)?,
+                n(r.get(2)?),
+                n(r.get(3)?),
+                n(r.get(4)?),
+            );
+        }
+        let mut lengths = self.conn.prepare(super::drift::SELECT_LENGTHS)?;
+        let mut rows = lengths.query([])?;
+        while let Some(r) = rows.next()? {
+            table.add_bucket(r.get(0)?, r.get(1)?, r.get(2)?, n(r.get(3)?));
+        }
+        let current = (self.meta_i64("run_active")? == 1)
+            .then(|| self.meta_i64("run_id"))
+            .transpose()?;
+        Ok(table.history(current))
     }
 }
 

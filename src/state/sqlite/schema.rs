@@ -7,7 +7,7 @@ use anyhow::{bail, Result};
 use rusqlite::{Connection, OptionalExtension};
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Version 1: the first released schema.
 pub const V1: &str = "
@@ -76,8 +76,30 @@ UPDATE urls SET kind=5 WHERE kind=3;
 UPDATE frontier SET kind=5 WHERE kind=3;
 ";
 
+/// Version 4: drift counts per configured site and run (`drift`, and the
+/// body-length histogram in `drift_lengths`); runs get numbers
+/// (`meta.run_id`, the run in progress or the last one).
+const V4: &str = "
+CREATE TABLE drift(
+  site TEXT NOT NULL,
+  run INTEGER NOT NULL,
+  pages INTEGER NOT NULL,
+  lost INTEGER NOT NULL,
+  fell_back INTEGER NOT NULL,
+  PRIMARY KEY (site, run)
+) WITHOUT ROWID;
+CREATE TABLE drift_lengths(
+  site TEXT NOT NULL,
+  run INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  pages INTEGER NOT NULL,
+  PRIMARY KEY (site, run, bucket)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta(key, value) VALUES('run_id', '0');
+";
+
 /// Migration `i` takes a state file from version `i` to `i + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
+const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3, V4];
 
 /// Brings the schema to [`SCHEMA_VERSION`], and gives the state its id.
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -10,167 +10,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::limits::FEED_YIELD_WINDOW;
+use crate::limits::{FEED_YIELD_WINDOW, LONG_PAUSE, ROBOTS_MAX_AGE};
 
 use super::{
     now_ms, Batch, Checkpoint, Claim, ClaimsLost, ContentClaim, CrawlState, HostLease, Outcome,
-    OutputOwner, RobotsFile, Stats, UrlInfo, UrlKind, UrlStatus,
+    OutputOwner, SiteDrift, Stats, UrlInfo, UrlKind, UrlStatus,
 };
-use crate::limits::{LONG_PAUSE, ROBOTS_MAX_AGE};
 
-/// A frontier entry.
-#[derive(Debug, Clone)]
-struct Entry {
-    url: String,
-    host: String,
-    depth: u32,
-    kind: UrlKind,
-    priority: i64,
-    attempts: u32,
-    hops: u32,
-    /// The worker holding the claim.
-    claimed_by: Option<u64>,
-}
+mod shared;
 
-impl Entry {
-    /// Its place in its host's queue.
-    fn order(&self, id: i64) -> (i64, u32, i64) {
-        (self.priority, self.depth, id)
-    }
-}
-
-/// A URL seen.
-#[derive(Debug, Clone)]
-struct Seen {
-    host: String,
-    kind: UrlKind,
-    status: UrlStatus,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    content_hash: Option<String>,
-    fetched_at: Option<i64>,
-    updated_at: i64,
-    /// When it last listed URLs new to the state (a feed).
-    yielded_at: Option<i64>,
-}
-
-impl Seen {
-    /// A URL just discovered.
-    fn queued(host: String, kind: UrlKind, now: i64) -> Self {
-        Self {
-            host,
-            kind,
-            status: UrlStatus::Queued,
-            etag: None,
-            last_modified: None,
-            content_hash: None,
-            fetched_at: None,
-            updated_at: now,
-            yielded_at: None,
-        }
-    }
-}
-
-/// A host's lease.
-#[derive(Debug, Clone, Copy)]
-struct Lease {
-    worker: u64,
-    expires: Instant,
-}
-
-/// What all handles share.
-#[derive(Debug, Default)]
-struct Shared {
-    next_worker: u64,
-    next_id: i64,
-    urls: HashMap<String, Seen>,
-    entries: HashMap<i64, Entry>,
-    by_url: HashMap<String, i64>,
-    /// Unclaimed entries per host, in claim order.
-    unclaimed: HashMap<String, BTreeSet<(i64, u32, i64)>>,
-    pauses: HashMap<String, i64>,
-    /// Per host: bot challenges in a row.
-    challenges: HashMap<String, u32>,
-    leases: HashMap<String, Lease>,
-    /// Shared robots.txt files, with when they were stored.
-    robots: HashMap<String, (RobotsFile, Instant)>,
-    content: HashMap<String, String>,
-    /// Per crawler and output key.
-    checkpoints: HashMap<(u64, String), Checkpoint>,
-    /// Per worker: (a run is active, fetches counted in it).
-    runs: HashMap<u64, (bool, u64)>,
-}
-
-impl Shared {
-    fn add_entry(&mut self, entry: Entry) -> bool {
-        if self.by_url.contains_key(&entry.url) {
-            return false;
-        }
-        self.next_id += 1;
-        let id = self.next_id;
-        self.by_url.insert(entry.url.clone(), id);
-        self.unclaimed
-            .entry(entry.host.clone())
-            .or_default()
-            .insert(entry.order(id));
-        self.entries.insert(id, entry);
-        true
-    }
-
-    fn remove_entry(&mut self, id: i64) {
-        if let Some(e) = self.entries.remove(&id) {
-            self.by_url.remove(&e.url);
-            if let Some(q) = self.unclaimed.get_mut(&e.host) {
-                q.remove(&e.order(id));
-            }
-        }
-    }
-
-    /// Puts a claimed entry back in its host's queue.
-    fn unclaim(&mut self, id: i64) {
-        if let Some(e) = self.entries.get_mut(&id) {
-            if e.claimed_by.take().is_some() {
-                let order = e.order(id);
-                self.unclaimed
-                    .entry(e.host.clone())
-                    .or_default()
-                    .insert(order);
-            }
-        }
-    }
-
-    /// Returns every claim `worker` holds (on `host`, or on any host).
-    fn unclaim_all(&mut self, worker: u64, host: Option<&str>) {
-        let ids: Vec<i64> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| e.claimed_by == Some(worker) && host.is_none_or(|h| e.host == h))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in ids {
-            self.unclaim(id);
-        }
-    }
-
-    fn holds(&self, worker: u64, host: &str, now: Instant) -> bool {
-        self.leases
-            .get(host)
-            .is_some_and(|l| l.worker == worker && l.expires > now)
-    }
-
-    fn queue_url(&mut self, url: &str, host: &str, kind: UrlKind, depth: u32, priority: i64) {
-        self.add_entry(Entry {
-            url: url.to_string(),
-            host: host.to_string(),
-            depth,
-            kind,
-            priority,
-            attempts: 0,
-            hops: 0,
-            claimed_by: None,
-        });
-    }
-}
+use shared::{Entry, Lease, Run, Seen, Shared};
 
 /// One crawler's handle on an in-memory state.
 #[derive(Debug)]
@@ -256,11 +105,34 @@ impl CrawlState for MemoryState {
         for (url, host, kind) in feeds {
             s.queue_url(&url, &host, kind, 0, 0);
         }
-        let run = s.runs.entry(worker).or_default();
-        if !run.0 {
-            *run = (true, 0);
+        let run = s.runs.get(&worker).copied().unwrap_or_default();
+        if run.active {
+            return Ok(run.fetches);
         }
-        Ok(run.1)
+        // Join the run of a crawler at work, else begin the next one.
+        let joined = s
+            .runs
+            .iter()
+            .filter(|(w, r)| **w != worker && r.active)
+            .map(|(_, r)| r.id)
+            .max();
+        let id = match joined {
+            Some(id) => id,
+            None => {
+                s.run_seq += 1;
+                s.drift.prune();
+                s.run_seq
+            }
+        };
+        s.runs.insert(
+            worker,
+            Run {
+                active: true,
+                fetches: 0,
+                id,
+            },
+        );
+        Ok(0)
     }
 
     fn end_run(&mut self, completed: bool) -> Result<()> {
@@ -270,7 +142,7 @@ impl CrawlState for MemoryState {
         s.unclaim_all(worker, None);
         s.leases.retain(|_, l| l.worker != worker);
         if completed {
-            s.runs.insert(worker, (false, 0));
+            s.runs.insert(worker, Run::default());
         }
         Ok(())
     }
@@ -556,7 +428,10 @@ impl CrawlState for MemoryState {
                 }
             }
         }
-        s.runs.entry(worker).or_default().1 += counted;
+        let run = s.runs.entry(worker).or_default();
+        run.fetches += counted;
+        let run = run.id;
+        s.drift.add(run, &batch.drift);
         for (h, until) in &batch.host_pauses {
             s.pauses.insert(h.clone(), *until);
         }
@@ -608,12 +483,24 @@ impl CrawlState for MemoryState {
         })
     }
 
+    fn drift_history(&mut self) -> Result<Vec<SiteDrift>> {
+        let s = self.lock();
+        let current = s.runs.get(&self.worker).filter(|r| r.active).map(|r| r.id);
+        Ok(s.drift.history(current))
+    }
+
     fn shared(&self) -> bool {
         true
     }
 
     fn crawlers(&mut self) -> Result<usize> {
-        Ok(self.lock().runs.values().filter(|r| r.0).count().max(1))
+        Ok(self
+            .lock()
+            .runs
+            .values()
+            .filter(|r| r.active)
+            .count()
+            .max(1))
     }
 
     fn prune(&mut self, before_ms: i64) -> Result<u64> {
