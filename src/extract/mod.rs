@@ -151,9 +151,14 @@ impl ExtractedPage {
         !self.record.body.is_empty()
     }
 
-    /// Whether the page is an article (see [`article::is_article`]).
+    /// Whether the page is an article: its prose and markup with its page
+    /// type (see [`article::is_article_page`]).
     pub fn is_article(&self) -> bool {
-        is_article(&self.signals)
+        article::is_article_page(
+            &self.signals,
+            self.record.page_type,
+            self.page_type_confidence,
+        )
     }
 
     /// What the drift statistics record of this page: the site config's
@@ -263,8 +268,9 @@ pub fn extract_page(
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
         _ => false,
     };
-    let signals = article::signals(&meta, &paragraphs, url_matches);
+    let mut signals = article::signals(&meta, &paragraphs, url_matches);
     features.set_extraction(&signals);
+    signals.single_post = features.single_post();
     let (page_type, page_type_confidence) = match opts.page_type {
         Some(forced) => (forced, 1.0),
         None => classify::classify(&features),

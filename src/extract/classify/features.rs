@@ -107,6 +107,13 @@ impl PageFeatures {
         self.values[i] = v;
     }
 
+    /// Whether the markup names the page a single post (WordPress body
+    /// classes or REST link).
+    pub fn single_post(&self) -> bool {
+        self.get("hint_single_post").unwrap_or(0.0) > 0.0
+            || self.get("wp_post_link").unwrap_or(0.0) > 0.0
+    }
+
     /// Adds what the extraction found (prose paragraphs in the chosen body).
     pub fn set_extraction(&mut self, signals: &ArticleSignals) {
         self.set("body_prose_chars", log1p(signals.prose_chars));
