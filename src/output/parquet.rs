@@ -260,7 +260,7 @@ mod tests {
             extractor: "generic".into(),
             fetched_at: None,
             page_type: crate::extract::page_type::PageType::ALL[n % 7],
-            paywalled: n % 5 == 0,
+            paywalled: n.is_multiple_of(5),
         }
     }
 
