@@ -231,4 +231,8 @@ pub struct EvalArgs {
     /// Write the predictions of the scored pages as JSONL ({"id", ...record}) to this file.
     #[arg(long, value_name = "PATH")]
     pub predictions: Option<PathBuf>,
+    /// Extract every page as the page type the corpus gives it instead of
+    /// classifying it (to develop per-type extraction; never for reported figures).
+    #[arg(long)]
+    pub oracle_page_type: bool,
 }

@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::extract::page_type::PageType;
+
 /// One extracted article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -36,6 +38,9 @@ pub struct Record {
     pub extractor: String,
     /// RFC 3339 time of the fetch; null for file and stdin input.
     pub fetched_at: Option<String>,
+    /// The kind of page the body comes from (`article`, `listing`, ...).
+    #[serde(default)]
+    pub page_type: PageType,
     /// The page says its text is not freely accessible (JSON-LD
     /// `isAccessibleForFree: false`): the body may be partial.
     #[serde(default)]
@@ -86,6 +91,7 @@ pub const FIELDS: &[Field] = &[
     Field::Text("body", |r| &r.body),
     Field::Text("extractor", |r| &r.extractor),
     Field::OptText("fetched_at", |r| r.fetched_at.as_deref()),
+    Field::Text("page_type", |r| r.page_type.name()),
     Field::Flag("paywalled", |r| r.paywalled),
 ];
 
@@ -115,7 +121,7 @@ mod tests {
         let r: Record = serde_json::from_str(
             r#"{"id":"i","url":"u","site":"s","title":null,"authors":[],"published":null,
             "modified":null,"language":null,"description":null,"body":"b","extractor":"e",
-            "fetched_at":null,"paywalled":false}"#,
+            "fetched_at":null,"page_type":"listing","paywalled":false}"#,
         )
         .unwrap();
         let line = r.to_json_line();

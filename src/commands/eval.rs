@@ -48,7 +48,7 @@ pub fn run(args: EvalArgs) -> Result<i32> {
         ..Default::default()
     };
     let wall = std::time::Instant::now();
-    let outcomes = corpus::run(&corpus, &indices, &sites, &opts);
+    let outcomes = corpus::run(&corpus, &indices, &sites, &opts, args.oracle_page_type);
     let wall = wall.elapsed().as_secs_f64();
     if let Some(path) = &args.predictions {
         write_predictions(path, &corpus, &outcomes)?;
@@ -88,6 +88,18 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     };
     print_parts(&corpus, &parts, &totals);
     print_page_types(&scored, &parts, &totals);
+    if args.oracle_page_type {
+        println!("page types: the corpus's own (--oracle-page-type); not a result to report");
+    } else {
+        let typed: Vec<_> = outcomes
+            .iter()
+            .filter_map(|o| {
+                let gold = corpus.entries[o.index].page_type.as_deref()?.parse().ok()?;
+                Some((corpus.parts[o.index], gold, o.page_type))
+            })
+            .collect();
+        super::eval_types::print_classification(&typed, &parts);
+    }
 
     let seconds: f64 = outcomes.iter().map(|o| o.seconds).sum();
     let bytes: usize = outcomes.iter().map(|o| o.bytes).sum();

@@ -2,6 +2,7 @@
 
 pub mod crawl;
 pub mod eval;
+pub mod eval_types;
 pub mod extract;
 pub mod flags;
 pub mod selectors;

@@ -2,6 +2,7 @@
 //! index and telling its kind, the tuning/validation split ([`split`]),
 //! extracting every page, and scoring ([`score`], with [`crate::metric`]).
 
+pub mod classification;
 pub mod score;
 pub mod split;
 
@@ -15,7 +16,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use url::Url;
 
-use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
+use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput, PageType};
 use crate::limits::MAX_BODY_BYTES;
 use crate::record::Record;
 use crate::selectors::SiteRegistry;
@@ -225,6 +226,9 @@ pub struct PageOutcome {
     pub fallback: Option<String>,
     /// Whether the article detector judged the page an article.
     pub is_article: bool,
+    /// The page type the page was extracted as (None when extraction failed
+    /// before classifying it).
+    pub page_type: Option<PageType>,
     /// Seconds spent in extraction (decode + parse + extract + serialise).
     pub seconds: f64,
     /// Size of the page in bytes.
@@ -233,12 +237,14 @@ pub struct PageOutcome {
 
 /// Extracts the selected entries in parallel, each page read just before
 /// it is extracted (a corpus is never all in memory); file reading is not
-/// timed.
+/// timed. With `oracle_page_type`, each page is extracted as the page type
+/// its entry gives (an unknown type name is classified as usual).
 pub fn run(
     corpus: &Corpus,
     indices: &[usize],
     sites: &SiteRegistry,
     opts: &ExtractOptions,
+    oracle_page_type: bool,
 ) -> Vec<PageOutcome> {
     indices
         .par_iter()
@@ -253,6 +259,7 @@ pub fn run(
                         error: Some(format!("{e:#}")),
                         fallback: None,
                         is_article: false,
+                        page_type: None,
                         seconds: 0.0,
                         bytes: 0,
                     }
@@ -261,16 +268,33 @@ pub fn run(
             let url = Url::parse(entry.url.trim()).ok();
             let mut input = PageInput::new(&bytes);
             input.url = url;
+            let oracle = oracle_page_type
+                .then(|| entry.page_type.as_deref()?.parse::<PageType>().ok())
+                .flatten();
+            let page_opts;
+            let opts = match oracle {
+                Some(t) => {
+                    page_opts = ExtractOptions {
+                        page_type: Some(t),
+                        ..opts.clone()
+                    };
+                    &page_opts
+                }
+                None => opts,
+            };
             let start = Instant::now();
             let result = extract_page(&input, sites, opts);
+            let mut page_type = None;
             let (record, error, fallback, is_article) = match result {
                 Ok(page) if !page.has_text() => {
+                    page_type = Some(page.record.page_type);
                     (None, Some(ExtractError::NoText.to_string()), None, false)
                 }
                 Ok(page) => {
                     // Serialising is part of the measured work.
                     std::hint::black_box(page.record.to_json_line());
                     let is_article = page.is_article();
+                    page_type = Some(page.record.page_type);
                     (Some(page.record), None, page.fallback, is_article)
                 }
                 Err(e) => (None, Some(e.to_string()), None, false),
@@ -281,6 +305,7 @@ pub fn run(
                 error,
                 fallback,
                 is_article,
+                page_type,
                 seconds: start.elapsed().as_secs_f64(),
                 bytes: bytes.len(),
             }

@@ -154,6 +154,7 @@ impl Crawler {
                 use_selectors: true,
                 collect_links: true,
                 language_memo: Some(Arc::default()),
+                page_type: None,
             },
             scope,
             hosts: HashMap::new(),

@@ -4,6 +4,7 @@
 //! enough.
 
 use super::metadata::{Metadata, ARTICLE_TYPES};
+use super::page_type::PageType;
 use super::text::{BlockKind, Paragraph};
 
 /// Signals for the article decision.
@@ -20,6 +21,9 @@ pub struct ArticleSignals {
     pub prose_chars: usize,
     /// Number of prose paragraphs.
     pub prose_paragraphs: usize,
+    /// The markup names the page a single post (WordPress's `single-post`
+    /// / `postid-N` body classes, or a REST link to `wp-json/wp/v2/posts/N`).
+    pub single_post: bool,
 }
 
 /// Gathers the signals from metadata and the extracted paragraphs.
@@ -93,6 +97,26 @@ pub fn is_article(s: &ArticleSignals) -> bool {
     lots_of_prose
 }
 
+/// Least probability at which a page classified as another type than
+/// article is not an article, whatever its prose (a forum thread, a
+/// product page or a listing with long teasers has prose too).
+pub const NON_ARTICLE_CONFIDENCE: f32 = 0.8;
+
+/// The crawler's decision: the prose signals of [`is_article`], with the
+/// page type. A page confidently classified as a listing, forum, product,
+/// ... is not an article (unless the site's article URL patterns say it
+/// is); a page classified as an article that the markup names a single
+/// post needs only a short news item's prose.
+pub fn is_article_page(s: &ArticleSignals, page_type: PageType, confidence: f32) -> bool {
+    match page_type {
+        PageType::Article => {
+            is_article(s) || (s.single_post && s.prose_paragraphs >= 2 && s.prose_chars >= 400)
+        }
+        _ if confidence >= NON_ARTICLE_CONFIDENCE && !s.url_matches_pattern => false,
+        _ => is_article(s),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -162,6 +186,41 @@ mod tests {
             r#"<html><head><script type="application/ld+json">{{"@type":"CollectionPage"}}</script></head><body>{teasers}</body></html>"#
         );
         assert!(!article(&html));
+    }
+
+    fn wordpress_page(file: &str, url: &str) -> bool {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(root.join("fixtures/wordpress-block-theme").join(file)).unwrap();
+        let input = PageInput::new(&bytes).with_url(url.parse().unwrap());
+        extract_page(&input, &SiteRegistry::empty(), &ExtractOptions::default())
+            .unwrap()
+            .is_article()
+    }
+
+    #[test]
+    fn a_short_wordpress_post_is_an_article_and_its_listings_are_not() {
+        // No og:type, no JSON-LD: a 179-word post is known by its
+        // single-post markup (issue 12).
+        let base = "http://127.0.0.2:8080";
+        assert!(wordpress_page(
+            "short-post/page.html",
+            &format!("{base}/2024/03/05/river-rises-two-metres-as-rain-hits-leeds/")
+        ));
+        assert!(wordpress_page(
+            "post/page.html",
+            &format!(
+                "{base}/2024/02/07/artigiani-di-trento-un-anno-di-crescita-ma-mancano-tecnici/"
+            )
+        ));
+        assert!(!wordpress_page("home.html", &format!("{base}/")));
+        assert!(!wordpress_page(
+            "category.html",
+            &format!("{base}/category/economia/")
+        ));
+        assert!(!wordpress_page(
+            "author.html",
+            &format!("{base}/author/marco-testa/")
+        ));
     }
 
     #[test]

@@ -6,11 +6,13 @@ pub mod arbitrate;
 pub mod article;
 pub mod authors;
 pub mod body;
+pub mod classify;
 pub mod dates;
 pub mod generic;
 pub mod language;
 pub mod links;
 pub mod metadata;
+pub mod page_type;
 pub mod site;
 pub mod text;
 pub mod title;
@@ -34,6 +36,7 @@ pub use body::ConfigOutcome;
 pub use language::{choose_language, detect_language, LanguageMemo};
 pub use links::PageLinks;
 pub use metadata::Metadata;
+pub use page_type::PageType;
 pub use text::Paragraph;
 
 /// One page to extract: its bytes and what is known about where they came from.
@@ -81,6 +84,10 @@ pub struct ExtractOptions {
     /// Per-host memory of confirmed language declarations (a crawl shares
     /// one across its pages); `None` checks every page's declaration.
     pub language_memo: Option<Arc<LanguageMemo>>,
+    /// Forces the page type instead of classifying the page (`eval
+    /// --oracle-page-type` passes a corpus's gold type, to develop per-type
+    /// extraction against; never used for reported figures).
+    pub page_type: Option<PageType>,
 }
 
 impl Default for ExtractOptions {
@@ -89,6 +96,7 @@ impl Default for ExtractOptions {
             use_selectors: true,
             collect_links: false,
             language_memo: None,
+            page_type: None,
         }
     }
 }
@@ -118,6 +126,11 @@ pub struct ExtractedPage {
     pub record: Record,
     /// The article decision's inputs.
     pub signals: ArticleSignals,
+    /// How sure the classifier is of the record's `page_type` (0..=1; 1
+    /// when [`ExtractOptions::page_type`] forced it).
+    pub page_type_confidence: f32,
+    /// The page-level features the page type was judged on.
+    pub features: classify::PageFeatures,
     /// The page's canonical URL, resolved, when it has one.
     pub canonical: Option<Url>,
     /// Links and feeds (when [`ExtractOptions::collect_links`]).
@@ -138,9 +151,14 @@ impl ExtractedPage {
         !self.record.body.is_empty()
     }
 
-    /// Whether the page is an article (see [`article::is_article`]).
+    /// Whether the page is an article: its prose and markup with its page
+    /// type (see [`article::is_article_page`]).
     pub fn is_article(&self) -> bool {
-        is_article(&self.signals)
+        article::is_article_page(
+            &self.signals,
+            self.record.page_type,
+            self.page_type_confidence,
+        )
     }
 
     /// What the drift statistics record of this page: the site config's
@@ -233,6 +251,8 @@ pub fn extract_page(
         _ => PageLinks::default(),
     };
 
+    // Features are read before a config's drop rules change the tree.
+    let mut features = classify::page_features(&doc, &meta, page_url.as_ref());
     let fields = match &site {
         Some(site) => site::read_fields(&doc, &meta, site),
         None => site::SiteFields::default(),
@@ -248,7 +268,13 @@ pub fn extract_page(
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
         _ => false,
     };
-    let signals = article::signals(&meta, &paragraphs, url_matches);
+    let mut signals = article::signals(&meta, &paragraphs, url_matches);
+    features.set_extraction(&signals);
+    signals.single_post = features.single_post();
+    let (page_type, page_type_confidence) = match opts.page_type {
+        Some(forced) => (forced, 1.0),
+        None => classify::classify(&features),
+    };
 
     let record_url = canonical
         .as_ref()
@@ -307,6 +333,7 @@ pub fn extract_page(
         fetched_at: input
             .fetched_at
             .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        page_type,
         paywalled: access::is_paywalled(&meta),
     };
     let fallback = match &outcome {
@@ -316,6 +343,8 @@ pub fn extract_page(
     Ok(ExtractedPage {
         record,
         signals,
+        page_type_confidence,
+        features,
         canonical,
         links,
         site,

@@ -156,6 +156,7 @@ mod tests {
             body: "text".into(),
             extractor: "generic".into(),
             fetched_at: None,
+            page_type: Default::default(),
             paywalled: false,
         }
     }

@@ -259,6 +259,7 @@ mod tests {
             body: format!("Paragraph {n}.\n\nSecond paragraph, è più lungo."),
             extractor: "generic".into(),
             fetched_at: None,
+            page_type: crate::extract::page_type::PageType::ALL[n % 7],
             paywalled: n.is_multiple_of(5),
         }
     }

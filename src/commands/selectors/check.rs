@@ -51,7 +51,7 @@ pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
     let outcomes = if args.simulate_redesign {
         run_redesigned(&corpus, &indices, &sites)
     } else {
-        corpus::run(&corpus, &indices, &sites, &ExtractOptions::default())
+        corpus::run(&corpus, &indices, &sites, &ExtractOptions::default(), false)
     };
     let mut totals = FieldTotals::default();
     let (mut fallbacks, mut lost, mut merged) = (0, 0, 0);
@@ -186,6 +186,7 @@ fn run_redesigned(corpus: &Corpus, indices: &[usize], sites: &SiteRegistry) -> V
                 error: Some(error),
                 fallback: None,
                 is_article: false,
+                page_type: None,
                 seconds: 0.0,
                 bytes: 0,
             };
@@ -211,6 +212,7 @@ fn run_redesigned(corpus: &Corpus, indices: &[usize], sites: &SiteRegistry) -> V
                 Ok(page) => PageOutcome {
                     index,
                     is_article: page.is_article(),
+                    page_type: Some(page.record.page_type),
                     record: page.has_text().then_some(page.record),
                     error: None,
                     fallback: page.fallback,

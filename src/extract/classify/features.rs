@@ -1,0 +1,711 @@
+//! Page-level features for the page-type classifier, computed in one walk
+//! of the parsed DOM plus the page's metadata and URL. This is the one
+//! implementation: the training data is dumped from it
+//! (`examples/dump_page_features.rs`), and inference reads the same values.
+
+use ego_tree::iter::Edge;
+use scraper::node::Node;
+use scraper::Html;
+use url::Url;
+
+use crate::extract::article::{prose_length, ArticleSignals};
+use crate::extract::metadata::{Metadata, ARTICLE_TYPES};
+
+/// Names of the features, in the order of [`PageFeatures::values`].
+pub const NAMES: &[&str] = &[
+    // URL shape
+    "url_depth",
+    "url_query",
+    "url_root",
+    "url_date",
+    "url_slug_words",
+    "url_forum",
+    "url_docs",
+    "url_product",
+    "url_collection",
+    "url_listing",
+    "url_service",
+    "url_article",
+    // metadata
+    "og_article",
+    "og_product",
+    "og_website",
+    "ld_article",
+    "ld_tech",
+    "ld_product",
+    "ld_forum",
+    "ld_itemlist",
+    "ld_collection",
+    "ld_faq",
+    "ld_service",
+    "ld_recipe",
+    "meta_published",
+    "meta_authors",
+    // structure
+    "log_text_chars",
+    "link_density",
+    "prose_share",
+    "prose_paras",
+    "longest_para",
+    "log_links",
+    "articles",
+    "headings",
+    "h1s",
+    "code_blocks",
+    "tables",
+    "list_items_per_kchar",
+    "forms",
+    "cart_forms",
+    "buttons",
+    "prices",
+    "currency_marks",
+    "times",
+    "images_per_kchar",
+    "navs",
+    "asides",
+    "max_repeat",
+    "repeat_groups",
+    // class/id hints
+    "hint_forum",
+    "hint_product",
+    "hint_card",
+    "hint_docs",
+    "hint_service",
+    "hint_comment",
+    "hint_single_post",
+    "wp_post_link",
+    // what extraction found
+    "body_prose_chars",
+    "body_prose_paras",
+];
+
+/// The features of one page, in the order of [`NAMES`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageFeatures {
+    values: Vec<f32>,
+}
+
+impl PageFeatures {
+    /// The values, one per name of [`NAMES`].
+    pub fn values(&self) -> &[f32] {
+        &self.values
+    }
+
+    /// One feature's value by name (None for an unknown name).
+    pub fn get(&self, name: &str) -> Option<f32> {
+        NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| self.values[i])
+    }
+
+    fn set(&mut self, name: &str, v: f32) {
+        let i = NAMES
+            .iter()
+            .position(|n| *n == name)
+            .expect("a feature name of NAMES");
+        self.values[i] = v;
+    }
+
+    /// Whether the markup names the page a single post (WordPress body
+    /// classes or REST link).
+    pub fn single_post(&self) -> bool {
+        self.get("hint_single_post").unwrap_or(0.0) > 0.0
+            || self.get("wp_post_link").unwrap_or(0.0) > 0.0
+    }
+
+    /// Adds what the extraction found (prose paragraphs in the chosen body).
+    pub fn set_extraction(&mut self, signals: &ArticleSignals) {
+        self.set("body_prose_chars", log1p(signals.prose_chars));
+        self.set("body_prose_paras", signals.prose_paragraphs.min(50) as f32);
+    }
+}
+
+fn log1p(n: usize) -> f32 {
+    (n as f32).ln_1p()
+}
+
+fn flag(b: bool) -> f32 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+fn path_has(path: &str, parts: &[&str]) -> bool {
+    parts.iter().any(|p| path.contains(p))
+}
+
+fn url_features(f: &mut PageFeatures, url: Option<&Url>) {
+    let Some(url) = url else { return };
+    let path = url.path().to_ascii_lowercase();
+    let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    f.set("url_depth", segments.len().min(10) as f32);
+    f.set(
+        "url_query",
+        flag(url.query().is_some_and(|q| !q.is_empty())),
+    );
+    f.set("url_root", flag(segments.is_empty()));
+    let date = segments.windows(2).any(|w| {
+        w[0].len() == 4
+            && w[0].starts_with(['1', '2'])
+            && w[0].bytes().all(|b| b.is_ascii_digit())
+            && w[1].len() <= 2
+            && w[1].bytes().all(|b| b.is_ascii_digit())
+    });
+    f.set("url_date", flag(date));
+    let slug = segments.last().copied().unwrap_or("");
+    let slug = slug.rsplit_once('.').map_or(slug, |(s, _)| s);
+    f.set(
+        "url_slug_words",
+        (slug.split(['-', '_']).filter(|w| w.len() > 1).count()).min(20) as f32,
+    );
+    let p = format!("{path}/");
+    f.set(
+        "url_forum",
+        flag(
+            path_has(
+                &p,
+                &[
+                    "/forum",
+                    "/thread",
+                    "/topic",
+                    "/t/",
+                    "/community/",
+                    "/discussion",
+                    "/questions/",
+                    "/viewtopic",
+                    "/showthread",
+                    "/board",
+                ],
+            ) || host.starts_with("forum")
+                || host.starts_with("community")
+                || host.contains("stackexchange")
+                || host.contains("stackoverflow"),
+        ),
+    );
+    f.set(
+        "url_docs",
+        flag(
+            path_has(
+                &p,
+                &[
+                    "/docs/",
+                    "/doc/",
+                    "/documentation/",
+                    "/api/",
+                    "/reference/",
+                    "/manual/",
+                    "/guide/",
+                    "/guides/",
+                    "/tutorial",
+                    "/wiki/",
+                    "/learn/",
+                    "/library/",
+                    "/sdk/",
+                ],
+            ) || host.starts_with("docs.")
+                || host.starts_with("developer")
+                || host.starts_with("dev."),
+        ),
+    );
+    f.set(
+        "url_product",
+        flag(path_has(
+            &p,
+            &[
+                "/product/",
+                "/products/",
+                "/p/",
+                "/item/",
+                "/dp/",
+                "/shop/",
+                "/store/",
+                "/buy/",
+            ],
+        )),
+    );
+    f.set(
+        "url_collection",
+        flag(path_has(
+            &p,
+            &[
+                "/collections/",
+                "/collection/",
+                "/category/",
+                "/categories/",
+                "/gallery",
+                "/best-",
+                "/top-",
+                "/list",
+            ],
+        )),
+    );
+    f.set(
+        "url_listing",
+        flag(path_has(
+            &p,
+            &[
+                "/tag/",
+                "/tags/",
+                "/search",
+                "/archive",
+                "/page/",
+                "/author/",
+                "/section/",
+                "/topics/",
+                "/latest",
+            ],
+        )),
+    );
+    f.set(
+        "url_service",
+        flag(path_has(
+            &p,
+            &[
+                "/service",
+                "/about",
+                "/pricing",
+                "/solutions/",
+                "/features",
+                "/contact",
+                "/company",
+                "/what-we-do",
+                "/industries",
+            ],
+        )),
+    );
+    f.set(
+        "url_article",
+        flag(path_has(
+            &p,
+            &[
+                "/news/",
+                "/blog/",
+                "/article",
+                "/story/",
+                "/post/",
+                "/posts/",
+                "/stories/",
+            ],
+        )),
+    );
+}
+
+fn meta_features(f: &mut PageFeatures, meta: &Metadata) {
+    let og = meta.og_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    f.set(
+        "og_article",
+        flag(og == "article" || og.ends_with(":article")),
+    );
+    f.set("og_product", flag(og.contains("product")));
+    f.set("og_website", flag(og == "website"));
+    let has = |types: &[&str]| {
+        meta.jsonld_types
+            .iter()
+            .any(|t| types.contains(&t.as_str()))
+    };
+    f.set(
+        "ld_article",
+        flag(
+            meta.jsonld_types
+                .iter()
+                .any(|t| ARTICLE_TYPES.contains(&t.as_str()) && t != "TechArticle"),
+        ),
+    );
+    f.set(
+        "ld_tech",
+        flag(has(&["TechArticle", "APIReference", "SoftwareSourceCode"])),
+    );
+    f.set(
+        "ld_product",
+        flag(has(&[
+            "Product",
+            "Offer",
+            "AggregateOffer",
+            "ProductGroup",
+            "IndividualProduct",
+        ])),
+    );
+    f.set(
+        "ld_forum",
+        flag(has(&[
+            "DiscussionForumPosting",
+            "QAPage",
+            "Question",
+            "Answer",
+            "Comment",
+        ])),
+    );
+    f.set("ld_itemlist", flag(has(&["ItemList", "OfferCatalog"])));
+    f.set(
+        "ld_collection",
+        flag(has(&["CollectionPage", "SearchResultsPage"])),
+    );
+    f.set("ld_faq", flag(has(&["FAQPage"])));
+    f.set(
+        "ld_service",
+        flag(has(&[
+            "Service",
+            "ProfessionalService",
+            "LocalBusiness",
+            "Organization",
+            "Corporation",
+            "AboutPage",
+            "ContactPage",
+        ])),
+    );
+    f.set(
+        "ld_recipe",
+        flag(has(&["Recipe", "HowTo", "Event", "Course"])),
+    );
+    f.set("meta_published", flag(meta.published.is_some()));
+    f.set("meta_authors", flag(!meta.authors.is_empty()));
+}
+
+const FORUM_HINTS: &[&str] = &[
+    "post",
+    "reply",
+    "replies",
+    "thread",
+    "topic",
+    "forum",
+    "message",
+    "username",
+    "user-",
+    "avatar",
+    "signature",
+    "answer",
+    "vote",
+];
+const PRODUCT_HINTS: &[&str] = &[
+    "product",
+    "price",
+    "cart",
+    "sku",
+    "basket",
+    "checkout",
+    "stock",
+    "variant",
+    "quantity",
+    "add-to",
+    "addtocart",
+];
+const CARD_HINTS: &[&str] = &[
+    "card", "tile", "grid", "item", "teaser", "listing", "result", "entry",
+];
+const DOCS_HINTS: &[&str] = &[
+    "toc",
+    "docs",
+    "doc-",
+    "sidebar",
+    "menu",
+    "breadcrumb",
+    "highlight",
+    "language-",
+    "api",
+    "admonition",
+    "version",
+];
+const SERVICE_HINTS: &[&str] = &[
+    "hero",
+    "feature",
+    "pricing",
+    "testimonial",
+    "cta",
+    "benefit",
+    "service",
+    "plan",
+    "client",
+    "partner",
+];
+const COMMENT_HINTS: &[&str] = &["comment"];
+
+fn hint_hits(value: &str, hints: &[&str]) -> bool {
+    hints.iter().any(|h| value.contains(h))
+}
+
+/// Running counts of the DOM walk.
+#[derive(Default)]
+struct Walk {
+    text_chars: usize,
+    link_chars: usize,
+    prose_chars: usize,
+    prose_paras: usize,
+    longest_para: usize,
+    links: usize,
+    articles: usize,
+    headings: usize,
+    h1s: usize,
+    code_blocks: usize,
+    tables: usize,
+    list_items: usize,
+    forms: usize,
+    cart_forms: usize,
+    buttons: usize,
+    prices: usize,
+    currency: usize,
+    times: usize,
+    images: usize,
+    navs: usize,
+    asides: usize,
+    hints: [usize; 6],
+    single_post: bool,
+    wp_post_link: bool,
+}
+
+const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "head"];
+
+/// Counts currency marks and prices (a currency mark next to a digit) in a
+/// text.
+fn count_prices(text: &str) -> (usize, usize) {
+    let mut marks = 0;
+    let mut prices = 0;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '$' | '€' | '£' | '¥' | '₹' | '₽' | '₩') {
+            marks += 1;
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            if next.is_some_and(char::is_ascii_digit) || prev.is_some_and(char::is_ascii_digit) {
+                prices += 1;
+            }
+        }
+    }
+    (marks, prices)
+}
+
+/// Repeated siblings: for every element, its children grouped by tag and
+/// class; returns the largest group and the number of groups of 4 or more
+/// that hold links.
+fn repeated_siblings(doc: &Html) -> (usize, usize) {
+    let mut max = 0;
+    let mut groups = 0;
+    let mut seen: Vec<(&str, &str, usize, bool)> = Vec::new();
+    for node in doc.tree.nodes() {
+        if !node.value().is_element() || !node.has_children() {
+            continue;
+        }
+        seen.clear();
+        for child in node.children() {
+            let Some(el) = child.value().as_element() else {
+                continue;
+            };
+            let key = (el.name(), el.attr("class").unwrap_or(""));
+            let linked = child
+                .descendants()
+                .take(64)
+                .any(|d| d.value().as_element().is_some_and(|e| e.name() == "a"));
+            match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
+                Some(s) => {
+                    s.2 += 1;
+                    s.3 |= linked;
+                }
+                None => seen.push((key.0, key.1, 1, linked)),
+            }
+        }
+        for &(name, _, n, linked) in &seen {
+            if matches!(
+                name,
+                "option" | "tr" | "td" | "th" | "br" | "p" | "span" | "script" | "meta" | "link"
+            ) {
+                continue;
+            }
+            max = max.max(n);
+            if n >= 4 && linked {
+                groups += 1;
+            }
+        }
+    }
+    (max, groups)
+}
+
+/// Computes the page's features (the extraction-based ones stay zero
+/// until [`PageFeatures::set_extraction`]).
+pub fn page_features(doc: &Html, meta: &Metadata, url: Option<&Url>) -> PageFeatures {
+    let mut f = PageFeatures {
+        values: vec![0.0; NAMES.len()],
+    };
+    url_features(&mut f, url);
+    meta_features(&mut f, meta);
+    let w = walk(doc);
+    let text = w.text_chars.max(1) as f32;
+    let kchars = text / 1000.0;
+    f.set("log_text_chars", log1p(w.text_chars));
+    f.set("link_density", w.link_chars as f32 / text);
+    f.set("prose_share", w.prose_chars as f32 / text);
+    f.set("prose_paras", w.prose_paras.min(100) as f32);
+    f.set("longest_para", log1p(w.longest_para));
+    f.set("log_links", log1p(w.links));
+    f.set("articles", w.articles.min(50) as f32);
+    f.set("headings", w.headings.min(100) as f32);
+    f.set("h1s", w.h1s.min(10) as f32);
+    f.set("code_blocks", w.code_blocks.min(50) as f32);
+    f.set("tables", w.tables.min(20) as f32);
+    f.set(
+        "list_items_per_kchar",
+        w.list_items as f32 / kchars.max(0.5),
+    );
+    f.set("forms", w.forms.min(20) as f32);
+    f.set("cart_forms", w.cart_forms.min(10) as f32);
+    f.set("buttons", log1p(w.buttons));
+    f.set("prices", log1p(w.prices));
+    f.set("currency_marks", log1p(w.currency));
+    f.set("times", w.times.min(100) as f32);
+    f.set("images_per_kchar", w.images as f32 / kchars.max(0.5));
+    f.set("navs", w.navs.min(20) as f32);
+    f.set("asides", w.asides.min(20) as f32);
+    let (max_repeat, groups) = repeated_siblings(doc);
+    f.set("max_repeat", log1p(max_repeat));
+    f.set("repeat_groups", groups.min(50) as f32);
+    for (i, name) in [
+        "hint_forum",
+        "hint_product",
+        "hint_card",
+        "hint_docs",
+        "hint_service",
+        "hint_comment",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        f.set(name, log1p(w.hints[i]));
+    }
+    f.set("hint_single_post", flag(w.single_post));
+    f.set("wp_post_link", flag(w.wp_post_link));
+    f
+}
+
+fn walk(doc: &Html) -> Walk {
+    let mut w = Walk::default();
+    let mut hidden = 0usize;
+    let mut in_link = 0usize;
+    // Open paragraph-like blocks: (chars, link chars) of their text.
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if HIDDEN.contains(&name) {
+                        hidden += 1;
+                    }
+                    if name == "link" && el.attr("rel") == Some("alternate") {
+                        let href = el.attr("href").unwrap_or("");
+                        w.wp_post_link |= href.contains("/wp-json/wp/v2/posts/");
+                    }
+                    if hidden > 0 {
+                        continue;
+                    }
+                    match name {
+                        "a" => {
+                            in_link += 1;
+                            w.links += 1;
+                        }
+                        "p" | "li" | "dd" | "blockquote" | "td" => blocks.push((0, 0)),
+                        "article" => w.articles += 1,
+                        "h1" => {
+                            w.h1s += 1;
+                            w.headings += 1;
+                        }
+                        "h2" | "h3" | "h4" | "h5" | "h6" => w.headings += 1,
+                        "pre" => w.code_blocks += 1,
+                        "table" => w.tables += 1,
+                        "form" => {
+                            w.forms += 1;
+                            let action = el.attr("action").unwrap_or("").to_ascii_lowercase();
+                            let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
+                            if action.contains("cart")
+                                || class.contains("cart")
+                                || action.contains("basket")
+                            {
+                                w.cart_forms += 1;
+                            }
+                        }
+                        "button" => w.buttons += 1,
+                        "time" => w.times += 1,
+                        "img" => w.images += 1,
+                        "nav" => w.navs += 1,
+                        "aside" => w.asides += 1,
+                        _ => {}
+                    }
+                    if matches!(name, "li") {
+                        w.list_items += 1;
+                    }
+                    let class = el.attr("class").unwrap_or("");
+                    let id = el.attr("id").unwrap_or("");
+                    if !class.is_empty() || !id.is_empty() {
+                        let hay = format!("{class} {id}").to_ascii_lowercase();
+                        for (i, hints) in [
+                            FORUM_HINTS,
+                            PRODUCT_HINTS,
+                            CARD_HINTS,
+                            DOCS_HINTS,
+                            SERVICE_HINTS,
+                            COMMENT_HINTS,
+                        ]
+                        .into_iter()
+                        .enumerate()
+                        {
+                            w.hints[i] += usize::from(hint_hits(&hay, hints));
+                        }
+                        if name == "body" {
+                            w.single_post |= hay.contains("single-post") || hay.contains("postid-");
+                        }
+                    }
+                }
+                Node::Text(t) if hidden == 0 => {
+                    let n = t.split_whitespace().map(prose_length).sum::<usize>();
+                    if n == 0 {
+                        continue;
+                    }
+                    w.text_chars += n;
+                    if in_link > 0 {
+                        w.link_chars += n;
+                    }
+                    if let Some(b) = blocks.last_mut() {
+                        b.0 += n;
+                        if in_link > 0 {
+                            b.1 += n;
+                        }
+                    }
+                    if t.contains(['$', '€', '£', '¥', '₹', '₽', '₩']) {
+                        let (marks, prices) = count_prices(t);
+                        w.currency += marks;
+                        w.prices += prices;
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                let name = el.name();
+                if HIDDEN.contains(&name) {
+                    hidden = hidden.saturating_sub(1);
+                    continue;
+                }
+                if hidden > 0 {
+                    continue;
+                }
+                match name {
+                    "a" => in_link = in_link.saturating_sub(1),
+                    "p" | "li" | "dd" | "blockquote" | "td" => {
+                        if let Some((chars, link)) = blocks.pop() {
+                            if chars >= 80 && link * 10 < chars * 3 {
+                                w.prose_chars += chars;
+                                w.prose_paras += 1;
+                            }
+                            w.longest_para = w.longest_para.max(chars);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    w
+}
