@@ -549,17 +549,18 @@ fn thousand_urls(first: usize) -> Vec<newscrawl::state::NewUrl> {
 }
 
 /// Crawls `seeds` with `workers` processes at once on the state `state`
-/// (`--worker bench-N`, each its own output); returns the articles written
-/// by all and the time until the last one ended.
+/// (`--worker bench-N`, each its own output, named after `label`: an
+/// output belongs to one state); returns the articles written by all and
+/// the time until the last one ended.
 fn crawl_workers(
     dir: &std::path::Path,
     seeds: &[String],
-    state: &str,
+    (state, label): (&str, &str),
     workers: usize,
 ) -> (usize, Duration) {
     let t = Instant::now();
     let outs: Vec<std::path::PathBuf> = (1..=workers)
-        .map(|w| dir.join(format!("pg-{workers}-{w}.jsonl")))
+        .map(|w| dir.join(format!("{label}-{workers}-{w}.jsonl")))
         .collect();
     let children: Vec<std::process::Child> = outs
         .iter()
@@ -571,14 +572,19 @@ fn crawl_workers(
                 .args(["--worker", &format!("bench-{}", i + 1)])
                 .env("NO_PROXY", "*")
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
+                .stderr(Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    for mut c in children {
-        let status = c.wait().unwrap();
-        assert!(status.success(), "a worker failed: {status}");
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert!(
+            o.status.success(),
+            "a worker failed: {}\n{}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     (outs.iter().map(|o| lines(o)).sum(), t.elapsed())
 }
@@ -615,7 +621,7 @@ fn bench_postgres(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
         "in-process server"
     };
     let sqlite = dir.join("pg-sqlite.db");
-    let (n, el) = crawl_workers(dir, &seeds, sqlite.to_str().unwrap(), 1);
+    let (n, el) = crawl_workers(dir, &seeds, (sqlite.to_str().unwrap(), "sqlite"), 1);
     let sqlite_rate = n as f64 / el.as_secs_f64();
     println!(
         "postgres: throughput ({served_by}, 20 hosts x 500 articles, --rate 200 --concurrency 64): SQLite state {n} articles in {:.1} s = {sqlite_rate:.0} articles/s",
@@ -623,7 +629,7 @@ fn bench_postgres(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     );
     for workers in 1..=3 {
         let (schema, state) = pg::fresh_state(&server);
-        let (n, el) = crawl_workers(dir, &seeds, &state, workers);
+        let (n, el) = crawl_workers(dir, &seeds, (&state, "pg"), workers);
         let rate = n as f64 / el.as_secs_f64();
         println!(
             "postgres: throughput with {workers} worker(s) on PostgreSQL: {n} articles in {:.1} s = {rate:.0} articles/s ({:.2}x SQLite)",
