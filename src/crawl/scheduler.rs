@@ -17,8 +17,9 @@ use super::item::{fetch_item, WorkResult};
 use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
-use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
+use crate::fetch::{fetch_robots, Capture, Fetcher, Host, Robots, RobotsState};
 use crate::limits::{LONG_PAUSE, STOP_DRAIN};
+use crate::output::warc_files::WarcOutput;
 use crate::output::{OutputTarget, RecordEncoder, RecordSink};
 use crate::selectors::SiteRegistry;
 use crate::state::{
@@ -55,6 +56,8 @@ pub struct CrawlOutput {
     pub sink: Box<dyn RecordSink>,
     /// Its committed checkpoint (`None` for stdout).
     pub committed: Option<Checkpoint>,
+    /// The `--warc` output, when asked for.
+    pub warc: Option<WarcOutput>,
 }
 
 /// The crawler: configuration, state, output and the per-host table.
@@ -68,6 +71,10 @@ pub struct Crawler {
     committed: Option<Checkpoint>,
     /// The sink's encoder, called on the extraction threads.
     encoder: RecordEncoder,
+    /// The `--warc` output, when asked for.
+    warc: Option<WarcOutput>,
+    /// WARC records (gzip members) of the batch's fetches, with their hosts.
+    warc_records: Vec<(String, Vec<u8>)>,
     fetcher: Fetcher,
     sites: Arc<SiteRegistry>,
     /// Extraction options shared by all pages of the crawl.
@@ -148,6 +155,8 @@ impl Crawler {
             sink: output.sink,
             target: output.target,
             committed: output.committed,
+            warc: output.warc,
+            warc_records: Vec::new(),
             fetcher,
             sites,
             extract: ExtractOptions {
@@ -309,6 +318,9 @@ impl Crawler {
             self.handle(r)?;
         }
         self.flush()?;
+        // A part left open is closed, and its checkpoint committed.
+        self.sink.finish()?;
+        self.flush()?;
         progress.finish();
         self.summary.paused_hosts = self.paused_hosts(Instant::now());
         Ok(stop.map_or(StopReason::Exhausted, |s| s.0))
@@ -316,6 +328,7 @@ impl Crawler {
 
     fn batch_is_empty(&self) -> bool {
         self.records.is_empty()
+            && self.warc_records.is_empty()
             && self.batch.results.is_empty()
             && self.batch.new_urls.is_empty()
             && self.retry_hosts.is_empty()
@@ -358,9 +371,18 @@ impl Crawler {
                 self.sink.append(encoded);
             }
             self.sink.sync()?;
-            if !self.records.is_empty() || rewound {
-                if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
-                    self.batch.checkpoints = vec![(key.to_string(), checkpoint)];
+            self.batch.checkpoints.clear();
+            if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
+                if rewound || self.committed.as_ref() != Some(&checkpoint) {
+                    self.batch.checkpoints.push((key.to_string(), checkpoint));
+                }
+            }
+            if let Some(warc) = &mut self.warc {
+                for (_, members) in &self.warc_records {
+                    warc.files.append(members);
+                }
+                if let Some(moved) = warc.sync()? {
+                    self.batch.checkpoints.push(moved);
                 }
             }
             match self.state.commit(&self.batch) {
@@ -379,10 +401,17 @@ impl Crawler {
                 }
             }
         };
-        if let Some((_, c)) = self.batch.checkpoints.last() {
-            self.committed = Some(c.clone());
+        for (key, c) in std::mem::take(&mut self.batch.checkpoints) {
+            match &mut self.warc {
+                Some(warc) if warc.files.key() == key => warc.committed(c),
+                _ => {
+                    self.sink.committed(&c);
+                    self.committed = Some(c);
+                }
+            }
         }
         self.records.clear();
+        self.warc_records.clear();
         self.settle_pending();
         for h in std::mem::take(&mut self.to_release) {
             self.leased.remove(&h);
@@ -401,9 +430,12 @@ impl Crawler {
         Ok(())
     }
 
-    /// Opens the output again from its committed checkpoint, which cuts
-    /// off the records appended since (none of them committed).
+    /// Opens the outputs again from their committed checkpoints, which
+    /// cuts off the records appended since (none of them committed).
     fn rewind_output(&mut self) -> Result<()> {
+        if let Some(warc) = &mut self.warc {
+            warc.rewind(self.state.owner())?;
+        }
         if self.sink.key().is_none() {
             // Standard output cannot be taken back (at-least-once).
             return Ok(());
@@ -480,7 +512,8 @@ impl Crawler {
                     let spacing = h.interval;
                     self.note_request(&key);
                     self.in_flight += 1;
-                    let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
+                    let (fetcher, capture) = self.job_fetcher();
+                    let tx = self.tx.clone();
                     let scope = self.scope.clone();
                     tokio::spawn(async move {
                         let sent_at = Instant::now();
@@ -489,6 +522,7 @@ impl Crawler {
                             host: key,
                             robots,
                             sent_at,
+                            warc: capture.map(|c| c.take()).unwrap_or_default(),
                         });
                     });
                 }
@@ -536,7 +570,8 @@ impl Crawler {
             let headers = h.headers.clone();
             self.note_request(key);
             self.in_flight += 1;
-            let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
+            let (fetcher, capture) = self.job_fetcher();
+            let (tx, sites) = (self.tx.clone(), self.sites.clone());
             let (opts, encode) = (self.extract.clone(), self.encoder.clone());
             tokio::spawn(async move {
                 let sent_at = Instant::now();
@@ -546,11 +581,24 @@ impl Crawler {
                     result,
                     fetched_at: Utc::now(),
                     sent_at,
+                    warc: capture.map(|c| c.take()).unwrap_or_default(),
                 });
             });
             return Ok(());
         }
         Ok(())
+    }
+
+    /// The client for one job: recording its exchanges when `--warc` is on
+    /// (the records travel back with the job's result).
+    fn job_fetcher(&self) -> (Fetcher, Option<Capture>) {
+        match self.warc {
+            Some(_) => {
+                let (f, c) = self.fetcher.capturing();
+                (f, Some(c))
+            }
+            None => (self.fetcher.clone(), None),
+        }
     }
 
     /// Remembers the host's next allowed time for later runs.

@@ -259,7 +259,7 @@ mod tests {
             body: format!("Paragraph {n}.\n\nSecond paragraph, è più lungo."),
             extractor: "generic".into(),
             fetched_at: None,
-            paywalled: n % 5 == 0,
+            paywalled: n.is_multiple_of(5),
         }
     }
 
