@@ -17,7 +17,7 @@ use super::item::{fetch_item, WorkResult};
 use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
-use crate::fetch::{fetch_robots, Capture, Fetcher, Host, Robots, RobotsState};
+use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
 use crate::limits::{LONG_PAUSE, STOP_DRAIN};
 use crate::output::warc_files::WarcOutput;
 use crate::output::{OutputTarget, RecordEncoder, RecordSink};
@@ -29,6 +29,7 @@ use crate::state::{
 
 mod discovery;
 mod leases;
+mod outputs;
 mod results;
 
 /// Why the loop ended.
@@ -367,24 +368,7 @@ impl Crawler {
         self.batch.host_pauses = self.pauses.drain().collect();
         let mut rewound = false;
         let new_hosts = loop {
-            for (_, encoded) in &self.records {
-                self.sink.append(encoded);
-            }
-            self.sink.sync()?;
-            self.batch.checkpoints.clear();
-            if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
-                if rewound || self.committed.as_ref() != Some(&checkpoint) {
-                    self.batch.checkpoints.push((key.to_string(), checkpoint));
-                }
-            }
-            if let Some(warc) = &mut self.warc {
-                for (_, members) in &self.warc_records {
-                    warc.files.append(members);
-                }
-                if let Some(moved) = warc.sync()? {
-                    self.batch.checkpoints.push(moved);
-                }
-            }
+            self.write_outputs(rewound)?;
             match self.state.commit(&self.batch) {
                 Ok(hosts) => break hosts,
                 Err(e) => {
@@ -401,17 +385,7 @@ impl Crawler {
                 }
             }
         };
-        for (key, c) in std::mem::take(&mut self.batch.checkpoints) {
-            match &mut self.warc {
-                Some(warc) if warc.files.key() == key => warc.committed(c),
-                _ => {
-                    self.sink.committed(&c);
-                    self.committed = Some(c);
-                }
-            }
-        }
-        self.records.clear();
-        self.warc_records.clear();
+        self.outputs_committed();
         self.settle_pending();
         for h in std::mem::take(&mut self.to_release) {
             self.leased.remove(&h);
@@ -427,22 +401,6 @@ impl Crawler {
         self.batch = Batch::default();
         self.keys_in_batch.clear();
         self.last_flush = Instant::now();
-        Ok(())
-    }
-
-    /// Opens the outputs again from their committed checkpoints, which
-    /// cuts off the records appended since (none of them committed).
-    fn rewind_output(&mut self) -> Result<()> {
-        if let Some(warc) = &mut self.warc {
-            warc.rewind(self.state.owner())?;
-        }
-        if self.sink.key().is_none() {
-            // Standard output cannot be taken back (at-least-once).
-            return Ok(());
-        }
-        self.sink = self
-            .target
-            .open(self.committed.as_ref(), self.state.owner())?;
         Ok(())
     }
 
@@ -587,18 +545,6 @@ impl Crawler {
             return Ok(());
         }
         Ok(())
-    }
-
-    /// The client for one job: recording its exchanges when `--warc` is on
-    /// (the records travel back with the job's result).
-    fn job_fetcher(&self) -> (Fetcher, Option<Capture>) {
-        match self.warc {
-            Some(_) => {
-                let (f, c) = self.fetcher.capturing();
-                (f, Some(c))
-            }
-            None => (self.fetcher.clone(), None),
-        }
     }
 
     /// Remembers the host's next allowed time for later runs.

@@ -12,6 +12,7 @@
 //! ([`owner`]); no other state writes or repairs it.
 
 pub mod atomic;
+pub mod durable;
 pub mod jsonl;
 pub mod owner;
 pub mod parquet;

@@ -24,8 +24,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use super::durable::{
+    append_synced, open_cut_back, open_folder, remove_uncommitted, run_id, sync_dir,
+};
 use super::parquet::ParquetWriter;
-use super::{jsonl, owner, RecordEncoder, RecordSink};
+use super::{jsonl, RecordEncoder, RecordSink};
 use crate::limits::{PARQUET_PART_ROWS, PARQUET_PART_STAGED_BYTES};
 use crate::record::Record;
 use crate::state::{Checkpoint, OutputOwner};
@@ -118,21 +121,12 @@ impl ParquetParts {
         size: PartSize,
     ) -> Result<Self> {
         let key = dir.display().to_string();
-        let committed: Option<PartsCheckpoint> = committed
-            .map(|c| {
-                serde_json::from_str(&c.0).with_context(|| {
-                    format!("{key}: the state's checkpoint {:?} is not a list of Parquet parts (was this --out a JSONL file?)", c.0)
-                })
-            })
-            .transpose()?;
-        std::fs::create_dir_all(dir).with_context(|| format!("{key}: cannot create directory"))?;
-        owner::claim(dir, owner)?;
-        let mut names = Vec::new();
-        for entry in std::fs::read_dir(dir).with_context(|| format!("{key}: cannot list"))? {
-            let entry = entry.with_context(|| format!("{key}: cannot list"))?;
-            names.push(entry.file_name().to_string_lossy().into_owned());
-        }
-        names.sort();
+        let (committed, names) = open_folder::<PartsCheckpoint>(
+            dir,
+            committed,
+            owner,
+            "Parquet parts (was this --out a JSONL file?)",
+        )?;
         let cp = match committed {
             Some(cp) => cp,
             // No checkpoint: complete parts already there are kept as they
@@ -147,14 +141,7 @@ impl ParquetParts {
                 || is_ours_temporary(name)
                 || (is_staging(name) && cp.staging.as_deref() != Some(name.as_str()));
             if stale {
-                let path = dir.join(name);
-                std::fs::remove_file(&path).with_context(|| {
-                    format!("{}: cannot remove uncommitted file", path.display())
-                })?;
-                tracing::warn!(
-                    "{}: removed (not committed by the last run)",
-                    path.display()
-                );
+                remove_uncommitted(dir, name)?;
             }
         }
         let missing: Vec<&String> = cp.parts.iter().filter(|p| !names.contains(p)).collect();
@@ -184,32 +171,10 @@ impl ParquetParts {
     /// Reopens the committed staging file, cut back to `len`.
     fn resume_staging(&mut self, name: String, len: u64) -> Result<()> {
         let path = self.dir.join(&name);
-        let file = match OpenOptions::new().read(true).write(true).open(&path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && len == 0 => return Ok(()),
-            Err(e) => {
-                return Err(e).with_context(|| {
-                    format!(
-                        "{}: the committed staging file cannot be opened",
-                        path.display()
-                    )
-                })
-            }
-        };
-        let actual = file
-            .metadata()
-            .with_context(|| format!("{}: cannot stat", path.display()))?
-            .len();
-        anyhow::ensure!(
-            actual >= len,
-            "{}: shorter ({actual} bytes) than committed ({len} bytes); its records are lost",
-            path.display()
-        );
-        if actual > len {
-            file.set_len(len)
-                .and_then(|()| file.sync_all())
-                .with_context(|| format!("{}: cannot truncate uncommitted tail", path.display()))?;
+        if len == 0 && !path.exists() {
+            return Ok(());
         }
+        let file = open_cut_back(&path, len)?;
         let rows =
             count_lines(&file, len).with_context(|| format!("{}: cannot read", path.display()))?;
         self.staging = Some(Staging {
@@ -286,21 +251,12 @@ impl RecordSink for ParquetParts {
         let rows = std::mem::take(&mut self.pending_rows);
         let (dir, size) = (self.dir.clone(), self.size);
         let staging = self.begin_staging()?;
-        let start = staging.len;
-        let result = staging
-            .file
-            .write_all_at(&pending, start)
-            .and_then(|()| staging.file.sync_data());
-        if let Err(e) = result {
-            let _ = staging.file.set_len(start);
-            let _ = staging.file.sync_all();
-            return Err(e).with_context(|| {
-                format!(
-                    "{}: write failed (truncated back to {start} bytes)",
-                    dir.join(&staging.name).display()
-                )
-            });
-        }
+        append_synced(
+            &staging.file,
+            staging.len,
+            &pending,
+            &dir.join(&staging.name),
+        )?;
         staging.len += pending.len() as u64;
         staging.rows += rows;
         if staging.rows >= size.rows || staging.len >= size.bytes {
@@ -340,22 +296,6 @@ impl RecordSink for ParquetParts {
     }
 }
 
-/// A run id for part names: UTC time (so that names sort by run) and a
-/// random suffix.
-pub(crate) fn run_id() -> String {
-    format!(
-        "{}-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%SZ"),
-        &uuid::Uuid::new_v4().simple().to_string()[..8]
-    )
-}
-
-/// Syncs a folder so that a file created or renamed in it survives a power
-/// loss (best effort: not every file system syncs folders).
-pub(crate) fn sync_dir(dir: &Path) {
-    let _ = File::open(dir).and_then(|d| d.sync_all());
-}
-
 /// Writes the first `len` bytes of the staging file `staged` (JSON lines)
 /// as the Parquet file `dest` (complete once renamed into place).
 fn write_part(staged: &Path, len: u64, dest: &Path) -> Result<()> {
@@ -390,13 +330,7 @@ mod tests {
     use super::*;
     use crate::output::parquet::read_rows;
 
-    fn me() -> OutputOwner {
-        OutputOwner {
-            id: "me".into(),
-            label: "me.db".into(),
-            file: None,
-        }
-    }
+    use crate::output::owner::tests::me;
 
     fn line(n: usize) -> Vec<u8> {
         let r = Record {

@@ -11,14 +11,14 @@
 //! record, and no record of a fetch the state did not commit.
 
 use std::fs::{File, OpenOptions};
-use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::owner;
-use super::parts::{run_id, sync_dir};
+use super::durable::{
+    append_synced, open_cut_back, open_folder, remove_uncommitted, run_id, sync_dir,
+};
 use crate::limits::WARC_FILE_BYTES;
 use crate::state::{Checkpoint, OutputOwner};
 use crate::warc::WarcRecord;
@@ -100,18 +100,8 @@ impl WarcFiles {
         limit: u64,
     ) -> Result<Self> {
         let key = dir.display().to_string();
-        let committed: Option<WarcCheckpoint> = committed
-            .map(|c| {
-                serde_json::from_str(&c.0).with_context(|| {
-                    format!(
-                        "{key}: the state's checkpoint {:?} is not a list of WARC files",
-                        c.0
-                    )
-                })
-            })
-            .transpose()?;
-        std::fs::create_dir_all(dir).with_context(|| format!("{key}: cannot create directory"))?;
-        owner::claim(dir, owner)?;
+        let (committed, names) =
+            open_folder::<WarcCheckpoint>(dir, committed, owner, "WARC files")?;
         let mut sink = Self {
             key: key.clone(),
             dir: dir.to_path_buf(),
@@ -127,60 +117,13 @@ impl WarcFiles {
             // as they are and a new file is begun.
             return Ok(sink);
         };
-        for entry in std::fs::read_dir(dir).with_context(|| format!("{key}: cannot list"))? {
-            let name = entry
-                .with_context(|| format!("{key}: cannot list"))?
-                .file_name()
-                .to_string_lossy()
-                .into_owned();
-            if is_ours(&name) && !cp.files.contains(&name) {
-                let path = dir.join(&name);
-                std::fs::remove_file(&path).with_context(|| {
-                    format!("{}: cannot remove uncommitted file", path.display())
-                })?;
-                tracing::warn!(
-                    "{}: removed (not committed by the last run)",
-                    path.display()
-                );
-            }
+        for name in names.iter().filter(|n| is_ours(n) && !cp.files.contains(n)) {
+            remove_uncommitted(dir, name)?;
         }
         if let Some(last) = cp.files.last() {
-            let path = dir.join(last);
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open(&path)
-                .with_context(|| {
-                    format!(
-                        "{}: the committed WARC file cannot be opened",
-                        path.display()
-                    )
-                })?;
-            let actual = file
-                .metadata()
-                .with_context(|| format!("{}: cannot stat", path.display()))?
-                .len();
-            anyhow::ensure!(
-                actual >= cp.len,
-                "{}: shorter ({actual} bytes) than committed ({} bytes)",
-                path.display(),
-                cp.len
-            );
-            if actual > cp.len {
-                file.set_len(cp.len)
-                    .and_then(|()| file.sync_all())
-                    .with_context(|| {
-                        format!("{}: cannot truncate uncommitted tail", path.display())
-                    })?;
-                tracing::warn!(
-                    "{}: removed {} bytes not committed by the last run",
-                    path.display(),
-                    actual - cp.len
-                );
-            }
             sink.current = Some(Current {
                 name: last.clone(),
-                file,
+                file: open_cut_back(&dir.join(last), cp.len)?,
                 len: cp.len,
                 has_records: true,
             });
@@ -223,9 +166,7 @@ impl WarcFiles {
         );
         let mut head = Vec::new();
         info.write_gzip(&mut head)?;
-        file.write_all_at(&head, 0)
-            .and_then(|()| file.sync_data())
-            .with_context(|| format!("{}: cannot write", path.display()))?;
+        append_synced(&file, 0, &head, &path)?;
         sync_dir(&self.dir);
         self.files.push(name.clone());
         self.current = Some(Current {
@@ -252,21 +193,7 @@ impl WarcFiles {
             self.roll()?;
         }
         let c = self.current.as_mut().expect("rolled above");
-        let start = c.len;
-        let result = c
-            .file
-            .write_all_at(&pending, start)
-            .and_then(|()| c.file.sync_data());
-        if let Err(e) = result {
-            let _ = c.file.set_len(start);
-            let _ = c.file.sync_all();
-            return Err(e).with_context(|| {
-                format!(
-                    "{}: write failed (truncated back to {start} bytes)",
-                    self.dir.join(&c.name).display()
-                )
-            });
-        }
+        append_synced(&c.file, c.len, &pending, &self.dir.join(&c.name))?;
         c.len += pending.len() as u64;
         c.has_records = true;
         Ok(())
@@ -321,13 +248,7 @@ mod tests {
     use super::*;
     use crate::warc::reader::WarcReader;
 
-    fn me() -> OutputOwner {
-        OutputOwner {
-            id: "me".into(),
-            label: "me.db".into(),
-            file: None,
-        }
-    }
+    use crate::output::owner::tests::me;
 
     fn member(uri: &str) -> Vec<u8> {
         let http = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi".to_vec();
