@@ -90,7 +90,7 @@ impl Capture {
         let mut out = Vec::with_capacity(x.body.len() / 3 + 1024);
         for r in [&response, &request] {
             // Writing to a Vec cannot fail.
-            let _ = r.write_gzip(&mut out);
+            let _ = r.write_gzip_level(&mut out, flate2::Compression::fast());
         }
         self.push(&out);
     }

@@ -16,20 +16,29 @@ impl Crawler {
         for (_, encoded) in &self.records {
             self.sink.append(encoded);
         }
-        self.sink.sync()?;
+        if let Some(warc) = &mut self.warc {
+            for (_, members) in &self.warc_records {
+                warc.files.append(members);
+            }
+        }
+        // The two outputs are written and synced at once (each sync waits
+        // for the disk).
+        let (sink, warc) = (&mut self.sink, &mut self.warc);
+        let (records, archive) = std::thread::scope(|scope| {
+            let archive = warc.as_mut().map(|w| scope.spawn(|| w.sync()));
+            let records = sink.sync();
+            let archive = archive.map(|t| t.join().expect("a WARC sync does not panic"));
+            (records, archive)
+        });
+        records?;
         self.batch.checkpoints.clear();
         if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
             if rewound || self.committed.as_ref() != Some(&checkpoint) {
                 self.batch.checkpoints.push((key.to_string(), checkpoint));
             }
         }
-        if let Some(warc) = &mut self.warc {
-            for (_, members) in &self.warc_records {
-                warc.files.append(members);
-            }
-            if let Some(moved) = warc.sync()? {
-                self.batch.checkpoints.push(moved);
-            }
+        if let Some(moved) = archive.transpose()?.flatten() {
+            self.batch.checkpoints.push(moved);
         }
         Ok(())
     }
