@@ -90,6 +90,9 @@ impl Summary {
         for (r, n) in other.failed {
             *self.failed.entry(r).or_default() += n;
         }
+        for (r, n) in other.walls {
+            *self.walls.entry(r).or_default() += n;
+        }
         for (h, n) in other.host_errors {
             *self.host_errors.entry(h).or_default() += n;
         }
@@ -206,12 +209,14 @@ mod tests {
         part.skip(Reason::NotAnArticle);
         part.fail(Reason::Timeout, "h");
         part.site_page("s", true);
+        part.wall(Reason::Paywall);
         whole.merge(part);
         assert_eq!((whole.written, whole.fetched), (3, 3));
         assert_eq!(whole.skipped[&Reason::NotAnArticle], 2);
         assert_eq!(whole.failed_total(), 1);
         assert_eq!(whole.host_errors["h"], 1);
         assert_eq!(whole.broken_configs(), ["s 1/1"]);
+        assert_eq!(whole.walls[&Reason::Paywall], 1);
     }
 
     #[test]
