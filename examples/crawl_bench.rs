@@ -4,7 +4,8 @@
 //!    two requests to one host, measured server-side;
 //! 2. throughput: 20 hosts x 500 articles of about 20 KB (static files served
 //!    by nginx when it is installed, as the issue measures it) at `--rate 200
-//!    --concurrency 64`, articles per second and peak RSS;
+//!    --concurrency 64`, articles per second and peak RSS, without and with
+//!    `--warc` (and the ratio);
 //! 3. re-run: a 1,000-article site with a sitemap, crawled, then crawled
 //!    again unchanged at `--rate 100`: requests and time of the second run;
 //! 4. state growth: 1M frontier entries written through the state API;
@@ -186,13 +187,45 @@ fn throughput_args(seeds: &[String], out: &std::path::Path, state: &str) -> Vec<
     args
 }
 
-/// Crawls `seeds` at `--rate 200 --concurrency 64`; returns the articles
-/// written, the wall time, stderr and the peak RSS (KiB) of children so far.
-fn throughput(dir: &std::path::Path, seeds: &[String]) -> (usize, Duration, String, i64) {
-    let out = dir.join("t.jsonl");
-    let args = throughput_args(seeds, &out, dir.join("t.db").to_str().unwrap());
+/// Crawls `seeds` at `--rate 200 --concurrency 64` into a fresh state (and
+/// with `--warc` when `warc`); returns the articles written, the wall time,
+/// stderr and the peak RSS (KiB) of children so far.
+fn throughput(
+    dir: &std::path::Path,
+    seeds: &[String],
+    warc: bool,
+) -> (usize, Duration, String, i64) {
+    let run = dir.join(if warc { "t-warc" } else { "t" });
+    std::fs::create_dir_all(&run).unwrap();
+    let out = run.join("t.jsonl");
+    let mut args = throughput_args(seeds, &out, run.join("t.db").to_str().unwrap());
+    if warc {
+        args.extend(["--warc".into(), run.join("warc").display().to_string()]);
+    }
     let (el, err, rss) = crawl(&args);
     (lines(&out), el, err, rss)
+}
+
+/// The throughput crawl without and with `--warc`, one after the other on
+/// the same server: prints both figures and their ratio.
+fn throughput_pair(dir: &std::path::Path, seeds: &[String], served_by: &str) {
+    let mut rates = [0.0; 2];
+    for (i, warc) in [false, true].into_iter().enumerate() {
+        let (n, el, err, rss) = throughput(dir, seeds, warc);
+        rates[i] = n as f64 / el.as_secs_f64();
+        println!(
+            "throughput ({served_by}{}): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
+            if warc { ", --warc" } else { "" },
+            el.as_secs_f64(),
+            rates[i],
+            rss / 1024
+        );
+        eprint!("{err}");
+    }
+    println!(
+        "throughput: --warc keeps {:.0}% of the throughput without it",
+        100.0 * rates[1] / rates[0]
+    );
 }
 
 /// An nginx process that is stopped when dropped.
@@ -273,14 +306,7 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     // measures it), else by the in-process server.
     match nginx_site(&dir.join("nginx"), 20, 500) {
         Some((nginx, seeds)) => {
-            let (n, el, err, rss) = throughput(dir, &seeds);
-            println!(
-                "throughput (nginx): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
-                el.as_secs_f64(),
-                n as f64 / el.as_secs_f64(),
-                rss / 1024
-            );
-            eprint!("{err}");
+            throughput_pair(dir, &seeds, "nginx");
             drop(nginx);
         }
         None => {
@@ -297,14 +323,11 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
                     format!("http://{a}/")
                 })
                 .collect();
-            let (n, el, err, rss) = throughput(dir, &seeds);
-            println!(
-                "throughput (in-process server; install nginx to measure as the issue does): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
-                el.as_secs_f64(),
-                n as f64 / el.as_secs_f64(),
-                rss / 1024
+            throughput_pair(
+                dir,
+                &seeds,
+                "in-process server; install nginx to measure as the issue does",
             );
-            eprint!("{err}");
         }
     }
 }

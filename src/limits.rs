@@ -205,3 +205,16 @@ pub const MAX_HTTP_HEAD_BYTES: usize = 256 * 1024;
 
 /// Most header fields in one WARC header block or one HTTP response head.
 pub const MAX_HEADER_FIELDS: usize = 256;
+
+/// Largest WARC file a crawl writes (`crawl --warc`): a record that would
+/// take a file past it begins the next file (as Common Crawl's ~1 GB files).
+pub const WARC_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+
+// ---- Parquet output ----
+
+/// Most rows in one part file of a crawl's Parquet output.
+pub const PARQUET_PART_ROWS: u64 = 100_000;
+
+/// Most staged record bytes (JSON) behind one part file of a crawl's
+/// Parquet output (a part of news articles compresses to about a fifth).
+pub const PARQUET_PART_STAGED_BYTES: u64 = 256 * 1024 * 1024;

@@ -104,32 +104,24 @@ fn records_tolerant(path: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn sigkill_cycles_lose_and_duplicate_nothing() {
-    let (s, served) = site();
-    let (d, out, st) = workdir();
-    let seed = s.url("/");
-    let a = args(&seed, &out, &st, "40");
-    let mut rng = fastrand::Rng::with_seed(7);
+/// Up to twelve runs of `crawl a`, each SIGKILLed once the server has
+/// served 1 to 4 more articles and a few ms later or at once (between
+/// fetches, mid-batch, mid-commit), `check(i)` after kill `i`; at least five
+/// must be killed mid-crawl.
+fn kill_cycles(dir: &Path, a: &[&str], served: &AtomicUsize, seed: u64, check: impl Fn(usize)) {
+    let mut rng = fastrand::Rng::with_seed(seed);
     let mut killed_mid_crawl = 0;
     for i in 0..12 {
-        let mut child = spawn(d.path(), &a);
-        // Killed once the server has served 1 to 4 more articles, a few ms
-        // later or at once: between fetches, mid-batch, mid-commit.
+        let mut child = spawn(dir, a);
         let target = served.load(Ordering::SeqCst) + rng.usize(1..=4);
-        let running = wait_served(&served, target, &mut child);
+        let running = wait_served(served, target, &mut child);
         std::thread::sleep(Duration::from_millis(rng.u64(0..20)));
         let _ = child.kill();
         let status = child.wait().unwrap();
         if running && status.code().is_none() {
             killed_mid_crawl += 1;
         }
-        // Whatever the moment, the committed part never holds a duplicate.
-        let recs = records_tolerant(&out);
-        let mut u = recs.clone();
-        u.sort();
-        u.dedup();
-        assert_eq!(u.len(), recs.len(), "duplicate after kill {i}");
+        check(i);
         if !running {
             break;
         }
@@ -138,6 +130,22 @@ fn sigkill_cycles_lose_and_duplicate_nothing() {
         killed_mid_crawl >= 5,
         "only {killed_mid_crawl} runs were killed mid-crawl"
     );
+}
+
+#[test]
+fn sigkill_cycles_lose_and_duplicate_nothing() {
+    let (s, served) = site();
+    let (d, out, st) = workdir();
+    let seed = s.url("/");
+    let a = args(&seed, &out, &st, "40");
+    kill_cycles(d.path(), &a, &served, 7, |i| {
+        // Whatever the moment, the committed part never holds a duplicate.
+        let recs = records_tolerant(&out);
+        let mut u = recs.clone();
+        u.sort();
+        u.dedup();
+        assert_eq!(u.len(), recs.len(), "duplicate after kill {i}");
+    });
     let o2 = crawl(d.path(), &a[1..]);
     assert_eq!(o2.status.code(), Some(0), "{}", stderr(&o2));
     assert_exactly_once(&out, &st, &s);
@@ -245,4 +253,57 @@ fn max_duration_stops_cleanly_with_status_0() {
     let r = crawl(d.path(), &a[1..a.len() - 2]);
     assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
     assert_exactly_once(&out, &st, &s);
+}
+
+#[test]
+fn sigkill_cycles_with_parquet_parts_and_warc_files() {
+    let (s, served) = site();
+    let (d, _, st) = workdir();
+    let out = d.path().join("out.parquet");
+    let warc = d.path().join("warc");
+    let seed = s.url("/");
+    let mut a = args(&seed, &out, &st, "40");
+    a.extend(["--warc", warc.to_str().unwrap()]);
+    kill_cycles(d.path(), &a, &served, 11, |i| {
+        // Whatever the moment, no article is in two complete parts.
+        let mut u = datasets::part_urls(&out);
+        let n = u.len();
+        u.dedup();
+        assert_eq!(u.len(), n, "duplicate after kill {i}");
+    });
+    let o2 = crawl(d.path(), &a[1..]);
+    assert_eq!(o2.status.code(), Some(0), "{}", stderr(&o2));
+    let mut want: Vec<String> = (0..ARTICLES).map(|i| s.url(&format!("/a{i}"))).collect();
+    want.sort();
+    assert_eq!(
+        datasets::part_urls(&out),
+        want,
+        "every article once in the parts"
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with("part-"))
+        .collect();
+    assert!(names.is_empty(), "only parts are left: {names:?}");
+    // Every fetch whose result was committed is in the WARC files once, and
+    // only those: each article's response exactly once, each with its
+    // request.
+    let recs = datasets::warc_records(&warc);
+    for u in &want {
+        let responses = recs
+            .iter()
+            .filter(|r| r.kind == "response" && r.uri == *u && r.status == 200)
+            .count();
+        assert_eq!(responses, 1, "{u}");
+        let requests = recs
+            .iter()
+            .filter(|r| r.kind == "request" && r.uri == *u)
+            .count();
+        assert_eq!(requests, 1, "{u}");
+    }
+    let robots = s.url("/robots.txt");
+    assert!(recs
+        .iter()
+        .any(|r| r.kind == "response" && r.uri == robots && r.status == 404));
 }

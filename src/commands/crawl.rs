@@ -23,9 +23,20 @@ pub struct CrawlArgs {
     /// Per-site config folder (default: the configs built into the binary).
     #[arg(long, value_name = "DIR")]
     pub selectors: Option<PathBuf>,
-    /// JSONL output, appended to; - for stdout.
+    /// JSONL output, appended to; - for stdout. With --format parquet (or
+    /// a path ending in .parquet): a folder of Parquet part files
+    /// DIR/part-*.parquet, each complete once it appears.
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub out: String,
+    /// Record format: json (JSONL, the default) or parquet (part files in
+    /// the --out folder).
+    #[arg(long, value_name = "FORMAT", value_parser = ["json", "parquet"])]
+    pub format: Option<String>,
+    /// Also write every fetch of the crawl (robots.txt, feeds, sitemaps,
+    /// pages, redirects, 304s) as WARC/1.1 request and response records,
+    /// gzip per record, into files DIR/newscrawl-*.warc.gz rolled at 1 GiB.
+    #[arg(long, value_name = "DIR")]
+    pub warc: Option<PathBuf>,
     /// Crawl state: an SQLite file (a path or sqlite:PATH), or a PostgreSQL
     /// database shared by several crawlers (postgres://...).
     #[arg(long, value_name = "PATH|URL", default_value = "newscrawl.db")]
@@ -119,6 +130,8 @@ pub fn run(args: CrawlArgs) -> Result<i32> {
         sites: args.site,
         all_sites: args.all_sites,
         out: args.out,
+        parquet: args.format.as_deref() == Some("parquet"),
+        warc: args.warc,
         state,
         rate: args.rate,
         concurrency: args.concurrency,

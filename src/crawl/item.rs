@@ -104,6 +104,8 @@ pub enum WorkResult {
         robots: Robots,
         /// When the request was actually sent.
         sent_at: Instant,
+        /// WARC records of its fetches (`--warc`; empty otherwise).
+        warc: Vec<u8>,
     },
     /// A frontier entry.
     Item {
@@ -115,6 +117,8 @@ pub enum WorkResult {
         fetched_at: DateTime<Utc>,
         /// When the request was actually sent (task start can lag dispatch).
         sent_at: Instant,
+        /// WARC records of its fetch (`--warc`; empty otherwise).
+        warc: Vec<u8>,
     },
 }
 

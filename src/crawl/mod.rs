@@ -31,6 +31,7 @@ use url::Url;
 use crate::commands::ExitError;
 pub use crate::fetch::Scope;
 use crate::fetch::{FetchOptions, Fetcher};
+use crate::output::warc_files::{WarcOutput, WarcTarget};
 use crate::output::OutputTarget;
 use crate::selectors::SiteRegistry;
 use crate::state::{Access, Batch, NewUrl, StateLocation, UrlKind};
@@ -47,6 +48,10 @@ pub struct CrawlConfig {
     pub all_sites: bool,
     /// Output path template (`-` for stdout).
     pub out: String,
+    /// Write Parquet part files into the `--out` folder (`--format parquet`).
+    pub parquet: bool,
+    /// Folder of the WARC files recording every fetch (`--warc`).
+    pub warc: Option<std::path::PathBuf>,
     /// Where the crawl state lives.
     pub state: StateLocation,
     /// Requests per second per host.
@@ -256,13 +261,31 @@ pub fn crawl(
 ) -> Result<i32> {
     let registry = Arc::new(registry);
     let (sources, scope) = plan(&cfg, registry.clone())?;
-    let target =
-        OutputTarget::choose(&cfg.out, chrono::Local::now(), &cfg.state.files()).map_err(|e| {
-            ExitError {
-                code: 2,
-                message: e.0,
-            }
-        })?;
+    let bad_output = |e: crate::output::BadOutput| ExitError {
+        code: 2,
+        message: e.0,
+    };
+    let target = OutputTarget::choose(
+        &cfg.out,
+        chrono::Local::now(),
+        &cfg.state.files(),
+        cfg.parquet,
+    )
+    .map_err(bad_output)?;
+    let warc_target = cfg
+        .warc
+        .as_deref()
+        .map(WarcTarget::choose)
+        .transpose()
+        .map_err(bad_output)?;
+    if let (Some(w), Some(key)) = (&warc_target, target.key()) {
+        if w.key() == key {
+            return Err(bad_output(crate::output::BadOutput(
+                "--warc and --out name the same folder; give each its own".into(),
+            ))
+            .into());
+        }
+    }
     let mut state = crate::state::open(
         &cfg.state,
         Access::Crawl {
@@ -280,20 +303,48 @@ pub fn crawl(
         let n = state.queue_refetch(before)?;
         tracing::info!("queued {n} written articles for re-fetch");
     }
-    let mut committed = None;
+    let warc = match warc_target {
+        Some(target) => {
+            let committed = state.checkpoint(&target.key())?;
+            let files = target.open(committed.as_ref(), state.owner())?;
+            Some(WarcOutput {
+                target,
+                files,
+                committed: None,
+            })
+        }
+        None => None,
+    };
+    // Record the starting checkpoints before writing anything, so a kill
+    // before the first commit leaves a tail that is known to be uncommitted.
+    let mut start = Batch::default();
     if let (Some(key), Some(checkpoint)) = (sink.key(), sink.checkpoint()) {
-        // Record the starting checkpoint before writing anything, so a kill
-        // before the first commit leaves a tail that is known to be uncommitted.
-        state.commit(&Batch {
-            checkpoints: vec![(key.to_string(), checkpoint.clone())],
-            ..Default::default()
-        })?;
-        committed = Some(checkpoint);
+        start.checkpoints.push((key.to_string(), checkpoint));
+    }
+    if let Some(w) = &warc {
+        start
+            .checkpoints
+            .push((w.target.key(), w.files.checkpoint()));
+    }
+    let mut committed = None;
+    let (mut warc, mut sink) = (warc, sink);
+    if !start.checkpoints.is_empty() {
+        state.commit(&start)?;
+        for (key, checkpoint) in start.checkpoints {
+            match &mut warc {
+                Some(w) if w.target.key() == key => w.committed(checkpoint),
+                _ => {
+                    sink.committed(&checkpoint);
+                    committed = Some(checkpoint);
+                }
+            }
+        }
     }
     let output = CrawlOutput {
         target,
         sink,
         committed,
+        warc,
     };
     let fetcher = Fetcher::new(FetchOptions {
         user_agent: cfg.user_agent.clone(),

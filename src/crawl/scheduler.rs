@@ -19,6 +19,7 @@ use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
 use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
 use crate::limits::{LONG_PAUSE, STOP_DRAIN};
+use crate::output::warc_files::WarcOutput;
 use crate::output::{OutputTarget, RecordEncoder, RecordSink};
 use crate::selectors::SiteRegistry;
 use crate::state::{
@@ -28,6 +29,7 @@ use crate::state::{
 
 mod discovery;
 mod leases;
+mod outputs;
 mod results;
 
 /// Why the loop ended.
@@ -55,6 +57,8 @@ pub struct CrawlOutput {
     pub sink: Box<dyn RecordSink>,
     /// Its committed checkpoint (`None` for stdout).
     pub committed: Option<Checkpoint>,
+    /// The `--warc` output, when asked for.
+    pub warc: Option<WarcOutput>,
 }
 
 /// The crawler: configuration, state, output and the per-host table.
@@ -68,6 +72,10 @@ pub struct Crawler {
     committed: Option<Checkpoint>,
     /// The sink's encoder, called on the extraction threads.
     encoder: RecordEncoder,
+    /// The `--warc` output, when asked for.
+    warc: Option<WarcOutput>,
+    /// WARC records (gzip members) of the batch's fetches, with their hosts.
+    warc_records: Vec<(String, Vec<u8>)>,
     fetcher: Fetcher,
     sites: Arc<SiteRegistry>,
     /// Extraction options shared by all pages of the crawl.
@@ -148,6 +156,8 @@ impl Crawler {
             sink: output.sink,
             target: output.target,
             committed: output.committed,
+            warc: output.warc,
+            warc_records: Vec::new(),
             fetcher,
             sites,
             extract: ExtractOptions {
@@ -310,6 +320,9 @@ impl Crawler {
             self.handle(r)?;
         }
         self.flush()?;
+        // A part left open is closed, and its checkpoint committed.
+        self.sink.finish()?;
+        self.flush()?;
         progress.finish();
         self.summary.paused_hosts = self.paused_hosts(Instant::now());
         Ok(stop.map_or(StopReason::Exhausted, |s| s.0))
@@ -317,6 +330,7 @@ impl Crawler {
 
     fn batch_is_empty(&self) -> bool {
         self.records.is_empty()
+            && self.warc_records.is_empty()
             && self.batch.results.is_empty()
             && self.batch.new_urls.is_empty()
             && self.retry_hosts.is_empty()
@@ -355,15 +369,7 @@ impl Crawler {
         self.batch.host_pauses = self.pauses.drain().collect();
         let mut rewound = false;
         let new_hosts = loop {
-            for (_, encoded) in &self.records {
-                self.sink.append(encoded);
-            }
-            self.sink.sync()?;
-            if !self.records.is_empty() || rewound {
-                if let (Some(key), Some(checkpoint)) = (self.sink.key(), self.sink.checkpoint()) {
-                    self.batch.checkpoints = vec![(key.to_string(), checkpoint)];
-                }
-            }
+            self.write_outputs(rewound)?;
             // Rebuilt on each try: a lost host's counts are dropped.
             self.batch.drift = self.pending_drift();
             match self.state.commit(&self.batch) {
@@ -382,10 +388,7 @@ impl Crawler {
                 }
             }
         };
-        if let Some((_, c)) = self.batch.checkpoints.last() {
-            self.committed = Some(c.clone());
-        }
-        self.records.clear();
+        self.outputs_committed();
         self.settle_pending();
         for h in std::mem::take(&mut self.to_release) {
             self.leased.remove(&h);
@@ -401,19 +404,6 @@ impl Crawler {
         self.batch = Batch::default();
         self.keys_in_batch.clear();
         self.last_flush = Instant::now();
-        Ok(())
-    }
-
-    /// Opens the output again from its committed checkpoint, which cuts
-    /// off the records appended since (none of them committed).
-    fn rewind_output(&mut self) -> Result<()> {
-        if self.sink.key().is_none() {
-            // Standard output cannot be taken back (at-least-once).
-            return Ok(());
-        }
-        self.sink = self
-            .target
-            .open(self.committed.as_ref(), self.state.owner())?;
         Ok(())
     }
 
@@ -483,7 +473,8 @@ impl Crawler {
                     let spacing = h.interval;
                     self.note_request(&key);
                     self.in_flight += 1;
-                    let (fetcher, tx) = (self.fetcher.clone(), self.tx.clone());
+                    let (fetcher, capture) = self.job_fetcher();
+                    let tx = self.tx.clone();
                     let scope = self.scope.clone();
                     tokio::spawn(async move {
                         let sent_at = Instant::now();
@@ -492,6 +483,7 @@ impl Crawler {
                             host: key,
                             robots,
                             sent_at,
+                            warc: capture.map(|c| c.take()).unwrap_or_default(),
                         });
                     });
                 }
@@ -539,7 +531,8 @@ impl Crawler {
             let headers = h.headers.clone();
             self.note_request(key);
             self.in_flight += 1;
-            let (fetcher, tx, sites) = (self.fetcher.clone(), self.tx.clone(), self.sites.clone());
+            let (fetcher, capture) = self.job_fetcher();
+            let (tx, sites) = (self.tx.clone(), self.sites.clone());
             let (opts, encode) = (self.extract.clone(), self.encoder.clone());
             tokio::spawn(async move {
                 let sent_at = Instant::now();
@@ -549,6 +542,7 @@ impl Crawler {
                     result,
                     fetched_at: Utc::now(),
                     sent_at,
+                    warc: capture.map(|c| c.take()).unwrap_or_default(),
                 });
             });
             return Ok(());

@@ -10,6 +10,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE};
 use thiserror::Error;
 use url::Url;
 
+use super::capture::{Capture, Exchange};
 use crate::limits::{MAX_BODY_BYTES, MAX_CONNECT_TIMEOUT};
 use crate::state::Reason;
 
@@ -142,6 +143,8 @@ enum Overflow {
 pub struct Fetcher {
     client: reqwest::Client,
     opts: FetchOptions,
+    /// Where every exchange is recorded as WARC records (`crawl --warc`).
+    capture: Option<Capture>,
 }
 
 impl Fetcher {
@@ -159,7 +162,20 @@ impl Fetcher {
             .brotli(true)
             .deflate(true)
             .build()?;
-        Ok(Self { client, opts })
+        Ok(Self {
+            client,
+            opts,
+            capture: None,
+        })
+    }
+
+    /// The same client, recording every exchange it makes into a fresh
+    /// [`Capture`] (one per job, so that its records travel with its result).
+    pub fn capturing(&self) -> (Self, Capture) {
+        let capture = Capture::default();
+        let mut f = self.clone();
+        f.capture = Some(capture.clone());
+        (f, capture)
     }
 
     /// The options this fetcher was built with.
@@ -196,27 +212,55 @@ impl Fetcher {
                 req = req.header(name, value);
             }
         }
-        let mut resp = req.send().await.map_err(|e| self.map_err(url, e))?;
+        let req = req.build().map_err(|e| self.map_err(url, e))?;
+        let request_headers = self.capture.as_ref().map(|_| req.headers().clone());
+        let mut resp = self
+            .client
+            .execute(req)
+            .await
+            .map_err(|e| self.map_err(url, e))?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let remote = resp.remote_addr();
+        // Records what was received (the payload cut or not) when capturing.
+        let record = |body: &[u8], truncated: bool| {
+            if let (Some(capture), Some(request_headers)) = (&self.capture, &request_headers) {
+                capture.record(&Exchange {
+                    url,
+                    request_headers,
+                    user_agent: &self.opts.user_agent,
+                    status,
+                    response_headers: &headers,
+                    body,
+                    truncated,
+                    remote,
+                    date: Utc::now(),
+                });
+            }
+        };
         let too_large = || FetchError::TooLarge {
             url: url.to_string(),
             limit,
         };
         if overflow == Overflow::Fail && resp.content_length().is_some_and(|n| n as usize > limit) {
+            record(&[], true);
             return Err(too_large());
         }
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
         let mut body = Vec::new();
+        let mut truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_err(url, e))? {
             if body.len() + chunk.len() > limit {
+                body.extend_from_slice(&chunk[..limit - body.len()]);
+                truncated = true;
                 if overflow == Overflow::Fail {
+                    record(&body, true);
                     return Err(too_large());
                 }
-                body.extend_from_slice(&chunk[..limit - body.len()]);
                 break;
             }
             body.extend_from_slice(&chunk);
         }
+        record(&body, truncated);
         Ok(Fetched {
             url: url.clone(),
             status,

@@ -10,12 +10,14 @@
 //!   `Retry-After` pauses, back-off.
 //! - [`answer`]: what a response means; redirect hops read and checked
 //!   (scheme, loop, count, scope).
+//! - [`capture`]: exchanges recorded as WARC records (`crawl --warc`).
 //! - [`content`]: content-type rules and gzip inflation within the cap.
 //! - [`scope`]: which hosts may be contacted.
 //! - [`polite`]: these steps driven for one URL at a time (`extract`); the
 //!   crawler's scheduler drives the same steps for many hosts at once.
 
 pub mod answer;
+pub mod capture;
 pub mod client;
 pub mod content;
 pub mod host;
@@ -25,6 +27,7 @@ pub mod robots_rules;
 pub mod scope;
 
 pub use answer::{answer, check_hop, location_target, Answer, HopError};
+pub use capture::Capture;
 pub use client::{
     check_user_agent, default_user_agent, FetchError, FetchOptions, Fetched, Fetcher,
 };

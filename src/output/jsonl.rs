@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 
+use super::durable::append_synced;
 use super::{owner, RecordEncoder, RecordSink};
 use crate::state::{Checkpoint, OutputOwner};
 
@@ -127,29 +128,10 @@ impl RecordSink for JsonlFile {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let start = self.len;
-        let result = self
-            .file
-            .write_all_at(&self.pending, start)
-            .and_then(|()| self.file.sync_data());
-        match result {
-            Ok(()) => {
-                self.len += self.pending.len() as u64;
-                self.pending.clear();
-                Ok(())
-            }
-            Err(e) => {
-                self.pending.clear();
-                let _ = self.file.set_len(start);
-                let _ = self.file.sync_all();
-                Err(e).with_context(|| {
-                    format!(
-                        "{}: write failed (truncated back to {start} bytes)",
-                        self.path.display()
-                    )
-                })
-            }
-        }
+        let pending = std::mem::take(&mut self.pending);
+        append_synced(&self.file, self.len, &pending, &self.path)?;
+        self.len += pending.len() as u64;
+        Ok(())
     }
 
     fn checkpoint(&self) -> Option<Checkpoint> {
@@ -207,13 +189,7 @@ fn last_whole_line_end(file: &File, len: u64) -> std::io::Result<u64> {
 mod tests {
     use super::*;
 
-    fn me() -> OutputOwner {
-        OutputOwner {
-            id: "me".into(),
-            label: "me.db".into(),
-            file: None,
-        }
-    }
+    use crate::output::owner::tests::me;
 
     fn cp(n: u64) -> Checkpoint {
         Checkpoint(n.to_string())

@@ -12,10 +12,13 @@
 //! ([`owner`]); no other state writes or repairs it.
 
 pub mod atomic;
+pub mod durable;
 pub mod jsonl;
 pub mod owner;
 pub mod parquet;
+pub mod parts;
 pub mod records;
+pub mod warc_files;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -44,6 +47,16 @@ pub trait RecordSink: Send {
     fn sync(&mut self) -> Result<()>;
     /// The checkpoint covering everything made durable so far.
     fn checkpoint(&self) -> Option<Checkpoint>;
+    /// Told that the state committed `checkpoint` (one this sink
+    /// reported): files it no longer needs may go.
+    fn committed(&mut self, checkpoint: &Checkpoint) {
+        let _ = checkpoint;
+    }
+    /// Completes what a run leaves open (a Parquet part), after the last
+    /// sync; the checkpoint may change and is committed after it.
+    fn finish(&mut self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// An `--out` that cannot be an output: a usage error, found before the
@@ -65,20 +78,42 @@ pub enum OutputTarget {
         /// The file it names, symlinks resolved: its key in the state.
         path: PathBuf,
     },
+    /// A folder of Parquet part files.
+    Parquet {
+        /// The folder, symlinks resolved: its key in the state.
+        dir: PathBuf,
+    },
 }
 
 impl OutputTarget {
-    /// Chooses the output for `--out template` at `now`; refuses a FIFO, a
-    /// device or process file (pointing to `--out -`), a directory, and any
-    /// of `state_files` under any name.
+    /// Chooses the output for `--out template` at `now`: Parquet part
+    /// files in a folder when `parquet` is asked for or the path ends in
+    /// `.parquet`, a JSONL file otherwise. Refuses a FIFO, a device or
+    /// process file (pointing to `--out -`), a directory for JSONL, a file
+    /// for Parquet, and any of `state_files` under any name.
     pub fn choose(
         template: &str,
         now: DateTime<Local>,
         state_files: &[PathBuf],
+        parquet: bool,
     ) -> Result<Self, BadOutput> {
         let named = expand_out_path(template, now)?;
         if named == "-" {
+            if parquet {
+                return Err(BadOutput(
+                    "--format parquet: needs --out DIR (a folder of part files), not standard output".into(),
+                ));
+            }
             return Ok(Self::Stdout);
+        }
+        if parquet || named.ends_with(".parquet") || named.ends_with(".parquet/") {
+            let dir = crate::paths::resolve(Path::new(&named));
+            if dir.exists() && !dir.is_dir() {
+                return Err(BadOutput(format!(
+                    "--out {named}: Parquet output is a folder of part files (DIR/part-*.parquet), and this is not a folder"
+                )));
+            }
+            return Ok(Self::Parquet { dir });
         }
         let given = Path::new(&named);
         let path = crate::paths::resolve(given);
@@ -126,13 +161,14 @@ impl OutputTarget {
         match self {
             Self::Stdout => None,
             Self::Jsonl { path, .. } => Some(path.display().to_string()),
+            Self::Parquet { dir } => Some(dir.display().to_string()),
         }
     }
 
     /// The key a state written by an older version may hold instead.
     pub fn legacy_key(&self) -> Option<&str> {
         match self {
-            Self::Stdout => None,
+            Self::Stdout | Self::Parquet { .. } => None,
             Self::Jsonl { named, .. } => Some(named),
         }
     }
@@ -146,6 +182,7 @@ impl OutputTarget {
         Ok(match self {
             Self::Stdout => Box::new(jsonl::JsonlStdout::default()),
             Self::Jsonl { path, .. } => Box::new(jsonl::JsonlFile::open(path, committed, owner)?),
+            Self::Parquet { dir } => Box::new(parts::ParquetParts::open(dir, committed, owner)?),
         })
     }
 }
@@ -190,7 +227,7 @@ mod tests {
         let state = d.path().join("s.db");
         std::fs::write(&state, "").unwrap();
         let files = crate::state::StateLocation::Sqlite(state.clone()).files();
-        let choose = |p: &Path| OutputTarget::choose(p.to_str().unwrap(), now, &files);
+        let choose = |p: &Path| OutputTarget::choose(p.to_str().unwrap(), now, &files, false);
         let link = d.path().join("link");
         std::os::unix::fs::symlink(&state, &link).unwrap();
         for bad in [
@@ -214,7 +251,7 @@ mod tests {
                 .to_string()
         );
         assert_eq!(
-            OutputTarget::choose("-", now, &files).unwrap(),
+            OutputTarget::choose("-", now, &files, false).unwrap(),
             OutputTarget::Stdout
         );
     }

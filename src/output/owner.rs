@@ -159,8 +159,13 @@ fn write(side: &Path, owner: &OutputOwner, place: Place) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// An owner for sink tests.
+    pub(crate) fn me() -> OutputOwner {
+        owner("me", None)
+    }
 
     fn owner(id: &str, file: Option<PathBuf>) -> OutputOwner {
         OutputOwner {

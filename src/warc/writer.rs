@@ -93,8 +93,8 @@ impl WarcRecord {
         r
     }
 
-    /// The record as bytes: header block, block, and the closing CRLF CRLF.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The header block, up to and including its blank line.
+    fn head(&self) -> String {
         let mut head = format!(
             "WARC/1.1\r\nWARC-Type: {}\r\nWARC-Record-ID: {}\r\nWARC-Date: {}\r\n",
             self.kind,
@@ -112,7 +112,12 @@ impl WarcRecord {
             sha1_digest(&self.block),
             self.block.len()
         ));
-        let mut out = head.into_bytes();
+        head
+    }
+
+    /// The record as bytes: header block, block, and the closing CRLF CRLF.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = self.head().into_bytes();
         out.reserve(self.block.len() + 4);
         out.extend_from_slice(&self.block);
         out.extend_from_slice(b"\r\n\r\n");
@@ -121,8 +126,21 @@ impl WarcRecord {
 
     /// Writes the record as one gzip member; returns the bytes written.
     pub fn write_gzip(&self, out: &mut impl Write) -> std::io::Result<u64> {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gz.write_all(&self.to_bytes())?;
+        self.write_gzip_level(out, flate2::Compression::default())
+    }
+
+    /// [`WarcRecord::write_gzip`] at another compression level (a crawl
+    /// writes at the fastest: its archive costs it CPU time per page).
+    pub fn write_gzip_level(
+        &self,
+        out: &mut impl Write,
+        level: flate2::Compression,
+    ) -> std::io::Result<u64> {
+        let mut gz =
+            flate2::write::GzEncoder::new(Vec::with_capacity(self.block.len() / 2 + 512), level);
+        gz.write_all(self.head().as_bytes())?;
+        gz.write_all(&self.block)?;
+        gz.write_all(b"\r\n\r\n")?;
         let member = gz.finish()?;
         out.write_all(&member)?;
         Ok(member.len() as u64)

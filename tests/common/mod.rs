@@ -1,6 +1,7 @@
 //! Loopback test servers (127.0.0.x only) and helpers to run the built binary.
 #![allow(dead_code)]
 
+pub mod datasets;
 pub mod pg;
 
 use std::net::SocketAddr;

@@ -257,6 +257,7 @@ impl Crawler {
         self.parked.remove(host);
         self.to_release.retain(|h| h != host);
         self.records.retain(|(h, _)| h != host);
+        self.warc_records.retain(|(h, _)| h != host);
         let of_host = |url: &str| Url::parse(url).is_ok_and(|u| host_key(&u) == host);
         self.batch.results.retain(|r| !of_host(&r.url));
         self.batch.host_pauses.retain(|(h, _)| h != host);

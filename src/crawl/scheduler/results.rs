@@ -44,6 +44,14 @@ impl Crawler {
         });
     }
 
+    /// Keeps a job's WARC records for the batch, unless its host's lease
+    /// was lost meanwhile (its result is dropped too).
+    fn keep_warc(&mut self, host: &str, warc: Vec<u8>) {
+        if !warc.is_empty() && self.leased.contains(host) {
+            self.warc_records.push((host.to_string(), warc));
+        }
+    }
+
     pub(super) fn handle(&mut self, r: WorkResult) -> Result<()> {
         self.in_flight = self.in_flight.saturating_sub(1);
         match r {
@@ -51,7 +59,9 @@ impl Crawler {
                 host,
                 robots,
                 sent_at,
+                warc,
             } => {
+                self.keep_warc(&host, warc);
                 self.summary.robots += 1;
                 let Some(h) = self.hosts.get_mut(&host) else {
                     return Ok(());
@@ -87,7 +97,9 @@ impl Crawler {
                 result,
                 fetched_at,
                 sent_at,
+                warc,
             } => {
+                self.keep_warc(&claim.host, warc);
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
                     h.request_sent(sent_at);
                 }
