@@ -120,3 +120,21 @@ fn a_run_where_every_input_fails_leaves_the_old_file() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "kept\n");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+/// `--out DIR` or `--out DIR/`: a usage error naming the folder, before any
+/// input is read (it failed after the whole run, on the final rename).
+#[test]
+fn out_naming_a_folder_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = fixture("it-wordpress-read/page.html");
+    let existing = dir.path().to_str().unwrap().to_string();
+    let missing = format!("{}/news/", dir.path().display());
+    for out in [existing.as_str(), missing.as_str()] {
+        let o = run(&["extract", "--out", out, &page]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("names a folder"), "{err}");
+        assert!(err.contains(out.trim_end_matches('/')), "{err}");
+    }
+    assert!(!Path::new(&missing).exists());
+}

@@ -131,6 +131,14 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         return Err(usage("stdin (-) can be read only once".into()));
     }
     let out = args.out.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(dir) = out.filter(|p| p.is_dir() || p.as_os_str().to_string_lossy().ends_with('/'))
+    {
+        return Err(usage(format!(
+            "--out {}: names a folder; extract writes one file (for example --out {}/records.jsonl, or .parquet)",
+            dir.display(),
+            dir.display().to_string().trim_end_matches('/')
+        )));
+    }
     let format = output_format(args.format, out)?;
     let window = DateWindow::parse(
         args.since.as_deref(),
