@@ -213,30 +213,7 @@ fn a_redesign_between_runs_is_named_by_the_summary_and_shown_by_health() {
     );
 }
 
-/// A fresh PostgreSQL state (dropped at the end), or a loud skip.
-struct Pg {
-    server: String,
-    schema: String,
-    url: String,
-}
-
-impl Pg {
-    fn new(test: &str) -> Option<Self> {
-        let server = common::pg::url_or_skip(test)?;
-        let (schema, url) = common::pg::fresh_state(&server);
-        Some(Self {
-            server,
-            schema,
-            url,
-        })
-    }
-}
-
-impl Drop for Pg {
-    fn drop(&mut self) {
-        common::pg::drop_schema(&self.server, &self.schema);
-    }
-}
+use common::pg::FreshState as Pg;
 
 #[test]
 fn a_redesign_is_named_on_postgres_too() {

@@ -33,30 +33,7 @@ fn want(s: &Server) -> Vec<String> {
     w
 }
 
-/// A fresh state on the test server (dropped at the end), or a loud skip.
-struct PgState {
-    server: String,
-    schema: String,
-    url: String,
-}
-
-impl PgState {
-    fn new(test: &str) -> Option<Self> {
-        let server = common::pg::url_or_skip(test)?;
-        let (schema, url) = common::pg::fresh_state(&server);
-        Some(Self {
-            server,
-            schema,
-            url,
-        })
-    }
-}
-
-impl Drop for PgState {
-    fn drop(&mut self) {
-        common::pg::drop_schema(&self.server, &self.schema);
-    }
-}
+use common::pg::FreshState as PgState;
 
 /// A fresh state, the site, a folder with `out.jsonl` and the seed.
 struct Setup {

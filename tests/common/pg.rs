@@ -73,3 +73,31 @@ pub fn fresh_state(url: &str) -> (String, String) {
 pub fn drop_schema(url: &str, name: &str) {
     execute(url, &format!("DROP SCHEMA IF EXISTS {name} CASCADE"));
 }
+
+/// A fresh state on the test server, its schema dropped at the end; `None`
+/// (after a loud skip) when no server is given.
+pub struct FreshState {
+    server: String,
+    schema: String,
+    /// The state's connection URL (`--state`).
+    pub url: String,
+}
+
+impl FreshState {
+    /// A fresh state for `test`, or `None` after a loud skip.
+    pub fn new(test: &str) -> Option<Self> {
+        let server = url_or_skip(test)?;
+        let (schema, url) = fresh_state(&server);
+        Some(Self {
+            server,
+            schema,
+            url,
+        })
+    }
+}
+
+impl Drop for FreshState {
+    fn drop(&mut self) {
+        drop_schema(&self.server, &self.schema);
+    }
+}
