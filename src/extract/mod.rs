@@ -16,6 +16,7 @@ pub mod page_type;
 pub mod site;
 pub mod text;
 pub mod title;
+pub mod typed;
 
 use std::sync::{Arc, LazyLock};
 
@@ -261,9 +262,6 @@ pub fn extract_page(
         paragraphs,
         outcome,
     } = body::choose_body(&mut doc, &meta, site.as_deref());
-    // A page without text (a listing, a redirect page) still gives its links
-    // and metadata; callers that need an article check `has_text`.
-    let body = text::join_paragraphs(&paragraphs);
     let url_matches = match (&site, &page_url) {
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
         _ => false,
@@ -275,6 +273,19 @@ pub fn extract_page(
         Some(forced) => (forced, 1.0),
         None => classify::classify(&features),
     };
+    // Pages that are not articles: their type's main content (all posts,
+    // all items, all sections) instead of the one article-like block.
+    let typed_input = typed::TypedInput {
+        doc: &doc,
+        meta: &meta,
+        generic: &paragraphs,
+    };
+    let paragraphs = typed::typed_body(page_type, &typed_input)
+        .filter(|typed| !typed.is_empty())
+        .unwrap_or(paragraphs);
+    // A page without text (a listing, a redirect page) still gives its links
+    // and metadata; callers that need an article check `has_text`.
+    let body = text::join_paragraphs(&paragraphs);
 
     let record_url = canonical
         .as_ref()
