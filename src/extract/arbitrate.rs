@@ -23,6 +23,10 @@ pub struct Comparison {
     /// Characters of the config's paragraphs that the merge leaves out
     /// (see [`ParagraphMarks::droppable`]).
     pub droppable_chars: usize,
+    /// Characters of prose (sentences, not link lines) the generic body
+    /// holds before its first paragraph that the config's body holds too:
+    /// the article's opening, when the config selected a later block.
+    pub generic_lead_chars: usize,
 }
 
 /// Per paragraph of the config's body: what the generic extractor and the
@@ -151,6 +155,7 @@ pub fn compare(site: &[Paragraph], marks: &ParagraphMarks, generic: &[Paragraph]
     Comparison {
         site_chars,
         generic_chars: generic.iter().map(chars).sum(),
+        generic_lead_chars: lead_before_site(site, generic),
         site_shared: if site_chars == 0 {
             0.0
         } else {
@@ -158,6 +163,23 @@ pub fn compare(site: &[Paragraph], marks: &ParagraphMarks, generic: &[Paragraph]
         },
         droppable_chars,
     }
+}
+
+/// Characters of the generic body's prose paragraphs (ending a sentence,
+/// not mostly links) before the first of its paragraphs that `site` holds.
+fn lead_before_site(site: &[Paragraph], generic: &[Paragraph]) -> usize {
+    let site_norm = Normalised::of(site);
+    let mut lead = 0;
+    for p in generic {
+        let norm = normalize(&p.text);
+        if norm.len() >= 12 && site_norm.holds(&norm) {
+            return lead;
+        }
+        if ends_sentence(p) && p.link_density() <= LINK_DENSE {
+            lead += chars(p);
+        }
+    }
+    0
 }
 
 /// Which body the record gets.
@@ -192,15 +214,27 @@ pub const MIN_GENERIC_CHARS: usize = 200;
 /// small part of the article.
 pub const SHORTER: usize = 5;
 
+/// Prose (in characters) the generic body must hold before the config's
+/// text for the config to have missed the article's opening.
+pub const MIN_LEAD_CHARS: usize = 600;
+
+/// ... and the config's text is shorter than this many times that prose.
+pub const LEAD_SHARE: usize = 2;
+
 /// Decides between the config's body and the generic body:
 ///
 /// 1. little overlap (less than [`MIN_SHARED`] of the config's text in the
 ///    generic body): the generic body, unless it is shorter than
 ///    [`MIN_GENERIC_CHARS`] (the generic extractor found no article);
-/// 2. the config's text [`SHORTER`] times shorter than the generic body:
+/// 2. the generic body holds at least [`MIN_LEAD_CHARS`] of prose before
+///    the config's text, and the config's text is shorter than
+///    [`LEAD_SHARE`] times that prose: the config selected a block inside
+///    or below the article (a box, a transcript, a most-read list), the
+///    generic body;
+/// 3. the config's text [`SHORTER`] times shorter than the generic body:
 ///    the generic body;
-/// 3. the config's body holds droppable paragraphs: the merge;
-/// 4. otherwise the config's body.
+/// 4. the config's body holds droppable paragraphs: the merge;
+/// 5. otherwise the config's body.
 pub fn arbitrate(c: &Comparison) -> Verdict {
     let verdict = |winner, reason| Verdict { winner, reason };
     if c.site_shared < MIN_SHARED {
@@ -210,6 +244,12 @@ pub fn arbitrate(c: &Comparison) -> Verdict {
         return verdict(
             Winner::Generic,
             "the config's text is not the article the generic extractor found",
+        );
+    }
+    if c.generic_lead_chars >= MIN_LEAD_CHARS && c.generic_lead_chars * LEAD_SHARE > c.site_chars {
+        return verdict(
+            Winner::Generic,
+            "the config's text starts after the article's opening",
         );
     }
     if c.site_chars * SHORTER < c.generic_chars {
@@ -255,6 +295,7 @@ mod tests {
             generic_chars,
             site_shared,
             droppable_chars,
+            generic_lead_chars: 0,
         }
     }
 
@@ -278,6 +319,20 @@ mod tests {
             (c(900, 6000, 1.0, 0), Generic),
             (c(1300, 6000, 1.0, 0), Site),
         ] {
+            assert_eq!(arbitrate(&comparison).winner, want, "{comparison:?}");
+        }
+        // a block after the article's opening: a box inside the article, a
+        // list below it; a short lead (a standfirst, a teaser) is no opening
+        for (site_chars, generic_lead_chars, want) in [
+            (1270, 3000, Generic),
+            (4400, 4300, Generic),
+            (5000, 2000, Site),
+            (2000, 500, Site),
+        ] {
+            let comparison = Comparison {
+                generic_lead_chars,
+                ..c(site_chars, 9000, 1.0, 0)
+            };
             assert_eq!(arbitrate(&comparison).winner, want, "{comparison:?}");
         }
     }
@@ -329,6 +384,23 @@ mod tests {
         assert_eq!(arbitrate(&cmp).winner, Winner::Merged);
         let merged = merge(site, &marks);
         assert_eq!(merged.len(), 4);
+    }
+
+    #[test]
+    fn the_lead_counts_prose_before_the_configs_first_paragraph() {
+        let opening = para(&"The article opens with this sentence. ".repeat(5), 0);
+        let links = para("Most read: one headline, another headline", 40);
+        let boxed = para(
+            &"A box inside the article that the config chose. ".repeat(3),
+            0,
+        );
+        let generic = vec![opening.clone(), links, boxed.clone()];
+        assert_eq!(
+            lead_before_site(std::slice::from_ref(&boxed), &generic),
+            opening.text.chars().count(),
+            "prose before the config's text counts, link lines do not"
+        );
+        assert_eq!(lead_before_site(&[opening], &generic), 0);
     }
 
     #[test]
