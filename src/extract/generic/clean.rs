@@ -217,18 +217,31 @@ fn introduces_list(p: &Paragraph) -> bool {
         && !is_tail_marker(p.text.trim_end().trim_end_matches(':'))
 }
 
-/// True when the last paragraph is a plain (few links) item of a list of
-/// the text: the run of such items it ends holds a strong item (a sentence,
-/// or 40 characters and more) or follows a line that introduces it.
+/// Table cells in a row at the end of the text that make a data table of
+/// the text (a list of films), not a stray layout cell.
+const MIN_TAIL_TABLE_CELLS: usize = 6;
+
+/// True when the last paragraph is a plain (few links) item of a list or
+/// a cell of a table of the text: the run of such items it ends holds a
+/// strong item (a sentence, or 40 characters and more), or follows a line
+/// that introduces it, or is a table of several cells.
 fn ends_a_list(kept: &[(Paragraph, bool)]) -> bool {
-    let plain_item = |p: &Paragraph| p.kind == BlockKind::ListItem && p.link_density() <= 0.3;
+    let plain_item = |p: &Paragraph| {
+        matches!(p.kind, BlockKind::ListItem | BlockKind::Cell) && p.link_density() <= 0.3
+    };
     let run = kept.iter().rev().take_while(|(p, _)| plain_item(p)).count();
     if run < 2 {
         return false;
     }
     let items = &kept[kept.len() - run..];
     let before = kept.len() - run;
-    items.iter().any(|(p, _)| !is_weak(p)) || before > 0 && introduces_list(&kept[before - 1].0)
+    let cells = items
+        .iter()
+        .filter(|(p, _)| p.kind == BlockKind::Cell)
+        .count();
+    items.iter().any(|(p, _)| !is_weak(p))
+        || before > 0 && introduces_list(&kept[before - 1].0)
+        || cells >= MIN_TAIL_TABLE_CELLS
 }
 
 /// Classifies the container's paragraphs and returns the article's.
@@ -452,12 +465,16 @@ mod tests {
             .collect()
     }
 
+    fn prose(n: usize) -> Vec<Paragraph> {
+        (0..n).map(|_| para(PROSE, BlockKind::Text, 0)).collect()
+    }
+
     const PROSE: &str = "The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.";
 
     #[test]
     fn comments_and_their_form_end_the_article() {
         let comment = "I have lived on this street for twenty years, and nobody ever asked us what we think about the tram, which is a shame.";
-        let mut ps: Vec<Paragraph> = (0..4).map(|_| para(PROSE, BlockKind::Text, 0)).collect();
+        let mut ps = prose(4);
         ps.push(para("3 Comments", BlockKind::Heading(3), 0));
         ps.extend((0..3).map(|_| para(comment, BlockKind::Text, 0)));
         ps.push(para(
@@ -467,7 +484,7 @@ mod tests {
         ));
         assert_eq!(texts(ps), vec![PROSE; 4]);
         // The form's help text alone (no heading) ends it too.
-        let mut ps: Vec<Paragraph> = (0..4).map(|_| para(PROSE, BlockKind::Text, 0)).collect();
+        let mut ps = prose(4);
         ps.push(para(
             "Lines and paragraphs break automatically.",
             BlockKind::Text,
@@ -480,7 +497,7 @@ mod tests {
     #[test]
     fn a_recommendation_feed_after_the_article_goes() {
         let teaser = "A new bakery opened in the old station building, and the queue on the first morning went round the block twice.";
-        let mut ps: Vec<Paragraph> = (0..3).map(|_| para(PROSE, BlockKind::Text, 0)).collect();
+        let mut ps = prose(3);
         ps.push(para("Recommended for you", BlockKind::Heading(2), 0));
         ps.extend((0..4).map(|_| para(teaser, BlockKind::Text, 0)));
         assert_eq!(texts(ps), vec![PROSE; 3]);
@@ -491,7 +508,7 @@ mod tests {
         let ps = vec![
             para(PROSE, BlockKind::Text, 0),
             para("The report draws on three sources:", BlockKind::Text, 0),
-            para("Transport survey 2023", BlockKind::ListItem, 21),
+            para("Transport survey, spring edition", BlockKind::ListItem, 32),
             para("City budget, chapter 4", BlockKind::ListItem, 22),
             para(PROSE, BlockKind::Text, 0),
             para("Popular: Tram strike news", BlockKind::ListItem, 16),
@@ -499,7 +516,7 @@ mod tests {
         ];
         let got = texts(ps);
         assert!(
-            got.contains(&"Transport survey 2023".to_string()),
+            got.contains(&"Transport survey, spring edition".to_string()),
             "{got:?}"
         );
         assert!(

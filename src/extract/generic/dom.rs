@@ -73,6 +73,12 @@ impl Elem<'_> {
         self.node.value().as_element()
     }
 
+    /// A slide gallery: slide counters for [`MIN_GALLERY_SLIDES`] slides or
+    /// more, slide 1 among them.
+    pub fn is_gallery(&self) -> bool {
+        self.counters & 2 != 0 && self.counters.count_ones() >= MIN_GALLERY_SLIDES
+    }
+
     /// Linked share of the subtree's text.
     pub fn link_density(&self) -> f32 {
         if self.chars == 0 {
@@ -172,12 +178,9 @@ fn slide_number(text: &str) -> Option<u32> {
     }
     let (a, rest) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
     let rest = rest.trim_start();
-    let Some(rest) = ["/", "of ", "von ", "di ", "de ", "sur ", "z ", "из "]
+    let rest = ["/", "of ", "von ", "di ", "de ", "sur ", "z ", "из "]
         .iter()
-        .find_map(|sep| rest.strip_prefix(sep))
-    else {
-        return None;
-    };
+        .find_map(|sep| rest.strip_prefix(sep))?;
     let b = rest.trim();
     match (a.parse::<u32>(), b.parse::<u32>()) {
         (Ok(a), Ok(b)) if a >= 1 && a <= b && b >= 6 && a < 64 => Some(a),
@@ -424,7 +427,7 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
     // A slide gallery ("1/50", "2/50", ...): its captions tell other
     // stories, however much prose they hold. (Ratings, "4/5", repeat
     // numbers and rarely count from 1.)
-    if e.counters & 2 != 0 && e.counters.count_ones() >= MIN_GALLERY_SLIDES && e.parent != NONE {
+    if e.is_gallery() && e.parent != NONE {
         e.chrome = true;
     }
     if e.chrome || e.parent == NONE {
@@ -463,7 +466,9 @@ impl Page<'_> {
                         crate::vocabulary::is_comment_element(el.attr("class"), el.attr("id"))
                     })
             };
-            if !holds_prose || comments() {
+            // So does a slide gallery's captions.
+            let gallery = || root_prose >= MIN_OWN_PROSE && e.is_gallery();
+            if !holds_prose || comments() || gallery() {
                 continue;
             }
             let (chars, link, punct, paras) = (e.chars, e.link_chars, e.punct, e.paras);
@@ -546,7 +551,7 @@ mod tests {
             .collect();
         let html = format!(
             "<body><div class=story>{}<div>{slides}</div>{}</div></body>",
-            para.repeat(3),
+            para.repeat(4),
             para
         );
         let doc = parse_document(&html);
