@@ -10,10 +10,25 @@ use scraper::{Html, Selector};
 
 use super::metadata::sel;
 use super::text::inline_text;
+use crate::vocabulary::BYLINE_PREFIXES;
 
+/// A byline's opening word: the vocabulary's byline prefixes (longest
+/// first, so "written by" wins over "by"), and the credit and newsroom
+/// words of bylines in metadata.
 static BYLINE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*(written by|by|di|von|par|por|door|av|af|від|от|text|texto|testo|autorin/autor|autor(?:in)?|author|foto|photo|责编|编辑|記者|기자)\s*[:：\s]\s*")
-        .expect("static regex")
+    let mut words: Vec<&str> = BYLINE_PREFIXES.to_vec();
+    words.extend([
+        "autorin/autor",
+        "foto",
+        "photo",
+        "责编",
+        "编辑",
+        "記者",
+        "기자",
+    ]);
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    let alts: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&format!(r"(?i)^\s*(?:{})\s*[:：\s]\s*", alts.join("|"))).expect("static regex")
 });
 static AUTHOR_SPLIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\s*(?:,|;|\||&|、|，|\s\band\b\s|\s\bund\b\s|\s\be\b\s|\s\bet\b\s|\s\by\b\s|\s\ben\b\s|\s\bog\b\s|\s\boch\b\s|\s\bi\b\s)\s*")
@@ -201,5 +216,22 @@ mod tests {
         );
         let doc = parse_document("<html><body><p class=byline>By <a rel=author href=/a>Jane Doe</a></p><p>text</p></body></html>");
         assert_eq!(page_metadata(&doc).authors, ["Jane Doe"]);
+    }
+
+    #[test]
+    fn bylines_in_more_languages() {
+        for (line, name) in [
+            ("Por Juan Pérez", "Juan Pérez"),
+            ("Par Marie Dupont", "Marie Dupont"),
+            ("Av Kari Nordmann", "Kari Nordmann"),
+            ("Af Jens Hansen", "Jens Hansen"),
+            ("Od Jan Kowalski", "Jan Kowalski"),
+            ("Door Piet de Vries", "Piet de Vries"),
+            ("Автор: Иван Петров", "Иван Петров"),
+            ("Escrito por Ana Lima", "Ana Lima"),
+            ("Skrevet af Mette Frederiksen", "Mette Frederiksen"),
+        ] {
+            assert_eq!(normalize_authors(&[line.into()]), [name], "{line}");
+        }
     }
 }

@@ -7,8 +7,9 @@ use rustc_hash::FxHashMap;
 use std::sync::LazyLock;
 
 pub use phrases::{
-    is_boilerplate_paragraph, is_login_heading, is_tail_marker, BOILERPLATE_PARAGRAPHS,
-    BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, LOGIN_HEADINGS, TAIL_MARKERS,
+    is_boilerplate_paragraph, is_hard_tail_marker, is_login_heading, is_tail_marker,
+    BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, HARD_TAIL_MARKERS,
+    LOGIN_HEADINGS, TAIL_MARKERS,
 };
 
 /// Class/id fragments of page chrome: navigation, share bars, related
@@ -124,6 +125,10 @@ pub const CHROME_HINTS: &[&str] = &[
     "taboola",
     "teaser-list",
     "newsticker",
+    "ticker",
+    "live-news",
+    "livenews",
+    "breaking-news",
     // comments
     "comment",
     "comments",

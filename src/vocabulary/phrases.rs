@@ -35,6 +35,21 @@ pub const BYLINE_PREFIXES: &[&str] = &[
     "redaktion",
     "redazione",
     "rédaction",
+    "автор",
+    "авторы",
+    "автори",
+    "yazar",
+    "skrevet af",
+    "skrevet av",
+    "skrivet av",
+    "geschreven door",
+    "écrit par",
+    "escrito por",
+    "scritto da",
+    "napisal",
+    "napsal",
+    "írta",
+    "tác giả",
 ];
 
 /// Paragraph patterns that are never article text: inline related links,
@@ -44,10 +59,6 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     // space, a mark or the end (an ASCII `\b` misses "også:"; Unicode
     // classes would triple the set's compile time)
     r#"^[\s►▶▸>•·*|#–—-]{0,3}(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|ALSO READ|See also|Lesen Sie auch|Lesen Sie mehr|Lesen Sie hier|Weiterlesen|Mehr zum Thema|Auch interessant|Das könnte Sie auch interessieren|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)([\s:.,;!?)…–—/»›"-]|$)"#,
-    r"^Lascia un commento",
-    r"^Il tuo indirizzo email non sarà pubblicato",
-    r"^Leave a (Reply|Comment)",
-    r"^Your email address will not be published",
     r"^(Share|Teilen|Condividi|Partager|Compartir|Compartilhar|Del|Dela|Delen|Udostępnij)( this| on| su| sur| en| auf)?( article| story| post)?[:\s]*(Facebook|Twitter|X|WhatsApp|E-?mail|LinkedIn|Telegram|$)",
     r"^(Subscribe|Abonnieren|Iscriviti|Abonnez-vous|Suscríbete|Sign up) (to|for|zum|alla|à|a) (our|unseren|la nostra|notre|nuestro)? ?(newsletter|Newsletter)",
     r"^(Accept|Akzeptieren|Accetta|Accepter|Aceptar) (all )?(cookies|Cookies)",
@@ -121,6 +132,43 @@ pub const TAIL_MARKERS: &[&str] = &[
     r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)(?-u:\b)|read (more|next)(?-u:\b)|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
 ];
 
+/// Short lines that end the article wherever prose follows them: a reader
+/// comment section's heading and a feed of recommendations (matched near
+/// the end only). Comments are prose, so unlike [`TAIL_MARKERS`] the text
+/// after these never rescues them.
+pub const HARD_TAIL_MARKERS: &[&str] = &[
+    r"(?i)^(\d+\s+(comments?|kommentare?|commenti|commentaires?|comentarios?|comentários?|reacties|kommentarer|komentarzy?|коментарі|комментари[ейя])|(comments?|kommentare|commenti|commentaires|comentarios|reader comments|leserkommentare)\s*\(\d+\))\s*:?$",
+    r"(?i)^(leave a (comment|reply)|post a comment|add (a |new )?comment|join the (discussion|conversation)|what do you think\??|schreibe einen kommentar|kommentar (schreiben|verfassen)|lascia un commento|laisser un commentaire|deja un comentario|deixe um comentário)\s*:?$",
+    r"(?i)^(recommended for you|recommended stories|you (may|might) also (like|enjoy)|more (stories|articles|news) (for you|from us|like this)|most (read|popular|viewed)|trending( now| stories)?|empfohlen für sie|das könnte sie auch interessieren|potrebbe interessarti anche|recommandé pour vous|recomendado para (ti|você|usted))\s*:?$",
+];
+
+/// Lines of a comment form (its help text and notices) and its openers:
+/// never article text, and the article has ended where they stand.
+pub const COMMENT_FORM_LINES: &[&str] = &[
+    r"^(Leave a (Reply|Comment)|Lascia un commento|Your email address will not be published|Il tuo indirizzo email non sarà pubblicato)",
+    r"^(Allowed HTML tags|You may use these HTML tags|Erlaubte HTML-Tags|Tag HTML consentiti|Balises HTML autorisées|Etiquetas HTML permitidas|Lines and paragraphs break automatically|Web page addresses and (e-mail|email) addresses turn into links)",
+    r"^(Save my name, email, and website|Notify me of (follow-up comments|new posts)|Comments are closed|Comments? (are|is) moderated|You must be logged in to post a comment|Required fields are marked|This site uses Akismet|Kommentare sind geschlossen|I commenti sono chiusi|Les commentaires sont fermés)",
+];
+
+static COMMENT_FORM_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(COMMENT_FORM_LINES).expect("static regexes"));
+
+/// True for a line of a comment form ([`COMMENT_FORM_LINES`]).
+pub fn is_comment_form_line(text: &str) -> bool {
+    COMMENT_FORM_SET.is_match(text.trim())
+}
+
+static HARD_TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(HARD_TAIL_MARKERS).expect("static regexes"));
+
+/// True when a short line heads reader comments or a recommendation feed,
+/// or a line belongs to a comment form: the article has ended, whatever
+/// follows.
+pub fn is_hard_tail_marker(text: &str) -> bool {
+    let t = text.trim();
+    (t.chars().count() <= 60 && HARD_TAIL_MARKER_SET.is_match(t)) || is_comment_form_line(t)
+}
+
 static TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(TAIL_MARKERS).expect("static regexes"));
 
@@ -133,9 +181,11 @@ pub fn is_tail_marker(text: &str) -> bool {
 static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
 
-/// True when a paragraph's text is a known boilerplate phrase.
+/// True when a paragraph's text is a known boilerplate phrase or a line of
+/// a comment form.
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
-    BOILERPLATE_PARAGRAPH_SET.is_match(text.trim())
+    let t = text.trim();
+    BOILERPLATE_PARAGRAPH_SET.is_match(t) || is_comment_form_line(t)
 }
 
 /// Words of a consent form's topic (lower case), in several languages: a

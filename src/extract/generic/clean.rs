@@ -13,7 +13,9 @@ use regex::Regex;
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
-use crate::vocabulary::{is_boilerplate_paragraph, is_tail_marker, BYLINE_PREFIXES};
+use crate::vocabulary::{
+    is_boilerplate_paragraph, is_hard_tail_marker, is_tail_marker, BYLINE_PREFIXES,
+};
 
 /// Each ASCII byte's lower case when it is a letter or digit, else 0.
 static ASCII_ALNUM_LOWER: [u8; 128] = {
@@ -205,16 +207,63 @@ fn is_prose(p: &Paragraph) -> bool {
             .ends_with(['.', '!', '?', '"', '”', '»', '。'])
 }
 
+/// A line of text that announces a list: a sentence of some words ending
+/// in a colon.
+fn introduces_list(p: &Paragraph) -> bool {
+    p.kind == BlockKind::Text
+        && p.text.trim_end().ends_with(':')
+        && p.text.split_whitespace().count() >= 3
+        && p.link_density() < 0.3
+        && !is_tail_marker(p.text.trim_end().trim_end_matches(':'))
+}
+
+/// Table cells in a row at the end of the text that make a data table of
+/// the text (a list of films), not a stray layout cell.
+const MIN_TAIL_TABLE_CELLS: usize = 6;
+
+/// True when the last paragraph is a plain (few links) item of a list or
+/// a cell of a table of the text: the run of such items it ends holds a
+/// strong item (a sentence, or 40 characters and more), or follows a line
+/// that introduces it, or is a table of several cells.
+fn ends_a_list(kept: &[(Paragraph, bool)]) -> bool {
+    let plain_item = |p: &Paragraph| {
+        matches!(p.kind, BlockKind::ListItem | BlockKind::Cell) && p.link_density() <= 0.3
+    };
+    let run = kept.iter().rev().take_while(|(p, _)| plain_item(p)).count();
+    if run < 2 {
+        return false;
+    }
+    let items = &kept[kept.len() - run..];
+    let before = kept.len() - run;
+    let cells = items
+        .iter()
+        .filter(|(p, _)| p.kind == BlockKind::Cell)
+        .count();
+    items.iter().any(|(p, _)| !is_weak(p))
+        || before > 0 && introduces_list(&kept[before - 1].0)
+        || cells >= MIN_TAIL_TABLE_CELLS
+}
+
 /// Classifies the container's paragraphs and returns the article's.
 pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut kept: Vec<(Paragraph, bool)> = Vec::with_capacity(paragraphs.len());
     let mut title_seen = false;
+    // Where a comment section or a recommendation feed begins (the count
+    // of paragraphs kept before it), and whether the last kept paragraph
+    // introduced a list (or is an item of such a list).
+    let mut hard_tails: Vec<usize> = Vec::new();
+    let mut introduced_list = false;
     for p in paragraphs {
         let norm = normalize(&p.text);
         if norm.is_empty() {
             continue;
         }
         let confirmed = ev.in_article_body(&norm);
+        if !confirmed && is_hard_tail_marker(&p.text) {
+            hard_tails.push(kept.len());
+        }
+        let in_list = introduced_list && p.kind == BlockKind::ListItem;
+        introduced_list = in_list || introduces_list(&p);
         if !title_seen && !ev.title.is_empty() && norm == ev.title && kept.len() < 8 {
             title_seen = true;
             continue;
@@ -229,7 +278,9 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         if matches!(p.kind, BlockKind::Caption) || is_boilerplate_paragraph(&p.text) {
             continue;
         }
-        if !confirmed && !is_heading(&p) && p.link_density() > 0.5 {
+        // Link-heavy lines are link lists, unless they are the items of a
+        // list the text introduces ("Sources:", "The winners are:").
+        if !confirmed && !is_heading(&p) && !in_list && p.link_density() > 0.5 {
             continue;
         }
         if !confirmed && is_byline_or_dateline(&p, &norm, ev) {
@@ -242,7 +293,11 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     // link list is already gone) and only the line itself goes.
     // (One pass: a removed line never changes what follows it.)
     let n = kept.len();
-    let mut end = n;
+    // Comments and recommendation feeds end the text even though prose
+    // (readers' comments, teasers) follows their heading.
+    let mut end = hard_tails.into_iter().find(|&i| i > n / 3).unwrap_or(n);
+    kept.truncate(end);
+    let n = kept.len();
     let mut markers = vec![false; n];
     for i in n / 3 + 1..n {
         let (p, c) = &kept[i];
@@ -274,6 +329,11 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         .last()
         .is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p)))
     {
+        // The short last item of a list of the text (before a share bar)
+        // is as much the article as the items before it.
+        if ends_a_list(&kept) {
+            break;
+        }
         kept.pop();
     }
     kept.into_iter().map(|(p, _)| p).collect()
@@ -396,6 +456,98 @@ mod tests {
                 "Second paragraph, still the story."
             ]
         );
+    }
+
+    fn texts(ps: Vec<Paragraph>) -> Vec<String> {
+        clean(ps, &Evidence::default())
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    }
+
+    fn prose(n: usize) -> Vec<Paragraph> {
+        (0..n).map(|_| para(PROSE, BlockKind::Text, 0)).collect()
+    }
+
+    const PROSE: &str = "The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.";
+
+    #[test]
+    fn comments_and_their_form_end_the_article() {
+        let comment = "I have lived on this street for twenty years, and nobody ever asked us what we think about the tram, which is a shame.";
+        let mut ps = prose(4);
+        ps.push(para("3 Comments", BlockKind::Heading(3), 0));
+        ps.extend((0..3).map(|_| para(comment, BlockKind::Text, 0)));
+        ps.push(para(
+            "Allowed HTML tags: <a> <em> <strong> <cite> <blockquote>",
+            BlockKind::Text,
+            0,
+        ));
+        assert_eq!(texts(ps), vec![PROSE; 4]);
+        // The form's help text alone (no heading) ends it too.
+        let mut ps = prose(4);
+        ps.push(para(
+            "Lines and paragraphs break automatically.",
+            BlockKind::Text,
+            0,
+        ));
+        ps.push(para(comment, BlockKind::Text, 0));
+        assert_eq!(texts(ps), vec![PROSE; 4]);
+    }
+
+    #[test]
+    fn a_recommendation_feed_after_the_article_goes() {
+        let teaser = "A new bakery opened in the old station building, and the queue on the first morning went round the block twice.";
+        let mut ps = prose(3);
+        ps.push(para("Recommended for you", BlockKind::Heading(2), 0));
+        ps.extend((0..4).map(|_| para(teaser, BlockKind::Text, 0)));
+        assert_eq!(texts(ps), vec![PROSE; 3]);
+    }
+
+    #[test]
+    fn an_introduced_list_of_links_inside_the_text_stays() {
+        let ps = vec![
+            para(PROSE, BlockKind::Text, 0),
+            para("The report draws on three sources:", BlockKind::Text, 0),
+            para("Transport survey, spring edition", BlockKind::ListItem, 32),
+            para("City budget, chapter 4", BlockKind::ListItem, 22),
+            para(PROSE, BlockKind::Text, 0),
+            para("Popular: Tram strike news", BlockKind::ListItem, 16),
+            para(PROSE, BlockKind::Text, 0),
+        ];
+        let got = texts(ps);
+        assert!(
+            got.contains(&"Transport survey, spring edition".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"City budget, chapter 4".to_string()),
+            "{got:?}"
+        );
+        // A link-heavy item nobody introduced is still a link list.
+        assert!(!got.iter().any(|t| t.starts_with("Popular")), "{got:?}");
+    }
+
+    #[test]
+    fn the_short_last_item_of_a_list_stays() {
+        let ps = vec![
+            para(PROSE, BlockKind::Text, 0),
+            para(
+                "Bring a warm jacket, since the evenings get cold in the hills.",
+                BlockKind::ListItem,
+                0,
+            ),
+            para("Pack a torch", BlockKind::ListItem, 0),
+            para("Share", BlockKind::Text, 0),
+        ];
+        let got = texts(ps);
+        assert_eq!(got.last().map(String::as_str), Some("Pack a torch"));
+        // A trailing run of short buttons is not a list of the text.
+        let ps = vec![
+            para(PROSE, BlockKind::Text, 0),
+            para("Print", BlockKind::ListItem, 0),
+            para("Email", BlockKind::ListItem, 0),
+        ];
+        assert_eq!(texts(ps), [PROSE]);
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct Elem<'a> {
     pub own_link: u32,
     /// Punctuation among them.
     pub own_punct: u32,
+    /// The slide numbers of the slide counters ("3/50", "3 of 50") in the
+    /// kept subtree, one bit per number below 64.
+    pub counters: u64,
     /// Readability-style content score.
     pub score: f32,
 }
@@ -68,6 +71,12 @@ impl Elem<'_> {
     /// The element data.
     pub fn element(&self) -> Option<&Element> {
         self.node.value().as_element()
+    }
+
+    /// A slide gallery: slide counters for [`MIN_GALLERY_SLIDES`] slides or
+    /// more, slide 1 among them.
+    pub fn is_gallery(&self) -> bool {
+        self.counters & 2 != 0 && self.counters.count_ones() >= MIN_GALLERY_SLIDES
     }
 
     /// Linked share of the subtree's text.
@@ -154,6 +163,30 @@ fn style_hides(style: &str) -> bool {
 /// Prose (characters in paragraphs) outside chrome above which a page has
 /// an article of its own.
 const MIN_OWN_PROSE: u32 = 300;
+
+/// Distinct slide numbers, slide 1 among them, that make an element a
+/// slide gallery.
+const MIN_GALLERY_SLIDES: u32 = 3;
+
+/// The slide number of a gallery's slide counter: "3/50", "3 / 50", "3 of
+/// 50", "3 von 50" (the first number not above the second, which is 6 or
+/// more: "1/2" is a fraction, "4/5" a rating), when below 64.
+fn slide_number(text: &str) -> Option<u32> {
+    let t = text.trim();
+    if t.len() > 16 || !t.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let (a, rest) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let rest = rest.trim_start();
+    let rest = ["/", "of ", "von ", "di ", "de ", "sur ", "z ", "из "]
+        .iter()
+        .find_map(|sep| rest.strip_prefix(sep))?;
+    let b = rest.trim();
+    match (a.parse::<u32>(), b.parse::<u32>()) {
+        (Ok(a), Ok(b)) if a >= 1 && a <= b && b >= 6 && a < 64 => Some(a),
+        _ => None,
+    }
+}
 
 /// Tags that are page chrome unless they hold the page's prose.
 fn is_chrome_tag(name: &str, in_article: bool) -> bool {
@@ -285,6 +318,7 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                     own_chars: 0,
                     own_link: 0,
                     own_punct: 0,
+                    counters: 0,
                     score: 0.0,
                 });
                 stack.push(idx);
@@ -315,6 +349,9 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
                             }
                         }
                         let p = &mut elems[parent as usize];
+                        if let Some(n) = slide_number(t) {
+                            p.counters |= 1 << n;
+                        }
                         p.chars += chars;
                         p.punct += punct;
                         if link_depth > 0 {
@@ -387,12 +424,19 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
     if e.weak && (e.paras == 0 || (e.paras == 1 && e.para_chars < 200)) {
         e.chrome = true;
     }
+    // A slide gallery ("1/50", "2/50", ...): its captions tell other
+    // stories, however much prose they hold. (Ratings, "4/5", repeat
+    // numbers and rarely count from 1.)
+    if e.is_gallery() && e.parent != NONE {
+        e.chrome = true;
+    }
     if e.chrome || e.parent == NONE {
         return;
     }
     let (chars, link, punct, paras, parent) = (e.chars, e.link_chars, e.punct, e.paras, e.parent);
-    let para_chars = e.para_chars;
+    let (para_chars, counters) = (e.para_chars, e.counters);
     let p = &mut elems[parent as usize];
+    p.counters |= counters;
     p.chars += chars;
     p.link_chars += link;
     p.punct += punct;
@@ -422,7 +466,9 @@ impl Page<'_> {
                         crate::vocabulary::is_comment_element(el.attr("class"), el.attr("id"))
                     })
             };
-            if !holds_prose || comments() {
+            // So does a slide gallery's captions.
+            let gallery = || root_prose >= MIN_OWN_PROSE && e.is_gallery();
+            if !holds_prose || comments() || gallery() {
                 continue;
             }
             let (chars, link, punct, paras) = (e.chars, e.link_chars, e.punct, e.paras);
@@ -476,6 +522,53 @@ mod tests {
         let p = page.elems.iter().find(|e| e.name() == "p").unwrap();
         assert_eq!(p.own_chars, 22);
         assert_eq!(p.own_punct, 2);
+    }
+
+    #[test]
+    fn slide_counters() {
+        for (t, n) in [("1/50", 1), (" 3 / 12 ", 3), ("2 of 9", 2), ("4 von 20", 4)] {
+            assert_eq!(slide_number(t), Some(n), "{t}");
+        }
+        for t in [
+            "24/7",
+            "0/50",
+            "4/5",
+            "1/2",
+            "1/2/2024",
+            "50",
+            "of 50",
+            "3/4 cup flour",
+        ] {
+            assert_eq!(slide_number(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn a_slide_gallery_is_chrome_whatever_its_captions() {
+        let para = "<p>A long paragraph of real prose, with commas, and full stops. It goes on and on.</p>";
+        let slides: String = (1..=6)
+            .map(|i| format!("<div class=item><span>{i}/50</span><p>Another story entirely: a bridge closed in a town far away, and the detour is long and slow.</p></div>"))
+            .collect();
+        let html = format!(
+            "<body><div class=story>{}<div>{slides}</div>{}</div></body>",
+            para.repeat(4),
+            para
+        );
+        let doc = parse_document(&html);
+        let page = walk(*doc.root_element());
+        let gallery = page
+            .elems
+            .iter()
+            .find(|e| e.counters.count_ones() >= 3)
+            .unwrap();
+        assert!(gallery.chrome && gallery.pruned);
+        assert_eq!(gallery.counters, 0b111_1110);
+        // Ratings out of five are no gallery.
+        let ratings: String = (1..=6)
+            .map(|i| format!("<div class=item><span>{}/5</span><p>Host number {i} is fast and cheap, and the support team answers within the hour.</p></div>", i % 5 + 1))
+            .collect();
+        let doc = parse_document(&format!("<body><div>{ratings}</div></body>"));
+        assert!(!walk(*doc.root_element()).elems.iter().any(|e| e.chrome));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! roots: the best container, promoted to a common ancestor when the best
 //! candidates share one, plus sibling containers that continue the article.
 
-use super::dom::{Page, NONE};
+use super::dom::{Elem, Page, NONE};
 
 /// Minimum own text for a block to count as a paragraph.
 const MIN_PARAGRAPH_CHARS: u32 = 25;
@@ -248,7 +248,9 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
             let paragraph = e.block == i && e.name() == "p";
             let keep = s >= threshold && ld < 0.3
                 || paragraph && e.own_chars > 80 && ld < 0.25
-                || paragraph && e.own_chars > 0 && ld == 0.0 && e.own_punct > 0 && e.own_chars > 40;
+                || paragraph && e.own_chars > 0 && ld == 0.0 && e.own_punct > 0 && e.own_chars > 40
+                || is_prose_block(e)
+                || is_data_table(e);
             if keep {
                 roots.push(i);
             }
@@ -256,6 +258,22 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
         i = next;
     }
     roots
+}
+
+/// A container of the article's prose (the first half of an article split
+/// across two sibling containers): two paragraphs or more that make most
+/// of its text, with few links.
+fn is_prose_block(e: &Elem<'_>) -> bool {
+    e.paras >= 2
+        && e.para_chars >= 200
+        && e.para_chars as f32 >= e.chars as f32 * 0.7
+        && e.link_density() < 0.15
+}
+
+/// A table of data beside the prose (a list of films, a price list):
+/// several rows of text, not mostly links.
+fn is_data_table(e: &Elem<'_>) -> bool {
+    e.name() == "table" && e.chars >= 200 && e.link_density() < 0.5
 }
 
 #[cfg(test)]
@@ -284,5 +302,54 @@ mod tests {
             .filter(|t| t.starts_with("The campaign"))
             .count();
         assert_eq!(prose, 6, "{texts:?}");
+    }
+
+    fn texts(html: &str) -> Vec<String> {
+        extract_paragraphs(&parse_document(html))
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    }
+
+    const PARA: &str = "<p>The harbour master said the new quay would open in spring, once the last inspections are done, and ferries would move there.</p>";
+
+    #[test]
+    fn an_article_split_across_sibling_containers_is_kept_whole() {
+        let html = format!(
+            "<body><div class=wrap><h1>Quay</h1>\
+             <div><p>First part: the quay took six years to build, and it cost twice the estimate.</p>{}</div>\
+             <div class='entry-content story-body'>{}</div>\
+             <ul class=links><li><a href=/a>Other news</a></li><li><a href=/b>More news</a></li></ul></div></body>",
+            PARA.repeat(2),
+            PARA.repeat(20)
+        );
+        let got = texts(&html);
+        assert!(got[0].starts_with("First part"), "{got:?}");
+        assert_eq!(got.len(), 23, "{got:?}");
+    }
+
+    #[test]
+    fn a_table_beside_the_prose_is_kept() {
+        let rows: String = (1..=20)
+            .map(|i| format!("<tr><td>{i}</td><td>Film number {i}</td><td>19{i:02}</td></tr>"))
+            .collect();
+        let html = format!(
+            "<body><div class=page><div class=entry>{}</div><table>{rows}</table></div>\
+             <nav><a href=/>Home</a></nav></body>",
+            PARA.repeat(3)
+        );
+        let got = texts(&html);
+        assert!(got.iter().any(|t| t == "Film number 12"), "{got:?}");
+    }
+
+    #[test]
+    fn a_live_news_box_inside_the_article_goes() {
+        let html = format!(
+            "<body><article>{}<div class=live-news-box><h3>Live</h3><p>Storm warning for the coast: ferries cancelled this afternoon, the agency said in a statement.</p></div>{}</article></body>",
+            PARA.repeat(2),
+            PARA
+        );
+        let got = texts(&html);
+        assert_eq!(got.len(), 3, "{got:?}");
     }
 }
