@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use scraper::{ElementRef, Html};
+use scraper::Html;
 
 use super::repeated::{best_group, Layout};
 use crate::extract::generic::dom::{self, Page, NONE};
@@ -53,13 +53,10 @@ fn covered_share(inner: &[Paragraph], outer: &[Paragraph]) -> f64 {
 /// The items of the page (or of its `<noscript>` content, when the page is
 /// rendered by scripts) and what introduces them.
 fn find_items(doc: &Html, min_items: usize) -> Option<Vec<Paragraph>> {
+    // From the root: the walk leaves `<head>` out as it does any
+    // non-content element.
     let root = doc.root_element();
-    let body = root
-        .children()
-        .filter_map(ElementRef::wrap)
-        .find(|e| e.value().name() == "body")
-        .unwrap_or(root);
-    let page = dom::walk(*body);
+    let page = dom::walk(*root);
     if let Some(paragraphs) = page_items(&page, min_items) {
         return Some(paragraphs);
     }
@@ -69,7 +66,7 @@ fn find_items(doc: &Html, min_items: usize) -> Option<Vec<Paragraph>> {
     // A script-rendered page (a Discourse thread) shows its content to
     // readers without scripts only: in `<noscript>`, which the parser (with
     // scripting on, as browsers) keeps as raw markup.
-    body.descendants()
+    root.descendants()
         .filter(|n| {
             n.value()
                 .as_element()

@@ -106,6 +106,11 @@ pub struct Group {
     pub score: f64,
 }
 
+/// Siblings of one kind: their parent, tag and class token (see
+/// [`signature`]); a group's members with text and their weights are
+/// gathered under it.
+type GroupKey<'a> = (u32, &'a str, Cow<'a, str>);
+
 /// Tags whose repeated siblings can be items (block containers and links;
 /// a run of `<p>` is prose, not a list).
 fn is_item_tag(name: &str) -> bool {
@@ -135,9 +140,7 @@ fn signature<'a>(name: &'a str, class: Option<&'a str>) -> (&'a str, Cow<'a, str
 /// The group of alike siblings holding the most evenly spread text, with
 /// at least `min_items` items that have text; `None` when the page has none.
 pub fn best_group(page: &Page<'_>, layout: &Layout, min_items: usize) -> Option<Group> {
-    // (parent, tag, class token) -> members with text, and their weights.
-    let mut groups: FxHashMap<(u32, &str, Cow<'_, str>), (Vec<u32>, Vec<f64>)> =
-        FxHashMap::default();
+    let mut groups: FxHashMap<GroupKey<'_>, (Vec<u32>, Vec<f64>)> = FxHashMap::default();
     for (i, e) in page.elems.iter().enumerate() {
         if e.parent == NONE || layout.blocked[i] || !is_item_tag(e.name()) {
             continue;
