@@ -8,6 +8,9 @@
 //! extractor, and its paragraphs replace the generic (article) body when
 //! it finds the page type's main content. Articles keep the generic body.
 
+mod items;
+mod repeated;
+
 use scraper::Html;
 
 use super::metadata::Metadata;
@@ -29,14 +32,10 @@ pub struct TypedInput<'a> {
 /// The main content of a page of type `page_type`, or `None` to keep the
 /// generic body (always for articles).
 pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Paragraph>> {
-    let _ = input;
     match page_type {
         PageType::Article => None,
-        PageType::Listing
-        | PageType::Forum
-        | PageType::Product
-        | PageType::Collection
-        | PageType::Documentation
-        | PageType::Service => None,
+        PageType::Forum => items::items_body(input.doc, input.generic, 2),
+        PageType::Listing | PageType::Collection => items::items_body(input.doc, input.generic, 3),
+        PageType::Product | PageType::Documentation | PageType::Service => None,
     }
 }
