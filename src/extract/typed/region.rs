@@ -17,7 +17,7 @@ use scraper::node::Element;
 use scraper::{ElementRef, Html};
 
 use crate::extract::generic::dom::{self, Attrs, Page};
-use crate::extract::text::{Assembler, Paragraph};
+use crate::extract::text::{Assembler, BlockKind, Paragraph};
 
 /// Share of the body's kept text a `<main>` must hold to be the region
 /// (below it, the `<main>` is a fragment: a hero, a search box).
@@ -128,12 +128,13 @@ pub fn is_disclosure_button(el: &Element) -> bool {
         })
 }
 
-/// Drops link lists and repeated long paragraphs.
+/// Drops link lists (a heading stays: a feature card's linked title) and
+/// repeated long paragraphs.
 fn keep_content(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
     let mut seen: HashSet<String> = HashSet::new();
     paragraphs
         .into_iter()
-        .filter(|p| p.link_density() <= MAX_LINK_DENSITY)
+        .filter(|p| matches!(p.kind, BlockKind::Heading(_)) || p.link_density() <= MAX_LINK_DENSITY)
         .filter(|p| p.text.chars().count() < MIN_REPEAT_CHARS || seen.insert(p.text.clone()))
         .collect()
 }
