@@ -1,6 +1,8 @@
-//! Pages that are not articles keep all their items: every post of a
-//! thread, every answer of a Q&A page, every card of a listing, every entry
-//! of a collection, without the page's chrome. Each case is a page we wrote
+//! Pages that are not articles keep all their main content: every post of
+//! a thread, every answer of a Q&A page, every card of a listing, every
+//! entry of a collection, a product's description and specifications, every
+//! section of a service page, documentation without its sidebar and table
+//! of contents; none of the page's chrome. Each case is a page we wrote
 //! (`fixtures/typed-<case>/page.html`, modelled on a common template) and
 //! the body newscrawl must make of it (`expected-body.txt`), extracted with
 //! the page type forced, as `eval --oracle-page-type` does: these test the
@@ -142,5 +144,60 @@ fn a_recipe_collection_keeps_every_recipe_with_its_description() {
             "Potato thickens it",
         ],
         &["Popular this week", "Banana bread", "Privacy", "About"],
+    );
+}
+
+#[test]
+fn a_product_keeps_its_description_and_hidden_specifications() {
+    // The JSON-LD description the page does not show, and the hidden tab.
+    check(
+        "product",
+        PageType::Product,
+        &[
+            "Backpack\n\nA light, weatherproof pack",
+            "Recycled ripstop nylon",
+        ],
+        &[
+            "Free shipping",
+            "Packs",
+            "Add to cart",
+            "You may also like",
+            "Daypack 20 L",
+            "newsletter",
+            "Returns",
+        ],
+    );
+}
+
+#[test]
+fn a_service_page_keeps_every_section() {
+    check(
+        "service",
+        PageType::Service,
+        &[],
+        &[
+            "cookies",
+            "Log in",
+            "Start free trial",
+            "Careers",
+            "Ledgerly Ltd",
+        ],
+    );
+}
+
+#[test]
+fn documentation_loses_its_sidebar_and_table_of_contents() {
+    check(
+        "docs",
+        PageType::Documentation,
+        &[],
+        &[
+            "Getting started",
+            "Installation",
+            "HTTP API",
+            "On this page",
+            "Search the docs",
+            "Copyright",
+        ],
     );
 }

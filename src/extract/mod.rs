@@ -280,7 +280,20 @@ pub fn extract_page(
         meta: &meta,
         generic: &paragraphs,
     };
-    let paragraphs = typed::typed_body(page_type, &typed_input)
+    // A site config describes a news site's articles: its pages keep the
+    // body arbitrated between the config and the generic extractor.
+    // Only a type the classifier is fairly sure of replaces the article
+    // body (a news page taken for documentation keeps it); a page without
+    // article text gets its main region whatever its type.
+    let typed_type = if page_type_confidence >= typed::MIN_CONFIDENCE {
+        page_type
+    } else {
+        PageType::Article
+    };
+    let paragraphs = site
+        .is_none()
+        .then(|| typed::typed_body(typed_type, &typed_input))
+        .flatten()
         .filter(|typed| !typed.is_empty())
         .unwrap_or(paragraphs);
     // A page without text (a listing, a redirect page) still gives its links

@@ -1,0 +1,196 @@
+//! The page's main region and all of its text: what service pages,
+//! documentation and products are made of when the article extractor's
+//! one prose block is too little.
+//!
+//! One [`dom::walk`] of the body gives the chrome marks (navigation,
+//! header, footer, sidebars, share bars, ...) and per-element text counts;
+//! the region is the page's `<main>` (or `role="main"`) when it holds a
+//! fair share of the page's text, else the whole body. Its text is
+//! assembled once, chrome left out, and the paragraphs that are link
+//! lists (menus, tables of contents, product carousels) or repeats are
+//! dropped.
+
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
+use scraper::node::Element;
+use scraper::{ElementRef, Html};
+
+use crate::extract::generic::dom::{self, Attrs, Page};
+use crate::extract::text::{Assembler, BlockKind, Paragraph};
+
+/// Share of the body's kept text a `<main>` must hold to be the region
+/// (below it, the `<main>` is a fragment: a hero, a search box).
+const MAIN_MIN_SHARE: f32 = 0.25;
+
+/// Link share above which a paragraph is a link list, not content.
+const MAX_LINK_DENSITY: f64 = 0.5;
+
+/// Paragraphs at least this long (chars) are dropped when they repeat an
+/// earlier one (the same block shown twice for two screen sizes); shorter
+/// ones (table cells, "Yes") repeat legitimately.
+const MIN_REPEAT_CHARS: usize = 40;
+
+/// The walked body of a page and the index of its main region.
+#[derive(Debug)]
+pub struct MainRegion<'a> {
+    /// The body's elements with statistics and chrome marks.
+    pub page: Page<'a>,
+    /// Index (in `page.elems`) of the region's root.
+    pub root: u32,
+}
+
+impl<'a> MainRegion<'a> {
+    /// Walks the page's body once and finds its main region.
+    pub fn find(doc: &'a Html) -> Self {
+        let root = doc.root_element();
+        let body = root
+            .children()
+            .filter_map(ElementRef::wrap)
+            .find(|e| e.value().name() == "body")
+            .unwrap_or(root);
+        let page = dom::walk(*body);
+        let root = main_element(&page).unwrap_or(0);
+        Self { page, root }
+    }
+
+    /// The region's paragraphs: its text without chrome, link lists and
+    /// repeated blocks. Hidden tab panels and collapsed accordion sections
+    /// are kept (a product's specifications, a service page's FAQ
+    /// answers): a click shows them.
+    pub fn paragraphs(&self) -> Vec<Paragraph> {
+        let Some(root) = self.page.elems.get(self.root as usize) else {
+            return Vec::new();
+        };
+        let chrome: HashSet<NodeId> = self
+            .page
+            .elems
+            .iter()
+            .filter(|e| e.chrome)
+            .map(|e| e.node.id())
+            .collect();
+        let mut assembler = Assembler::new();
+        assembler.add_subtree_filtered(root.node, |node, el| {
+            chrome.contains(&node.id())
+                || (dom::is_invisible(el) && !is_hidden_panel(el) && !is_disclosure_button(el))
+        });
+        keep_content(assembler.finish())
+    }
+}
+
+/// The page's `<main>` (or `role="main"`) element holding the most text,
+/// when it holds a fair share of the body's.
+fn main_element(page: &Page<'_>) -> Option<u32> {
+    let total = page.elems.first()?.chars;
+    page.elems
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !e.pruned && e.chars > 0)
+        .filter(|(_, e)| {
+            e.name() == "main" || e.element().is_some_and(|el| Attrs::of(el).role == "main")
+        })
+        .filter(|(_, e)| e.chars as f32 >= total as f32 * MAIN_MIN_SHARE)
+        .max_by_key(|(_, e)| e.chars)
+        .map(|(i, _)| i as u32)
+}
+
+/// A hidden element that a click shows: a tab panel or a collapsed
+/// accordion section (`role="tabpanel"`, or a class naming one).
+pub fn is_hidden_panel(el: &Element) -> bool {
+    if matches!(el.name(), "div" | "section" | "article" | "details" | "dd")
+        && Attrs::of(el).role == "tabpanel"
+    {
+        return true;
+    }
+    el.attr("class").is_some_and(|class| {
+        class.split_ascii_whitespace().any(|token| {
+            let t = token.to_ascii_lowercase();
+            t.starts_with("tab-pane")
+                || t.starts_with("tab-panel")
+                || t.starts_with("tabs-panel")
+                || t.starts_with("tab-content")
+                || t.starts_with("tabcontent")
+                || t.starts_with("accordion-content")
+                || t.starts_with("accordion-body")
+                || t.starts_with("accordion-panel")
+                || t == "collapse"
+                || t.starts_with("panel-collapse")
+        })
+    })
+}
+
+/// A button that shows a tab panel or an accordion section: its label
+/// is the section's heading (a FAQ's question, "Specifications").
+pub fn is_disclosure_button(el: &Element) -> bool {
+    el.name() == "button"
+        && el.attrs().any(|(name, value)| {
+            matches!(name, "aria-expanded" | "aria-controls") || (name == "role" && value == "tab")
+        })
+}
+
+/// Drops link lists (a heading stays: a feature card's linked title) and
+/// repeated long paragraphs.
+fn keep_content(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
+    let mut seen: HashSet<String> = HashSet::new();
+    paragraphs
+        .into_iter()
+        .filter(|p| matches!(p.kind, BlockKind::Heading(_)) || p.link_density() <= MAX_LINK_DENSITY)
+        .filter(|p| p.text.chars().count() < MIN_REPEAT_CHARS || seen.insert(p.text.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+
+    fn texts(html: &str) -> Vec<String> {
+        let doc = parse_document(html);
+        MainRegion::find(&doc)
+            .paragraphs()
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    }
+
+    #[test]
+    fn main_element_without_chrome() {
+        let html = "<body><header><a href=/>Home</a> Shop</header>\
+            <main><h1>Plans</h1><p>Short hero line.</p><nav><a href=/a>Menu</a></nav>\
+            <section><h2>Pricing</h2><p>Ten euros a month.</p></section></main>\
+            <footer>Copyright</footer></body>";
+        assert_eq!(
+            texts(html),
+            ["Plans", "Short hero line.", "Pricing", "Ten euros a month."]
+        );
+    }
+
+    #[test]
+    fn a_small_main_is_not_the_region() {
+        let html = "<body><main><p>Search</p></main><div><p>The whole content of the page, \
+            in a div of its own, long enough to outweigh the small main element.</p></div></body>";
+        let got = texts(html);
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn link_lists_and_repeats_dropped() {
+        let long = "A paragraph long enough to count as a repeat when it comes twice.";
+        let html = format!(
+            "<body><div><p>{long}</p><ul><li><a href=/a>Other product one</a></li></ul>\
+             <p>{long}</p><p>Yes</p><p>Yes</p></div></body>"
+        );
+        assert_eq!(texts(&html), [long, "Yes", "Yes"]);
+    }
+
+    #[test]
+    fn hidden_panels_kept_other_hidden_blocks_not() {
+        let html = "<body><div><p>Shown description of the thing.</p>\
+            <div class='tab-pane fade' style='display:none'><p>Weight: 2 kg</p></div>\
+            <div style='display:none'><p>Cart drawer</p></div></div></body>";
+        assert_eq!(
+            texts(html),
+            ["Shown description of the thing.", "Weight: 2 kg"]
+        );
+    }
+}
