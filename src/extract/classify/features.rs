@@ -3,6 +3,9 @@
 //! implementation: the training data is dumped from it
 //! (`examples/dump_page_features.rs`), and inference reads the same values.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use ego_tree::iter::Edge;
 use scraper::node::Node;
 use scraper::Html;
@@ -423,8 +426,36 @@ const SERVICE_HINTS: &[&str] = &[
 ];
 const COMMENT_HINTS: &[&str] = &["comment"];
 
-fn hint_hits(value: &str, hints: &[&str]) -> bool {
-    hints.iter().any(|h| value.contains(h))
+/// The hint lists, in the order of the `hint_*` features.
+const HINT_LISTS: [&[&str]; 6] = [
+    FORUM_HINTS,
+    PRODUCT_HINTS,
+    CARD_HINTS,
+    DOCS_HINTS,
+    SERVICE_HINTS,
+    COMMENT_HINTS,
+];
+
+/// All hints in one case-insensitive automaton, and the list of each.
+static HINTS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (patterns, lists): (Vec<&str>, Vec<usize>) = HINT_LISTS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |h| (*h, i)))
+        .unzip();
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .expect("the hint lists are valid patterns");
+    (automaton, lists)
+});
+
+/// Marks in `found` the hint lists with a hint inside `value` (any case).
+fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
+    let (automaton, lists) = &*HINTS;
+    for m in automaton.find_overlapping_iter(value) {
+        found[lists[m.pattern().as_usize()]] = true;
+    }
 }
 
 /// Running counts of the DOM walk.
@@ -634,26 +665,27 @@ fn walk(doc: &Html) -> Walk {
                     if matches!(name, "li") {
                         w.list_items += 1;
                     }
-                    let class = el.attr("class").unwrap_or("");
-                    let id = el.attr("id").unwrap_or("");
-                    if !class.is_empty() || !id.is_empty() {
+                    // One pass over the attributes (`attr` interns its argument).
+                    let (mut class, mut id) = (None, None);
+                    for (attr, value) in el.attrs() {
+                        match attr {
+                            "class" => _ = class.get_or_insert(value),
+                            "id" => _ = id.get_or_insert(value),
+                            _ => {}
+                        }
+                    }
+                    let (class, id) = (class.unwrap_or(""), id.unwrap_or(""));
+                    // No hint holds a space, so class and id are searched
+                    // apart rather than joined.
+                    let mut found = [false; 6];
+                    hint_lists_in(class, &mut found);
+                    hint_lists_in(id, &mut found);
+                    for (count, hit) in w.hints.iter_mut().zip(found) {
+                        *count += usize::from(hit);
+                    }
+                    if name == "body" {
                         let hay = format!("{class} {id}").to_ascii_lowercase();
-                        for (i, hints) in [
-                            FORUM_HINTS,
-                            PRODUCT_HINTS,
-                            CARD_HINTS,
-                            DOCS_HINTS,
-                            SERVICE_HINTS,
-                            COMMENT_HINTS,
-                        ]
-                        .into_iter()
-                        .enumerate()
-                        {
-                            w.hints[i] += usize::from(hint_hits(&hay, hints));
-                        }
-                        if name == "body" {
-                            w.single_post |= hay.contains("single-post") || hay.contains("postid-");
-                        }
+                        w.single_post |= hay.contains("single-post") || hay.contains("postid-");
                     }
                 }
                 Node::Text(t) if hidden == 0 => {
