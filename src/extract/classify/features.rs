@@ -508,6 +508,34 @@ fn count_prices(text: &str) -> (usize, usize) {
     (marks, prices)
 }
 
+/// The prose length of a text without its whitespace (the sum of
+/// [`prose_length`] over its words), in one byte pass for ASCII text.
+fn text_prose_length(text: &str) -> usize {
+    if text.is_ascii() {
+        // The ASCII characters of Unicode's White_Space (char::is_whitespace).
+        return text
+            .bytes()
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
+            .count();
+    }
+    text.split_whitespace().map(prose_length).sum()
+}
+
+/// Whether a text holds one of the currency marks of [`count_prices`]:
+/// `$`, or the UTF-8 of `£ ¥` (lead byte C2) or `€ ₹ ₽ ₩` (E2 82), found
+/// by a vectorised search for their first bytes.
+fn has_currency_mark(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'$', 0xC2, 0xE2, bytes).any(|i| match bytes[i] {
+        b'$' => true,
+        0xC2 => matches!(bytes.get(i + 1), Some(0xA3 | 0xA5)),
+        _ => {
+            bytes.get(i + 1) == Some(&0x82)
+                && matches!(bytes.get(i + 2), Some(0xAC | 0xB9 | 0xBD | 0xA9))
+        }
+    })
+}
+
 /// Repeated siblings: for every element, its children grouped by tag and
 /// class; returns the largest group and the number of groups of 4 or more
 /// that hold links.
@@ -524,7 +552,11 @@ fn repeated_siblings(doc: &Html) -> (usize, usize) {
             let Some(el) = child.value().as_element() else {
                 continue;
             };
-            let key = (el.name(), el.attr("class").unwrap_or(""));
+            // The first class attribute (`attr` interns its argument).
+            let class = el
+                .attrs()
+                .find_map(|(name, value)| (name == "class").then_some(value));
+            let key = (el.name(), class.unwrap_or(""));
             let linked = child
                 .descendants()
                 .take(64)
@@ -689,7 +721,7 @@ fn walk(doc: &Html) -> Walk {
                     }
                 }
                 Node::Text(t) if hidden == 0 => {
-                    let n = t.split_whitespace().map(prose_length).sum::<usize>();
+                    let n = text_prose_length(t);
                     if n == 0 {
                         continue;
                     }
@@ -703,7 +735,7 @@ fn walk(doc: &Html) -> Walk {
                             b.1 += n;
                         }
                     }
-                    if t.contains(['$', '€', '£', '¥', '₹', '₽', '₩']) {
+                    if has_currency_mark(t) {
                         let (marks, prices) = count_prices(t);
                         w.currency += marks;
                         w.prices += prices;
@@ -740,4 +772,57 @@ fn walk(doc: &Html) -> Walk {
         }
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKS: [char; 7] = ['$', '€', '£', '¥', '₹', '₽', '₩'];
+
+    #[test]
+    fn currency_marks_are_found_as_the_char_search_finds_them() {
+        for text in [
+            "costs $5",
+            "5 €",
+            "£3",
+            "¥ 100",
+            "₹ 9",
+            "₽1",
+            "₩ 2",
+            "no price here",
+            "quotes ’ “ ” – and ¢ © ₤ ₠",
+            "",
+            "trailing \u{c2}",
+        ] {
+            assert_eq!(has_currency_mark(text), text.contains(MARKS), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prose_length_of_a_text_is_the_sum_over_its_words() {
+        for text in [
+            "  one two\tthree\n\r\x0b\x0cfour  ",
+            "\x1c\x1d not whitespace in Unicode",
+            "",
+            "   ",
+            "naïve café 東京 text\u{a0}with nbsp",
+        ] {
+            let words: usize = text.split_whitespace().map(prose_length).sum();
+            assert_eq!(text_prose_length(text), words, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hints_count_elements_once_per_list_in_any_case() {
+        let doc = crate::parse::parse_document(
+            "<body><div class='Product-Card' id='x'>a</div><div id='COMMENTS'>b</div><p class='price price'>c</p></body>",
+        );
+        let f = page_features(&doc, &Metadata::default(), None);
+        // product: Product-Card, price; card: Product-Card; comment: COMMENTS.
+        assert_eq!(f.get("hint_product"), Some(log1p(2)));
+        assert_eq!(f.get("hint_card"), Some(log1p(1)));
+        assert_eq!(f.get("hint_comment"), Some(log1p(1)));
+        assert_eq!(f.get("hint_forum"), Some(log1p(0)));
+    }
 }
