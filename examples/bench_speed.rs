@@ -151,7 +151,8 @@ fn bench_binary(
         } else {
             Command::new(&args.bin)
         };
-        cmd.args(["extract", "--no-selectors", "--quiet"]).args(files);
+        cmd.args(["extract", "--no-selectors", "--quiet"])
+            .args(files);
         best = best.best(run_timed(&mut cmd, out)?);
         let text = std::fs::read_to_string(out).map_err(|e| format!("{}: {e}", out.display()))?;
         let records = text.lines().count();
