@@ -3,6 +3,9 @@
 //! implementation: the training data is dumped from it
 //! (`examples/dump_page_features.rs`), and inference reads the same values.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 use ego_tree::iter::Edge;
 use scraper::node::Node;
 use scraper::Html;
@@ -423,8 +426,36 @@ const SERVICE_HINTS: &[&str] = &[
 ];
 const COMMENT_HINTS: &[&str] = &["comment"];
 
-fn hint_hits(value: &str, hints: &[&str]) -> bool {
-    hints.iter().any(|h| value.contains(h))
+/// The hint lists, in the order of the `hint_*` features.
+const HINT_LISTS: [&[&str]; 6] = [
+    FORUM_HINTS,
+    PRODUCT_HINTS,
+    CARD_HINTS,
+    DOCS_HINTS,
+    SERVICE_HINTS,
+    COMMENT_HINTS,
+];
+
+/// All hints in one case-insensitive automaton, and the list of each.
+static HINTS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (patterns, lists): (Vec<&str>, Vec<usize>) = HINT_LISTS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |h| (*h, i)))
+        .unzip();
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .expect("the hint lists are valid patterns");
+    (automaton, lists)
+});
+
+/// Marks in `found` the hint lists with a hint inside `value` (any case).
+fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
+    let (automaton, lists) = &*HINTS;
+    for m in automaton.find_overlapping_iter(value) {
+        found[lists[m.pattern().as_usize()]] = true;
+    }
 }
 
 /// Running counts of the DOM walk.
@@ -477,6 +508,34 @@ fn count_prices(text: &str) -> (usize, usize) {
     (marks, prices)
 }
 
+/// The prose length of a text without its whitespace (the sum of
+/// [`prose_length`] over its words), in one byte pass for ASCII text.
+fn text_prose_length(text: &str) -> usize {
+    if text.is_ascii() {
+        // The ASCII characters of Unicode's White_Space (char::is_whitespace).
+        return text
+            .bytes()
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
+            .count();
+    }
+    text.split_whitespace().map(prose_length).sum()
+}
+
+/// Whether a text holds one of the currency marks of [`count_prices`]:
+/// `$`, or the UTF-8 of `£ ¥` (lead byte C2) or `€ ₹ ₽ ₩` (E2 82), found
+/// by a vectorised search for their first bytes.
+fn has_currency_mark(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'$', 0xC2, 0xE2, bytes).any(|i| match bytes[i] {
+        b'$' => true,
+        0xC2 => matches!(bytes.get(i + 1), Some(0xA3 | 0xA5)),
+        _ => {
+            bytes.get(i + 1) == Some(&0x82)
+                && matches!(bytes.get(i + 2), Some(0xAC | 0xB9 | 0xBD | 0xA9))
+        }
+    })
+}
+
 /// Repeated siblings: for every element, its children grouped by tag and
 /// class; returns the largest group and the number of groups of 4 or more
 /// that hold links.
@@ -493,7 +552,11 @@ fn repeated_siblings(doc: &Html) -> (usize, usize) {
             let Some(el) = child.value().as_element() else {
                 continue;
             };
-            let key = (el.name(), el.attr("class").unwrap_or(""));
+            // The first class attribute (`attr` interns its argument).
+            let class = el
+                .attrs()
+                .find_map(|(name, value)| (name == "class").then_some(value));
+            let key = (el.name(), class.unwrap_or(""));
             let linked = child
                 .descendants()
                 .take(64)
@@ -634,30 +697,31 @@ fn walk(doc: &Html) -> Walk {
                     if matches!(name, "li") {
                         w.list_items += 1;
                     }
-                    let class = el.attr("class").unwrap_or("");
-                    let id = el.attr("id").unwrap_or("");
-                    if !class.is_empty() || !id.is_empty() {
+                    // One pass over the attributes (`attr` interns its argument).
+                    let (mut class, mut id) = (None, None);
+                    for (attr, value) in el.attrs() {
+                        match attr {
+                            "class" => _ = class.get_or_insert(value),
+                            "id" => _ = id.get_or_insert(value),
+                            _ => {}
+                        }
+                    }
+                    let (class, id) = (class.unwrap_or(""), id.unwrap_or(""));
+                    // No hint holds a space, so class and id are searched
+                    // apart rather than joined.
+                    let mut found = [false; 6];
+                    hint_lists_in(class, &mut found);
+                    hint_lists_in(id, &mut found);
+                    for (count, hit) in w.hints.iter_mut().zip(found) {
+                        *count += usize::from(hit);
+                    }
+                    if name == "body" {
                         let hay = format!("{class} {id}").to_ascii_lowercase();
-                        for (i, hints) in [
-                            FORUM_HINTS,
-                            PRODUCT_HINTS,
-                            CARD_HINTS,
-                            DOCS_HINTS,
-                            SERVICE_HINTS,
-                            COMMENT_HINTS,
-                        ]
-                        .into_iter()
-                        .enumerate()
-                        {
-                            w.hints[i] += usize::from(hint_hits(&hay, hints));
-                        }
-                        if name == "body" {
-                            w.single_post |= hay.contains("single-post") || hay.contains("postid-");
-                        }
+                        w.single_post |= hay.contains("single-post") || hay.contains("postid-");
                     }
                 }
                 Node::Text(t) if hidden == 0 => {
-                    let n = t.split_whitespace().map(prose_length).sum::<usize>();
+                    let n = text_prose_length(t);
                     if n == 0 {
                         continue;
                     }
@@ -671,7 +735,7 @@ fn walk(doc: &Html) -> Walk {
                             b.1 += n;
                         }
                     }
-                    if t.contains(['$', '€', '£', '¥', '₹', '₽', '₩']) {
+                    if has_currency_mark(t) {
                         let (marks, prices) = count_prices(t);
                         w.currency += marks;
                         w.prices += prices;
@@ -708,4 +772,57 @@ fn walk(doc: &Html) -> Walk {
         }
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKS: [char; 7] = ['$', '€', '£', '¥', '₹', '₽', '₩'];
+
+    #[test]
+    fn currency_marks_are_found_as_the_char_search_finds_them() {
+        for text in [
+            "costs $5",
+            "5 €",
+            "£3",
+            "¥ 100",
+            "₹ 9",
+            "₽1",
+            "₩ 2",
+            "no price here",
+            "quotes ’ “ ” – and ¢ © ₤ ₠",
+            "",
+            "trailing \u{c2}",
+        ] {
+            assert_eq!(has_currency_mark(text), text.contains(MARKS), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prose_length_of_a_text_is_the_sum_over_its_words() {
+        for text in [
+            "  one two\tthree\n\r\x0b\x0cfour  ",
+            "\x1c\x1d not whitespace in Unicode",
+            "",
+            "   ",
+            "naïve café 東京 text\u{a0}with nbsp",
+        ] {
+            let words: usize = text.split_whitespace().map(prose_length).sum();
+            assert_eq!(text_prose_length(text), words, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hints_count_elements_once_per_list_in_any_case() {
+        let doc = crate::parse::parse_document(
+            "<body><div class='Product-Card' id='x'>a</div><div id='COMMENTS'>b</div><p class='price price'>c</p></body>",
+        );
+        let f = page_features(&doc, &Metadata::default(), None);
+        // product: Product-Card, price; card: Product-Card; comment: COMMENTS.
+        assert_eq!(f.get("hint_product"), Some(log1p(2)));
+        assert_eq!(f.get("hint_card"), Some(log1p(1)));
+        assert_eq!(f.get("hint_comment"), Some(log1p(1)));
+        assert_eq!(f.get("hint_forum"), Some(log1p(0)));
+    }
 }

@@ -1,0 +1,307 @@
+//! The speed target of issue 10, measured as the owner does: the whole
+//! process `taskset -c 0 newscrawl extract --no-selectors FILES...`
+//! (start-up, gunzip, decode, parse, extract, JSON out) against html5ever
+//! parsing the same pages alone, and optionally against trafilatura.
+//!
+//! ```text
+//! cargo build --release --bin newscrawl --example bench_speed
+//! target/release/examples/bench_speed [--corpus DIR] [--rounds N] [--bin PATH] [--python PATH]
+//! ```
+//!
+//! The page set is every page of the corpus index (default the publishers
+//! corpus, `../shared/corpus/publishers` beside the repository). Parse-only
+//! is `scraper::Html::parse_document` on the already decompressed and
+//! decoded pages, on CPU 0 (this process pins itself), best of N rounds.
+//! The binary (default `target/release/newscrawl`) runs under
+//! `taskset -c 0`, best of N, and once more on all cores. With `--python`
+//! (a Python with trafilatura 2.3.1, see `scripts/bench/requirements.txt`)
+//! trafilatura extracts the same pages in one process under `taskset -c 0`,
+//! best of N, timed inside the process (its start-up excluded).
+//!
+//! Prints wall-clock rates, and CPU-time rates beside them (the CPU time of
+//! this thread, of the child processes): on a busy machine the CPU times
+//! are the steadier figure. Exits 0 with a message when the corpus is absent.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use newscrawl::corpus::Corpus;
+use newscrawl::decode::decode_html;
+
+/// Command-line settings.
+struct Args {
+    corpus: PathBuf,
+    rounds: usize,
+    bin: PathBuf,
+    python: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut args = Args {
+        corpus: root.join("../shared/corpus/publishers"),
+        rounds: 5,
+        bin: root.join("target/release/newscrawl"),
+        python: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--corpus" => args.corpus = value()?.into(),
+            "--rounds" => {
+                let v = value()?;
+                args.rounds = v
+                    .parse::<usize>()
+                    .map_err(|_| format!("--rounds {v}: not a number"))?
+                    .max(1);
+            }
+            "--bin" => args.bin = value()?.into(),
+            "--python" => args.python = Some(value()?.into()),
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(args)
+}
+
+/// One timed run: wall-clock and CPU seconds.
+#[derive(Clone, Copy)]
+struct Timing {
+    wall: f64,
+    cpu: f64,
+}
+
+impl Timing {
+    const WORST: Timing = Timing {
+        wall: f64::MAX,
+        cpu: f64::MAX,
+    };
+
+    /// The best of two runs, each figure on its own.
+    fn best(self, other: Timing) -> Timing {
+        Timing {
+            wall: self.wall.min(other.wall),
+            cpu: self.cpu.min(other.cpu),
+        }
+    }
+}
+
+fn timeval_secs(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
+}
+
+/// User plus system CPU seconds of `who` (RUSAGE_THREAD or RUSAGE_CHILDREN).
+fn cpu_seconds(who: libc::c_int) -> f64 {
+    // SAFETY: getrusage writes into the zeroed struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid `who` and a valid pointer.
+    if unsafe { libc::getrusage(who, &mut usage) } != 0 {
+        return f64::NAN;
+    }
+    timeval_secs(usage.ru_utime) + timeval_secs(usage.ru_stime)
+}
+
+/// Pins this thread to CPU 0 (as `taskset -c 0` pins the binary).
+fn pin_to_cpu0() -> bool {
+    // SAFETY: the set is zeroed, then CPU 0 is added; pid 0 is this thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(0, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+    }
+}
+
+/// Runs a command to completion, stdout to `out`, and times it.
+fn run_timed(cmd: &mut Command, out: &Path) -> Result<Timing, String> {
+    let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let cpu_before = cpu_seconds(libc::RUSAGE_CHILDREN);
+    let start = Instant::now();
+    let output = cmd
+        .stdout(Stdio::from(file))
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("{cmd:?}: {e}"))?;
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = cpu_seconds(libc::RUSAGE_CHILDREN) - cpu_before;
+    if !output.status.success() {
+        return Err(format!(
+            "{:?} failed ({}): {}",
+            cmd.get_program(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(Timing { wall, cpu })
+}
+
+/// Best of `rounds` runs of newscrawl on the files; checks one record per page.
+fn bench_binary(
+    args: &Args,
+    files: &[PathBuf],
+    one_core: bool,
+    out: &Path,
+) -> Result<Timing, String> {
+    let mut best = Timing::WORST;
+    for _ in 0..args.rounds {
+        let mut cmd = if one_core {
+            let mut c = Command::new("taskset");
+            c.args(["-c", "0"]).arg(&args.bin);
+            c
+        } else {
+            Command::new(&args.bin)
+        };
+        cmd.args(["extract", "--no-selectors", "--quiet"])
+            .args(files);
+        best = best.best(run_timed(&mut cmd, out)?);
+        let text = std::fs::read_to_string(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let records = text.lines().count();
+        if records != files.len() {
+            return Err(format!(
+                "{} wrote {records} records for {} pages",
+                args.bin.display(),
+                files.len()
+            ));
+        }
+    }
+    Ok(best)
+}
+
+/// Best of `rounds` of trafilatura over the files, on CPU 0: seconds as
+/// timed inside the Python process.
+fn bench_trafilatura(args: &Args, python: &Path, files: &[PathBuf]) -> Result<f64, String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/trafilatura_speed.py");
+    let output = Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(python)
+        .arg(&script)
+        .arg(args.rounds.to_string())
+        .args(files)
+        .output()
+        .map_err(|e| format!("{}: {e}", python.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "{} {} failed: {}",
+            python.display(),
+            script.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    stdout
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("best_seconds="))
+        .and_then(|s| s.parse().ok())
+        .ok_or(format!("unexpected trafilatura output: {stdout}"))
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("bench_speed: {e}");
+            std::process::exit(2);
+        }
+    };
+    if !args.corpus.join("index.jsonl").exists() {
+        println!(
+            "bench_speed: no corpus at {} (skipped)",
+            args.corpus.display()
+        );
+        return;
+    }
+    if let Err(e) = run(&args) {
+        eprintln!("bench_speed: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let corpus = Corpus::load(&args.corpus).map_err(|e| format!("{e:#}"))?;
+    let files: Vec<PathBuf> = corpus
+        .entries
+        .iter()
+        .map(|e| corpus.dir.join(&e.html))
+        .collect();
+    let texts: Vec<String> = corpus
+        .entries
+        .iter()
+        .map(|e| {
+            corpus
+                .read_page(e)
+                .map(|b| decode_html(&b, None, None).text)
+                .map_err(|e| format!("{e:#}"))
+        })
+        .collect::<Result<_, _>>()?;
+    let n = files.len();
+    let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+    println!(
+        "{n} pages ({mb:.1} MB decoded) of {}, best of {} rounds",
+        args.corpus.display(),
+        args.rounds
+    );
+
+    if !pin_to_cpu0() {
+        println!("(could not pin the parse-only runs to CPU 0)");
+    }
+    let mut parse = Timing::WORST;
+    let mut sink = 0usize;
+    for _ in 0..args.rounds {
+        let cpu = cpu_seconds(libc::RUSAGE_THREAD);
+        let start = Instant::now();
+        for text in &texts {
+            sink += scraper::Html::parse_document(text).tree.nodes().count();
+        }
+        parse = parse.best(Timing {
+            wall: start.elapsed().as_secs_f64(),
+            cpu: cpu_seconds(libc::RUSAGE_THREAD) - cpu,
+        });
+    }
+    std::hint::black_box(sink);
+
+    let out = std::env::temp_dir().join(format!("bench_speed-{}.jsonl", std::process::id()));
+    let one = bench_binary(args, &files, true, &out);
+    let two = one.as_ref().map_err(Clone::clone).and_then(|_| {
+        // The cores' caches settle between the one-core and 2-core runs.
+        std::thread::sleep(Duration::from_millis(200));
+        bench_binary(args, &files, false, &out)
+    });
+    let _ = std::fs::remove_file(&out);
+    let (one, two) = (one?, two?);
+
+    let rate = |secs: f64| n as f64 / secs;
+    let line = |what: &str, t: Timing| {
+        println!(
+            "{what:<44} {:>7.1} pages/s wall ({:.3} s)  {:>7.1} pages/s CPU ({:.3} s)",
+            rate(t.wall),
+            t.wall,
+            rate(t.cpu),
+            t.cpu
+        );
+    };
+    line("html5ever parse alone (CPU 0)", parse);
+    line("newscrawl extract, whole process (CPU 0)", one);
+    line("newscrawl extract, whole process (all cores)", two);
+    println!(
+        "ratio one-core extract / parse-only rate: {:.3} wall, {:.3} CPU (target >= 0.67)",
+        parse.wall / one.wall,
+        parse.cpu / one.cpu
+    );
+    println!(
+        "all cores: {:.2}x the one-core rate (wall)",
+        one.wall / two.wall
+    );
+    if let Some(python) = &args.python {
+        let secs = bench_trafilatura(args, python, &files)?;
+        println!(
+            "{:<44} {:>7.1} pages/s ({secs:.3} s, in-process, CPU 0)",
+            "trafilatura",
+            rate(secs)
+        );
+        println!(
+            "ratio one-core newscrawl / trafilatura rate: {:.2}x wall (target >= 10)",
+            secs / one.wall
+        );
+    }
+    Ok(())
+}
