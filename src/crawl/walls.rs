@@ -101,7 +101,9 @@ const CONSENT_PAGE_MAX_CHARS: usize = 2500;
 /// different [`CONSENT_TERMS`] or more, and most paragraphs speaking of
 /// them or being buttons.
 pub fn is_consent_page(body: &str) -> bool {
-    if body.is_empty() || body.chars().count() > CONSENT_PAGE_MAX_CHARS {
+    // Counted up to the limit only: this runs on the scheduler thread for
+    // every page.
+    if body.is_empty() || body.chars().nth(CONSENT_PAGE_MAX_CHARS).is_some() {
         return false;
     }
     let text = body.to_lowercase();

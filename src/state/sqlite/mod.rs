@@ -79,6 +79,10 @@ impl SqliteState {
         let mut conn =
             Connection::open(path).with_context(|| format!("{name}: cannot open state file"))?;
         let id = Self::init(&mut conn).with_context(|| format!("{name}: cannot use state file"))?;
+        // A crawl cycles through about 25 cached statements (claims, lookups
+        // and a commit's); the default cache of 16 would prepare some again
+        // at every commit.
+        conn.set_prepared_statement_cache_capacity(64);
         let file = crate::paths::resolve(path);
         Ok(Self {
             conn,
