@@ -111,5 +111,9 @@ fn a_selector_that_now_matches_a_box_inside_the_article_loses_to_the_generic_bod
             "the config's text starts after the article's opening"
         ))
     );
-    assert!(page.record.body.starts_with(STORY[0]), "{}", page.record.body);
+    assert!(
+        page.record.body.starts_with(STORY[0]),
+        "{}",
+        page.record.body
+    );
 }
