@@ -149,7 +149,13 @@ fn bench_binary(
             c.args(["-c", "0"]).arg(&args.bin);
             c
         } else {
-            Command::new(&args.bin)
+            // This process is pinned to CPU 0 (for the parse-only timing)
+            // and children inherit the pin: give the child every online CPU.
+            // SAFETY: sysconf has no preconditions.
+            let cpus = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_ONLN) }.max(1);
+            let mut c = Command::new("taskset");
+            c.args(["-c", &format!("0-{}", cpus - 1)]).arg(&args.bin);
+            c
         };
         cmd.args(["extract", "--no-selectors", "--quiet"])
             .args(files);
