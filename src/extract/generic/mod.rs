@@ -41,24 +41,32 @@ pub fn extract_paragraphs_with(doc: &Html, meta: &Metadata) -> Vec<Paragraph> {
     generic_body(doc, meta).paragraphs
 }
 
-/// Finds the main content, with the page's metadata as evidence; returns
-/// its paragraphs and the elements judged chrome.
-pub fn generic_body(doc: &Html, meta: &Metadata) -> GenericBody {
+/// The page's `<body>` element (the root element when it has none).
+pub fn body_element(doc: &Html) -> ElementRef<'_> {
     let root = doc.root_element();
-    let body = root
-        .children()
+    root.children()
         .filter_map(ElementRef::wrap)
         .find(|e| e.value().name() == "body")
-        .unwrap_or(root);
-    let mut page = dom::walk(*body);
-    score::score(&mut page);
-    let roots = score::choose_roots(&page);
-    let chrome: HashSet<ego_tree::NodeId> = page
-        .elems
+        .unwrap_or(root)
+}
+
+/// The elements a walk judged chrome.
+pub fn chrome_ids(page: &dom::Page<'_>) -> HashSet<ego_tree::NodeId> {
+    page.elems
         .iter()
         .filter(|e| e.chrome)
         .map(|e| e.node.id())
-        .collect();
+        .collect()
+}
+
+/// Finds the main content, with the page's metadata as evidence; returns
+/// its paragraphs and the elements judged chrome.
+pub fn generic_body(doc: &Html, meta: &Metadata) -> GenericBody {
+    let body = body_element(doc);
+    let mut page = dom::walk(*body);
+    score::score(&mut page);
+    let roots = score::choose_roots(&page);
+    let chrome = chrome_ids(&page);
     let mut assembler = Assembler::new();
     let roots: Vec<_> = if roots.is_empty() {
         vec![*body]

@@ -12,10 +12,10 @@
 
 use std::collections::HashSet;
 
-use ego_tree::NodeId;
 use scraper::node::Element;
-use scraper::{ElementRef, Html};
+use scraper::Html;
 
+use crate::extract::generic;
 use crate::extract::generic::dom::{self, Attrs, Page};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 
@@ -43,13 +43,7 @@ pub struct MainRegion<'a> {
 impl<'a> MainRegion<'a> {
     /// Walks the page's body once and finds its main region.
     pub fn find(doc: &'a Html) -> Self {
-        let root = doc.root_element();
-        let body = root
-            .children()
-            .filter_map(ElementRef::wrap)
-            .find(|e| e.value().name() == "body")
-            .unwrap_or(root);
-        let page = dom::walk(*body);
+        let page = dom::walk(*generic::body_element(doc));
         let root = main_element(&page).unwrap_or(0);
         Self { page, root }
     }
@@ -62,13 +56,7 @@ impl<'a> MainRegion<'a> {
         let Some(root) = self.page.elems.get(self.root as usize) else {
             return Vec::new();
         };
-        let chrome: HashSet<NodeId> = self
-            .page
-            .elems
-            .iter()
-            .filter(|e| e.chrome)
-            .map(|e| e.node.id())
-            .collect();
+        let chrome = generic::chrome_ids(&self.page);
         let mut assembler = Assembler::new();
         assembler.add_subtree_filtered(root.node, |node, el| {
             chrome.contains(&node.id())
