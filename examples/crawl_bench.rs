@@ -303,6 +303,29 @@ fn nginx_site(root: &std::path::Path, hosts: usize, pages: usize) -> Option<(Ngi
     None
 }
 
+/// Serves `hosts` in-process sites of `articles` articles each on
+/// `{prefix}.10`, `{prefix}.11`, ...; returns their home pages (the seeds).
+fn serve_hosts(
+    rt: &tokio::runtime::Runtime,
+    prefix: &str,
+    hosts: usize,
+    articles: usize,
+) -> Vec<String> {
+    let log: Log = Arc::default();
+    (0..hosts)
+        .map(|h| {
+            let a = rt.block_on(serve(
+                rt,
+                &format!("{prefix}.{}", 10 + h),
+                h,
+                articles,
+                log.clone(),
+            ));
+            format!("http://{a}/")
+        })
+        .collect()
+}
+
 /// Section 2: throughput over 20 hosts.
 fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     // 2. Throughput, served by nginx when it is installed (as the issue
@@ -313,19 +336,7 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
             drop(nginx);
         }
         None => {
-            let log: Log = Arc::default();
-            let seeds: Vec<String> = (0..20)
-                .map(|h| {
-                    let a = rt.block_on(serve(
-                        rt,
-                        &format!("127.0.1.{}", 10 + h),
-                        h,
-                        500,
-                        log.clone(),
-                    ));
-                    format!("http://{a}/")
-                })
-                .collect();
+            let seeds = serve_hosts(rt, "127.0.1", 20, 500);
             throughput_pair(
                 dir,
                 &seeds,

@@ -3,10 +3,9 @@
 //! 1,000,000-URL frontier on PostgreSQL.
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{bin, lines, nginx_site, pg, serve, thousand_urls, throughput_args, Log};
+use super::{bin, lines, nginx_site, pg, serve_hosts, thousand_urls, throughput_args};
 
 /// Crawls `seeds` with `workers` processes at once on the state `state`
 /// (`--worker bench-N`, each its own output, named after `label`: an
@@ -59,21 +58,7 @@ pub(super) fn bench_postgres(rt: &tokio::runtime::Runtime, dir: &std::path::Path
     let nginx = nginx_site(&dir.join("pg-nginx"), 20, 500);
     let seeds: Vec<String> = match &nginx {
         Some((_, seeds)) => seeds.clone(),
-        None => {
-            let log: Log = Arc::default();
-            (0..20)
-                .map(|h| {
-                    let a = rt.block_on(serve(
-                        rt,
-                        &format!("127.0.4.{}", 10 + h),
-                        h,
-                        500,
-                        log.clone(),
-                    ));
-                    format!("http://{a}/")
-                })
-                .collect()
-        }
+        None => serve_hosts(rt, "127.0.4", 20, 500),
     };
     let served_by = if nginx.is_some() {
         "nginx"
