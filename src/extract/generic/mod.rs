@@ -8,6 +8,7 @@
 //! (jusText-style) with the page's metadata and JSON-LD `articleBody` as
 //! evidence.
 
+pub mod attrs;
 pub mod clean;
 pub mod dom;
 pub mod score;
