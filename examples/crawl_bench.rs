@@ -134,6 +134,19 @@ fn crawl(args: &[String]) -> (Duration, String, i64) {
     (el, String::from_utf8_lossy(&out.stderr).into_owned(), rss)
 }
 
+/// CPU time (user + system) of the children reaped so far: a crawl's share
+/// is the difference around it (nginx is reaped only when it stops).
+fn children_cpu() -> Duration {
+    // SAFETY: plain getrusage on children.
+    let ru = unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
+        ru
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
 /// Runs a crawl, polling the child's VmHWM (KiB) until it exits.
 fn crawl_polling_rss(args: &[String]) -> (Duration, u64) {
     let t = Instant::now();
@@ -192,12 +205,12 @@ fn throughput_args(seeds: &[String], out: &std::path::Path, state: &str) -> Vec<
 
 /// Crawls `seeds` at `--rate 200 --concurrency 64` into a fresh state (and
 /// with `--warc` when `warc`); returns the articles written, the wall time,
-/// stderr and the peak RSS (KiB) of children so far.
+/// stderr, the peak RSS (KiB) of children so far and the crawler's CPU time.
 fn throughput(
     dir: &std::path::Path,
     seeds: &[String],
     warc: bool,
-) -> (usize, Duration, String, i64) {
+) -> (usize, Duration, String, i64, Duration) {
     let run = dir.join(if warc { "t-warc" } else { "t" });
     std::fs::create_dir_all(&run).unwrap();
     let out = run.join("t.jsonl");
@@ -205,23 +218,40 @@ fn throughput(
     if warc {
         args.extend(["--warc".into(), run.join("warc").display().to_string()]);
     }
+    let cpu = children_cpu();
     let (el, err, rss) = crawl(&args);
-    (lines(&out), el, err, rss)
+    (lines(&out), el, err, rss, children_cpu() - cpu)
 }
 
 /// The throughput crawl without and with `--warc`, one after the other on
-/// the same server: prints both figures and their ratio.
-fn throughput_pair(dir: &std::path::Path, seeds: &[String], served_by: &str) {
+/// the same server: prints both figures and their ratio, and the CPU time
+/// per article of the crawler and (when it is nginx) of the server: on a
+/// loaded machine wall-clock rates are noise, CPU per article is not.
+fn throughput_pair(
+    dir: &std::path::Path,
+    seeds: &[String],
+    served_by: &str,
+    nginx: Option<&Nginx>,
+) {
     let mut rates = [0.0; 2];
     for (i, warc) in [false, true].into_iter().enumerate() {
-        let (n, el, err, rss) = throughput(dir, seeds, warc);
+        let server = nginx.map(Nginx::cpu);
+        let (n, el, err, rss, cpu) = throughput(dir, seeds, warc);
+        let server = nginx.map(Nginx::cpu).zip(server).map(|(b, a)| b - a);
         rates[i] = n as f64 / el.as_secs_f64();
+        let per = |d: Duration| 1e3 * d.as_secs_f64() / n.max(1) as f64;
         println!(
             "throughput ({served_by}{}): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
             if warc { ", --warc" } else { "" },
             el.as_secs_f64(),
             rates[i],
             rss / 1024
+        );
+        println!(
+            "throughput CPU per article{}: crawler {:.3} ms{}",
+            if warc { " (--warc)" } else { "" },
+            per(cpu),
+            server.map_or(String::new(), |s| format!(", nginx {:.3} ms", per(s)))
         );
         eprint!("{err}");
     }
@@ -241,6 +271,34 @@ impl Drop for Nginx {
         // SAFETY: plain kill(2) on our own child.
         unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
         let _ = self.0.wait();
+    }
+}
+
+impl Nginx {
+    /// CPU time (user + system) so far of the master and its workers.
+    fn cpu(&self) -> Duration {
+        let master = self.0.id().to_string();
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let mut ticks = 0u64;
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // Fields after the command name (which may hold spaces):
+            // state ppid ... utime(12th) stime(13th).
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                continue;
+            };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let pid = entry.file_name();
+            if (pid.to_str() == Some(master.as_str()) || f.get(1) == Some(&master.as_str()))
+                && f.len() > 12
+            {
+                ticks += f[11].parse::<u64>().unwrap_or(0) + f[12].parse::<u64>().unwrap_or(0);
+            }
+        }
+        Duration::from_secs_f64(ticks as f64 / hz)
     }
 }
 
@@ -332,7 +390,7 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     // measures it), else by the in-process server.
     match nginx_site(&dir.join("nginx"), 20, 500) {
         Some((nginx, seeds)) => {
-            throughput_pair(dir, &seeds, "nginx");
+            throughput_pair(dir, &seeds, "nginx", Some(&nginx));
             drop(nginx);
         }
         None => {
@@ -341,6 +399,7 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
                 dir,
                 &seeds,
                 "in-process server; install nginx to measure as the issue does",
+                None,
             );
         }
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use chrono::Utc;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use url::Url;
 
 use super::item::{fetch_item, WorkResult};
@@ -80,6 +80,8 @@ pub struct Crawler {
     sites: Arc<SiteRegistry>,
     /// Extraction options shared by all pages of the crawl.
     extract: ExtractOptions,
+    /// Pages extracted at once: one per core.
+    extract_slots: Arc<Semaphore>,
     scope: Scope,
     hosts: HashMap<String, Host>,
     /// Hosts this crawler holds the lease of.
@@ -166,6 +168,9 @@ impl Crawler {
                 language_memo: Some(Arc::default()),
                 page_type: None,
             },
+            extract_slots: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
             scope,
             hosts: HashMap::new(),
             leased: HashSet::new(),
@@ -534,9 +539,11 @@ impl Crawler {
             let (fetcher, capture) = self.job_fetcher();
             let (tx, sites) = (self.tx.clone(), self.sites.clone());
             let (opts, encode) = (self.extract.clone(), self.encoder.clone());
+            let slots = self.extract_slots.clone();
             tokio::spawn(async move {
                 let sent_at = Instant::now();
-                let result = fetch_item(&fetcher, sites, opts, encode, &claim, &headers).await;
+                let result =
+                    fetch_item(&fetcher, sites, opts, encode, slots, &claim, &headers).await;
                 let _ = tx.send(WorkResult::Item {
                     claim,
                     result,
