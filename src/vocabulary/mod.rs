@@ -525,6 +525,11 @@ mod tests {
             "Werbung",
             "Les også: Regjeringen legger fram budsjettet",
             "Czytaj też",
+            // placeholders of embeds waiting for consent
+            "An dieser Stelle findest du einen externen Inhalt von YouTube, der den Artikel ergänzt.",
+            "Ein Klick für den Datenschutz",
+            "This content is provided by a third party and may use cookies.",
+            "To view this video, please enable JavaScript",
         ] {
             assert!(is_boilerplate_paragraph(p), "{p}");
         }
@@ -541,6 +546,9 @@ mod tests {
         assert!(!is_boilerplate_paragraph("Bild: so titelte die Zeitung am Montag, und der Streit zwischen den Parteien im Landtag begann erneut, heftiger als zuvor."));
         assert!(!is_boilerplate_paragraph(
             "AFP, MANILA, Philippines, said on Monday that the talks would resume."
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "An dieser Stelle findet sich ein Denkmal für die Opfer des Krieges."
         ));
         assert!(is_tail_marker("Ähnliche Beiträge"));
         assert!(is_tail_marker("Vous aimerez aussi"));

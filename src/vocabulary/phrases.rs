@@ -75,6 +75,8 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^(Fanden Sie diesen Artikel (nützlich|hilfreich)|War dieser Artikel hilfreich|Was this (article|page|post) helpful|Möchten Sie (den|diesen) Artikel teilen|Artikel teilen|Share this( article| post| story)?)(?-u:\b).{0,40}$",
     r"^(If you (enjoyed|liked|appreciate) (reading )?this|Do you want to be informed|Sign up (here|now|for)|Gefällt (dir|Ihnen) unser|Unterstützen Sie unsere? |Support our (work|journalism)|Pour accéder en illimité|Abonnez-vous|Jetzt abonnieren|Zapraszamy (też )?do subskrypcji)",
     r"^(Klicken Sie auf den (unteren )?Button|Mit diesem Button|Mit dem Laden des Inhalts akzeptieren|Click (the button|here) to load|Ich bin damit einverstanden, dass mir (externe )?Inhalte|Empfohlener redaktioneller Inhalt|Externer Inhalt)",
+    // placeholders of embeds that wait for consent (video, social posts)
+    r"^(An dieser Stelle (findest du|finden Sie) (einen )?externen Inhalt|Ein Klick für den Datenschutz|Personenbezogene Daten können an Drittplattformen übermittelt werden|Wir benötigen Ihre Zustimmung,? um (den|diesen|externe) |Externe Inhalte (aktivieren|anzeigen|laden)|Zustimmen und (Inhalt )?laden|This (content|embed) is (provided|hosted) by a third[- ]party|To (view|see) this (content|video|embed),? (you need|please))",
     r"^(Ten tekst przeczytasz w|Lesezeit|Reading time|Temps de lecture|Tempo di lettura)(?-u:\b).{0,40}$",
     r"^(?i:vea también|mira|puedes ver|lea también|veja também|saiba mais|schon gelesen)\s*[:?]",
     r"^(Follow|Folgen Sie|Folge|Síguenos|Siga|Suivez)(?-u:\b).{0,60}(?-u:\b)(on|auf|en|no|sur) (Twitter|Facebook|Instagram|YouTube|Telegram|WhatsApp|Google News)(?-u:\b)",

@@ -136,6 +136,8 @@ pub fn choose_roots(page: &Page<'_>) -> Vec<u32> {
         steps += 1;
     }
     let mut roots = siblings(page, top, top_score);
+    roots.extend(repeated_sections(page, top));
+    roots.sort_unstable();
     if let Some(&first) = roots.first() {
         let mut lead = leads_before(page, first);
         lead.append(&mut roots);
@@ -260,6 +262,68 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
     roots
 }
 
+/// The other sections of an article laid out as a run of like-made
+/// wrappers (`<div class="section">` after `<div class="section">`, each
+/// nesting the prose a few levels down): climbing from `top` through
+/// wrappers that hold little else, the siblings of each wrapper that are
+/// made like it (same tag and class, ignoring tokens with digits) and hold
+/// prose.
+fn repeated_sections(page: &Page<'_>, top: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut a = top;
+    for _ in 0..4 {
+        let e = &page.elems[a as usize];
+        let parent = e.parent;
+        if parent == NONE
+            || matches!(page.elems[parent as usize].name(), "body" | "html") && a == top
+        {
+            break;
+        }
+        let sig = class_signature(e);
+        let mut i = parent + 1;
+        let end = page.elems[parent as usize].end;
+        while i < end {
+            let s = &page.elems[i as usize];
+            if i != a
+                && !s.pruned
+                && (i > top || s.end <= top)
+                && s.name() == e.name()
+                && class_signature(s) == sig
+                && is_prose_block(s)
+            {
+                out.push(i);
+            }
+            i = s.end;
+        }
+        if !out.is_empty() {
+            break;
+        }
+        // Go up only through a wrapper whose prose is all `a`'s.
+        let p = &page.elems[parent as usize];
+        if matches!(p.name(), "body" | "html") || (e.para_chars as f32) < p.para_chars as f32 * 0.9
+        {
+            break;
+        }
+        a = parent;
+    }
+    out
+}
+
+/// An element's tag-independent make: its class tokens without those
+/// holding digits (per-instance ids like `elementor-element-2e31483b`),
+/// sorted.
+fn class_signature<'a>(e: &'a Elem<'_>) -> Vec<&'a str> {
+    let mut tokens: Vec<&str> = e
+        .element()
+        .and_then(|x| x.attr("class"))
+        .unwrap_or("")
+        .split_ascii_whitespace()
+        .filter(|t| !t.contains(|c: char| c.is_ascii_digit()))
+        .collect();
+    tokens.sort_unstable();
+    tokens
+}
+
 /// A container of the article's prose (the first half of an article split
 /// across two sibling containers): two paragraphs or more that make most
 /// of its text, with few links.
@@ -326,6 +390,31 @@ mod tests {
         let got = texts(&html);
         assert!(got[0].starts_with("First part"), "{got:?}");
         assert_eq!(got.len(), 23, "{got:?}");
+    }
+
+    #[test]
+    fn an_article_in_a_run_of_like_made_sections_is_kept_whole() {
+        let section = |n: usize| {
+            format!(
+                "<div class='band text-section'><div class=container><div class=row><div class='col-8 offset-1'>\
+                 <h2>Part {n}</h2>{}</div></div></div></div>",
+                PARA.repeat(2 + n)
+            )
+        };
+        let html = format!(
+            "<body><nav><a href=/>Home</a></nav>{}{}{}\
+             <div class=teasers><div class=card><a href=/x>Another story with a long teaser title here</a></div></div></body>",
+            section(1),
+            section(6),
+            section(2)
+        );
+        let got = texts(&html);
+        assert_eq!(
+            got.iter().filter(|t| t.starts_with("Part")).count(),
+            3,
+            "{got:?}"
+        );
+        assert_eq!(got.len(), 3 + 3 + 8 + 4, "{got:?}");
     }
 
     #[test]
