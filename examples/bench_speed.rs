@@ -127,6 +127,16 @@ fn pin_to_cpu0() -> bool {
     }
 }
 
+/// What a command that exited with failure said.
+fn failure(cmd: &Command, output: &std::process::Output) -> String {
+    format!(
+        "{:?} failed ({}): {}",
+        cmd.get_program(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// Runs a command to completion, stdout to `out`, and times it.
 fn run_timed(cmd: &mut Command, out: &Path) -> Result<Timing, String> {
     let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -140,12 +150,7 @@ fn run_timed(cmd: &mut Command, out: &Path) -> Result<Timing, String> {
     let wall = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds(libc::RUSAGE_CHILDREN) - cpu_before;
     if !output.status.success() {
-        return Err(format!(
-            "{:?} failed ({}): {}",
-            cmd.get_program(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(failure(cmd, &output));
     }
     Ok(Timing { wall, cpu })
 }
@@ -298,12 +303,7 @@ fn callgrind(extra: &[&str], cmd: &mut Command) -> Result<u64, String> {
         .output()
         .map_err(|e| format!("valgrind (apt-get install valgrind): {e}"))?;
     if !output.status.success() {
-        return Err(format!(
-            "valgrind {:?} failed ({}): {}",
-            cmd.get_program(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(format!("valgrind {}", failure(cmd, &output)));
     }
     let profile = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let _ = std::fs::remove_file(&out);
