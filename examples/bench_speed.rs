@@ -21,6 +21,13 @@
 //! Prints wall-clock rates, and CPU-time rates beside them (the CPU time of
 //! this thread, of the child processes): on a busy machine the CPU times
 //! are the steadier figure. Exits 0 with a message when the corpus is absent.
+//!
+//! With `--instructions` it counts instructions instead of timing (valgrind's
+//! callgrind, which needs no hardware counters): the whole `newscrawl extract`
+//! process against `Html::parse_document` alone over the same decoded pages
+//! (this example re-run under callgrind with `--parse-once`, collecting only
+//! inside its parse loop: parsing, and dropping each tree). The instruction ratio is the figure the one-core
+//! rate ratio follows on a quiet machine, and it does not move with the load.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -35,6 +42,10 @@ struct Args {
     rounds: usize,
     bin: PathBuf,
     python: Option<PathBuf>,
+    /// Count instructions under callgrind instead of timing.
+    instructions: bool,
+    /// Internal: parse every page once and exit (run under callgrind).
+    parse_once: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,6 +55,8 @@ fn parse_args() -> Result<Args, String> {
         rounds: 5,
         bin: root.join("target/release/newscrawl"),
         python: None,
+        instructions: false,
+        parse_once: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -59,6 +72,8 @@ fn parse_args() -> Result<Args, String> {
             }
             "--bin" => args.bin = value()?.into(),
             "--python" => args.python = Some(value()?.into()),
+            "--instructions" => args.instructions = true,
+            "--parse-once" => args.parse_once = true,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -112,6 +127,16 @@ fn pin_to_cpu0() -> bool {
     }
 }
 
+/// What a command that exited with failure said.
+fn failure(cmd: &Command, output: &std::process::Output) -> String {
+    format!(
+        "{:?} failed ({}): {}",
+        cmd.get_program(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
 /// Runs a command to completion, stdout to `out`, and times it.
 fn run_timed(cmd: &mut Command, out: &Path) -> Result<Timing, String> {
     let file = std::fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -125,12 +150,7 @@ fn run_timed(cmd: &mut Command, out: &Path) -> Result<Timing, String> {
     let wall = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds(libc::RUSAGE_CHILDREN) - cpu_before;
     if !output.status.success() {
-        return Err(format!(
-            "{:?} failed ({}): {}",
-            cmd.get_program(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(failure(cmd, &output));
     }
     Ok(Timing { wall, cpu })
 }
@@ -216,13 +236,21 @@ fn main() {
         );
         return;
     }
-    if let Err(e) = run(&args) {
+    let result = if args.parse_once {
+        parse_once(&args)
+    } else if args.instructions {
+        count_instructions(&args)
+    } else {
+        run(&args)
+    };
+    if let Err(e) = result {
         eprintln!("bench_speed: {e}");
         std::process::exit(1);
     }
 }
 
-fn run(args: &Args) -> Result<(), String> {
+/// The corpus pages: their files, and their decoded texts.
+fn load_pages(args: &Args) -> Result<(Vec<PathBuf>, Vec<String>), String> {
     let corpus = Corpus::load(&args.corpus).map_err(|e| format!("{e:#}"))?;
     let files: Vec<PathBuf> = corpus
         .entries
@@ -239,6 +267,90 @@ fn run(args: &Args) -> Result<(), String> {
                 .map_err(|e| format!("{e:#}"))
         })
         .collect::<Result<_, _>>()?;
+    Ok((files, texts))
+}
+
+/// The parse-only work, timed and counted: every page parsed (and its tree
+/// dropped), as the owner's loop does. Never inlined, so that callgrind can
+/// count inside it alone.
+#[inline(never)]
+fn parse_pages(texts: &[String]) -> usize {
+    texts
+        .iter()
+        .map(|t| scraper::Html::parse_document(t).tree.nodes().count())
+        .sum()
+}
+
+/// Parses every page once (the parse-only work counted under callgrind).
+fn parse_once(args: &Args) -> Result<(), String> {
+    let (_, texts) = load_pages(args)?;
+    std::hint::black_box(parse_pages(&texts));
+    Ok(())
+}
+
+/// Runs `valgrind --tool=callgrind` with `extra` options on `cmd`; returns
+/// the instructions it counted.
+fn callgrind(extra: &[&str], cmd: &mut Command) -> Result<u64, String> {
+    let out = std::env::temp_dir().join(format!("bench_speed-{}.callgrind", std::process::id()));
+    let mut vg = Command::new("valgrind");
+    vg.arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .args(extra)
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .stdout(Stdio::null());
+    let output = vg
+        .output()
+        .map_err(|e| format!("valgrind (apt-get install valgrind): {e}"))?;
+    if !output.status.success() {
+        return Err(format!("valgrind {}", failure(cmd, &output)));
+    }
+    let profile = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let _ = std::fs::remove_file(&out);
+    profile
+        .lines()
+        .find_map(|l| l.strip_prefix("totals:").or(l.strip_prefix("summary:")))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .ok_or(format!("no totals in the callgrind profile of {cmd:?}"))
+}
+
+/// Instructions of the whole extract process against parse-only.
+fn count_instructions(args: &Args) -> Result<(), String> {
+    let (files, texts) = load_pages(args)?;
+    let me = std::env::current_exe().map_err(|e| format!("this example's path: {e}"))?;
+    let parse = callgrind(
+        &[
+            "--collect-atstart=no",
+            "--toggle-collect=*bench_speed::parse_pages*",
+        ],
+        Command::new(me)
+            .arg("--parse-once")
+            .arg("--corpus")
+            .arg(&args.corpus),
+    )?;
+    let whole = callgrind(
+        &[],
+        Command::new(&args.bin)
+            .args(["extract", "--no-selectors", "--quiet"])
+            .args(&files),
+    )?;
+    let g = |n: u64| n as f64 / 1e9;
+    println!(
+        "{} pages of {}: instructions (callgrind)",
+        texts.len(),
+        args.corpus.display()
+    );
+    println!("html5ever parse alone           {:>8.3} G", g(parse));
+    println!("newscrawl extract, whole process {:>7.3} G", g(whole));
+    println!(
+        "ratio parse-only / whole-process instructions: {:.3} (the one-core rate ratio on a quiet machine; target >= 0.67)",
+        parse as f64 / whole as f64
+    );
+    Ok(())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let (files, texts) = load_pages(args)?;
     let n = files.len();
     let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
     println!(
@@ -255,9 +367,7 @@ fn run(args: &Args) -> Result<(), String> {
     for _ in 0..args.rounds {
         let cpu = cpu_seconds(libc::RUSAGE_THREAD);
         let start = Instant::now();
-        for text in &texts {
-            sink += scraper::Html::parse_document(text).tree.nodes().count();
-        }
+        sink += parse_pages(&texts);
         parse = parse.best(Timing {
             wall: start.elapsed().as_secs_f64(),
             cpu: cpu_seconds(libc::RUSAGE_THREAD) - cpu,

@@ -8,6 +8,8 @@
 //! legacy declaration on valid multi-byte UTF-8 yields to UTF-8; a UTF-16
 //! header on bytes without NULs (ASCII-compatible bytes) is ignored.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use regex::bytes::Regex;
 use std::sync::LazyLock;
@@ -151,10 +153,35 @@ fn utf8_declaration_is_wrong(bytes: &[u8], valid_utf8: bool) -> bool {
 /// `content_type` is the HTTP header value when the bytes came over HTTP;
 /// `tld` is the URL's top-level domain, a hint for detection.
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) -> Decoded {
+    let d = decode_html_borrowed(bytes, content_type, tld);
+    Decoded {
+        text: d.text.into_owned(),
+        encoding: d.encoding,
+        source: d.source,
+    }
+}
+
+/// [`Decoded`] borrowing the page's bytes when they are the text already
+/// (valid UTF-8, most pages): no copy of the page.
+pub struct DecodedRef<'a> {
+    /// The text, with malformed sequences replaced by U+FFFD.
+    pub text: Cow<'a, str>,
+    /// The encoding used.
+    pub encoding: &'static Encoding,
+    /// Where that encoding came from.
+    pub source: CharsetSource,
+}
+
+/// [`decode_html`] without copying a page that is valid UTF-8 text.
+pub fn decode_html_borrowed<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+    tld: Option<&str>,
+) -> DecodedRef<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Decoded {
-            text: text.into_owned(),
+        return DecodedRef {
+            text,
             encoding: enc,
             source: CharsetSource::Bom,
         };
@@ -193,13 +220,13 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
     let text = if encoding == UTF_8 {
         // Validation alone is much faster than the lossy conversion.
         match utf8 {
-            Some(valid) => valid.to_owned(),
-            None => String::from_utf8_lossy(bytes).into_owned(),
+            Some(valid) => Cow::Borrowed(valid),
+            None => String::from_utf8_lossy(bytes),
         }
     } else {
-        encoding.decode_without_bom_handling(bytes).0.into_owned()
+        encoding.decode_without_bom_handling(bytes).0
     };
-    Decoded {
+    DecodedRef {
         text,
         encoding,
         source,
@@ -209,6 +236,19 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>, tld: Option<&str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn borrowed_decoding_copies_only_what_it_converts() {
+        let utf8 = "<meta charset=utf-8><p>Straße</p>".as_bytes();
+        let d = decode_html_borrowed(utf8, None, None);
+        assert!(matches!(d.text, Cow::Borrowed(_)));
+        assert_eq!(d.text, decode_html(utf8, None, None).text);
+        let latin1 = b"<meta charset=iso-8859-1><p>Stra\xdfe</p>";
+        let d = decode_html_borrowed(latin1, None, None);
+        assert!(matches!(d.text, Cow::Owned(_)));
+        assert_eq!(d.text, "<meta charset=iso-8859-1><p>Straße</p>");
+        assert_eq!(d.text, decode_html(latin1, None, None).text);
+    }
 
     #[test]
     fn meta_charset_windows_1252() {

@@ -4,6 +4,8 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
 use super::authors::{byline_authors, normalize_authors};
 use super::title::{choose_title, is_login_heading, TitleContext};
 use crate::vocabulary::KICKER_HINTS;
@@ -65,12 +67,14 @@ static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 /// A class, id or `data-cy` that names a kicker (ASCII, any case).
-static KICKER: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::RegexBuilder::new(&KICKER_HINTS.join("|"))
-        .case_insensitive(true)
-        .unicode(false)
-        .build()
-        .expect("static regex")
+/// Literals only: a case-insensitive automaton is several times cheaper
+/// than a regex on the attributes of every element.
+static KICKER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(KICKER_HINTS)
+        .expect("the kicker hints are valid patterns")
 });
 
 /// The texts of the elements whose class, id or `data-cy` names a kicker.

@@ -25,7 +25,7 @@ use regex::Regex;
 use thiserror::Error;
 use url::Url;
 
-use crate::decode::{declared_header_charset, decode_html, is_utf16};
+use crate::decode::{declared_header_charset, decode_html_borrowed, is_utf16};
 use crate::limits::{BINARY_SNIFF_BYTES, MARKUP_SNIFF_BYTES};
 use crate::parse::parse_document;
 use crate::record::{record_id, Record};
@@ -219,7 +219,7 @@ pub fn extract_page(
         .and_then(|u| u.host_str())
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_string);
-    let decoded = decode_html(input.bytes, input.content_type, tld.as_deref());
+    let decoded = decode_html_borrowed(input.bytes, input.content_type, tld.as_deref());
     let head_len = decoded.text.len().min(MARKUP_SNIFF_BYTES);
     let head_end = (0..=head_len)
         .rev()

@@ -4,6 +4,7 @@
 mod phrases;
 
 use rustc_hash::FxHashMap;
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 pub use phrases::{
@@ -416,6 +417,14 @@ pub struct ClassHints {
     pub weight: i32,
 }
 
+/// Attribute values whose [`HintCounts`] a thread remembers.
+const HINT_MEMO_LIMIT: usize = 4096;
+
+thread_local! {
+    /// Attribute value → its counts, per thread (see [`HintCounts::of`]).
+    static HINT_MEMO: RefCell<FxHashMap<Box<str>, HintCounts>> = RefCell::default();
+}
+
 /// Token counts of one class or id attribute, by what they name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HintCounts {
@@ -427,15 +436,36 @@ pub struct HintCounts {
 
 impl HintCounts {
     /// Counts the tokens of one attribute value.
+    ///
+    /// A page repeats the same few class values on thousands of elements,
+    /// so each thread remembers the counts of the values it has read
+    /// (at most [`HINT_MEMO_LIMIT`] of them, then it starts afresh).
     pub fn of(attr: &str) -> Self {
-        let mut c = Self::default();
-        if attr.len() > 512 {
-            return c;
+        if attr.is_empty() || attr.len() > 512 {
+            return Self::default();
         }
+        HINT_MEMO.with(|memo| {
+            if let Some(c) = memo.borrow().get(attr) {
+                return *c;
+            }
+            let c = Self::count(attr);
+            let mut memo = memo.borrow_mut();
+            if memo.len() >= HINT_MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(attr.into(), c);
+            c
+        })
+    }
+
+    /// [`HintCounts::of`] without the memo.
+    fn count(attr: &str) -> Self {
+        let mut c = Self::default();
         let mut lower = String::new();
         for token in attr.split_ascii_whitespace() {
             lower.clear();
-            lower.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+            lower.push_str(token);
+            lower.make_ascii_lowercase();
             match token_kind(&lower) {
                 Some(TokenKind::Strong) => c.strong += 1,
                 Some(TokenKind::Weak) => c.weak += 1,
@@ -500,6 +530,29 @@ pub fn is_boilerplate_element(class: Option<&str>, id: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_hint_counts_are_the_counted_ones() {
+        let values = [
+            "site-header nav",
+            "Article-Body content",
+            "sidebar",
+            "",
+            "post entry-content",
+        ];
+        for v in values {
+            let counted = HintCounts::count(v);
+            assert_eq!(HintCounts::of(v), counted, "{v:?} first read");
+            assert_eq!(HintCounts::of(v), counted, "{v:?} remembered");
+        }
+        assert!(HintCounts::of("site-header nav").strong > 0);
+        // Past the memo's limit it starts afresh and still counts right.
+        for i in 0..HINT_MEMO_LIMIT + 10 {
+            let v = format!("c{i} sidebar");
+            assert_eq!(HintCounts::of(&v), HintCounts::count(&v));
+        }
+        assert_eq!(HintCounts::of("sidebar"), HintCounts::count("sidebar"));
+    }
 
     #[test]
     fn phrases_in_several_languages() {

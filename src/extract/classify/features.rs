@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use ego_tree::iter::Edge;
 use scraper::node::Node;
 use scraper::Html;
@@ -445,6 +445,9 @@ static HINTS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
         .unzip();
     let automaton = AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        // A full DFA: these few short patterns make a small one, and it is
+        // the fastest to search over hundreds of thousands of short values.
+        .kind(Some(AhoCorasickKind::DFA))
         .build(patterns)
         .expect("the hint lists are valid patterns");
     (automaton, lists)
@@ -452,6 +455,9 @@ static HINTS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
 
 /// Marks in `found` the hint lists with a hint inside `value` (any case).
 fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
+    if value.is_empty() {
+        return; // most elements have no class or no id
+    }
     let (automaton, lists) = &*HINTS;
     for m in automaton.find_overlapping_iter(value) {
         found[lists[m.pattern().as_usize()]] = true;
@@ -538,51 +544,113 @@ fn has_currency_mark(text: &str) -> bool {
 
 /// Repeated siblings: for every element, its children grouped by tag and
 /// class; returns the largest group and the number of groups of 4 or more
-/// that hold links.
+/// that hold links (an `<a>` among a child's first 64 nodes, itself
+/// included, in document order).
+///
+/// The nodes are laid out in document order once, with the size of each
+/// one's subtree and the next `<a>` from each position, so that a child's
+/// link test is one comparison instead of a walk of 64 nodes.
 fn repeated_siblings(doc: &Html) -> (usize, usize) {
     let mut max = 0;
     let mut groups = 0;
     let mut seen: Vec<(&str, &str, usize, bool)> = Vec::new();
-    for node in doc.tree.nodes() {
-        if !node.value().is_element() || !node.has_children() {
-            continue;
-        }
-        seen.clear();
-        for child in node.children() {
-            let Some(el) = child.value().as_element() else {
+    // Every node once: the document's tree, and any subtree the tree
+    // builder left detached.
+    for top in doc.tree.nodes().filter(|n| n.parent().is_none()) {
+        let order = DocumentOrder::of(top);
+        for (p, node) in order.nodes.iter().enumerate() {
+            if !node.value().is_element() || !node.has_children() {
                 continue;
-            };
-            // The first class attribute (`attr` interns its argument).
-            let class = el
-                .attrs()
-                .find_map(|(name, value)| (name == "class").then_some(value));
-            let key = (el.name(), class.unwrap_or(""));
-            let linked = child
-                .descendants()
-                .take(64)
-                .any(|d| d.value().as_element().is_some_and(|e| e.name() == "a"));
-            match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
-                Some(s) => {
-                    s.2 += 1;
-                    s.3 |= linked;
+            }
+            seen.clear();
+            let (mut c, end) = (p + 1, p + order.size[p]);
+            while c < end {
+                let child = order.nodes[c];
+                let child_size = order.size[c];
+                if let Some(el) = child.value().as_element() {
+                    // The first class attribute (`attr` interns its argument).
+                    let class = el
+                        .attrs()
+                        .find_map(|(name, value)| (name == "class").then_some(value));
+                    let key = (el.name(), class.unwrap_or(""));
+                    let linked = order.next_link[c] < c + child_size.min(64);
+                    match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
+                        Some(s) => {
+                            s.2 += 1;
+                            s.3 |= linked;
+                        }
+                        None => seen.push((key.0, key.1, 1, linked)),
+                    }
                 }
-                None => seen.push((key.0, key.1, 1, linked)),
+                c += child_size;
             }
-        }
-        for &(name, _, n, linked) in &seen {
-            if matches!(
-                name,
-                "option" | "tr" | "td" | "th" | "br" | "p" | "span" | "script" | "meta" | "link"
-            ) {
-                continue;
-            }
-            max = max.max(n);
-            if n >= 4 && linked {
-                groups += 1;
+            for &(name, _, n, linked) in &seen {
+                if matches!(
+                    name,
+                    "option"
+                        | "tr"
+                        | "td"
+                        | "th"
+                        | "br"
+                        | "p"
+                        | "span"
+                        | "script"
+                        | "meta"
+                        | "link"
+                ) {
+                    continue;
+                }
+                max = max.max(n);
+                if n >= 4 && linked {
+                    groups += 1;
+                }
             }
         }
     }
     (max, groups)
+}
+
+/// A subtree in document order: its nodes, the size of each one's subtree
+/// (itself included), and for each position the first position at or after
+/// it that holds an `<a>` (the length when none does).
+struct DocumentOrder<'a> {
+    nodes: Vec<ego_tree::NodeRef<'a, Node>>,
+    size: Vec<usize>,
+    next_link: Vec<usize>,
+}
+
+impl<'a> DocumentOrder<'a> {
+    /// Lays out the subtree of `top`.
+    fn of(top: ego_tree::NodeRef<'a, Node>) -> Self {
+        let (mut nodes, mut size, mut open) = (Vec::new(), Vec::new(), Vec::new());
+        for edge in top.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    open.push(nodes.len());
+                    nodes.push(node);
+                    size.push(0);
+                }
+                Edge::Close(_) => {
+                    if let Some(p) = open.pop() {
+                        size[p] = nodes.len() - p;
+                    }
+                }
+            }
+        }
+        let mut next_link = vec![nodes.len(); nodes.len()];
+        let mut next = nodes.len();
+        for (i, node) in nodes.iter().enumerate().rev() {
+            if node.value().as_element().is_some_and(|e| e.name() == "a") {
+                next = i;
+            }
+            next_link[i] = next;
+        }
+        Self {
+            nodes,
+            size,
+            next_link,
+        }
+    }
 }
 
 /// Computes the page's features (the extraction-based ones stay zero
@@ -811,6 +879,91 @@ mod tests {
             let words: usize = text.split_whitespace().map(prose_length).sum();
             assert_eq!(text_prose_length(text), words, "{text:?}");
         }
+    }
+
+    /// The plain definition: every child's first 64 nodes walked.
+    fn repeated_siblings_walked(doc: &Html) -> (usize, usize) {
+        let (mut max, mut groups) = (0, 0);
+        for node in doc.tree.nodes().filter(|n| n.value().is_element()) {
+            let mut seen: Vec<(&str, &str, usize, bool)> = Vec::new();
+            for child in node.children() {
+                let Some(el) = child.value().as_element() else {
+                    continue;
+                };
+                let key = (el.name(), el.attr("class").unwrap_or(""));
+                let linked = child
+                    .descendants()
+                    .take(64)
+                    .any(|d| d.value().as_element().is_some_and(|e| e.name() == "a"));
+                match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
+                    Some(s) => {
+                        s.2 += 1;
+                        s.3 |= linked;
+                    }
+                    None => seen.push((key.0, key.1, 1, linked)),
+                }
+            }
+            for &(name, _, n, linked) in &seen {
+                let skipped = [
+                    "option", "tr", "td", "th", "br", "p", "span", "script", "meta", "link",
+                ];
+                if !skipped.contains(&name) {
+                    max = max.max(n);
+                    groups += usize::from(n >= 4 && linked);
+                }
+            }
+        }
+        (max, groups)
+    }
+
+    #[test]
+    fn repeated_siblings_match_the_walked_definition() {
+        // Links at the 64-node edge: a card whose link is its 64th node
+        // counts, one whose link is its 65th does not.
+        let card = |filler: usize| {
+            format!(
+                "<div class='card'>{}<a href='/x'>x</a></div>",
+                "<i></i>".repeat(filler)
+            )
+        };
+        let edge = format!(
+            "<body><section>{}</section><section>{}</section></body>",
+            card(62).repeat(5),
+            card(63).repeat(5)
+        );
+        let mut pages = vec![
+            edge,
+            "<ul><li><a href=/1>1</a><li><a href=/2>2</a><li>3<li><a>4</a><li>5</ul>".to_string(),
+            "<table><tr><td><a>x</a><td>y</table><p><b>a<p>b</b>c".to_string(),
+            String::new(),
+        ];
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for dir in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if file.path().extension().is_some_and(|e| e == "html") {
+                    let bytes = std::fs::read(file.path()).expect("fixture");
+                    pages.push(crate::decode::decode_html(&bytes, None, None).text);
+                }
+            }
+        }
+        assert!(pages.len() > 8, "the fixtures were found");
+        for page in &pages {
+            let doc = crate::parse::parse_document(page);
+            assert_eq!(
+                repeated_siblings(&doc),
+                repeated_siblings_walked(&doc),
+                "{}",
+                &page[..page.len().min(80)]
+            );
+        }
+        // The cards with their link in reach make the one linked group; the
+        // largest group is a card's 63 fillers.
+        let doc = crate::parse::parse_document(&pages[0]);
+        assert_eq!(repeated_siblings(&doc), (63, 1));
     }
 
     #[test]
