@@ -360,6 +360,22 @@ mod tests {
             };
             assert_eq!(arbitrate(&comparison).winner, want, "{comparison:?}");
         }
+        // a box in the middle of the article: prose on both sides, the
+        // config's text a small part of the generic body; prose on one side
+        // only, or a config holding most of the body, is no box
+        for (site_chars, lead, tail, want) in [
+            (1270, 400, 819, Generic),
+            (1270, 0, 1200, Site),
+            (1270, 400, 100, Site),
+            (3500, 400, 819, Site),
+        ] {
+            let comparison = Comparison {
+                generic_lead_chars: lead,
+                generic_tail_chars: tail,
+                ..c(site_chars, 5000, 1.0, 0)
+            };
+            assert_eq!(arbitrate(&comparison).winner, want, "{comparison:?}");
+        }
     }
 
     fn para(text: &str, link_chars: usize) -> Paragraph {
