@@ -49,7 +49,8 @@ pub struct ParagraphMarks {
     pub droppable: Vec<bool>,
 }
 
-fn chars(p: &Paragraph) -> usize {
+/// Characters of a paragraph.
+pub(super) fn chars(p: &Paragraph) -> usize {
     p.text.chars().count()
 }
 
@@ -72,13 +73,14 @@ fn is_link_line(p: &Paragraph) -> bool {
 }
 
 /// Normalised texts, for containment checks across paragraph boundaries.
-struct Normalised {
+pub(super) struct Normalised {
     set: HashSet<String>,
     joined: String,
 }
 
 impl Normalised {
-    fn of(paragraphs: &[Paragraph]) -> Self {
+    /// The normalised text of `paragraphs`.
+    pub(super) fn of(paragraphs: &[Paragraph]) -> Self {
         let norms: Vec<String> = paragraphs.iter().map(|p| normalize(&p.text)).collect();
         Self {
             joined: norms.concat(),
@@ -88,7 +90,7 @@ impl Normalised {
 
     /// True when `norm` is one of the paragraphs, or (when long enough to
     /// mean something) part of the text.
-    fn holds(&self, norm: &str) -> bool {
+    pub(super) fn holds(&self, norm: &str) -> bool {
         norm.is_empty()
             || self.set.contains(norm)
             || (norm.len() >= 12 && self.joined.contains(norm))
@@ -435,7 +437,7 @@ mod tests {
             &"A box inside the article that the config chose. ".repeat(3),
             0,
         );
-        let generic = vec![opening.clone(), links, boxed.clone()];
+        let generic = [opening.clone(), links, boxed.clone()];
         assert_eq!(
             lead_before_site(std::slice::from_ref(&boxed), generic.iter()),
             opening.text.chars().count(),

@@ -9,11 +9,10 @@
 //! ignored; when the elements kept would remove more than
 //! [`MAX_TOTAL_SHARE`] of it together, none is applied.
 
-use std::collections::HashSet;
-
 use ego_tree::NodeId;
 use scraper::Html;
 
+use super::arbitrate::{chars, Normalised};
 use super::generic::body_element;
 use super::generic::clean::normalize;
 use super::text::{Assembler, Paragraph};
@@ -27,43 +26,12 @@ pub const MAX_ELEMENT_SHARE: f64 = 0.2;
 /// remove together (`drop` and `drop_text`).
 pub const MAX_TOTAL_SHARE: f64 = 0.3;
 
-/// Paragraphs shorter than this (normalised bytes) are matched whole only.
-const MIN_PART_LEN: usize = 12;
-
-fn chars(p: &Paragraph) -> usize {
-    p.text.chars().count()
-}
-
-/// Normalised text: its paragraphs, and all of it joined.
-struct Text {
-    paragraphs: HashSet<String>,
-    joined: String,
-}
-
-impl Text {
-    /// The text of the element `id` of `doc` (detached or not).
-    fn of(doc: &Html, id: NodeId) -> Option<Self> {
-        let node = doc.tree.get(id)?;
-        let mut assembler = Assembler::new();
-        assembler.add_subtree(node, |_, _| false);
-        let norms: Vec<String> = assembler
-            .finish()
-            .iter()
-            .map(|p| normalize(&p.text))
-            .collect();
-        Some(Self {
-            joined: norms.concat(),
-            paragraphs: norms.into_iter().collect(),
-        })
-    }
-
-    /// True when the paragraph `norm` is one of this text's paragraphs or
-    /// (when long enough to mean something) part of it.
-    fn holds(&self, norm: &str) -> bool {
-        !norm.is_empty()
-            && (self.paragraphs.contains(norm)
-                || (norm.len() >= MIN_PART_LEN && self.joined.contains(norm)))
-    }
+/// The normalised text of the element `id` of `doc` (detached or not).
+fn text_of(doc: &Html, id: NodeId) -> Option<Normalised> {
+    let node = doc.tree.get(id)?;
+    let mut assembler = Assembler::new();
+    assembler.add_subtree(node, |_, _| false);
+    Some(Normalised::of(&assembler.finish()))
 }
 
 /// The generic body with the config's rules applied: without the paragraphs
@@ -84,18 +52,19 @@ pub fn apply_site_rules(
     }
     let norms: Vec<String> = generic.iter().map(|p| normalize(&p.text)).collect();
     let mut removed = vec![false; generic.len()];
-    let dropped_texts: Vec<Text> = dropped.iter().filter_map(|&id| Text::of(doc, id)).collect();
+    let dropped_texts: Vec<Normalised> =
+        dropped.iter().filter_map(|&id| text_of(doc, id)).collect();
     if dropped_texts.is_empty() && site.extract.drop_text.is_empty() {
         return None;
     }
-    let left = Text::of(doc, body_element(doc).id());
+    let left = text_of(doc, body_element(doc).id());
     let only_dropped: Vec<bool> = norms
         .iter()
         .map(|n| left.as_ref().is_none_or(|l| !l.holds(n)))
         .collect();
     for text in &dropped_texts {
         let held: Vec<usize> = (0..generic.len())
-            .filter(|&i| only_dropped[i] && text.holds(&norms[i]))
+            .filter(|&i| only_dropped[i] && !norms[i].is_empty() && text.holds(&norms[i]))
             .collect();
         let held_chars: usize = held.iter().map(|&i| chars(&generic[i])).sum();
         if held_chars as f64 > MAX_ELEMENT_SHARE * total as f64 {
