@@ -14,8 +14,13 @@ const STORY: [&str; 4] = [
 ];
 
 fn extract(config_body: &str, html: &str) -> ExtractedPage {
+    extract_with_rules(config_body, "", html)
+}
+
+/// `rules`: more lines of the config's `[extract]` table.
+fn extract_with_rules(config_body: &str, rules: &str, html: &str) -> ExtractedPage {
     let config = format!(
-        "name = \"harbour\"\nhosts = [\"news.harbour.example\"]\n[extract]\nbody = [\"{config_body}\"]\n"
+        "name = \"harbour\"\nhosts = [\"news.harbour.example\"]\n[extract]\nbody = [\"{config_body}\"]\n{rules}\n"
     );
     let sites = SiteRegistry::from_sources([("harbour.toml".to_string(), config)]).unwrap();
     let input = PageInput::new(html.as_bytes())
@@ -116,4 +121,98 @@ fn a_selector_that_now_matches_a_box_inside_the_article_loses_to_the_generic_bod
         "{}",
         page.record.body
     );
+}
+
+/// A page after a redesign: the story in a new container (`class`), with
+/// `inside` after its second paragraph, and reader comments below.
+fn redesigned_page(class: &str, inside: &str) -> String {
+    let comments: String = (0..6)
+        .map(|i| format!("<div class=reply><p>Reader {i}: I have taken the tram for years and I think the council should have asked the people who live along the harbour first, not the shop owners.</p></div>"))
+        .collect();
+    format!(
+        "<html><head><title>Tram line to the harbour</title></head><body>\
+         <nav><a href=/>Home</a> <a href=/news>News</a></nav>\
+         <main><h1>Tram line to the harbour</h1><div class={class}><p>{}</p><p>{}</p>{inside}<p>{}</p><p>{}</p></div></main>\
+         <section class=talk>{comments}</section>\
+         <footer><p>© Harbour News</p></footer></body></html>",
+        STORY[0], STORY[1], STORY[2], STORY[3]
+    )
+}
+
+#[test]
+fn after_a_redesign_the_configs_drop_rules_still_remove_its_widgets() {
+    // A widget of the site's own, in words no vocabulary knows.
+    let promo = "<div class=hn-xq><p>The harbour festival returns on the first weekend of July, with music on the quay and boat trips for children every afternoon.</p></div>";
+    let html = redesigned_page("article-text", promo);
+    // Without the drop rule the generic body keeps the widget: the test
+    // below measures the rule, not the generic extractor.
+    let plain = extract(".talk", &html);
+    assert!(
+        plain.record.body.contains("harbour festival"),
+        "{}",
+        plain.record.body
+    );
+    assert_eq!(plain.record.extractor, "generic");
+
+    // The old body selector now matches the comments: the generic body
+    // wins, and the config's `drop` rule still knows the widget.
+    let page = extract_with_rules(".talk", "drop = [\".hn-xq\"]", &html);
+    assert!(
+        matches!(page.outcome, Some(ConfigOutcome::Lost(_))),
+        "{:?}",
+        page.outcome
+    );
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    assert_eq!(page.record.extractor, "generic+site:harbour");
+    // The config's body lost all the same: drift counts the page as lost.
+    assert_eq!(page.drift_sample().unwrap().fate, PageFate::Lost);
+
+    // Its body selector matches nothing any more: the same, as a fallback.
+    let page = extract_with_rules(".story-body", "drop = [\".hn-xq\"]", &html);
+    assert!(
+        matches!(page.outcome, Some(ConfigOutcome::FellBack(_))),
+        "{:?}",
+        page.outcome
+    );
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    assert_eq!(page.record.extractor, "generic+site:harbour");
+    assert_eq!(page.drift_sample().unwrap().fate, PageFate::FellBack);
+}
+
+#[test]
+fn after_a_redesign_the_configs_drop_text_rules_apply_to_the_generic_body() {
+    let archive = "<p>From the archive: the first tram line opened in 1898 and closed in 1956, when the city chose buses over rails.</p>";
+    let html = redesigned_page("article-text", archive);
+    let plain = extract(".story-body", &html);
+    assert!(
+        plain.record.body.contains("From the archive"),
+        "{}",
+        plain.record.body
+    );
+    let page = extract_with_rules(".story-body", "drop_text = ['^From the archive:']", &html);
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    assert_eq!(page.record.extractor, "generic+site:harbour");
+}
+
+#[test]
+fn a_stale_drop_rule_matching_the_new_article_container_is_ignored() {
+    // The redesign gave the article container a class the old template
+    // used for a widget the config drops.
+    let html = redesigned_page("col-main", "");
+    let page = extract_with_rules(".story-body", "drop = [\".col-main\"]", &html);
+    assert!(
+        matches!(page.outcome, Some(ConfigOutcome::FellBack(_))),
+        "{:?}",
+        page.outcome
+    );
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    assert_eq!(page.record.extractor, "generic", "the rule removed nothing");
+    // ... and so is one matching a block that holds much of the article.
+    let half = format!(
+        "<html><body><main><h1>Tram line</h1><div class=story><p>{}</p><p>{}</p><div class=col-b><p>{}</p><p>{}</p></div></div></main></body></html>",
+        STORY[0], STORY[1], STORY[2], STORY[3]
+    );
+    let page = extract_with_rules(".story-body", "drop = [\".col-b\"]", &half);
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    assert_eq!(page.record.extractor, "generic");
 }

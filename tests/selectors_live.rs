@@ -139,3 +139,49 @@ fn check_needs_a_corpus_or_live() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// A redesigned page: the story in a new container, with a widget of the
+/// site's own (in words no vocabulary knows) that the config still drops.
+fn moved_page(hit: &common::Hit) -> common::Reply {
+    if hit.path == "/robots.txt" {
+        return reply(404, "text/plain", "not found");
+    }
+    let paras: String = (0..5)
+        .map(|i| format!("<p>The tram reached the harbour, paragraph {i}, which tells the readers what happened and why it matters to them.</p>"))
+        .collect();
+    html(format!(
+        "<!doctype html><html lang=en><head><title>Story</title></head><body><main><div class=article-text>{paras}\
+         <div class=hn-xq><p>The harbour festival returns on the first weekend of July, with music on the quay and boat trips for children.</p></div>\
+         </div></main></body></html>"
+    ))
+}
+
+#[test]
+fn a_config_whose_rules_only_cleaned_the_generic_body_fails_its_live_test() {
+    let server = Server::start("127.0.0.1", moved_page);
+    let host = server.host();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("moved.toml"),
+        format!(
+            "name = \"moved\"\nhosts = [\"{host}\"]\n[extract]\nbody = [\".story\"]\ndrop = [\".hn-xq\"]\n\
+             [[test]]\nurl = \"http://{host}/a\"\ncontains = [\"The tram reached the harbour\"]\nnot_contains = [\"festival\"]\n"
+        ),
+    )
+    .unwrap();
+    let o = bin()
+        .args(["selectors", "check", "--live", "--selectors"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}\n{}", stderr(&o));
+    assert!(
+        out.contains(&format!("FAIL moved http://{host}/a (generic+site:moved)")),
+        "{out}"
+    );
+    assert!(
+        out.contains("  FAIL the config was not used: fell back to generic extraction: body selectors matched nothing"),
+        "{out}"
+    );
+}

@@ -27,6 +27,9 @@ pub struct Comparison {
     /// holds before its first paragraph that the config's body holds too:
     /// the article's opening, when the config selected a later block.
     pub generic_lead_chars: usize,
+    /// Likewise after its last paragraph that the config's body holds: the
+    /// article's rest, when the config selected a box inside it.
+    pub generic_tail_chars: usize,
 }
 
 /// Per paragraph of the config's body: what the generic extractor and the
@@ -46,7 +49,8 @@ pub struct ParagraphMarks {
     pub droppable: Vec<bool>,
 }
 
-fn chars(p: &Paragraph) -> usize {
+/// Characters of a paragraph.
+pub(super) fn chars(p: &Paragraph) -> usize {
     p.text.chars().count()
 }
 
@@ -69,13 +73,14 @@ fn is_link_line(p: &Paragraph) -> bool {
 }
 
 /// Normalised texts, for containment checks across paragraph boundaries.
-struct Normalised {
+pub(super) struct Normalised {
     set: HashSet<String>,
     joined: String,
 }
 
 impl Normalised {
-    fn of(paragraphs: &[Paragraph]) -> Self {
+    /// The normalised text of `paragraphs`.
+    pub(super) fn of(paragraphs: &[Paragraph]) -> Self {
         let norms: Vec<String> = paragraphs.iter().map(|p| normalize(&p.text)).collect();
         Self {
             joined: norms.concat(),
@@ -85,7 +90,7 @@ impl Normalised {
 
     /// True when `norm` is one of the paragraphs, or (when long enough to
     /// mean something) part of the text.
-    fn holds(&self, norm: &str) -> bool {
+    pub(super) fn holds(&self, norm: &str) -> bool {
         norm.is_empty()
             || self.set.contains(norm)
             || (norm.len() >= 12 && self.joined.contains(norm))
@@ -155,7 +160,8 @@ pub fn compare(site: &[Paragraph], marks: &ParagraphMarks, generic: &[Paragraph]
     Comparison {
         site_chars,
         generic_chars: generic.iter().map(chars).sum(),
-        generic_lead_chars: lead_before_site(site, generic),
+        generic_lead_chars: lead_before_site(site, generic.iter()),
+        generic_tail_chars: lead_before_site(site, generic.iter().rev()),
         site_shared: if site_chars == 0 {
             0.0
         } else {
@@ -166,8 +172,9 @@ pub fn compare(site: &[Paragraph], marks: &ParagraphMarks, generic: &[Paragraph]
 }
 
 /// Characters of the generic body's prose paragraphs (ending a sentence,
-/// not mostly links) before the first of its paragraphs that `site` holds.
-fn lead_before_site(site: &[Paragraph], generic: &[Paragraph]) -> usize {
+/// not mostly links) before the first of its paragraphs that `site` holds,
+/// in the order `generic` gives them (reversed: after the last).
+fn lead_before_site<'a>(site: &[Paragraph], generic: impl Iterator<Item = &'a Paragraph>) -> usize {
     let site_norm = Normalised::of(site);
     let mut lead = 0;
     for p in generic {
@@ -214,6 +221,10 @@ pub const MIN_GENERIC_CHARS: usize = 200;
 /// small part of the article.
 pub const SHORTER: usize = 5;
 
+/// A config's body this many times shorter than the generic body, with
+/// prose on both sides of it, is a box inside the article.
+pub const INSIDE_SHORTER: usize = 3;
+
 /// Prose (in characters) the generic body must hold before the config's
 /// text for the config to have missed the article's opening.
 pub const MIN_LEAD_CHARS: usize = 600;
@@ -231,10 +242,14 @@ pub const LEAD_SHARE: usize = 2;
 ///    [`LEAD_SHARE`] times that prose: the config selected a block inside
 ///    or below the article (a box, a transcript, a most-read list), the
 ///    generic body;
-/// 3. the config's text [`SHORTER`] times shorter than the generic body:
+/// 3. the generic body holds prose both before and after the config's text,
+///    at least [`MIN_LEAD_CHARS`] together, and the config's text is
+///    [`INSIDE_SHORTER`] times shorter than the generic body: the config
+///    selected a box in the middle of the article, the generic body;
+/// 4. the config's text [`SHORTER`] times shorter than the generic body:
 ///    the generic body;
-/// 4. the config's body holds droppable paragraphs: the merge;
-/// 5. otherwise the config's body.
+/// 5. the config's body holds droppable paragraphs: the merge;
+/// 6. otherwise the config's body.
 pub fn arbitrate(c: &Comparison) -> Verdict {
     let verdict = |winner, reason| Verdict { winner, reason };
     if c.site_shared < MIN_SHARED {
@@ -250,6 +265,17 @@ pub fn arbitrate(c: &Comparison) -> Verdict {
         return verdict(
             Winner::Generic,
             "the config's text starts after the article's opening",
+        );
+    }
+    let around = c.generic_lead_chars + c.generic_tail_chars;
+    if c.generic_lead_chars > 0
+        && c.generic_tail_chars > 0
+        && around >= MIN_LEAD_CHARS
+        && c.site_chars * INSIDE_SHORTER < c.generic_chars
+    {
+        return verdict(
+            Winner::Generic,
+            "the config's text is a box inside the article",
         );
     }
     if c.site_chars * SHORTER < c.generic_chars {
@@ -296,6 +322,7 @@ mod tests {
             site_shared,
             droppable_chars,
             generic_lead_chars: 0,
+            generic_tail_chars: 0,
         }
     }
 
@@ -332,6 +359,22 @@ mod tests {
             let comparison = Comparison {
                 generic_lead_chars,
                 ..c(site_chars, 9000, 1.0, 0)
+            };
+            assert_eq!(arbitrate(&comparison).winner, want, "{comparison:?}");
+        }
+        // a box in the middle of the article: prose on both sides, the
+        // config's text a small part of the generic body; prose on one side
+        // only, or a config holding most of the body, is no box
+        for (site_chars, lead, tail, want) in [
+            (1270, 400, 819, Generic),
+            (1270, 0, 1200, Site),
+            (1270, 400, 100, Site),
+            (3500, 400, 819, Site),
+        ] {
+            let comparison = Comparison {
+                generic_lead_chars: lead,
+                generic_tail_chars: tail,
+                ..c(site_chars, 5000, 1.0, 0)
             };
             assert_eq!(arbitrate(&comparison).winner, want, "{comparison:?}");
         }
@@ -394,13 +437,13 @@ mod tests {
             &"A box inside the article that the config chose. ".repeat(3),
             0,
         );
-        let generic = vec![opening.clone(), links, boxed.clone()];
+        let generic = [opening.clone(), links, boxed.clone()];
         assert_eq!(
-            lead_before_site(std::slice::from_ref(&boxed), &generic),
+            lead_before_site(std::slice::from_ref(&boxed), generic.iter()),
             opening.text.chars().count(),
             "prose before the config's text counts, link lines do not"
         );
-        assert_eq!(lead_before_site(&[opening], &generic), 0);
+        assert_eq!(lead_before_site(&[opening], generic.iter()), 0);
     }
 
     #[test]

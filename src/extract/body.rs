@@ -9,6 +9,7 @@ use super::arbitrate::{self, Winner};
 use super::generic;
 use super::metadata::Metadata;
 use super::site::{self, SiteBodyProblem};
+use super::site_rules::apply_site_rules;
 use super::text::Paragraph;
 use crate::selectors::SiteConfig;
 
@@ -39,11 +40,14 @@ impl std::fmt::Display for ConfigOutcome {
 }
 
 impl ConfigOutcome {
-    /// The record's `extractor` for a page of site `name`.
-    pub fn extractor(&self, name: &str) -> String {
+    /// The record's `extractor` for a page of site `name`; `site_rules`:
+    /// the config's `drop` or `drop_text` rules changed the generic body
+    /// (see [`ChosenBody::site_rules`]).
+    pub fn extractor(&self, name: &str, site_rules: bool) -> String {
         match self {
             Self::Won => format!("site:{name}"),
             Self::Merged => format!("site:{name}+generic"),
+            Self::Lost(_) | Self::FellBack(_) if site_rules => format!("generic+site:{name}"),
             Self::Lost(_) | Self::FellBack(_) => "generic".to_string(),
         }
     }
@@ -56,26 +60,54 @@ pub struct ChosenBody {
     pub paragraphs: Vec<Paragraph>,
     /// None without a site config.
     pub outcome: Option<ConfigOutcome>,
+    /// The generic body won (or the config fell back) and the config's
+    /// `drop` or `drop_text` rules removed some of its paragraphs.
+    pub site_rules: bool,
+}
+
+/// The generic body for a page whose config's body lost or fell back: with
+/// the config's rules applied where they hold (see [`super::site_rules`]).
+fn generic_with_rules(
+    doc: &Html,
+    dropped: &[ego_tree::NodeId],
+    generic: Vec<Paragraph>,
+    site: &SiteConfig,
+    outcome: ConfigOutcome,
+) -> ChosenBody {
+    let (paragraphs, site_rules) = match apply_site_rules(doc, dropped, &generic, site) {
+        Some(ruled) => (ruled, true),
+        None => (generic, false),
+    };
+    ChosenBody {
+        paragraphs,
+        outcome: Some(outcome),
+        site_rules,
+    }
 }
 
 /// Extracts the body: generic, then (with a config) the config's, after
 /// its `drop` rules (which change `doc`), and the arbitration between them.
+/// When the generic body wins, the config's rules are applied to it.
 pub fn choose_body(doc: &mut Html, meta: &Metadata, site: Option<&SiteConfig>) -> ChosenBody {
     let generic = generic::generic_body(doc, meta);
     let Some(site) = site else {
         return ChosenBody {
             paragraphs: generic.paragraphs,
             outcome: None,
+            site_rules: false,
         };
     };
-    site::apply_drops(doc, site);
+    let dropped = site::apply_drops(doc, site);
     let body = match site::site_body(doc, site) {
         Ok(body) => body,
         Err(problem) => {
-            return ChosenBody {
-                paragraphs: generic.paragraphs,
-                outcome: Some(ConfigOutcome::FellBack(problem)),
-            }
+            return generic_with_rules(
+                doc,
+                &dropped,
+                generic.paragraphs,
+                site,
+                ConfigOutcome::FellBack(problem),
+            )
         }
     };
     let marks = arbitrate::mark_paragraphs(
@@ -91,14 +123,19 @@ pub fn choose_body(doc: &mut Html, meta: &Metadata, site: Option<&SiteConfig>) -
         Winner::Site => ChosenBody {
             paragraphs: body.paragraphs,
             outcome: Some(ConfigOutcome::Won),
+            site_rules: false,
         },
-        Winner::Generic => ChosenBody {
-            paragraphs: generic.paragraphs,
-            outcome: Some(ConfigOutcome::Lost(verdict.reason)),
-        },
+        Winner::Generic => generic_with_rules(
+            doc,
+            &dropped,
+            generic.paragraphs,
+            site,
+            ConfigOutcome::Lost(verdict.reason),
+        ),
         Winner::Merged => ChosenBody {
             paragraphs: arbitrate::merge(body.paragraphs, &marks),
             outcome: Some(ConfigOutcome::Merged),
+            site_rules: false,
         },
     }
 }

@@ -14,6 +14,7 @@ pub mod links;
 pub mod metadata;
 pub mod page_type;
 pub mod site;
+pub mod site_rules;
 pub mod text;
 pub mod title;
 pub mod typed;
@@ -261,6 +262,7 @@ pub fn extract_page(
     let ChosenBody {
         paragraphs,
         outcome,
+        site_rules,
     } = body::choose_body(&mut doc, &meta, site.as_deref());
     let url_matches = match (&site, &page_url) {
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
@@ -351,7 +353,7 @@ pub fn extract_page(
         description: meta.description.clone(),
         body,
         extractor: match (&site, &outcome) {
-            (Some(s), Some(o)) => o.extractor(&s.name),
+            (Some(s), Some(o)) => o.extractor(&s.name, site_rules),
             _ => "generic".to_string(),
         },
         fetched_at: input

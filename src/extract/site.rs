@@ -102,17 +102,31 @@ pub fn read_fields(doc: &Html, meta: &Metadata, site: &SiteConfig) -> SiteFields
     }
 }
 
-/// Removes the elements matched by the site's `drop` selectors.
-pub fn apply_drops(doc: &mut Html, site: &SiteConfig) {
+/// Removes the elements matched by the site's `drop` selectors; returns
+/// the outermost of them (detached from the page, still readable by id).
+pub fn apply_drops(doc: &mut Html, site: &SiteConfig) -> Vec<NodeId> {
     let mut ids: Vec<NodeId> = Vec::new();
     for sel in &site.extract.drop {
         ids.extend(doc.select(sel).map(|e| e.id()));
     }
+    let matched: std::collections::HashSet<NodeId> = ids.iter().copied().collect();
+    let mut seen = std::collections::HashSet::new();
+    let outermost: Vec<NodeId> = ids
+        .iter()
+        .copied()
+        .filter(|&id| seen.insert(id))
+        .filter(|&id| {
+            doc.tree
+                .get(id)
+                .is_some_and(|n| !n.ancestors().any(|a| matched.contains(&a.id())))
+        })
+        .collect();
     for id in ids {
         if let Some(mut node) = doc.tree.get_mut(id) {
             node.detach();
         }
     }
+    outermost
 }
 
 /// Elements matched by the first selector of `list` that matches anything,

@@ -72,10 +72,11 @@ pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
         if !site.discover.article.is_empty() && !site.is_article_url(entry.url.trim()) {
             pattern_misses.push(format!("{} ({})", site.name, entry.url.trim()));
         }
-        // A page with a config whose record is generic: it fell back or lost.
+        // A page with a config whose record is generic (with the config's
+        // rules applied or not): it fell back or lost.
         if o.fallback.is_some() {
             fallbacks += 1;
-        } else if extractor == "generic" {
+        } else if extractor == "generic" || extractor.starts_with("generic+") {
             lost += 1;
         } else if extractor.ends_with("+generic") {
             merged += 1;

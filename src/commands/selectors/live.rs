@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use url::Url;
 
 use crate::cli::CheckArgs;
-use crate::extract::{extract_page, ExtractOptions, PageInput};
+use crate::extract::{extract_page, ConfigOutcome, ExtractOptions, PageInput};
 use crate::fetch::host::DEFAULT_RATE;
 use crate::fetch::{FetchOptions, Fetcher, Page, PoliteClient, Scope};
 use crate::selectors::{LiveTest, SiteConfig, SiteRegistry};
@@ -131,7 +131,10 @@ fn run_test(
             Some(format!("the page matched config `{}`", s.name))
         }
         (None, _) => Some("no config matched the page's URL".to_string()),
-        (_, Some(outcome)) if page.record.extractor == "generic" => Some(outcome.to_string()),
+        // Lost or fell back, whether its rules cleaned the generic body or not.
+        (_, Some(outcome @ (ConfigOutcome::Lost(_) | ConfigOutcome::FellBack(_)))) => {
+            Some(outcome.to_string())
+        }
         _ => None,
     };
     let body = page
