@@ -165,6 +165,7 @@ impl Crawler {
                 collect_links: true,
                 language_memo: Some(Arc::default()),
                 page_type: None,
+                keep_blocks: false,
             },
             scope,
             hosts: HashMap::new(),
