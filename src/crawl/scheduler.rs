@@ -167,6 +167,7 @@ impl Crawler {
                 collect_links: true,
                 language_memo: Some(Arc::default()),
                 page_type: None,
+                keep_blocks: false,
             },
             extract_slots: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

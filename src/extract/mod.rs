@@ -5,6 +5,7 @@ pub mod access;
 pub mod arbitrate;
 pub mod article;
 pub mod authors;
+pub mod blocks;
 pub mod body;
 pub mod classify;
 pub mod dates;
@@ -90,6 +91,10 @@ pub struct ExtractOptions {
     /// --oracle-page-type` passes a corpus's gold type, to develop per-type
     /// extraction against; never used for reported figures).
     pub page_type: Option<PageType>,
+    /// Keeps every page's scored text blocks in
+    /// [`ExtractedPage::blocks`] (for training the block model; off in
+    /// normal runs, where only pages the block model extracts are scored).
+    pub keep_blocks: bool,
 }
 
 impl Default for ExtractOptions {
@@ -99,6 +104,7 @@ impl Default for ExtractOptions {
             collect_links: false,
             language_memo: None,
             page_type: None,
+            keep_blocks: false,
         }
     }
 }
@@ -145,6 +151,9 @@ pub struct ExtractedPage {
     /// With a site config: whether its body won, was merged, lost the
     /// arbitration or fell back.
     pub outcome: Option<ConfigOutcome>,
+    /// The page's scored text blocks, when the block model extracted the
+    /// page or [`ExtractOptions::keep_blocks`] asked for them.
+    pub blocks: Vec<blocks::ScoredBlock>,
 }
 
 impl ExtractedPage {
@@ -292,11 +301,28 @@ pub fn extract_page(
     } else {
         PageType::Article
     };
-    let paragraphs = site
+    let typed = site
         .is_none()
         .then(|| typed::typed_body(typed_type, &typed_input))
         .flatten()
-        .filter(|typed| !typed.is_empty())
+        .filter(|typed| !typed.is_empty());
+    // The block model, for the page types where it beats the rules.
+    let use_blocks = site.is_none() && blocks::applies(page_type);
+    let scored = if use_blocks || opts.keep_blocks {
+        let ctx = blocks::BlockContext {
+            generic: &paragraphs,
+            typed: typed.as_deref().unwrap_or(&[]),
+            page_type,
+            confidence: page_type_confidence,
+        };
+        blocks::score_page(&doc, &ctx)
+    } else {
+        Vec::new()
+    };
+    let paragraphs = use_blocks
+        .then(|| blocks::blocks_body(&scored))
+        .filter(|b| !b.is_empty())
+        .or(typed)
         .unwrap_or(paragraphs);
     // A page without text (a listing, a redirect page) still gives its links
     // and metadata; callers that need an article check `has_text`.
@@ -376,6 +402,7 @@ pub fn extract_page(
         site,
         fallback,
         outcome,
+        blocks: scored,
     })
 }
 

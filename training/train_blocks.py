@@ -1,0 +1,154 @@
+"""Trains the block model (models/blocks.json) from dump_block_features output.
+
+    python training/train_blocks.py models/blocks.json CORPUS_DIR DUMP.jsonl [--cv]
+
+CORPUS_DIR is the wcxb-dev folder (its index.jsonl gives each tuning page's
+expected text: the labels). A block is main content when most of its words
+(lower-cased `\\w+` tokens, the word metric's) are taken from the page's
+expected text, counted as a multiset in document order. The model is
+scikit-learn's HistGradientBoostingClassifier (deterministic: no early
+stopping, fixed random_state; run with OMP_NUM_THREADS=1); its trees are
+exported as arrays of nodes (leaf values already scaled by the learning
+rate; the features have no missing values). `--cv` prints 5-fold
+cross-validation grouped by site (out-of-fold block scores turned into
+bodies and scored with the word metric, per page type) before training.
+"""
+
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+
+WORD = re.compile(r"\w+")
+PARAMS = dict(max_iter=150, max_depth=3, learning_rate=0.1, early_stopping=False, random_state=0)
+THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7]
+
+
+def tokens(text):
+    return WORD.findall(text.lower())
+
+
+def site(url):
+    host = (urlsplit(url.strip()).hostname or "").split(".")
+    return ".".join(host[-2:])
+
+
+def word_f1(expected, predicted):
+    et, pt = tokens(expected), tokens(predicted)
+    if not et and not pt:
+        return 1.0
+    if not et or not pt:
+        return 0.0
+    overlap = sum((Counter(et) & Counter(pt)).values())
+    if overlap == 0:
+        return 0.0
+    p, r = overlap / len(pt), overlap / len(et)
+    return 2 * p * r / (p + r)
+
+
+def labels(expected, blocks):
+    bag = Counter(tokens(expected))
+    out = []
+    for b in blocks:
+        words = tokens(b["text"])
+        found = 0
+        for w in words:
+            if bag[w] > 0:
+                bag[w] -= 1
+                found += 1
+        out.append(1 if words and found * 2 > len(words) else 0)
+    return out
+
+
+def load(corpus_dir, dump):
+    index = {}
+    with open(f"{corpus_dir}/index.jsonl", encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            index[e["id"]] = e
+    names, pages = None, []
+    with open(dump, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if "names" in d:
+                names = d["names"]
+                continue
+            e = index[d["id"]]
+            d["expected"] = e["expected"]["body"]
+            d["site"] = site(e["url"])
+            pages.append(d)
+    return names, pages
+
+
+def export(model, names):
+    trees = []
+    for (predictor,) in model._predictors:
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        trees.append({
+            "feature": [0 if l else int(f) for f, l in zip(nodes["feature_idx"], leaf)],
+            "threshold": [0.0 if l else round(float(t), 6) for t, l in zip(nodes["num_threshold"], leaf)],
+            "left": [-1 if l else int(x) for x, l in zip(nodes["left"], leaf)],
+            "right": [-1 if l else int(x) for x, l in zip(nodes["right"], leaf)],
+            "value": [round(float(v), 6) for v in nodes["value"]],
+        })
+    return {
+        "kind": "gradient_boosting",
+        "features": names,
+        "init": round(float(np.ravel(model._baseline_prediction)[0]), 6),
+        "trees": trees,
+    }
+
+
+def cross_validate(pages, X, y, groups, page_of):
+    oof = np.zeros(len(y))
+    for k, (tr, te) in enumerate(GroupKFold(n_splits=5).split(X, y, groups)):
+        m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr])
+        oof[te] = m.predict_proba(X[te])[:, 1]
+        print(f"fold {k}", file=sys.stderr)
+    acc = ((oof >= 0.5) == y).mean()
+    print(f"block accuracy (out of fold) {acc:.4f}; positives {y.mean():.3f}")
+    rows = defaultdict(lambda: defaultdict(list))
+    for i, p in enumerate(pages):
+        scores = oof[page_of == i]
+        for key in (("gold", p["page_type"]), ("pred", p["predicted"])):
+            rows[key]["current"].append(word_f1(p["expected"], p["body"]))
+            for t in THRESHOLDS:
+                body = "\n\n".join(b["text"] for b, s in zip(p["blocks"], scores) if s >= t)
+                rows[key][t].append(word_f1(p["expected"], body))
+    print("word F1 on tuning (out of fold): current body vs blocks at thresholds", THRESHOLDS)
+    for key in sorted(rows):
+        r = rows[key]
+        figs = " ".join(f"{np.mean(r[t]):.4f}" for t in THRESHOLDS)
+        print(f"{key[0]:4} {key[1]:14} n={len(r['current']):4} current {np.mean(r['current']):.4f} blocks {figs}")
+    return oof
+
+
+def main():
+    out, corpus_dir, dump = sys.argv[1:4]
+    names, pages = load(corpus_dir, dump)
+    X, y, groups, page_of = [], [], [], []
+    for i, p in enumerate(pages):
+        for b, label in zip(p["blocks"], labels(p["expected"], p["blocks"])):
+            X.append(b["features"])
+            y.append(label)
+            groups.append(p["site"])
+            page_of.append(i)
+    X = np.array(X, dtype=np.float32)
+    y, page_of = np.array(y), np.array(page_of)
+    print(f"{len(pages)} pages, {len(y)} blocks", file=sys.stderr)
+    if "--cv" in sys.argv:
+        cross_validate(pages, X, y, groups, page_of)
+    model = HistGradientBoostingClassifier(**PARAMS).fit(X, y)
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(export(model, names), f, separators=(",", ":"))
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
