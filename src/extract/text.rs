@@ -185,7 +185,8 @@ pub fn is_hidden(el: &scraper::node::Element) -> bool {
     false
 }
 
-fn kind_of(name: &str) -> BlockKind {
+/// The kind of paragraph an element's text makes (by its tag name).
+pub(crate) fn kind_of(name: &str) -> BlockKind {
     match name {
         "h1" => BlockKind::Heading(1),
         "h2" => BlockKind::Heading(2),

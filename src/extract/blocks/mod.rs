@@ -22,7 +22,7 @@ use scraper::Html;
 
 use super::generic::{self, dom};
 use super::page_type::PageType;
-use super::text::{is_skipped_element, BlockKind, Paragraph};
+use super::text::{is_skipped_element, kind_of, BlockKind, Paragraph};
 use features::BlockFeatures;
 
 /// Probability from which a block is main content (chosen on wcxb-dev's
@@ -63,21 +63,6 @@ pub struct BlockContext<'a> {
     pub page_type: PageType,
     /// Its confidence (0..=1).
     pub confidence: f32,
-}
-
-/// The kind of paragraph an element's text makes.
-fn kind_of(name: &str) -> BlockKind {
-    match name.as_bytes() {
-        [b'h', d @ b'1'..=b'6'] => BlockKind::Heading(d - b'0'),
-        _ => match name {
-            "li" | "dt" | "dd" => BlockKind::ListItem,
-            "blockquote" => BlockKind::Quote,
-            "pre" => BlockKind::Pre,
-            "td" | "th" => BlockKind::Cell,
-            "figcaption" | "caption" => BlockKind::Caption,
-            _ => BlockKind::Text,
-        },
-    }
 }
 
 /// Appends the text of `node`'s children that belongs to block `b` (nested
