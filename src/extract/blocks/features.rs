@@ -66,6 +66,31 @@ pub const NAMES: &[&str] = &[
     "typed_empty",
 ];
 
+/// Position of `name` in [`NAMES`], found at compile time (a name that is
+/// not there fails the build).
+const fn index_of(name: &str) -> usize {
+    let mut i = 0;
+    while i < NAMES.len() {
+        let (a, b) = (NAMES[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("not a block feature name");
+}
+
+/// Index of `in_typed`: the share of the block's words the typed body kept.
+pub const IN_TYPED: usize = index_of("in_typed");
+/// Index of `typed_empty`: 1 when the typed extractor found nothing.
+pub const TYPED_EMPTY: usize = index_of("typed_empty");
+
 /// One block's feature values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockFeatures(pub Vec<f32>);

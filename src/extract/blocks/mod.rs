@@ -152,23 +152,15 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
         .collect()
 }
 
-/// Position of a feature in [`features::NAMES`].
-fn feature_index(name: &str) -> usize {
-    features::NAMES
-        .iter()
-        .position(|n| *n == name)
-        .unwrap_or_else(|| panic!("block feature {name} is not in features::NAMES"))
-}
-
 /// The score a block needs to be kept: [`THRESHOLD`] on a page where the
 /// typed extractor found nothing; with a typed body, a block inside it
 /// ([`INSIDE_TYPED_THRESHOLD`]) needs less than one outside it
 /// ([`OUTSIDE_TYPED_THRESHOLD`]): the rules' region is evidence too.
 fn threshold(s: &ScoredBlock) -> f32 {
     let f = &s.features.0;
-    if f.get(feature_index("typed_empty")).copied().unwrap_or(1.0) > 0.5 {
+    if f.get(features::TYPED_EMPTY).copied().unwrap_or(1.0) > 0.5 {
         THRESHOLD
-    } else if f.get(feature_index("in_typed")).copied().unwrap_or(0.0) >= 0.5 {
+    } else if f.get(features::IN_TYPED).copied().unwrap_or(0.0) >= 0.5 {
         INSIDE_TYPED_THRESHOLD
     } else {
         OUTSIDE_TYPED_THRESHOLD
