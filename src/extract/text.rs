@@ -166,7 +166,7 @@ pub fn is_block_element(name: &str) -> bool {
 /// True when an element is hidden by markup (`hidden`, `aria-hidden`,
 /// inline `display:none` / `visibility:hidden`).
 pub fn is_hidden(el: &scraper::node::Element) -> bool {
-    if el.attr("hidden").is_some() {
+    if el.attr("hidden").is_some() && !is_streamed_segment(el.id()) {
         return true;
     }
     if el.attr("aria-hidden") == Some("true") {
@@ -183,6 +183,14 @@ pub fn is_hidden(el: &scraper::node::Element) -> bool {
         }
     }
     false
+}
+
+/// A segment of React's streamed server rendering: `<div hidden
+/// id="S:0">` holds content rendered late, which the page's inline script
+/// moves into place at once. Its `hidden` attribute does not hide it.
+pub fn is_streamed_segment(id: Option<&str>) -> bool {
+    id.and_then(|id| id.strip_prefix("S:"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The kind of paragraph an element's text makes (by its tag name).

@@ -5,6 +5,8 @@
 
 use scraper::node::Element;
 
+use crate::extract::text::is_streamed_segment;
+
 /// Elements whose text never counts (and is never assembled).
 pub fn is_invisible(el: &Element) -> bool {
     is_invisible_tag(el.name()) || Attrs::of(el).hidden
@@ -37,6 +39,7 @@ impl<'a> Attrs<'a> {
     /// Reads an element's attributes.
     pub fn of(el: &'a Element) -> Self {
         let mut a = Attrs::default();
+        let mut hidden_attr = false;
         for (name, value) in el.attrs() {
             match name {
                 "class" => {
@@ -45,12 +48,13 @@ impl<'a> Attrs<'a> {
                 }
                 "id" => a.id = Some(value),
                 "role" => a.role = value,
-                "hidden" => a.hidden = true,
+                "hidden" => hidden_attr = true,
                 "aria-hidden" => a.hidden |= value == "true",
                 "style" => a.hidden |= style_hides(value),
                 _ => {}
             }
         }
+        a.hidden |= hidden_attr && !is_streamed_segment(a.id);
         a
     }
 }
@@ -80,4 +84,35 @@ fn style_hides(style: &str) -> bool {
         .map(|c| c.to_ascii_lowercase())
         .collect();
     s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::generic::extract_paragraphs;
+    use crate::parse::parse_document;
+
+    const PARA: &str = "<p>The council voted on Tuesday to keep the library open on Sundays, after a petition signed by many readers.</p>";
+
+    #[test]
+    fn a_react_streamed_segment_is_read_but_a_hidden_block_is_not() {
+        // React's streaming renderer sends the article late, in
+        // `<div hidden id="S:0">`, and its inline script moves it into place.
+        let html = format!(
+            "<body><div id=root><!--$?--><template id=B:0></template><p>Loading...</p><!--/$--></div>\
+             <div hidden id=S:0><main><article><h1>Library</h1>{}</article></main></div>\
+             <div hidden id=modal><p>Sign in to save this article to your reading list, it only takes a minute.</p></div>\
+             <script>$RC(\"B:0\",\"S:0\")</script></body>",
+            PARA.repeat(4)
+        );
+        let got: Vec<String> = extract_paragraphs(&parse_document(&html))
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(
+            got.iter().filter(|t| t.starts_with("The council")).count(),
+            4,
+            "{got:?}"
+        );
+        assert!(!got.iter().any(|t| t.starts_with("Sign in")), "{got:?}");
+    }
 }

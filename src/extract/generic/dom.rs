@@ -382,6 +382,7 @@ impl Page<'_> {
         let Some(root_prose) = self.elems.first().map(|e| e.para_chars) else {
             return;
         };
+        let wraps_main = self.main_wrappers();
         for i in (0..self.elems.len()).rev() {
             let e = &self.elems[i];
             if !e.chrome || e.name() == "nav" {
@@ -389,6 +390,7 @@ impl Page<'_> {
             }
             // Most of the page's prose: more than all the kept prose beside it.
             let holds_prose = e.para_chars > root_prose && e.paras >= 2 && e.link_density() < 0.35;
+            let holds_prose = holds_prose || wraps_main[i];
             // Reader comments outweigh a short article; they stay chrome
             // while the page has prose of its own.
             let comments = || {
@@ -419,6 +421,34 @@ impl Page<'_> {
                 p = a.parent;
             }
         }
+    }
+
+    /// The elements flagged chrome by a class/id hint alone that wrap the
+    /// page's main landmark (`<main>`, `role=main`): layout wrappers whose
+    /// class happens to hold a chrome word (`l-wrapper gate-ad`), not chrome.
+    /// (Chrome by tag or role, and a `<main>` inside a dialog, stay.)
+    fn main_wrappers(&self) -> Vec<bool> {
+        let mut wraps = vec![false; self.elems.len()];
+        for e in &self.elems {
+            let is_main = e
+                .element()
+                .is_some_and(|el| el.name() == "main" || Attrs::of(el).role == "main");
+            if !is_main {
+                continue;
+            }
+            let mut a = e.parent;
+            while a != NONE && !wraps[a as usize] {
+                let w = &self.elems[a as usize];
+                let Some(el) = w.element() else { break };
+                let role = Attrs::of(el).role;
+                if is_chrome_tag(el.name(), false) || (!role.is_empty() && role != "main") {
+                    break;
+                }
+                wraps[a as usize] = w.chrome;
+                a = w.parent;
+            }
+        }
+        wraps
     }
 
     /// Marks chrome subtrees as pruned (pre-order: parents first).

@@ -432,6 +432,32 @@ mod tests {
     }
 
     #[test]
+    fn a_page_wrapper_with_a_chrome_word_around_main_is_not_chrome() {
+        // `gate-ad` holds the chrome word "ad", but the wrapper holds the
+        // page's `<main>` (and, beside it, link lists that make it mostly
+        // links): its article is kept, its aside still goes.
+        let topics: String = (0..12)
+            .map(|i| {
+                format!(
+                    "<li><a href=/t/{i}>Topic page number {i} with a long linked title</a></li>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<body><header><a href=/>Home</a></header><div class='l-wrapper gate-ad'>\
+             <div class=l-main><main><h1>Quay</h1><div class=body>{}</div></main><ul class=topics>{topics}</ul></div>\
+             <aside><p>Most read: the harbour festival, a long list of other stories this week.</p></aside></div></body>",
+            PARA.repeat(3)
+        );
+        let got = texts(&html);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            got.iter().all(|t| t.starts_with("The harbour master")),
+            "{got:?}"
+        );
+    }
+
+    #[test]
     fn a_live_news_box_inside_the_article_goes() {
         let html = format!(
             "<body><article>{}<div class=live-news-box><h3>Live</h3><p>Storm warning for the coast: ferries cancelled this afternoon, the agency said in a statement.</p></div>{}</article></body>",
