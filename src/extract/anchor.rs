@@ -19,6 +19,11 @@ use crate::vocabulary::is_boilerplate_paragraph;
 /// counted) for its block to be the article's.
 pub const MIN_ANCHORED_CHARS: usize = 200;
 
+/// How many ancestors of the anchor are tried: an article block is near
+/// its headline (and each try walks the block, so a deeply nested page
+/// must not make this quadratic).
+pub const MAX_ANCHOR_LEVELS: usize = 12;
+
 /// The first element in the page's `<body>` that one of the config's CSS
 /// field selectors matches, in the order title, published, authors (a
 /// selector reading an attribute of a `<meta>` element locates nothing).
@@ -43,8 +48,9 @@ fn first_in_body(doc: &Html, field: &FieldSelector) -> Option<NodeId> {
 }
 
 /// The paragraphs after `anchor` in the smallest ancestor of it that holds
-/// at least [`MIN_ANCHORED_CHARS`] of them outside link lines (the `<body>`
-/// itself does not count: a whole page is no article block), without
+/// at least [`MIN_ANCHORED_CHARS`] of them outside link lines, among its
+/// nearest [`MAX_ANCHOR_LEVELS`] (the `<body>` itself does not count: a
+/// whole page is no article block), without
 /// elements in `chrome`, paragraphs that are all links (a teaser, a share
 /// bar), boilerplate phrases and the config's `drop_text` matches. Link
 /// lines that are not all links stay: lists of places or names linked
@@ -58,7 +64,11 @@ pub fn anchored_body(
 ) -> Option<Vec<Paragraph>> {
     let anchor_node = doc.tree.get(anchor)?;
     let above: HashSet<NodeId> = anchor_node.ancestors().map(|a| a.id()).collect();
-    for region in anchor_node.ancestors().filter_map(ElementRef::wrap) {
+    for region in anchor_node
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .take(MAX_ANCHOR_LEVELS)
+    {
         if matches!(region.value().name(), "body" | "html") {
             return None;
         }
@@ -180,5 +190,19 @@ mod tests {
         );
         let anchor = anchor_element(&short, &site).unwrap();
         assert_eq!(anchored_body(&short, anchor, &HashSet::new(), &site), None);
+    }
+
+    #[test]
+    fn the_block_is_looked_for_near_the_headline_only() {
+        let site = config("title = [\"h1\"]");
+        let deep = format!(
+            "<html><body><div class=page>{}<h1>Title</h1>{}<p>{}</p></div></body></html>",
+            "<div>".repeat(MAX_ANCHOR_LEVELS),
+            "</div>".repeat(MAX_ANCHOR_LEVELS),
+            "A paragraph of the article that only a block far above the headline holds. ".repeat(4)
+        );
+        let doc = parse_document(&deep);
+        let anchor = anchor_element(&doc, &site).unwrap();
+        assert_eq!(anchored_body(&doc, anchor, &HashSet::new(), &site), None);
     }
 }
