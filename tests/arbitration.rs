@@ -2,6 +2,7 @@
 //! page in front of it: after a redesign its selector may match the wrong
 //! block, or the old container may hold new widgets.
 
+use newscrawl::extract::site::SiteBodyProblem;
 use newscrawl::extract::{extract_page, ConfigOutcome, ExtractOptions, ExtractedPage, PageInput};
 use newscrawl::selectors::drift::PageFate;
 use newscrawl::selectors::SiteRegistry;
@@ -215,4 +216,43 @@ fn a_stale_drop_rule_matching_the_new_article_container_is_ignored() {
     let page = extract_with_rules(".story-body", "drop = [\".col-b\"]", &half);
     assert_eq!(page.record.body, STORY.join("\n\n"));
     assert_eq!(page.record.extractor, "generic");
+}
+
+/// Related stories: all links, short teaser titles.
+fn teaser_grid() -> String {
+    let teasers: String = [
+        "Bus fares to rise in spring",
+        "Harbour bridge closed for repairs",
+        "New cycle lanes along the quay",
+        "Ferry timetable changes from May",
+        "Market hall reopens after works",
+        "Council elections: the candidates",
+        "Old depot to become a museum",
+        "Parking fees in the centre doubled",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| format!("<li><a href=/story/{i}>{t}</a></li>"))
+    .collect();
+    format!("<div class=more-news><ul>{teasers}</ul></div>")
+}
+
+#[test]
+fn a_selector_that_now_matches_a_link_list_is_refused() {
+    // The teaser grid is long enough for the length checks, and the
+    // generic extractor holds none of it.
+    let html = page("", &teaser_grid());
+    let page = extract(".more-news", &html);
+    assert!(
+        matches!(
+            page.outcome,
+            Some(ConfigOutcome::FellBack(SiteBodyProblem::LinkList(_, _)))
+        ),
+        "{:?}",
+        page.outcome
+    );
+    assert!(page.fallback.as_deref().unwrap().contains("link lines"));
+    assert_eq!(page.record.body, STORY.join("\n\n"));
+    assert_eq!(page.record.extractor, "generic");
+    assert_eq!(page.drift_sample().unwrap().fate, PageFate::FellBack);
 }

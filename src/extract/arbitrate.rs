@@ -65,10 +65,10 @@ const LINK_DENSE: f64 = 0.5;
 
 /// Link density above which a paragraph is all links (a teaser, a promo),
 /// even when it reads as a sentence.
-const ALL_LINKS: f64 = 0.9;
+pub(super) const ALL_LINKS: f64 = 0.9;
 
 /// Mostly links and not a sentence: a related-story title, a "more" link.
-fn is_link_line(p: &Paragraph) -> bool {
+pub(super) fn is_link_line(p: &Paragraph) -> bool {
     p.link_density() > LINK_DENSE && !ends_sentence(p)
 }
 

@@ -5,8 +5,9 @@
 
 use scraper::Html;
 
+use super::anchor;
 use super::arbitrate::{self, Winner};
-use super::generic;
+use super::generic::{self, GenericBody};
 use super::metadata::Metadata;
 use super::site::{self, SiteBodyProblem};
 use super::site_rules::apply_site_rules;
@@ -39,16 +40,32 @@ impl std::fmt::Display for ConfigOutcome {
     }
 }
 
+/// What else of a config shaped the body when its body selectors lost or
+/// fell back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ConfigHelp {
+    /// Nothing: the generic body as the generic extractor gave it.
+    #[default]
+    Nothing,
+    /// The config's `drop` or `drop_text` rules removed paragraphs of the
+    /// generic body (see [`super::site_rules`]).
+    Rules,
+    /// The generic extractor found no article; the body is the text below
+    /// the element the config's field selectors locate (see
+    /// [`super::anchor`]).
+    Anchor,
+}
+
 impl ConfigOutcome {
-    /// The record's `extractor` for a page of site `name`; `site_rules`:
-    /// the config's `drop` or `drop_text` rules changed the generic body
-    /// (see [`ChosenBody::site_rules`]).
-    pub fn extractor(&self, name: &str, site_rules: bool) -> String {
-        match self {
-            Self::Won => format!("site:{name}"),
-            Self::Merged => format!("site:{name}+generic"),
-            Self::Lost(_) | Self::FellBack(_) if site_rules => format!("generic+site:{name}"),
-            Self::Lost(_) | Self::FellBack(_) => "generic".to_string(),
+    /// The record's `extractor` for a page of site `name`; `help`: what
+    /// else of the config shaped a lost or fallen-back body.
+    pub fn extractor(&self, name: &str, help: ConfigHelp) -> String {
+        match (self, help) {
+            (Self::Won, _) => format!("site:{name}"),
+            (Self::Merged, _) => format!("site:{name}+generic"),
+            (_, ConfigHelp::Rules) => format!("generic+site:{name}"),
+            (_, ConfigHelp::Anchor) => format!("anchor+site:{name}"),
+            (_, ConfigHelp::Nothing) => "generic".to_string(),
         }
     }
 }
@@ -60,9 +77,9 @@ pub struct ChosenBody {
     pub paragraphs: Vec<Paragraph>,
     /// None without a site config.
     pub outcome: Option<ConfigOutcome>,
-    /// The generic body won (or the config fell back) and the config's
-    /// `drop` or `drop_text` rules removed some of its paragraphs.
-    pub site_rules: bool,
+    /// When the config's body lost or fell back: what else of the config
+    /// shaped the body.
+    pub help: ConfigHelp,
 }
 
 /// The generic body for a page whose config's body lost or fell back: with
@@ -74,41 +91,67 @@ fn generic_with_rules(
     site: &SiteConfig,
     outcome: ConfigOutcome,
 ) -> ChosenBody {
-    let (paragraphs, site_rules) = match apply_site_rules(doc, dropped, &generic, site) {
-        Some(ruled) => (ruled, true),
-        None => (generic, false),
+    let (paragraphs, help) = match apply_site_rules(doc, dropped, &generic, site) {
+        Some(ruled) => (ruled, ConfigHelp::Rules),
+        None => (generic, ConfigHelp::Nothing),
     };
     ChosenBody {
         paragraphs,
         outcome: Some(outcome),
-        site_rules,
+        help,
+    }
+}
+
+/// The body of a page whose config's body is unusable (`problem`): the
+/// generic body with the config's rules, or, when the generic extractor
+/// found no article, the text below the element the config's field
+/// selectors locate (see [`super::anchor`]) when there is some.
+fn fell_back(
+    doc: &Html,
+    dropped: &[ego_tree::NodeId],
+    generic: GenericBody,
+    site: &SiteConfig,
+    problem: SiteBodyProblem,
+) -> ChosenBody {
+    let generic_chars: usize = generic.paragraphs.iter().map(arbitrate::chars).sum();
+    let anchored = (generic_chars < arbitrate::MIN_GENERIC_CHARS)
+        .then(|| anchor::anchor_element(doc, site))
+        .flatten()
+        .and_then(|a| anchor::anchored_body(doc, a, &generic.chrome, site));
+    match anchored {
+        Some(paragraphs) => ChosenBody {
+            paragraphs,
+            outcome: Some(ConfigOutcome::FellBack(problem)),
+            help: ConfigHelp::Anchor,
+        },
+        None => generic_with_rules(
+            doc,
+            dropped,
+            generic.paragraphs,
+            site,
+            ConfigOutcome::FellBack(problem),
+        ),
     }
 }
 
 /// Extracts the body: generic, then (with a config) the config's, after
 /// its `drop` rules (which change `doc`), and the arbitration between them.
-/// When the generic body wins, the config's rules are applied to it.
+/// When the generic body wins, the config's rules are applied to it; when
+/// the config's body is unusable and the generic extractor found no
+/// article, the text below the config's headline is the body.
 pub fn choose_body(doc: &mut Html, meta: &Metadata, site: Option<&SiteConfig>) -> ChosenBody {
     let generic = generic::generic_body(doc, meta);
     let Some(site) = site else {
         return ChosenBody {
             paragraphs: generic.paragraphs,
             outcome: None,
-            site_rules: false,
+            help: ConfigHelp::Nothing,
         };
     };
     let dropped = site::apply_drops(doc, site);
     let body = match site::site_body(doc, site) {
         Ok(body) => body,
-        Err(problem) => {
-            return generic_with_rules(
-                doc,
-                &dropped,
-                generic.paragraphs,
-                site,
-                ConfigOutcome::FellBack(problem),
-            )
-        }
+        Err(problem) => return fell_back(doc, &dropped, generic, site, problem),
     };
     let marks = arbitrate::mark_paragraphs(
         doc,
@@ -123,7 +166,7 @@ pub fn choose_body(doc: &mut Html, meta: &Metadata, site: Option<&SiteConfig>) -
         Winner::Site => ChosenBody {
             paragraphs: body.paragraphs,
             outcome: Some(ConfigOutcome::Won),
-            site_rules: false,
+            help: ConfigHelp::Nothing,
         },
         Winner::Generic => generic_with_rules(
             doc,
@@ -135,7 +178,88 @@ pub fn choose_body(doc: &mut Html, meta: &Metadata, site: Option<&SiteConfig>) -
         Winner::Merged => ChosenBody {
             paragraphs: arbitrate::merge(body.paragraphs, &marks),
             outcome: Some(ConfigOutcome::Merged),
-            site_rules: false,
+            help: ConfigHelp::Nothing,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+    use crate::selectors::SiteRegistry;
+
+    const PAGE: &str = "<html><body><p class=banner>Storm warning for the coast tonight.</p>\
+        <main><h1>Where the tram will stop</h1><div class=text>\
+        <p>The council published the stops of the new tram line on Tuesday, after two years of planning.</p>\
+        <p>North: <a href=/a>Harbour</a>, <a href=/b>Fish Quay</a>, <a href=/c>Market Hall</a>, Old Depot, Castle Hill</p>\
+        <p>The first trams are expected to run in the spring of next year, the transport authority said.</p>\
+        </div></main><div class=more><a href=/m1>Bus fares to rise</a> <a href=/m2>Bridge closed</a></div></body></html>";
+
+    fn site(title: &str) -> std::sync::Arc<SiteConfig> {
+        let toml = format!(
+            "name = \"harbour\"\nhosts = [\"news.harbour.example\"]\n[extract]\nbody = [\".more\"]\n{title}\n"
+        );
+        let sites = SiteRegistry::from_sources([("harbour.toml".to_string(), toml)]).unwrap();
+        sites.by_name("harbour").unwrap().clone()
+    }
+
+    fn generic(texts: &[&str]) -> GenericBody {
+        let mut assembler = super::super::text::Assembler::new();
+        let html = texts
+            .iter()
+            .map(|t| format!("<p>{t}</p>"))
+            .collect::<String>();
+        let doc = parse_document(&html);
+        assembler.add_subtree(*doc.root_element(), |_, _| false);
+        GenericBody {
+            paragraphs: assembler.finish(),
+            chrome: Default::default(),
+        }
+    }
+
+    #[test]
+    fn with_no_generic_article_the_text_below_the_configs_headline_is_the_body() {
+        let doc = parse_document(PAGE);
+        let site = site("title = [\"main h1\"]");
+        let problem = SiteBodyProblem::LinkList(30, 30);
+        let chosen = fell_back(
+            &doc,
+            &[],
+            generic(&["Storm warning for the coast tonight."]),
+            &site,
+            problem.clone(),
+        );
+        assert_eq!(chosen.help, ConfigHelp::Anchor);
+        assert_eq!(chosen.paragraphs.len(), 3, "{:?}", chosen.paragraphs);
+        assert!(chosen.paragraphs[0]
+            .text
+            .starts_with("The council published"));
+        let outcome = chosen.outcome.unwrap();
+        assert_eq!(outcome, ConfigOutcome::FellBack(problem.clone()));
+        assert_eq!(
+            outcome.extractor("harbour", chosen.help),
+            "anchor+site:harbour"
+        );
+        // Without a headline selector the config locates nothing.
+        let chosen = fell_back(&doc, &[], generic(&[]), &self::site(""), problem);
+        assert_eq!(chosen.help, ConfigHelp::Nothing);
+        assert!(chosen.paragraphs.is_empty());
+    }
+
+    #[test]
+    fn a_generic_article_is_kept_whatever_the_headline_selector_finds() {
+        let doc = parse_document(PAGE);
+        let article = "A long article the generic extractor found elsewhere on the page, with sentences enough to pass two hundred characters: the council, the tram, the harbour, the stops, the timetable, and the budget for the works.";
+        let chosen = fell_back(
+            &doc,
+            &[],
+            generic(&[article]),
+            &site("title = [\"main h1\"]"),
+            SiteBodyProblem::NoMatch,
+        );
+        assert_eq!(chosen.help, ConfigHelp::Nothing);
+        assert_eq!(chosen.paragraphs.len(), 1);
+        assert_eq!(chosen.paragraphs[0].text, article);
     }
 }

@@ -2,6 +2,7 @@
 //! extraction → text assembly → metadata → [`Record`].
 
 pub mod access;
+pub mod anchor;
 pub mod arbitrate;
 pub mod article;
 pub mod authors;
@@ -35,7 +36,7 @@ use crate::selectors::drift::{DriftSample, PageFate};
 use crate::selectors::{SiteConfig, SiteRegistry};
 pub use article::{is_article, ArticleSignals};
 use body::ChosenBody;
-pub use body::ConfigOutcome;
+pub use body::{ConfigHelp, ConfigOutcome};
 pub use language::{choose_language, detect_language, LanguageMemo};
 pub use links::PageLinks;
 pub use metadata::Metadata;
@@ -271,7 +272,7 @@ pub fn extract_page(
     let ChosenBody {
         paragraphs,
         outcome,
-        site_rules,
+        help,
     } = body::choose_body(&mut doc, &meta, site.as_deref());
     let url_matches = match (&site, &page_url) {
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
@@ -379,7 +380,7 @@ pub fn extract_page(
         description: meta.description.clone(),
         body,
         extractor: match (&site, &outcome) {
-            (Some(s), Some(o)) => o.extractor(&s.name, site_rules),
+            (Some(s), Some(o)) => o.extractor(&s.name, help),
             _ => "generic".to_string(),
         },
         fetched_at: input

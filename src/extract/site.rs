@@ -4,6 +4,7 @@
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 
+use super::arbitrate::is_link_line;
 use super::authors::normalize_authors;
 use super::dates::best_date;
 use super::metadata::{jsonld_values, Metadata};
@@ -35,6 +36,9 @@ pub enum SiteBodyProblem {
     /// The selection holds a small share of the page's prose (characters
     /// selected, characters of prose on the page): the template changed.
     SmallShare(usize, usize),
+    /// The selection is mostly link lines (characters in link lines,
+    /// characters selected): a menu, a teaser grid, not an article.
+    LinkList(usize, usize),
 }
 
 impl std::fmt::Display for SiteBodyProblem {
@@ -50,6 +54,10 @@ impl std::fmt::Display for SiteBodyProblem {
             Self::SmallShare(got, prose) => write!(
                 f,
                 "body selectors matched {got} characters of the page's {prose} characters of prose"
+            ),
+            Self::LinkList(links, got) => write!(
+                f,
+                "body selectors matched {got} characters, {links} of them in link lines"
             ),
         }
     }
@@ -209,6 +217,14 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<SiteBody, SiteBodyProb
             SiteBodyProblem::TooThin(chars, min)
         });
     }
+    let link_line_chars: usize = paragraphs
+        .iter()
+        .filter(|p| is_link_line(p))
+        .map(|p| p.text.chars().count())
+        .sum();
+    if link_line_chars as f64 > MAX_LINK_LINE_SHARE * chars as f64 {
+        return Err(SiteBodyProblem::LinkList(link_line_chars, chars));
+    }
     if chars < THIN_BODY_CHARS {
         let prose = page_prose_chars(doc);
         if prose >= MIN_PROSE_FOR_SHARE && chars * 5 < prose {
@@ -221,6 +237,9 @@ pub fn site_body(doc: &Html, site: &SiteConfig) -> Result<SiteBody, SiteBodyProb
     })
 }
 
+/// Largest share of a site body's characters that may be in link lines
+/// (see [`is_link_line`]).
+const MAX_LINK_LINE_SHARE: f64 = 0.5;
 /// Below this many characters a site body is checked against the page's prose.
 const THIN_BODY_CHARS: usize = 600;
 /// Pages with less prose than this are not judged by share.

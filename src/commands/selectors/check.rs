@@ -54,7 +54,7 @@ pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
         corpus::run(&corpus, &indices, &sites, &ExtractOptions::default(), false)
     };
     let mut totals = FieldTotals::default();
-    let (mut fallbacks, mut lost, mut merged) = (0, 0, 0);
+    let (mut fallbacks, mut anchored, mut lost, mut merged) = (0, 0, 0, 0);
     let mut pattern_misses = Vec::new();
     let mut rows = Vec::new();
     for o in &outcomes {
@@ -76,6 +76,9 @@ pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
         // rules applied or not): it fell back or lost.
         if o.fallback.is_some() {
             fallbacks += 1;
+            if extractor.starts_with("anchor+") {
+                anchored += 1;
+            }
         } else if extractor == "generic" || extractor.starts_with("generic+") {
             lost += 1;
         } else if extractor.ends_with("+generic") {
@@ -139,7 +142,7 @@ pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
     }
     let f1 = totals.body.f1();
     println!(
-        "summary: {} pages, {} sites{}: body F1 {:.4} (P {:.4} R {:.4}, exact {:.3}); title {:.3} ({}/{}), authors {:.3} ({}/{}), published {:.3} ({}/{}); {} fell back to generic, {} lost to it, {} merged",
+        "summary: {} pages, {} sites{}: body F1 {:.4} (P {:.4} R {:.4}, exact {:.3}); title {:.3} ({}/{}), authors {:.3} ({}/{}), published {:.3} ({}/{}); {} fell back ({} of them to the text below the config's headline), {} lost to the generic body, {} merged",
         totals.body.pages(),
         rows.iter().map(|r| &r.0).collect::<std::collections::BTreeSet<_>>().len(),
         if args.simulate_redesign {
@@ -161,6 +164,7 @@ pub fn check_corpus(args: &CheckArgs) -> Result<i32> {
         totals.published.0,
         totals.published.1,
         fallbacks,
+        anchored,
         lost,
         merged
     );
