@@ -113,29 +113,30 @@ pub fn page_blocks(page: &Page<'_>) -> Vec<Block> {
                         };
                         let e = &page.elems[j as usize];
                         let name = el.name();
-                        let top = open.last();
-                        let frame = if e.block == j || top.is_none() {
-                            if let Some(t) = top {
-                                seg.flush(page, t.block, &mut blocks);
+                        let frame = match open.last() {
+                            Some(t) if e.block != j => {
+                                let left_out = e.chrome
+                                    || (is_skipped_element(name) && !is_disclosure_button(el));
+                                if name == "br" && !t.excluded {
+                                    seg.line_break();
+                                }
+                                Frame {
+                                    block: t.block,
+                                    owns: false,
+                                    excluded: t.excluded || left_out,
+                                    pre: t.pre || name == "pre",
+                                }
                             }
-                            Frame {
-                                block: j,
-                                owns: true,
-                                excluded: false,
-                                pre: name == "pre",
-                            }
-                        } else {
-                            let t = top.expect("checked above");
-                            let left_out =
-                                e.chrome || (is_skipped_element(name) && !is_disclosure_button(el));
-                            if name == "br" && !t.excluded {
-                                seg.line_break();
-                            }
-                            Frame {
-                                block: t.block,
-                                owns: false,
-                                excluded: t.excluded || left_out,
-                                pre: t.pre || name == "pre",
+                            top => {
+                                if let Some(t) = top {
+                                    seg.flush(page, t.block, &mut blocks);
+                                }
+                                Frame {
+                                    block: j,
+                                    owns: true,
+                                    excluded: false,
+                                    pre: name == "pre",
+                                }
                             }
                         };
                         open.push(frame);
