@@ -14,6 +14,7 @@ cross-validation grouped by site (out-of-fold block scores turned into
 bodies and scored with the word metric, per page type) before training.
 """
 
+import difflib
 import json
 import re
 import sys
@@ -26,7 +27,7 @@ from sklearn.model_selection import GroupKFold
 
 WORD = re.compile(r"\w+")
 PARAMS = dict(max_iter=150, max_depth=3, learning_rate=0.1, early_stopping=False, random_state=0)
-THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7]
+THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6]
 
 
 def tokens(text):
@@ -62,6 +63,29 @@ def labels(expected, blocks):
                 bag[w] -= 1
                 found += 1
         out.append(1 if words and found * 2 > len(words) else 0)
+    return out
+
+
+def labels_aligned(expected, blocks):
+    """Labels by alignment: the page's words (all blocks in document order)
+    aligned with the expected text's (difflib's matching blocks); a block
+    is main content when most of its words are aligned. Unlike the
+    multiset, a logo or a menu word that the text repeats further on is not
+    taken for the text's."""
+    page, owner = [], []
+    for k, b in enumerate(blocks):
+        for w in tokens(b["text"]):
+            page.append(w)
+            owner.append(k)
+    matched = [0] * len(blocks)
+    sm = difflib.SequenceMatcher(None, page, tokens(expected), autojunk=False)
+    for a, _, n in sm.get_matching_blocks():
+        for i in range(a, a + n):
+            matched[owner[i]] += 1
+    out = []
+    for k, b in enumerate(blocks):
+        n = len(tokens(b["text"]))
+        out.append(1 if n and matched[k] * 2 > n else 0)
     return out
 
 
@@ -105,7 +129,24 @@ def export(model, names):
     }
 
 
-def cross_validate(pages, X, y, groups, page_of):
+# (inside the typed body, outside it): "rule" is extract's pair
+# (src/extract/blocks/mod.rs); the others are printed to choose it.
+RULES = {"rule": (0.2, 0.45), "r05/45": (0.05, 0.45), "r10/45": (0.1, 0.45),
+         "r05/60": (0.05, 0.6), "r10/60": (0.1, 0.6), "r20/60": (0.2, 0.6),
+         "r05/75": (0.05, 0.75)}
+
+
+def rule_threshold(block, names, rule="rule"):
+    """The threshold of a rule: 0.3 when the typed extractor found nothing,
+    else the rule's inside or outside threshold."""
+    f = block["features"]
+    if f[names.index("typed_empty")] > 0.5:
+        return 0.3
+    inside, outside = RULES[rule]
+    return inside if f[names.index("in_typed")] >= 0.5 else outside
+
+
+def cross_validate(pages, names, X, y, groups, page_of):
     oof = np.zeros(len(y))
     for k, (tr, te) in enumerate(GroupKFold(n_splits=5).split(X, y, groups)):
         m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr])
@@ -121,11 +162,21 @@ def cross_validate(pages, X, y, groups, page_of):
             for t in THRESHOLDS:
                 body = "\n\n".join(b["text"] for b, s in zip(p["blocks"], scores) if s >= t)
                 rows[key][t].append(word_f1(p["expected"], body))
+            for rule in RULES:
+                body = "\n\n".join(
+                    b["text"]
+                    for b, s in zip(p["blocks"], scores)
+                    if s >= rule_threshold(b, names, rule)
+                )
+                rows[key][rule].append(word_f1(p["expected"], body or p["body"]))
     print("word F1 on tuning (out of fold): current body vs blocks at thresholds", THRESHOLDS)
     for key in sorted(rows):
         r = rows[key]
         figs = " ".join(f"{np.mean(r[t]):.4f}" for t in THRESHOLDS)
-        print(f"{key[0]:4} {key[1]:14} n={len(r['current']):4} current {np.mean(r['current']):.4f} blocks {figs}")
+        print(
+            f"{key[0]:4} {key[1]:14} n={len(r['current']):4} current {np.mean(r['current']):.4f}"
+            f" blocks {figs} " + " ".join(f"{rule} {np.mean(r[rule]):.4f}" for rule in RULES)
+        )
     return oof
 
 
@@ -134,7 +185,8 @@ def main():
     names, pages = load(corpus_dir, dump)
     X, y, groups, page_of = [], [], [], []
     for i, p in enumerate(pages):
-        for b, label in zip(p["blocks"], labels(p["expected"], p["blocks"])):
+        label_of = labels_aligned if "--align" in sys.argv else labels
+        for b, label in zip(p["blocks"], label_of(p["expected"], p["blocks"])):
             X.append(b["features"])
             y.append(label)
             groups.append(p["site"])
@@ -143,7 +195,7 @@ def main():
     y, page_of = np.array(y), np.array(page_of)
     print(f"{len(pages)} pages, {len(y)} blocks", file=sys.stderr)
     if "--cv" in sys.argv:
-        cross_validate(pages, X, y, groups, page_of)
+        cross_validate(pages, names, X, y, groups, page_of)
     model = HistGradientBoostingClassifier(**PARAMS).fit(X, y)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(export(model, names), f, separators=(",", ":"))

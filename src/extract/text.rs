@@ -407,7 +407,7 @@ impl Assembler {
 }
 
 /// Trims each line, drops empty lines, and trims the whole.
-fn tidy_lines(s: &str) -> String {
+pub(crate) fn tidy_lines(s: &str) -> String {
     if !s.contains('\n') {
         return s.trim().to_string();
     }

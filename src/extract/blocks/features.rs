@@ -88,6 +88,8 @@ const fn index_of(name: &str) -> usize {
 
 /// Index of `in_typed`: the share of the block's words the typed body kept.
 pub const IN_TYPED: usize = index_of("in_typed");
+/// Index of `link_density`: the linked share of the block element's own text.
+pub const LINK_DENSITY: usize = index_of("link_density");
 /// Index of `typed_empty`: 1 when the typed extractor found nothing.
 pub const TYPED_EMPTY: usize = index_of("typed_empty");
 

@@ -167,6 +167,12 @@ fn count_text(text: &str) -> (u32, u32) {
 
 /// Walks `root`'s subtree once and returns its elements with statistics.
 pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
+    walk_showing(root, |_| false)
+}
+
+/// [`walk`], with the hidden or non-content elements (buttons) that
+/// `shown` accepts walked as if visible (the block model's collapsed FAQ answers and tab panels).
+pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -> Page<'_> {
     // Allocated once: a large page's table would otherwise double past
     // its size (the count is an upper bound: hidden subtrees are skipped).
     let capacity = root
@@ -188,11 +194,13 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
         let mut descend = false;
         match node.value() {
             Node::Element(el)
-                if !is_invisible_tag(el.name())
-                    && !{
-                        attrs = Attrs::of(el);
-                        attrs.hidden
-                    } =>
+                if (!is_invisible_tag(el.name()) && {
+                    attrs = Attrs::of(el);
+                    !attrs.hidden
+                }) || (shown(el) && {
+                    attrs = Attrs::of(el);
+                    true
+                }) =>
             {
                 let idx = elems.len() as u32;
                 let parent = stack.last().copied().unwrap_or(NONE);
