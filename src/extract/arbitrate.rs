@@ -232,6 +232,11 @@ pub const MIN_LEAD_CHARS: usize = 600;
 /// ... and the config's text is shorter than this many times that prose.
 pub const LEAD_SHARE: usize = 2;
 
+/// At most this share of the config's text may be droppable for the merge:
+/// widgets are a small part of a body. More is part of the article the
+/// generic extractor dropped (a list of linked places or names).
+pub const MAX_DROPPABLE_SHARE: f64 = 0.25;
+
 /// Decides between the config's body and the generic body:
 ///
 /// 1. little overlap (less than [`MIN_SHARED`] of the config's text in the
@@ -248,8 +253,10 @@ pub const LEAD_SHARE: usize = 2;
 ///    selected a box in the middle of the article, the generic body;
 /// 4. the config's text [`SHORTER`] times shorter than the generic body:
 ///    the generic body;
-/// 5. the config's body holds droppable paragraphs: the merge;
-/// 6. otherwise the config's body.
+/// 5. more than [`MAX_DROPPABLE_SHARE`] of the config's text droppable:
+///    the config's body (those lines are the article's, not widgets);
+/// 6. the config's body holds droppable paragraphs: the merge;
+/// 7. otherwise the config's body.
 pub fn arbitrate(c: &Comparison) -> Verdict {
     let verdict = |winner, reason| Verdict { winner, reason };
     if c.site_shared < MIN_SHARED {
@@ -282,6 +289,12 @@ pub fn arbitrate(c: &Comparison) -> Verdict {
         return verdict(
             Winner::Generic,
             "the config's text is a small part of the generic body",
+        );
+    }
+    if c.droppable_chars as f64 > MAX_DROPPABLE_SHARE * c.site_chars as f64 {
+        return verdict(
+            Winner::Site,
+            "the config's link lines are too much of its text to be widgets",
         );
     }
     if c.droppable_chars > 0 {
@@ -336,6 +349,9 @@ mod tests {
             (c(1800, 3400, 1.0, 0), Site),
             // the config's body holds link lines or widgets only it selected
             (c(5000, 4500, 0.9, 300), Merged),
+            // ... unless they are too much of its text to be widgets: lists
+            // of linked names inside the article, which generic dropped
+            (c(5000, 2900, 0.58, 2100), Site),
             // a block the generic extractor does not hold: a redesign
             (c(4000, 6000, 0.1, 0), Generic),
             (c(16000, 10000, 0.0, 0), Generic),
