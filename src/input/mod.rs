@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod filter;
+mod gunzip;
 pub mod summary;
 
 use std::fs::File;
@@ -192,6 +193,9 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
                         return Event::Failed(named(anyhow::Error::new(e).context("cannot open")))
                     }
                 };
+                if let Some(bytes) = whole_gzip_page(&mut file) {
+                    return self.local_page(input, bytes, file_label(path));
+                }
                 let size = content_size_hint(&mut file);
                 match sniff(file) {
                     Ok(Sniffed::Warc(stream)) => self.start_archive(input, stream),
@@ -259,6 +263,30 @@ fn file_label(path: &Path) -> Option<String> {
         .ok()
         .and_then(|abs| Url::from_file_path(abs).ok())
         .map(|u| u.to_string())
+}
+
+/// A small gzip file that is one member holding a page (not a WARC
+/// archive), read whole and inflated in one call; `None` (the file left at
+/// its start) for anything else, which the streaming path reads and reports.
+fn whole_gzip_page(file: &mut File) -> Option<Vec<u8>> {
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    if len > MAX_BODY_BYTES {
+        return None;
+    }
+    let mut compressed = Vec::with_capacity(len);
+    let read = file
+        .by_ref()
+        .take(MAX_BODY_BYTES as u64)
+        .read_to_end(&mut compressed);
+    let page = read
+        .ok()
+        .and_then(|_| gunzip::gunzip_single_member(&compressed, MAX_BODY_BYTES))
+        .filter(|page| !page.starts_with(b"WARC/"));
+    if page.is_none() {
+        // On a failed seek the sniffer reports the read error itself.
+        let _ = file.rewind();
+    }
+    page
 }
 
 /// How many bytes a file most likely holds once decompressed: a gzip
@@ -342,6 +370,9 @@ mod tests {
     /// Reads a file as `extract` does: sized by its hint, then bounded.
     fn read_file(path: &Path) -> (usize, Result<Vec<u8>>) {
         let mut file = File::open(path).unwrap();
+        if let Some(page) = whole_gzip_page(&mut file) {
+            return (page.len(), Ok(page));
+        }
         let hint = content_size_hint(&mut file);
         let Sniffed::Other(stream) = sniff(file).unwrap() else {
             panic!("no archive here");
