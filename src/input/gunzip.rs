@@ -7,10 +7,36 @@
 //! stream, a trailer that lies, a size over the limit) is left to the
 //! streaming decoder, which reports it as before.
 
+use std::cell::RefCell;
+use std::ptr::NonNull;
+
 use libdeflate_sys::{
-    libdeflate_alloc_decompressor, libdeflate_free_decompressor, libdeflate_gzip_decompress_ex,
-    libdeflate_result_LIBDEFLATE_SUCCESS,
+    libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_free_decompressor,
+    libdeflate_gzip_decompress_ex, libdeflate_result_LIBDEFLATE_SUCCESS,
 };
+
+/// A libdeflate decompressor, freed on drop. Allocating one costs about as
+/// much as inflating a few kilobytes, so each thread keeps one.
+struct Decompressor(NonNull<libdeflate_decompressor>);
+
+impl Decompressor {
+    fn new() -> Option<Self> {
+        // SAFETY: a plain allocation; null is checked.
+        NonNull::new(unsafe { libdeflate_alloc_decompressor() }).map(Self)
+    }
+}
+
+impl Drop for Decompressor {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `libdeflate_alloc_decompressor`, freed once.
+        unsafe { libdeflate_free_decompressor(self.0.as_ptr()) }
+    }
+}
+
+thread_local! {
+    /// This thread's decompressor, made on first use.
+    static DECOMPRESSOR: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
+}
 
 /// The smallest gzip file: a 10-byte header, an empty deflate block and
 /// the 8-byte trailer.
@@ -33,27 +59,27 @@ pub fn gunzip_single_member(data: &[u8], limit: usize) -> Option<Vec<u8>> {
     }
     let mut out: Vec<u8> = Vec::with_capacity(size);
     let (mut read, mut written) = (0usize, 0usize);
-    // SAFETY: the decompressor is checked for null and freed once; libdeflate
-    // reads `data.len()` bytes of `data` and writes at most `size` bytes into
-    // `out`'s spare capacity (allocated above), reporting how many in
-    // `written`; only those are exposed by `set_len`, after success.
-    let result = unsafe {
-        let decompressor = libdeflate_alloc_decompressor();
-        if decompressor.is_null() {
-            return None;
+    let result = DECOMPRESSOR.with_borrow_mut(|slot| {
+        if slot.is_none() {
+            *slot = Decompressor::new();
         }
-        let result = libdeflate_gzip_decompress_ex(
-            decompressor,
-            data.as_ptr().cast(),
-            data.len(),
-            out.as_mut_ptr().cast(),
-            size,
-            &mut read,
-            &mut written,
-        );
-        libdeflate_free_decompressor(decompressor);
-        result
-    };
+        let decompressor = slot.as_ref()?;
+        // SAFETY: libdeflate reads `data.len()` bytes of `data` and writes at
+        // most `size` bytes into `out`'s spare capacity (allocated above),
+        // reporting how many in `written`; only those are exposed by
+        // `set_len`, after success. The decompressor is this thread's alone.
+        Some(unsafe {
+            libdeflate_gzip_decompress_ex(
+                decompressor.0.as_ptr(),
+                data.as_ptr().cast(),
+                data.len(),
+                out.as_mut_ptr().cast(),
+                size,
+                &mut read,
+                &mut written,
+            )
+        })
+    })?;
     // A member that ends before the data does is followed by more members
     // (or garbage): the streaming decoder reads them all.
     if result != libdeflate_result_LIBDEFLATE_SUCCESS || read != data.len() || written > size {
