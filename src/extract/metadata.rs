@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use super::authors::{byline_authors, normalize_authors};
 use super::title::{choose_title, is_login_heading, TitleContext};
 use crate::vocabulary::KICKER_HINTS;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
 use super::dates::normalize_date;
@@ -60,12 +60,51 @@ pub(crate) fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static JSONLD: LazyLock<Selector> = LazyLock::new(|| sel("script[type]"));
-static LINK_CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel("link[rel][href]"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
+/// The elements metadata is read from, gathered in one pass over the
+/// document's nodes in the order (and with the filter) of `Html::select`:
+/// the tree's node order, attached nodes only.
+#[derive(Default)]
+struct MarkupElements<'a> {
+    /// `meta`.
+    metas: Vec<ElementRef<'a>>,
+    /// `script[type]`.
+    scripts: Vec<ElementRef<'a>>,
+    /// `link[rel][href]`.
+    links: Vec<ElementRef<'a>>,
+    /// `h1`.
+    h1s: Vec<ElementRef<'a>>,
+    /// The first `title`.
+    title: Option<ElementRef<'a>>,
+    /// The first `time[datetime]`'s `datetime`.
+    time: Option<&'a str>,
+}
+
+impl<'a> MarkupElements<'a> {
+    fn of(doc: &'a Html) -> Self {
+        let mut found = Self::default();
+        for node in doc.tree.nodes() {
+            let Some(e) = ElementRef::wrap(node) else {
+                continue;
+            };
+            if e.parent().is_none() {
+                continue;
+            }
+            let v = e.value();
+            match v.name() {
+                "meta" => found.metas.push(e),
+                "script" if v.attr("type").is_some() => found.scripts.push(e),
+                "link" if v.attr("rel").is_some() && v.attr("href").is_some() => {
+                    found.links.push(e)
+                }
+                "h1" => found.h1s.push(e),
+                "title" if found.title.is_none() => found.title = Some(e),
+                "time" if found.time.is_none() => found.time = v.attr("datetime"),
+                _ => {}
+            }
+        }
+        found
+    }
+}
 /// A class, id or `data-cy` that names a kicker (ASCII, any case).
 /// Literals only: a case-insensitive automaton is several times cheaper
 /// than a regex on the attributes of every element.
@@ -124,7 +163,8 @@ pub const ARTICLE_TYPES: &[&str] = &[
 pub fn page_metadata(doc: &Html) -> Metadata {
     let mut m = Metadata::default();
     let mut meta = MetaValues::default();
-    for el in doc.select(&META) {
+    let found = MarkupElements::of(doc);
+    for el in &found.metas {
         let v = el.value();
         let Some(content) = v.attr("content").map(str::trim).filter(|c| !c.is_empty()) else {
             continue;
@@ -140,7 +180,7 @@ pub fn page_metadata(doc: &Html) -> Metadata {
     }
     // JSON-LD: the first article-like object wins.
     let mut ld = LdArticle::default();
-    for script in doc.select(&JSONLD) {
+    for script in &found.scripts {
         let ty = script.value().attr("type").unwrap_or("");
         if !ty.eq_ignore_ascii_case("application/ld+json") {
             continue;
@@ -152,7 +192,7 @@ pub fn page_metadata(doc: &Html) -> Metadata {
         collect_ld(&value, &mut ld, &mut m.jsonld_types, 0);
         collect_objects(&value, &mut m.jsonld_objects, 0);
     }
-    for link in doc.select(&LINK_CANONICAL) {
+    for link in &found.links {
         let rel = link.value().attr("rel").unwrap_or("");
         if rel
             .split_ascii_whitespace()
@@ -165,11 +205,12 @@ pub fn page_metadata(doc: &Html) -> Metadata {
     if m.canonical.is_none() {
         m.canonical = meta.og_url.clone();
     }
-    m.h1 = doc
-        .select(&H1)
-        .map(|h| inline_text(*h))
+    m.h1 = found
+        .h1s
+        .iter()
+        .map(|h| inline_text(**h))
         .find(|t| !t.is_empty() && !is_login_heading(t));
-    let html_title = doc.select(&TITLE).next().map(|t| {
+    let html_title = found.title.map(|t| {
         t.text()
             .collect::<String>()
             .split_whitespace()
@@ -210,10 +251,7 @@ pub fn page_metadata(doc: &Html) -> Metadata {
             m.authors.retain(|a| a.to_lowercase() != site);
         }
     }
-    let first_time = doc
-        .select(&TIME)
-        .find_map(|t| t.value().attr("datetime"))
-        .map(str::to_string);
+    let first_time = found.time.map(str::to_string);
     m.published = super::dates::best_date(
         [ld.published.clone(), meta.published.clone(), first_time]
             .into_iter()

@@ -9,10 +9,11 @@
 
 pub mod archive;
 pub mod filter;
+mod gunzip;
 pub mod summary;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -186,15 +187,19 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
             }
             Input::File(path) => {
                 let named = |e: anyhow::Error| anyhow::anyhow!("{}: {e:#}", path.display());
-                let file = match File::open(path) {
+                let mut file = match File::open(path) {
                     Ok(f) => f,
                     Err(e) => {
                         return Event::Failed(named(anyhow::Error::new(e).context("cannot open")))
                     }
                 };
+                if let Some(bytes) = whole_gzip_page(&mut file) {
+                    return self.local_page(input, bytes, file_label(path));
+                }
+                let size = content_size_hint(&mut file);
                 match sniff(file) {
                     Ok(Sniffed::Warc(stream)) => self.start_archive(input, stream),
-                    Ok(Sniffed::Other(stream)) => match read_bounded(stream) {
+                    Ok(Sniffed::Other(stream)) => match read_bounded(stream, size) {
                         Ok(bytes) => self.local_page(input, bytes, file_label(path)),
                         Err(e) => Event::Failed(named(e)),
                     },
@@ -203,7 +208,7 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
             }
             Input::Stdin => match sniff(std::io::stdin()) {
                 Ok(Sniffed::Warc(stream)) => self.start_archive(input, stream),
-                Ok(Sniffed::Other(stream)) => match read_bounded(stream) {
+                Ok(Sniffed::Other(stream)) => match read_bounded(stream, 0) {
                     Ok(bytes) => self.local_page(input, bytes, Some("stdin:".into())),
                     Err(e) => Event::Failed(e.context("stdin")),
                 },
@@ -260,9 +265,62 @@ fn file_label(path: &Path) -> Option<String> {
         .map(|u| u.to_string())
 }
 
-/// Reads a whole page from a stream, refusing more than the body limit.
-fn read_bounded(stream: Stream) -> Result<Vec<u8>> {
-    let mut buf = Vec::new();
+/// A small gzip file that is one member holding a page (not a WARC
+/// archive), read whole and inflated in one call; `None` (the file left at
+/// its start) for anything else, which the streaming path reads and reports.
+fn whole_gzip_page(file: &mut File) -> Option<Vec<u8>> {
+    let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+    if len > MAX_BODY_BYTES {
+        return None;
+    }
+    let mut compressed = Vec::with_capacity(len);
+    let read = file
+        .by_ref()
+        .take(MAX_BODY_BYTES as u64)
+        .read_to_end(&mut compressed);
+    let page = read
+        .ok()
+        .and_then(|_| gunzip::gunzip_single_member(&compressed, MAX_BODY_BYTES))
+        .filter(|page| !page.starts_with(b"WARC/"));
+    if page.is_none() {
+        // On a failed seek the sniffer reports the read error itself.
+        let _ = file.rewind();
+    }
+    page
+}
+
+/// How many bytes a file most likely holds once decompressed: a gzip
+/// file's ISIZE trailer (the size of its last member, modulo 2^32), any
+/// other file's length; 0 when unknown. Only a hint for sizing the buffer
+/// once (a wrong one costs a reallocation, never a byte): the reader is
+/// bounded by [`MAX_BODY_BYTES`] whatever it says. Leaves the file at its start.
+fn content_size_hint(file: &mut File) -> usize {
+    let mut hint = || -> std::io::Result<usize> {
+        let len = file.metadata()?.len();
+        let mut magic = [0u8; 2];
+        let gzip = len >= 18 && file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+        let size = if gzip {
+            let mut isize = [0u8; 4];
+            file.seek(SeekFrom::End(-4))?;
+            file.read_exact(&mut isize)?;
+            u64::from(u32::from_le_bytes(isize))
+        } else {
+            len
+        };
+        Ok(usize::try_from(size).unwrap_or(usize::MAX))
+    };
+    let size = hint().unwrap_or(0);
+    // On a failed seek the sniffer reports the read error itself.
+    let _ = file.rewind();
+    size
+}
+
+/// Reads a whole page from a stream, refusing more than the body limit;
+/// `size_hint` (decompressed bytes expected, 0 when unknown) sizes the
+/// buffer up to that limit.
+fn read_bounded(stream: Stream, size_hint: usize) -> Result<Vec<u8>> {
+    // One byte more than the limit tells a page over it.
+    let mut buf = Vec::with_capacity(size_hint.min(MAX_BODY_BYTES + 1));
     stream
         .take(MAX_BODY_BYTES as u64 + 1)
         .read_to_end(&mut buf)
@@ -301,6 +359,64 @@ mod tests {
         let mut text = String::new();
         s.read_to_string(&mut text).unwrap();
         assert_eq!(text, "<html>page</html>");
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(data).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// Reads a file as `extract` does: sized by its hint, then bounded.
+    fn read_file(path: &Path) -> (usize, Result<Vec<u8>>) {
+        let mut file = File::open(path).unwrap();
+        if let Some(page) = whole_gzip_page(&mut file) {
+            return (page.len(), Ok(page));
+        }
+        let hint = content_size_hint(&mut file);
+        let Sniffed::Other(stream) = sniff(file).unwrap() else {
+            panic!("no archive here");
+        };
+        (hint, read_bounded(stream, hint))
+    }
+
+    #[test]
+    fn size_hint_sizes_the_buffer_but_never_decides_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = b"<html><p>one page</p></html>".repeat(100);
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        // A plain file: its length; a gzip file: its ISIZE trailer.
+        let (hint, read) = read_file(&write("plain.html", &page));
+        assert_eq!((hint, read.unwrap()), (page.len(), page.clone()));
+        let (hint, read) = read_file(&write("page.html.gz", &gzip(&page)));
+        assert_eq!((hint, read.unwrap()), (page.len(), page.clone()));
+        // Two members: the trailer tells the last one's size only; all is read.
+        let two = [gzip(&page[..1000]), gzip(&page[1000..])].concat();
+        let (hint, read) = read_file(&write("two.html.gz", &two));
+        assert_eq!((hint, read.unwrap()), (page.len() - 1000, page.clone()));
+        // A lying trailer (too small, too large) changes nothing read.
+        for lie in [1u32, u32::MAX] {
+            let mut bytes = gzip(&page);
+            let n = bytes.len();
+            bytes[n - 4..].copy_from_slice(&lie.to_le_bytes());
+            let (hint, read) = read_file(&write("lie.html.gz", &bytes));
+            assert_eq!(hint, lie as usize);
+            // The trailer is checked once the data is read: a wrong size
+            // is a corrupt stream, reported as such.
+            let err = read.unwrap_err();
+            assert!(format!("{err:#}").contains("cannot read"), "{err:#}");
+        }
+        // Over the body limit: refused, however small the trailer says it is.
+        let mut big = gzip(&vec![b' '; MAX_BODY_BYTES + 10]);
+        let n = big.len();
+        big[n - 4..].copy_from_slice(&100u32.to_le_bytes());
+        let (_, read) = read_file(&write("big.html.gz", &big));
+        let err = read.unwrap_err();
+        assert!(format!("{err:#}").contains("larger than"), "{err:#}");
     }
 
     #[test]
