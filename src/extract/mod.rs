@@ -308,7 +308,7 @@ pub fn extract_page(
         .flatten()
         .filter(|typed| !typed.is_empty());
     // The block model, for the page types where it beats the rules.
-    let use_blocks = site.is_none() && blocks::applies(page_type);
+    let use_blocks = site.is_none() && blocks::applies(page_type, page_type_confidence);
     let scored = if use_blocks || opts.keep_blocks {
         let ctx = blocks::BlockContext {
             generic: &paragraphs,
