@@ -51,6 +51,23 @@ impl Paragraph {
     }
 }
 
+/// For a tree walk that skips a subtree (`skipping` holds its root): true
+/// while inside it, clearing `skipping` at the root's closing edge.
+pub(crate) fn leaves_skipped(
+    skipping: &mut Option<ego_tree::NodeId>,
+    closing: ego_tree::NodeId,
+) -> bool {
+    match *skipping {
+        Some(root) => {
+            if root == closing {
+                *skipping = None;
+            }
+            true
+        }
+        None => false,
+    }
+}
+
 /// Elements whose content is never article text.
 pub fn is_skipped_element(name: &str) -> bool {
     matches!(
@@ -375,10 +392,7 @@ impl Assembler {
                     }
                 }
                 Edge::Close(node) => {
-                    if let Some(id) = skipping {
-                        if id == node.id() {
-                            skipping = None;
-                        }
+                    if leaves_skipped(&mut skipping, node.id()) {
                         continue;
                     }
                     if let Node::Element(el) = node.value() {

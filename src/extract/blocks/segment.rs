@@ -14,7 +14,7 @@ use scraper::node::Node;
 
 use super::Block;
 use crate::extract::generic::dom::Page;
-use crate::extract::text::{is_skipped_element, kind_of, tidy_lines};
+use crate::extract::text::{is_skipped_element, kind_of, leaves_skipped, tidy_lines};
 use crate::extract::typed::region::is_disclosure_button;
 
 /// An open element of the traversal.
@@ -150,10 +150,7 @@ pub fn page_blocks(page: &Page<'_>) -> Vec<Block> {
                 }
             }
             Edge::Close(node) => {
-                if let Some(id) = skipping {
-                    if id == node.id() {
-                        skipping = None;
-                    }
+                if leaves_skipped(&mut skipping, node.id()) {
                     continue;
                 }
                 if !index.contains_key(&node.id()) {
