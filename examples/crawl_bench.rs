@@ -19,7 +19,9 @@
 //!
 //! Run with `cargo build --release && cargo run --release --example crawl_bench`
 //! (`NEWSCRAWL_BIN` overrides the binary path; `-- throughput`, `-- scale` or
-//! `-- postgres` runs that section alone). Loopback addresses only.
+//! `-- postgres` runs that section alone; `-- throughput-links` runs the
+//! throughput crawl on articles that each link 50 others). Loopback
+//! addresses only.
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
@@ -42,11 +44,20 @@ use postgres::bench_postgres;
 type Log = Arc<Mutex<Vec<(Instant, String)>>>;
 
 fn article(host: usize, i: usize) -> String {
+    article_linking(host, i, 0, 1)
+}
+
+/// An article followed by `links` links to the next articles of its host
+/// of `pages` (related stories, as real sites print on every article).
+fn article_linking(host: usize, i: usize, links: usize, pages: usize) -> String {
+    let related: String = (1..=links)
+        .map(|k| format!("<li><a href=/a/{}>Related {k}</a></li>", (i + k) % pages))
+        .collect();
     let para = format!(
         "<p>Report {i} from host {host}: the council met on Tuesday to discuss the budget, and the debate ran late into the evening as members weighed every line of the proposal in detail.</p>"
     );
     let body: String = std::iter::repeat_n(para, 100).collect();
-    format!("<!doctype html><html lang=en><head><title>Story {host}-{i}</title><meta property=og:type content=article></head><body><article><h1>Story {host}-{i}</h1>{body}</article></body></html>")
+    format!("<!doctype html><html lang=en><head><title>Story {host}-{i}</title><meta property=og:type content=article></head><body><article><h1>Story {host}-{i}</h1>{body}</article><aside><ul>{related}</ul></aside></body></html>")
 }
 
 fn listing(n: usize) -> String {
@@ -307,6 +318,16 @@ impl Nginx {
 /// each site, so that a server being stopped is never asked).
 /// Returns `None` when nginx is not installed or does not start.
 fn nginx_site(root: &std::path::Path, hosts: usize, pages: usize) -> Option<(Nginx, Vec<String>)> {
+    nginx_site_linking(root, hosts, pages, 0)
+}
+
+/// [`nginx_site`] whose articles each link `links` other articles.
+fn nginx_site_linking(
+    root: &std::path::Path,
+    hosts: usize,
+    pages: usize,
+    links: usize,
+) -> Option<(Nginx, Vec<String>)> {
     static NEXT_PORT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(18080);
     let port = NEXT_PORT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
@@ -319,7 +340,8 @@ fn nginx_site(root: &std::path::Path, hosts: usize, pages: usize) -> Option<(Ngi
         std::fs::create_dir_all(site.join("a")).ok()?;
         std::fs::write(site.join("index.html"), listing(pages)).ok()?;
         for i in 0..pages {
-            std::fs::write(site.join("a").join(i.to_string()), article(h, i)).ok()?;
+            let page = article_linking(h, i, links, pages);
+            std::fs::write(site.join("a").join(i.to_string()), page).ok()?;
         }
         let ip = format!("127.0.1.{}", 10 + h);
         servers.push_str(&format!(
@@ -405,6 +427,32 @@ fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
     }
 }
 
+/// Section 2 with links: the throughput crawl of articles that each link
+/// 50 others of their host (most of them queued already by the home page
+/// or an earlier article): CPU per article of the crawler and of nginx.
+fn bench_throughput_links(dir: &std::path::Path) {
+    let Some((nginx, seeds)) = nginx_site_linking(&dir.join("nginx-links"), 20, 500, 50) else {
+        println!("throughput-links: nginx is not installed; skipped");
+        return;
+    };
+    let server = nginx.cpu();
+    let (n, el, err, rss, cpu) = throughput(dir, &seeds, false);
+    let server = nginx.cpu() - server;
+    let per = |d: Duration| 1e3 * d.as_secs_f64() / n.max(1) as f64;
+    println!(
+        "throughput-links (nginx, 50 links an article): {n} articles in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
+        el.as_secs_f64(),
+        n as f64 / el.as_secs_f64(),
+        rss / 1024
+    );
+    println!(
+        "throughput-links CPU per article: crawler {:.3} ms, nginx {:.3} ms",
+        per(cpu),
+        per(server)
+    );
+    eprint!("{err}");
+}
+
 /// Section 6: how crawl time, memory and state grow from 10,000 to 100,000
 /// articles (20 hosts served by nginx, `--rate 200 --concurrency 64`).
 fn bench_scale(dir: &std::path::Path) {
@@ -445,6 +493,10 @@ fn main() {
     match std::env::args().nth(1).as_deref() {
         Some("throughput") => {
             bench_throughput(&rt, dir.path());
+            return;
+        }
+        Some("throughput-links") => {
+            bench_throughput_links(dir.path());
             return;
         }
         Some("scale") => {

@@ -103,6 +103,12 @@ pub const MAX_SITEMAP_CHILDREN: usize = 1_000;
 /// (sitemap and feed entries, links): discovery is budgeted like fetches.
 pub const QUEUED_PER_FETCH: u64 = 100;
 
+/// Most page URLs a crawl remembers having queued this run (as found and as
+/// normalised), so that a link met again (a site's navigation, on every
+/// page) is passed over without normalising it or asking the state; the
+/// memory is cleared when full (about 25 MB of URLs).
+pub const MAX_SEEN_URLS: usize = 200_000;
+
 /// A feed linked from a page (not a home or source page) is polled by later
 /// runs only while it listed new URLs within this window: 30 days.
 pub const FEED_YIELD_WINDOW: Duration = Duration::from_secs(30 * 86_400);

@@ -125,6 +125,8 @@ pub struct Crawler {
     near: HashSet<u64>,
     /// Frontier room per host, and the run's budget of new URLs.
     room: discovery::Room,
+    /// Page URLs queued this run, passed over when met again.
+    seen: discovery::Seen,
     /// Per host: bot challenges answered in a row (stored with the host).
     challenges: HashMap<String, u32>,
     /// Hosts whose consent wall was reported.
@@ -197,6 +199,7 @@ impl Crawler {
             forced: HashSet::new(),
             near: HashSet::new(),
             room,
+            seen: discovery::Seen::default(),
             challenges: HashMap::new(),
             consent_warned: HashSet::new(),
             last_flush: Instant::now(),

@@ -10,13 +10,14 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use rustc_hash::FxHashSet;
 use url::Url;
 
 use super::super::discover::{XmlDoc, XmlKind};
 use super::super::urlnorm::{host_key, normalize};
 use super::Crawler;
 use crate::extract::PageLinks;
-use crate::limits::{MAX_FRONTIER_PER_HOST, MAX_SITEMAP_CHILDREN, QUEUED_PER_FETCH};
+use crate::limits::{MAX_FRONTIER_PER_HOST, MAX_SEEN_URLS, MAX_SITEMAP_CHILDREN, QUEUED_PER_FETCH};
 use crate::state::{Claim, NewUrl, Reason, UrlKind};
 
 /// Priority of sources read first (robots.txt `Sitemap:`, a home page's feeds).
@@ -95,6 +96,49 @@ impl Room {
         self.hosts.insert(host.to_string(), (n + 1, counted));
         self.queued += 1;
         Ok(Ok(()))
+    }
+}
+
+/// Page URLs queued this run, as found and as normalised: queued again,
+/// such a URL would change nothing (the state keeps the first entry), so a
+/// link met again is passed over before it is normalised, scoped, counted
+/// against the frontier's room and looked up by the state. At most
+/// [`MAX_SEEN_URLS`]: cleared when full (then URLs are only queued again).
+#[derive(Debug)]
+pub(super) struct Seen {
+    urls: FxHashSet<String>,
+    /// Most URLs kept.
+    cap: usize,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self::new(MAX_SEEN_URLS)
+    }
+}
+
+impl Seen {
+    fn new(cap: usize) -> Self {
+        Self {
+            urls: FxHashSet::default(),
+            cap,
+        }
+    }
+
+    /// Whether `url` was queued as a page this run.
+    pub(super) fn contains(&self, url: &str) -> bool {
+        self.urls.contains(url)
+    }
+
+    /// Remembers that `url` was queued as a page.
+    pub(super) fn insert(&mut self, url: &str) {
+        if self.urls.contains(url) {
+            return;
+        }
+        if self.urls.len() >= self.cap {
+            self.urls.clear();
+        }
+        self.urls.insert(url.to_string());
     }
 }
 
@@ -179,6 +223,11 @@ impl Crawler {
             self.summary.skip(Reason::OutOfScope);
             return Ok(Err(Refusal::Skipped));
         }
+        // Queued as a page already (not forced: a forced URL is queued again).
+        let page = kind == UrlKind::Page && !force;
+        if page && self.seen.contains(u.as_str()) {
+            return Ok(Ok(()));
+        }
         let host = host_key(&u);
         if force {
             if !self.forced.insert(u.to_string()) {
@@ -186,6 +235,9 @@ impl Crawler {
             }
         } else if let Err(reason) = self.make_room(&host)? {
             return Ok(Err(Refusal::Full(reason)));
+        }
+        if page {
+            self.seen.insert(u.as_str());
         }
         self.batch.new_urls.push(NewUrl {
             host,
@@ -269,11 +321,18 @@ impl Crawler {
             }
         }
         for l in &links.links {
+            // Most links of a page (navigation, related stories) were
+            // queued from an earlier page.
+            if self.seen.contains(l.as_str()) {
+                continue;
+            }
             let prio = match self.sites.for_url(l) {
                 Some(s) if s.is_article_url(l.as_str()) => ARTICLE_PRIORITY,
                 _ => LINK_PRIORITY,
             };
-            self.queue(l, depth, UrlKind::Page, prio, 0, false)?;
+            if self.queue(l, depth, UrlKind::Page, prio, 0, false)? {
+                self.seen.insert(l.as_str());
+            }
         }
         Ok(())
     }
@@ -316,6 +375,19 @@ mod tests {
             counts, 3,
             "counted when first seen (h, g) and once when full"
         );
+    }
+
+    #[test]
+    fn seen_urls_are_bounded() {
+        let mut seen = Seen::new(2);
+        seen.insert("http://h/a");
+        seen.insert("http://h/a");
+        seen.insert("http://h/b");
+        assert!(seen.contains("http://h/a") && seen.contains("http://h/b"));
+        // Full: forgotten, then remembered again one by one.
+        seen.insert("http://h/c");
+        assert!(seen.contains("http://h/c"));
+        assert!(!seen.contains("http://h/a") && !seen.contains("http://h/b"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::drift::DriftTable;
@@ -52,6 +53,12 @@ pub struct SqliteState {
 
 /// Frontier entries of one host claimed by one query.
 const CLAIM_AHEAD: usize = 8;
+
+/// The next [`CLAIM_AHEAD`] (`?2`) entries of host `?1`.
+const CLAIM_SQL: &str =
+    "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified, f.priority
+     FROM frontier f LEFT JOIN urls u ON u.url=f.url
+     WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT ?2";
 
 impl std::fmt::Debug for SqliteState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,6 +108,13 @@ impl SqliteState {
 
     fn init(conn: &mut Connection) -> Result<String> {
         conn.busy_timeout(Duration::from_secs(5))?;
+        // Plans that do not depend on bound values. Otherwise SQLite marks
+        // a parameter whose value the planner looked at (a `LIMIT ?`, an
+        // `x=?` it estimates) as "prepare again when bound anew", and the
+        // statement cache clears every statement's bindings when it takes
+        // it back: each cached statement with such a parameter (the claim
+        // query among them) was prepared again at every use.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(conn)?;
@@ -218,11 +232,7 @@ impl SqliteState {
         }
         let rows: Vec<(i64, Claim)> = self
             .conn
-            .prepare_cached(
-                "SELECT f.id, f.url, f.host, f.depth, f.kind, f.attempts, f.hops, u.etag, u.last_modified, f.priority
-                 FROM frontier f LEFT JOIN urls u ON u.url=f.url
-                 WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT ?2",
-            )?
+            .prepare_cached(CLAIM_SQL)?
             .query_map(params![host, CLAIM_AHEAD as i64], |r| {
                 let claim = Claim {
                     id: r.get(0)?,

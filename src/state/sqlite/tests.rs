@@ -144,3 +144,29 @@ fn the_owner_id_is_stable_across_opens() {
     let other = SqliteState::open(&dir.path().join("t.db")).unwrap();
     assert_ne!(other.owner().id, a.id);
 }
+
+#[test]
+fn claiming_reuses_its_prepared_statement() {
+    // Re-preparing the claim query at every claim cost 1.5% of a crawl's CPU.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteState::open(&dir.path().join("s.db")).unwrap();
+    s.begin_run().unwrap();
+    let urls: Vec<String> = (0..40).map(|i| format!("http://h/{i:02}")).collect();
+    s.commit(&Batch {
+        new_urls: urls.iter().map(|u| new(u)).collect(),
+        ..Default::default()
+    })
+    .unwrap();
+    s.lease_host("h", HOUR).unwrap().unwrap();
+    let mut claimed = 0;
+    while s.claim_next("h").unwrap().is_some() {
+        claimed += 1;
+    }
+    assert_eq!(claimed, 40, "{} queries", 40 / CLAIM_AHEAD + 1);
+    let st = s.conn.prepare_cached(CLAIM_SQL).unwrap();
+    assert_eq!(
+        st.get_status(rusqlite::StatementStatus::RePrepare),
+        0,
+        "the claim query was prepared again"
+    );
+}
