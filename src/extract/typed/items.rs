@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
 use scraper::Html;
 
 use super::repeated::{best_group, Layout};
@@ -103,11 +104,56 @@ fn page_items(page: &Page<'_>, min_items: usize) -> Option<Vec<Paragraph>> {
         .filter(|(_, &b)| b)
         .map(|(e, _)| e.node.id())
         .collect();
-    let mut assembler = Assembler::new();
-    assembler.add_subtree_filtered(page.elems[region as usize].node, |node, el| {
+    let skip = |node: ego_tree::NodeRef<'_, scraper::Node>, el: &scraper::node::Element| {
         dom::is_invisible(el) || blocked.contains(&node.id())
-    });
-    Some(assembler.finish())
+    };
+    let template = template_lines(page, &group.items, skip);
+    let mut assembler = Assembler::new();
+    assembler.add_subtree_filtered(page.elems[region as usize].node, skip);
+    let mut paragraphs = assembler.finish();
+    paragraphs.retain(|p| !template.contains(&p.text));
+    Some(paragraphs)
+}
+
+/// Longest line (characters) that can be a template's label.
+const MAX_TEMPLATE_CHARS: usize = 40;
+
+/// Share of the items a short line must recur in to be the template's
+/// (a poster's "Joined", "Messages", "Full Member"; a card's "Read more"),
+/// not a post's text; at least [`MIN_TEMPLATE_ITEMS`] items.
+const MIN_TEMPLATE_SHARE: f64 = 0.6;
+
+/// Items a line must recur in to be the template's.
+const MIN_TEMPLATE_ITEMS: usize = 3;
+
+/// The short lines that recur in most of the items: the items' template
+/// (labels, buttons, badges), not what each item says.
+fn template_lines<F>(page: &Page<'_>, items: &[u32], skip: F) -> HashSet<String>
+where
+    F: Fn(ego_tree::NodeRef<'_, scraper::Node>, &scraper::node::Element) -> bool + Copy,
+{
+    let mut counts: FxHashMap<String, usize> = FxHashMap::default();
+    for &item in items {
+        let mut assembler = Assembler::new();
+        assembler.add_subtree_filtered(page.elems[item as usize].node, skip);
+        let lines: HashSet<String> = assembler
+            .finish()
+            .into_iter()
+            .map(|p| p.text)
+            .filter(|t| t.chars().count() <= MAX_TEMPLATE_CHARS)
+            .collect();
+        for line in lines {
+            *counts.entry(line).or_default() += 1;
+        }
+    }
+    let min = (MIN_TEMPLATE_SHARE * items.len() as f64)
+        .ceil()
+        .max(MIN_TEMPLATE_ITEMS as f64) as usize;
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n >= min)
+        .map(|(line, _)| line)
+        .collect()
 }
 
 /// Climbs from `start` while the parent holds at most [`EXPAND_RATIO`]
@@ -126,5 +172,39 @@ fn grow_region(page: &Page<'_>, layout: &Layout, start: u32) -> u32 {
         }
         region = parent;
         chars = parent_chars;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_posts_template_lines_are_left_out() {
+        let post = |user: &str, text: &str| {
+            format!(
+                "<div class=post><div class=user><p>{user}</p><p>Joined</p><p>Messages</p></div>\
+                 <div class=body><p>{text}</p></div></div>"
+            )
+        };
+        let html = format!(
+            "<body><div class=thread>{}{}{}{}</div></body>",
+            post("ann", "Has anyone tried the new lathe from the show?"),
+            post("bob", "Yes, mine arrived last week and it runs quietly."),
+            post("ann", "Good to hear, I will order one then."),
+            post("cy", "Mind the belt tension on the first runs.")
+        );
+        let doc = parse_document(&html);
+        let texts: Vec<String> = items_body(&doc, &[], 2)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert!(
+            !texts.iter().any(|t| t == "Joined" || t == "Messages"),
+            "{texts:?}"
+        );
+        assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
+        assert!(texts.contains(&"Mind the belt tension on the first runs.".to_string()));
     }
 }

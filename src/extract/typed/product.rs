@@ -5,10 +5,14 @@
 //! `Product.description` ahead of it when the page's visible text does
 //! not hold it (shops that render the description from script).
 
+use std::collections::HashSet;
+
+use ego_tree::NodeId;
 use scraper::Html;
 use serde_json::{Map, Value};
 
 use super::region::MainRegion;
+use super::repeated::{link_cards, Layout};
 use super::TypedInput;
 use crate::extract::metadata::{decode_entities, Metadata};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
@@ -28,7 +32,12 @@ const PROBE_CHARS: usize = 60;
 /// The product's description and specifications.
 pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
     let region = MainRegion::find(input.doc);
-    let mut paragraphs = region.paragraphs();
+    let layout = Layout::of(&region.page, false);
+    let cards: HashSet<NodeId> = link_cards(&region.page, &layout, MIN_CARDS)
+        .into_iter()
+        .map(|i| region.page.elems[i as usize].node.id())
+        .collect();
+    let mut paragraphs = region.paragraphs_without(&cards);
     if let Some(description) = jsonld_description(input.meta) {
         let shown = normalized(&crate::extract::text::join_paragraphs(&paragraphs));
         let probe: String = normalized(&description).chars().take(PROBE_CHARS).collect();
@@ -44,6 +53,10 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
     }
     paragraphs
 }
+
+/// Alike link cards from which a group is other products (related,
+/// recently viewed), not part of this one.
+const MIN_CARDS: usize = 3;
 
 /// The `description` of the page's first JSON-LD product.
 pub fn jsonld_description(meta: &Metadata) -> Option<String> {

@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 
+use ego_tree::NodeId;
 use scraper::node::Element;
 use scraper::Html;
 
@@ -53,6 +54,11 @@ impl<'a> MainRegion<'a> {
     /// are kept (a product's specifications, a service page's FAQ
     /// answers): a click shows them.
     pub fn paragraphs(&self) -> Vec<Paragraph> {
+        self.paragraphs_without(&HashSet::new())
+    }
+
+    /// [`Self::paragraphs`] without the subtrees of `left_out` as well.
+    pub fn paragraphs_without(&self, left_out: &HashSet<NodeId>) -> Vec<Paragraph> {
         let Some(root) = self.page.elems.get(self.root as usize) else {
             return Vec::new();
         };
@@ -60,6 +66,8 @@ impl<'a> MainRegion<'a> {
         let mut assembler = Assembler::new();
         assembler.add_subtree_filtered(root.node, |node, el| {
             chrome.contains(&node.id())
+                || left_out.contains(&node.id())
+                || is_dialog(el)
                 || (dom::is_invisible(el) && !is_hidden_panel(el) && !is_disclosure_button(el))
         });
         keep_content(assembler.finish())
@@ -105,6 +113,15 @@ pub fn is_hidden_panel(el: &Element) -> bool {
                 || t.starts_with("panel-collapse")
         })
     })
+}
+
+/// A dialog: a modal's policy text, a cookie centre, a newsletter pop-up
+/// (`role="dialog"` or `"alertdialog"`, `aria-modal="true"`; `<dialog>`
+/// elements are invisible to the walk already). Pages ship them closed or
+/// over their content; they are not the content.
+pub fn is_dialog(el: &Element) -> bool {
+    matches!(el.attr("role"), Some("dialog" | "alertdialog"))
+        || el.attr("aria-modal") == Some("true")
 }
 
 /// A button that shows a tab panel or an accordion section: its label
@@ -180,5 +197,13 @@ mod tests {
             texts(html),
             ["Shown description of the thing.", "Weight: 2 kg"]
         );
+    }
+
+    #[test]
+    fn dialogs_left_out() {
+        let html = "<body><div><p>What the product is and does.</p>\
+            <div role=dialog aria-modal=true><p>Privacy policy: we store cookies.</p></div>\
+            <div role=alertdialog><p>Sign up for our newsletter</p></div></div></body>";
+        assert_eq!(texts(html), ["What the product is and does."]);
     }
 }

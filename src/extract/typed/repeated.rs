@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
+use super::region::is_dialog;
 use crate::extract::generic::dom::{Attrs, Page, NONE};
 use crate::vocabulary::is_comment_element;
 
@@ -53,7 +54,8 @@ pub struct Layout {
 impl Layout {
     /// Reads the walked page: chrome as the walk judged it, except reader
     /// comments when `keep_comments` (a thread's posts are often marked up
-    /// as comments).
+    /// as comments), and closed dialogs (a cookie centre's alike sections
+    /// are no thread).
     pub fn of(page: &Page<'_>, keep_comments: bool) -> Self {
         let n = page.elems.len();
         let mut blocked = vec![false; n];
@@ -64,12 +66,13 @@ impl Layout {
         link_prefix.push(0);
         for (i, e) in page.elems.iter().enumerate() {
             let inherited = e.parent != NONE && blocked[e.parent as usize];
-            let chrome = e.chrome
-                && !(keep_comments
-                    && e.element().is_some_and(|el| {
-                        let a = Attrs::of(el);
-                        is_comment_element(a.class, a.id)
-                    }));
+            let chrome = e.element().is_some_and(is_dialog)
+                || e.chrome
+                    && !(keep_comments
+                        && e.element().is_some_and(|el| {
+                            let a = Attrs::of(el);
+                            is_comment_element(a.class, a.id)
+                        }));
             blocked[i] = inherited || chrome;
             if !blocked[i] {
                 text += u64::from(e.own_chars);
@@ -177,7 +180,134 @@ pub fn best_group(page: &Page<'_>, layout: &Layout, min_items: usize) -> Option<
         })
 }
 
+/// Longest text (visible characters) of a link card: a product tile's
+/// name, price and badge, not a review or a post.
+const MAX_CARD_CHARS: u64 = 300;
+
+/// Unlinked characters a link card shows beside its link (a price, a
+/// rating, a seller).
+const MIN_UNLINKED_CHARS: u64 = 3;
+
+/// Share of a card group's text that must be linked: each card's title
+/// links to its own page.
+const MIN_CARD_LINK_SHARE: f64 = 0.25;
+
+/// The items of every group of link cards on the page: at least
+/// `min_items` alike siblings, each short and holding a link, whose text is
+/// largely linked (a product page's "related products" and "recently
+/// viewed" carousels, breadcrumbs), in page order.
+pub fn link_cards(page: &Page<'_>, layout: &Layout, min_items: usize) -> Vec<u32> {
+    let mut groups: FxHashMap<GroupKey<'_>, (Vec<u32>, u64, u64)> = FxHashMap::default();
+    for (i, e) in page.elems.iter().enumerate() {
+        if e.parent == NONE || layout.blocked[i] || !is_item_tag(e.name()) {
+            continue;
+        }
+        let Some(el) = e.element() else { continue };
+        let (chars, link) = layout.text(page, i as u32);
+        if chars < MIN_ITEM_CHARS {
+            continue;
+        }
+        let (tag, token) = signature(el.name(), Attrs::of(el).class);
+        let entry = groups.entry((e.parent, tag, token)).or_default();
+        // A card too long, without a link or with nothing beside it (a
+        // swatch, a tag, an option of this product) spoils its group.
+        if chars > MAX_CARD_CHARS || link == 0 || chars - link < MIN_UNLINKED_CHARS {
+            entry.1 = u64::MAX;
+            continue;
+        }
+        entry.0.push(i as u32);
+        entry.1 = entry.1.saturating_add(chars);
+        entry.2 += link;
+    }
+    let mut cards: Vec<u32> = groups
+        .into_values()
+        .filter(|(items, chars, link)| {
+            items.len() >= min_items
+                && *chars != u64::MAX
+                && *link as f64 >= MIN_CARD_LINK_SHARE * *chars as f64
+        })
+        .flat_map(|(items, _, _)| items)
+        .collect();
+    cards.sort_unstable();
+    cards
+}
+
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::generic::dom;
+    use crate::parse::parse_document;
+
+    fn card_texts(html: &str) -> Vec<String> {
+        let doc = parse_document(html);
+        let page = dom::walk(*doc.root_element());
+        let layout = Layout::of(&page, false);
+        link_cards(&page, &layout, 3)
+            .into_iter()
+            .map(|i| {
+                let el = scraper::ElementRef::wrap(page.elems[i as usize].node).unwrap();
+                let text: String = el.text().collect();
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn product_cards_are_link_cards_swatches_and_prose_are_not() {
+        let html = "<body><div class=tiles>\
+            <div class=card><a href=/p/1>Blue linen shirt</a><span>$40</span></div>\
+            <div class=card><a href=/p/2>Grey wool jumper</a><span>$60</span></div>\
+            <div class=card><a href=/p/3>Cotton chinos, beige</a><span>$55</span></div></div>\
+            <ul class=colours><li><a href=?c=1>Avignon Velvet Cocoa</a></li>\
+            <li><a href=?c=2>Avignon Velvet Indigo</a></li><li><a href=?c=3>Calaggio Linen</a></li></ul>\
+            <div class=features><div class=f>Soft merino wool that keeps its shape.</div>\
+            <div class=f>Machine washable at thirty degrees.</div>\
+            <div class=f>Made in Portugal from recycled yarn.</div></div></body>";
+        assert_eq!(
+            card_texts(html),
+            [
+                "Blue linen shirt$40",
+                "Grey wool jumper$60",
+                "Cotton chinos, beige$55"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_item_spoils_a_card_group() {
+        let long = "A review that goes on about the fit and the fabric and the colour \
+            and the delivery, long enough that no product card would ever hold it, \
+            with a link to the reviewer's profile at the end of it, written over \
+            several sentences of praise for the shop and its friendly staff, and \
+            then some more on how it washes.";
+        let html = format!(
+            "<body><div><div class=r><a href=/u/1>Ann</a> said: great</div>\
+             <div class=r><a href=/u/2>Bob</a> said: fine</div>\
+             <div class=r><a href=/u/3>Cy</a> {long}</div></div></body>"
+        );
+        assert!(card_texts(&html).is_empty());
+    }
+
+    #[test]
+    fn no_group_inside_a_dialog() {
+        let doc = parse_document(
+            "<body><div class=posts><div class=post>First post of the thread here.</div>\
+             <div class=post>A reply to the first post.</div></div>\
+             <div role=dialog><div class=cat>Strictly necessary cookies are always on.</div>\
+             <div class=cat>Analytics cookies help us count the visits.</div>\
+             <div class=cat>Targeting cookies follow you to other sites.</div></div></body>",
+        );
+        let page = dom::walk(*doc.root_element());
+        let layout = Layout::of(&page, true);
+        let group = best_group(&page, &layout, 2).unwrap();
+        let class = page.elems[group.parent as usize]
+            .element()
+            .and_then(|el| el.attr("class"));
+        assert_eq!(class, Some("posts"));
+    }
 }
