@@ -187,6 +187,16 @@ pub struct CheckArgs {
     pub user_agent: Option<String>,
 }
 
+/// `eval --block-model`: when the block model extracts a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BlockModelArg {
+    /// As `extract` does: for listings, collections, service pages and
+    /// confident documentation.
+    Always,
+    /// Never: the rules' bodies only.
+    Never,
+}
+
 /// The part of a corpus `eval` scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PartArg {
@@ -235,4 +245,9 @@ pub struct EvalArgs {
     /// classifying it (to develop per-type extraction; never for reported figures).
     #[arg(long)]
     pub oracle_page_type: bool,
+    /// Whether the block model extracts the page types it applies to:
+    /// `always` (as `extract` does) or `never` (the rules' bodies only,
+    /// to measure what it changes; never for reported figures).
+    #[arg(long, value_enum, default_value = "always")]
+    pub block_model: BlockModelArg,
 }

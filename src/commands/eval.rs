@@ -8,9 +8,9 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{EvalArgs, PartArg};
+use crate::cli::{BlockModelArg, EvalArgs, PartArg};
 use crate::corpus::{self, Corpus, PageScore, Part, Totals};
-use crate::extract::ExtractOptions;
+use crate::extract::{blocks, ExtractOptions};
 
 use super::load_sites;
 
@@ -45,6 +45,10 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     let indices = corpus.indices(only);
     let opts = ExtractOptions {
         use_selectors: !args.source.no_selectors,
+        block_model: match args.block_model {
+            BlockModelArg::Always => blocks::Use::Always,
+            BlockModelArg::Never => blocks::Use::Never,
+        },
         ..Default::default()
     };
     let wall = std::time::Instant::now();

@@ -170,6 +170,7 @@ impl Crawler {
                 language_memo: Some(Arc::default()),
                 page_type: None,
                 keep_blocks: false,
+                block_model: crate::extract::blocks::Use::Always,
             },
             extract_slots: Arc::new(Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

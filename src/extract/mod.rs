@@ -96,6 +96,9 @@ pub struct ExtractOptions {
     /// [`ExtractedPage::blocks`] (for training the block model; off in
     /// normal runs, where only pages the block model extracts are scored).
     pub keep_blocks: bool,
+    /// Whether the block model extracts the page types it applies to
+    /// (`eval --block-model never` measures what it changes).
+    pub block_model: blocks::Use,
 }
 
 impl Default for ExtractOptions {
@@ -106,6 +109,7 @@ impl Default for ExtractOptions {
             language_memo: None,
             page_type: None,
             keep_blocks: false,
+            block_model: blocks::Use::Always,
         }
     }
 }
@@ -308,7 +312,7 @@ pub fn extract_page(
         .flatten()
         .filter(|typed| !typed.is_empty());
     // The block model, for the page types where it beats the rules.
-    let use_blocks = site.is_none() && blocks::applies(page_type, page_type_confidence);
+    let use_blocks = site.is_none() && opts.block_model.applies(page_type, page_type_confidence);
     let scored = if use_blocks || opts.keep_blocks {
         let ctx = blocks::BlockContext {
             generic: &paragraphs,

@@ -142,6 +142,24 @@ pub fn blocks_body(scored: &[ScoredBlock]) -> Vec<Paragraph> {
         .collect()
 }
 
+/// Whether the block model extracts pages (`extract`: [`Use::Always`];
+/// `eval --block-model never` measures what it changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// The page types of [`applies`].
+    Always,
+    /// Never: the rules' bodies only.
+    Never,
+}
+
+impl Use {
+    /// Whether the block model extracts a page of `page_type`, classified
+    /// with `confidence`.
+    pub fn applies(self, page_type: PageType, confidence: f32) -> bool {
+        self == Use::Always && applies(page_type, confidence)
+    }
+}
+
 /// Whether the block model extracts pages of `page_type`: listings,
 /// collections, service pages and documentation. On wcxb-dev's tuning part
 /// (out of fold, grouped by site, by predicted type) its bodies beat the
