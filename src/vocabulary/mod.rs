@@ -175,6 +175,7 @@ pub const CHROME_HINTS: &[&str] = &[
     "toc",
     "alert",
     // more-to-read boxes
+    "factbox",
     "mostviewed",
     "most-viewed",
     "recirculation",

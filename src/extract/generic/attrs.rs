@@ -33,6 +33,8 @@ pub struct Attrs<'a> {
     pub role: &'a str,
     /// Hidden by `hidden`, `aria-hidden=true` or an inline style.
     pub hidden: bool,
+    /// A modal dialog (`aria-modal=true`): an overlay over the page.
+    pub modal: bool,
 }
 
 impl<'a> Attrs<'a> {
@@ -50,6 +52,7 @@ impl<'a> Attrs<'a> {
                 "role" => a.role = value,
                 "hidden" => hidden_attr = true,
                 "aria-hidden" => a.hidden |= value == "true",
+                "aria-modal" => a.modal = value == "true",
                 "style" => a.hidden |= style_hides(value),
                 _ => {}
             }
@@ -114,5 +117,21 @@ mod tests {
             "{got:?}"
         );
         assert!(!got.iter().any(|t| t.starts_with("Sign in")), "{got:?}");
+    }
+
+    #[test]
+    fn a_modal_dialog_is_not_the_article() {
+        let html = format!(
+            "<body><article>{}</article>\
+             <div class=capping aria-modal=true><p>You can read this newspaper on one device at a time, so reading here signs you out on the other one.</p>\
+             <p>Why this message? Because another person, or you, is reading with this account on another device.</p></div>\
+             <section role=alertdialog><p>Your subscription does not include this article, please contact our sales team for more information.</p></section></body>",
+            PARA.repeat(4)
+        );
+        let got: Vec<String> = extract_paragraphs(&parse_document(&html))
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(got, vec![PARA[3..PARA.len() - 4].to_string(); 4]);
     }
 }

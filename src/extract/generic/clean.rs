@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::enumeration::enumeration_lines;
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
@@ -253,7 +254,8 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     // introduced a list (or is an item of such a list).
     let mut hard_tails: Vec<usize> = Vec::new();
     let mut introduced_list = false;
-    for p in paragraphs {
+    let enumerations = enumeration_lines(&paragraphs);
+    for (p, enumeration) in paragraphs.into_iter().zip(enumerations) {
         let norm = normalize(&p.text);
         if norm.is_empty() {
             continue;
@@ -279,8 +281,9 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
             continue;
         }
         // Link-heavy lines are link lists, unless they are the items of a
-        // list the text introduces ("Sources:", "The winners are:").
-        if !confirmed && !is_heading(&p) && !in_list && p.link_density() > 0.5 {
+        // list the text introduces ("Sources:", "The winners are:") or
+        // labelled enumerations of names ("Saga: Kanzaki, Shiroishi").
+        if !confirmed && !is_heading(&p) && !in_list && !enumeration && p.link_density() > 0.5 {
             continue;
         }
         if !confirmed && is_byline_or_dateline(&p, &norm, ev) {

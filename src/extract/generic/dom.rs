@@ -226,6 +226,7 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 };
                 let chrome = candidate
                     && (is_chrome_tag(name, article_depth > 0)
+                        || attrs.modal
                         || matches!(
                             role,
                             "navigation"
@@ -233,6 +234,7 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                                 | "contentinfo"
                                 | "complementary"
                                 | "dialog"
+                                | "alertdialog"
                                 | "alert"
                         )
                         || hint == ChromeHint::Strong);

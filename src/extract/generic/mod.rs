@@ -11,6 +11,7 @@
 pub mod attrs;
 pub mod clean;
 pub mod dom;
+pub mod enumeration;
 pub mod score;
 
 use std::collections::HashSet;

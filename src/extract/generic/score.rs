@@ -467,4 +467,20 @@ mod tests {
         let got = texts(&html);
         assert_eq!(got.len(), 3, "{got:?}");
     }
+
+    #[test]
+    fn a_factbox_of_other_text_inside_the_article_goes() {
+        // A fact box holds a document beside the story (a transcript, a
+        // list of measures), prose though it is.
+        let factbox = "<p>The full text of the speech follows here, read out in the chamber before both houses and all the guests.</p>";
+        let html = format!(
+            "<body><article>{}<div class=metro-factbox><h2>Full transcript</h2><div class=metro-factbox-content>{}</div></div>{}</article></body>",
+            PARA.repeat(3),
+            factbox.repeat(4),
+            PARA
+        );
+        let got = texts(&html);
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(!got.iter().any(|t| t.contains("speech")), "{got:?}");
+    }
 }
