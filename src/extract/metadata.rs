@@ -5,6 +5,8 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use markup5ever::local_name;
+use rustc_hash::FxHashMap;
 
 use super::authors::{byline_authors, normalize_authors};
 use super::title::{choose_title, is_login_heading, TitleContext};
@@ -90,15 +92,16 @@ impl<'a> MarkupElements<'a> {
                 continue;
             }
             let v = e.value();
-            match v.name() {
-                "meta" => found.metas.push(e),
-                "script" if v.attr("type").is_some() => found.scripts.push(e),
-                "link" if v.attr("rel").is_some() && v.attr("href").is_some() => {
+            // Interned names: one integer comparison each.
+            match v.name.local {
+                local_name!("meta") => found.metas.push(e),
+                local_name!("script") if v.attr("type").is_some() => found.scripts.push(e),
+                local_name!("link") if v.attr("rel").is_some() && v.attr("href").is_some() => {
                     found.links.push(e)
                 }
-                "h1" => found.h1s.push(e),
-                "title" if found.title.is_none() => found.title = Some(e),
-                "time" if found.time.is_none() => found.time = v.attr("datetime"),
+                local_name!("h1") => found.h1s.push(e),
+                local_name!("title") if found.title.is_none() => found.title = Some(e),
+                local_name!("time") if found.time.is_none() => found.time = v.attr("datetime"),
                 _ => {}
             }
         }
@@ -118,13 +121,21 @@ static KICKER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 
 /// The texts of the elements whose class, id or `data-cy` names a kicker.
 fn kicker_texts(doc: &Html) -> Vec<String> {
+    // Pages repeat their class lists: each distinct value is searched once.
+    let mut searched: FxHashMap<&str, bool> = FxHashMap::default();
     doc.root_element()
         .descendants()
         .filter_map(scraper::ElementRef::wrap)
         .filter(|e| {
-            // One pass over the attributes (`attr` interns its argument).
-            e.value().attrs().any(|(name, value)| {
-                matches!(name, "class" | "id" | "data-cy") && KICKER.is_match(value)
+            // One pass over the attributes, comparing interned names.
+            e.value().attrs.iter().any(|(name, value)| {
+                let name = &name.local;
+                (*name == local_name!("class")
+                    || *name == local_name!("id")
+                    || **name == *"data-cy")
+                    && *searched
+                        .entry(&**value)
+                        .or_insert_with(|| KICKER.is_match(&**value))
             })
         })
         // A kicker is a line, not a container: its text is not assembled
@@ -536,6 +547,19 @@ pub fn normalize_language(tag: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::parse::parse_document;
+
+    #[test]
+    fn kickers_are_read_from_class_id_and_data_cy_in_any_case() {
+        let doc = parse_document(
+            "<body><span class='article-Kicker'>Politics</span><p class='article-Kicker'>Sport</p>\
+             <div class='plain'>not one</div><b id='TOPLINE'>Economy</b>\
+             <i data-cy='eyebrow'>Culture</i><em title='kicker'>not a hint attribute</em></body>",
+        );
+        assert_eq!(
+            kicker_texts(&doc),
+            ["Politics", "Sport", "Economy", "Culture"]
+        );
+    }
 
     #[test]
     fn jsonld_in_cdata_is_read() {

@@ -10,6 +10,9 @@
 pub mod features;
 pub mod model;
 pub mod rules;
+mod structure;
+#[cfg(test)]
+mod structure_reference;
 
 pub use features::{page_features, PageFeatures};
 

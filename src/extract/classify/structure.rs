@@ -1,0 +1,617 @@
+//! The page's structure for the page-type features: one walk of the parsed
+//! DOM counting text, links, prose paragraphs, element kinds, prices and the
+//! class/id hints of each page type, and the repeated sibling groups.
+//!
+//! Element names are compared as interned atoms (one integer comparison)
+//! rather than as strings, and each distinct class or id value of a page is
+//! searched for hints once: pages repeat their class lists.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use ego_tree::iter::Edge;
+use markup5ever::{local_name, LocalName};
+use rustc_hash::FxHashMap;
+use scraper::node::Node;
+use scraper::Html;
+
+use crate::extract::article::prose_length;
+
+const FORUM_HINTS: &[&str] = &[
+    "post",
+    "reply",
+    "replies",
+    "thread",
+    "topic",
+    "forum",
+    "message",
+    "username",
+    "user-",
+    "avatar",
+    "signature",
+    "answer",
+    "vote",
+];
+const PRODUCT_HINTS: &[&str] = &[
+    "product",
+    "price",
+    "cart",
+    "sku",
+    "basket",
+    "checkout",
+    "stock",
+    "variant",
+    "quantity",
+    "add-to",
+    "addtocart",
+];
+const CARD_HINTS: &[&str] = &[
+    "card", "tile", "grid", "item", "teaser", "listing", "result", "entry",
+];
+const DOCS_HINTS: &[&str] = &[
+    "toc",
+    "docs",
+    "doc-",
+    "sidebar",
+    "menu",
+    "breadcrumb",
+    "highlight",
+    "language-",
+    "api",
+    "admonition",
+    "version",
+];
+const SERVICE_HINTS: &[&str] = &[
+    "hero",
+    "feature",
+    "pricing",
+    "testimonial",
+    "cta",
+    "benefit",
+    "service",
+    "plan",
+    "client",
+    "partner",
+];
+const COMMENT_HINTS: &[&str] = &["comment"];
+
+/// The hint lists, in the order of the `hint_*` features.
+const HINT_LISTS: [&[&str]; 6] = [
+    FORUM_HINTS,
+    PRODUCT_HINTS,
+    CARD_HINTS,
+    DOCS_HINTS,
+    SERVICE_HINTS,
+    COMMENT_HINTS,
+];
+
+/// All hints in one case-insensitive automaton, and the list of each.
+static HINTS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+    let (patterns, lists): (Vec<&str>, Vec<usize>) = HINT_LISTS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, list)| list.iter().map(move |h| (*h, i)))
+        .unzip();
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        // A full DFA: these few short patterns make a small one, and it is
+        // the fastest to search over hundreds of thousands of short values.
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(patterns)
+        .expect("the hint lists are valid patterns");
+    (automaton, lists)
+});
+
+/// Marks in `found` the hint lists with a hint inside `value` (any case).
+pub(super) fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
+    if value.is_empty() {
+        return; // most elements have no class or no id
+    }
+    let (automaton, lists) = &*HINTS;
+    for m in automaton.find_overlapping_iter(value) {
+        found[lists[m.pattern().as_usize()]] = true;
+    }
+}
+
+/// Running counts of the DOM walk.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Walk {
+    pub(super) text_chars: usize,
+    pub(super) link_chars: usize,
+    pub(super) prose_chars: usize,
+    pub(super) prose_paras: usize,
+    pub(super) longest_para: usize,
+    pub(super) links: usize,
+    pub(super) articles: usize,
+    pub(super) headings: usize,
+    pub(super) h1s: usize,
+    pub(super) code_blocks: usize,
+    pub(super) tables: usize,
+    pub(super) list_items: usize,
+    pub(super) forms: usize,
+    pub(super) cart_forms: usize,
+    pub(super) buttons: usize,
+    pub(super) prices: usize,
+    pub(super) currency: usize,
+    pub(super) times: usize,
+    pub(super) images: usize,
+    pub(super) navs: usize,
+    pub(super) asides: usize,
+    pub(super) hints: [usize; 6],
+    pub(super) single_post: bool,
+    pub(super) wp_post_link: bool,
+}
+
+/// Counts currency marks and prices (a currency mark next to a digit) in a
+/// text.
+pub(super) fn count_prices(text: &str) -> (usize, usize) {
+    let mut marks = 0;
+    let mut prices = 0;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '$' | '€' | '£' | '¥' | '₹' | '₽' | '₩') {
+            marks += 1;
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            if next.is_some_and(char::is_ascii_digit) || prev.is_some_and(char::is_ascii_digit) {
+                prices += 1;
+            }
+        }
+    }
+    (marks, prices)
+}
+
+/// The prose length of a text without its whitespace (the sum of
+/// [`prose_length`] over its words), in one byte pass for ASCII text.
+pub(super) fn text_prose_length(text: &str) -> usize {
+    if text.is_ascii() {
+        // The ASCII characters of Unicode's White_Space (char::is_whitespace).
+        return text
+            .bytes()
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
+            .count();
+    }
+    text.split_whitespace().map(prose_length).sum()
+}
+
+/// Whether a text holds one of the currency marks of [`count_prices`]:
+/// `$`, or the UTF-8 of `£ ¥` (lead byte C2) or `€ ₹ ₽ ₩` (E2 82), found
+/// by a vectorised search for their first bytes.
+pub(super) fn has_currency_mark(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(b'$', 0xC2, 0xE2, bytes).any(|i| match bytes[i] {
+        b'$' => true,
+        0xC2 => matches!(bytes.get(i + 1), Some(0xA3 | 0xA5)),
+        _ => {
+            bytes.get(i + 1) == Some(&0x82)
+                && matches!(bytes.get(i + 2), Some(0xAC | 0xB9 | 0xBD | 0xA9))
+        }
+    })
+}
+
+/// Repeated siblings: for every element, its children grouped by tag and
+/// class; returns the largest group and the number of groups of 4 or more
+/// that hold links (an `<a>` among a child's first 64 nodes, itself
+/// included, in document order).
+///
+/// The nodes are laid out in document order once, with the size of each
+/// one's subtree and the next `<a>` from each position, so that a child's
+/// link test is one comparison instead of a walk of 64 nodes.
+pub(super) fn repeated_siblings(doc: &Html) -> (usize, usize) {
+    let mut max = 0;
+    let mut groups = 0;
+    let mut seen: Vec<(&LocalName, &str, usize, bool)> = Vec::new();
+    // Every node once: the document's tree, and any subtree the tree
+    // builder left detached.
+    for top in doc.tree.nodes().filter(|n| n.parent().is_none()) {
+        let order = DocumentOrder::of(top);
+        for (p, node) in order.nodes.iter().enumerate() {
+            if !node.value().is_element() || !node.has_children() {
+                continue;
+            }
+            seen.clear();
+            let (mut c, end) = (p + 1, p + order.size[p]);
+            while c < end {
+                let child = order.nodes[c];
+                let child_size = order.size[c];
+                if let Some(el) = child.value().as_element() {
+                    // The first class attribute, by interned name.
+                    let class = el.attrs.iter().find_map(|(name, value)| {
+                        (name.local == local_name!("class")).then_some(&**value)
+                    });
+                    let key = (&el.name.local, class.unwrap_or(""));
+                    let linked = order.next_link[c] < c + child_size.min(64);
+                    match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
+                        Some(s) => {
+                            s.2 += 1;
+                            s.3 |= linked;
+                        }
+                        None => seen.push((key.0, key.1, 1, linked)),
+                    }
+                }
+                c += child_size;
+            }
+            for &(name, _, n, linked) in &seen {
+                if matches!(
+                    *name,
+                    local_name!("option")
+                        | local_name!("tr")
+                        | local_name!("td")
+                        | local_name!("th")
+                        | local_name!("br")
+                        | local_name!("p")
+                        | local_name!("span")
+                        | local_name!("script")
+                        | local_name!("meta")
+                        | local_name!("link")
+                ) {
+                    continue;
+                }
+                max = max.max(n);
+                if n >= 4 && linked {
+                    groups += 1;
+                }
+            }
+        }
+    }
+    (max, groups)
+}
+
+/// A subtree in document order: its nodes, the size of each one's subtree
+/// (itself included), and for each position the first position at or after
+/// it that holds an `<a>` (the length when none does).
+struct DocumentOrder<'a> {
+    nodes: Vec<ego_tree::NodeRef<'a, Node>>,
+    size: Vec<usize>,
+    next_link: Vec<usize>,
+}
+
+impl<'a> DocumentOrder<'a> {
+    /// Lays out the subtree of `top`.
+    fn of(top: ego_tree::NodeRef<'a, Node>) -> Self {
+        let (mut nodes, mut size, mut open) = (Vec::new(), Vec::new(), Vec::new());
+        for edge in top.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    open.push(nodes.len());
+                    nodes.push(node);
+                    size.push(0);
+                }
+                Edge::Close(_) => {
+                    if let Some(p) = open.pop() {
+                        size[p] = nodes.len() - p;
+                    }
+                }
+            }
+        }
+        let mut next_link = vec![nodes.len(); nodes.len()];
+        let mut next = nodes.len();
+        for (i, node) in nodes.iter().enumerate().rev() {
+            if node
+                .value()
+                .as_element()
+                .is_some_and(|e| e.name.local == local_name!("a"))
+            {
+                next = i;
+            }
+            next_link[i] = next;
+        }
+        Self {
+            nodes,
+            size,
+            next_link,
+        }
+    }
+}
+
+/// Whether an element's subtree is not page text (scripts, styles, the
+/// head, ...).
+fn is_hidden(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("noscript")
+            | local_name!("template")
+            | local_name!("svg")
+            | local_name!("head")
+    )
+}
+
+/// Whether an element is paragraph-like (its text makes one block).
+fn is_paragraph_like(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("p")
+            | local_name!("li")
+            | local_name!("dd")
+            | local_name!("blockquote")
+            | local_name!("td")
+    )
+}
+
+/// The hint lists found in each distinct class or id value of a page, as
+/// bits in the order of [`HINT_LISTS`].
+#[derive(Default)]
+struct HintCache<'a> {
+    lists: FxHashMap<&'a str, u8>,
+}
+
+impl<'a> HintCache<'a> {
+    /// Marks in `found` the hint lists with a hint inside `value`.
+    fn mark(&mut self, value: &'a str, found: &mut u8) {
+        if value.is_empty() {
+            return; // most elements have no class or no id
+        }
+        *found |= *self.lists.entry(value).or_insert_with(|| {
+            let mut lists = [false; 6];
+            hint_lists_in(value, &mut lists);
+            lists
+                .iter()
+                .enumerate()
+                .fold(0, |bits, (i, &hit)| bits | (u8::from(hit) << i))
+        });
+    }
+}
+
+/// Walks the page once and counts what the page-level features need.
+pub(super) fn walk(doc: &Html) -> Walk {
+    let mut w = Walk::default();
+    let mut hints = HintCache::default();
+    let mut hidden = 0usize;
+    let mut in_link = 0usize;
+    // Open paragraph-like blocks: (chars, link chars) of their text.
+    let mut blocks: Vec<(usize, usize)> = Vec::new();
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = &el.name.local;
+                    if is_hidden(name) {
+                        hidden += 1;
+                    }
+                    if *name == local_name!("link") && el.attr("rel") == Some("alternate") {
+                        let href = el.attr("href").unwrap_or("");
+                        w.wp_post_link |= href.contains("/wp-json/wp/v2/posts/");
+                    }
+                    if hidden > 0 {
+                        continue;
+                    }
+                    if is_paragraph_like(name) {
+                        blocks.push((0, 0));
+                    }
+                    match *name {
+                        local_name!("a") => {
+                            in_link += 1;
+                            w.links += 1;
+                        }
+                        local_name!("li") => w.list_items += 1,
+                        local_name!("article") => w.articles += 1,
+                        local_name!("h1") => {
+                            w.h1s += 1;
+                            w.headings += 1;
+                        }
+                        local_name!("h2")
+                        | local_name!("h3")
+                        | local_name!("h4")
+                        | local_name!("h5")
+                        | local_name!("h6") => w.headings += 1,
+                        local_name!("pre") => w.code_blocks += 1,
+                        local_name!("table") => w.tables += 1,
+                        local_name!("form") => {
+                            w.forms += 1;
+                            let action = el.attr("action").unwrap_or("").to_ascii_lowercase();
+                            let class = el.attr("class").unwrap_or("").to_ascii_lowercase();
+                            if action.contains("cart")
+                                || class.contains("cart")
+                                || action.contains("basket")
+                            {
+                                w.cart_forms += 1;
+                            }
+                        }
+                        local_name!("button") => w.buttons += 1,
+                        local_name!("time") => w.times += 1,
+                        local_name!("img") => w.images += 1,
+                        local_name!("nav") => w.navs += 1,
+                        local_name!("aside") => w.asides += 1,
+                        _ => {}
+                    }
+                    // One pass over the attributes, comparing interned names.
+                    let (mut class, mut id) = (None, None);
+                    for (attr, value) in &el.attrs {
+                        if attr.local == local_name!("class") {
+                            class.get_or_insert(&**value);
+                        } else if attr.local == local_name!("id") {
+                            id.get_or_insert(&**value);
+                        }
+                    }
+                    let (class, id) = (class.unwrap_or(""), id.unwrap_or(""));
+                    // No hint holds a space, so class and id are searched
+                    // apart rather than joined.
+                    let mut found = 0u8;
+                    hints.mark(class, &mut found);
+                    hints.mark(id, &mut found);
+                    for (i, count) in w.hints.iter_mut().enumerate() {
+                        *count += usize::from(found >> i & 1);
+                    }
+                    if *name == local_name!("body") {
+                        let hay = format!("{class} {id}").to_ascii_lowercase();
+                        w.single_post |= hay.contains("single-post") || hay.contains("postid-");
+                    }
+                }
+                Node::Text(t) if hidden == 0 => {
+                    let n = text_prose_length(t);
+                    if n == 0 {
+                        continue;
+                    }
+                    w.text_chars += n;
+                    if in_link > 0 {
+                        w.link_chars += n;
+                    }
+                    if let Some(b) = blocks.last_mut() {
+                        b.0 += n;
+                        if in_link > 0 {
+                            b.1 += n;
+                        }
+                    }
+                    if has_currency_mark(t) {
+                        let (marks, prices) = count_prices(t);
+                        w.currency += marks;
+                        w.prices += prices;
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Some(el) = node.value().as_element() else {
+                    continue;
+                };
+                let name = &el.name.local;
+                if is_hidden(name) {
+                    hidden = hidden.saturating_sub(1);
+                    continue;
+                }
+                if hidden > 0 {
+                    continue;
+                }
+                if *name == local_name!("a") {
+                    in_link = in_link.saturating_sub(1);
+                } else if is_paragraph_like(name) {
+                    if let Some((chars, link)) = blocks.pop() {
+                        if chars >= 80 && link * 10 < chars * 3 {
+                            w.prose_chars += chars;
+                            w.prose_paras += 1;
+                        }
+                        w.longest_para = w.longest_para.max(chars);
+                    }
+                }
+            }
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MARKS: [char; 7] = ['$', '€', '£', '¥', '₹', '₽', '₩'];
+
+    #[test]
+    fn currency_marks_are_found_as_the_char_search_finds_them() {
+        for text in [
+            "costs $5",
+            "5 €",
+            "£3",
+            "¥ 100",
+            "₹ 9",
+            "₽1",
+            "₩ 2",
+            "no price here",
+            "quotes ’ “ ” – and ¢ © ₤ ₠",
+            "",
+            "trailing \u{c2}",
+        ] {
+            assert_eq!(has_currency_mark(text), text.contains(MARKS), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn prose_length_of_a_text_is_the_sum_over_its_words() {
+        for text in [
+            "  one two\tthree\n\r\x0b\x0cfour  ",
+            "\x1c\x1d not whitespace in Unicode",
+            "",
+            "   ",
+            "naïve café 東京 text\u{a0}with nbsp",
+        ] {
+            let words: usize = text.split_whitespace().map(prose_length).sum();
+            assert_eq!(text_prose_length(text), words, "{text:?}");
+        }
+    }
+
+    /// The plain definition: every child's first 64 nodes walked.
+    fn repeated_siblings_walked(doc: &Html) -> (usize, usize) {
+        let (mut max, mut groups) = (0, 0);
+        for node in doc.tree.nodes().filter(|n| n.value().is_element()) {
+            let mut seen: Vec<(&str, &str, usize, bool)> = Vec::new();
+            for child in node.children() {
+                let Some(el) = child.value().as_element() else {
+                    continue;
+                };
+                let key = (el.name(), el.attr("class").unwrap_or(""));
+                let linked = child
+                    .descendants()
+                    .take(64)
+                    .any(|d| d.value().as_element().is_some_and(|e| e.name() == "a"));
+                match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
+                    Some(s) => {
+                        s.2 += 1;
+                        s.3 |= linked;
+                    }
+                    None => seen.push((key.0, key.1, 1, linked)),
+                }
+            }
+            for &(name, _, n, linked) in &seen {
+                let skipped = [
+                    "option", "tr", "td", "th", "br", "p", "span", "script", "meta", "link",
+                ];
+                if !skipped.contains(&name) {
+                    max = max.max(n);
+                    groups += usize::from(n >= 4 && linked);
+                }
+            }
+        }
+        (max, groups)
+    }
+
+    #[test]
+    fn repeated_siblings_match_the_walked_definition() {
+        // Links at the 64-node edge: a card whose link is its 64th node
+        // counts, one whose link is its 65th does not.
+        let card = |filler: usize| {
+            format!(
+                "<div class='card'>{}<a href='/x'>x</a></div>",
+                "<i></i>".repeat(filler)
+            )
+        };
+        let edge = format!(
+            "<body><section>{}</section><section>{}</section></body>",
+            card(62).repeat(5),
+            card(63).repeat(5)
+        );
+        let mut pages = vec![
+            edge,
+            "<ul><li><a href=/1>1</a><li><a href=/2>2</a><li>3<li><a>4</a><li>5</ul>".to_string(),
+            "<table><tr><td><a>x</a><td>y</table><p><b>a<p>b</b>c".to_string(),
+            String::new(),
+        ];
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for dir in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
+            for file in std::fs::read_dir(dir.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if file.path().extension().is_some_and(|e| e == "html") {
+                    let bytes = std::fs::read(file.path()).expect("fixture");
+                    pages.push(crate::decode::decode_html(&bytes, None, None).text);
+                }
+            }
+        }
+        assert!(pages.len() > 8, "the fixtures were found");
+        for page in &pages {
+            let doc = crate::parse::parse_document(page);
+            assert_eq!(
+                repeated_siblings(&doc),
+                repeated_siblings_walked(&doc),
+                "{}",
+                &page[..page.len().min(80)]
+            );
+        }
+        // The cards with their link in reach make the one linked group; the
+        // largest group is a card's 63 fillers.
+        let doc = crate::parse::parse_document(&pages[0]);
+        assert_eq!(repeated_siblings(&doc), (63, 1));
+    }
+}
