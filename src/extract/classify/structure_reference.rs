@@ -164,20 +164,7 @@ fn the_walk_counts_what_the_walk_by_names_counts() {
     .iter()
     .map(|p| p.to_string())
     .collect();
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    for dir in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
-        for file in std::fs::read_dir(dir.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if file.path().extension().is_some_and(|e| e == "html") {
-                let bytes = std::fs::read(file.path()).expect("fixture");
-                pages.push(crate::decode::decode_html(&bytes, None, None).text);
-            }
-        }
-    }
-    assert!(pages.len() > 8, "the fixtures were found");
+    pages.extend(fixture_pages());
     for page in &pages {
         let doc = crate::parse::parse_document(page);
         assert_eq!(
@@ -193,4 +180,25 @@ fn the_walk_counts_what_the_walk_by_names_counts() {
     assert!(first.single_post && first.wp_post_link);
     assert_eq!((first.cart_forms, first.prices, first.navs), (1, 2, 1));
     assert_eq!((first.hints[1], first.hints[2], first.hints[5]), (2, 2, 1));
+}
+
+/// Every HTML page under `fixtures/`, decoded: the pages on which the
+/// walks are compared (at least nine, or the fixtures were not found).
+pub(super) fn fixture_pages() -> Vec<String> {
+    let mut pages = Vec::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for dir in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
+        for file in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if file.path().extension().is_some_and(|e| e == "html") {
+                let bytes = std::fs::read(file.path()).expect("fixture");
+                pages.push(crate::decode::decode_html(&bytes, None, None).text);
+            }
+        }
+    }
+    assert!(pages.len() > 8, "the fixtures were found");
+    pages
 }

@@ -93,20 +93,7 @@ fn repeated_siblings_match_the_walked_definition() {
         "<table><tr><td><a>x</a><td>y</table><p><b>a<p>b</b>c".to_string(),
         String::new(),
     ];
-    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    for dir in std::fs::read_dir(&fixtures).expect("fixtures").flatten() {
-        for file in std::fs::read_dir(dir.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            if file.path().extension().is_some_and(|e| e == "html") {
-                let bytes = std::fs::read(file.path()).expect("fixture");
-                pages.push(crate::decode::decode_html(&bytes, None, None).text);
-            }
-        }
-    }
-    assert!(pages.len() > 8, "the fixtures were found");
+    pages.extend(super::super::structure_reference::fixture_pages());
     for page in &pages {
         let doc = crate::parse::parse_document(page);
         assert_eq!(

@@ -140,23 +140,48 @@ fn signature<'a>(name: &'a str, class: Option<&'a str>) -> (&'a str, Cow<'a, str
     (name, token)
 }
 
+/// An element that may be one item of a group of alike siblings: an item
+/// tag outside the blocked regions, with some text.
+struct CandidateItem<'a> {
+    index: u32,
+    key: GroupKey<'a>,
+    chars: u64,
+    link: u64,
+}
+
+/// The page's candidate items in page order, each with its group key
+/// (parent, tag, class signature) and its text and linked characters.
+fn candidate_items<'a>(
+    page: &'a Page<'_>,
+    layout: &'a Layout,
+) -> impl Iterator<Item = CandidateItem<'a>> + 'a {
+    page.elems.iter().enumerate().filter_map(move |(i, e)| {
+        if e.parent == NONE || layout.blocked[i] || !is_item_tag(e.name()) {
+            return None;
+        }
+        let el = e.element()?;
+        let (chars, link) = layout.text(page, i as u32);
+        if chars < MIN_ITEM_CHARS {
+            return None;
+        }
+        let (tag, token) = signature(el.name(), Attrs::of(el).class);
+        Some(CandidateItem {
+            index: i as u32,
+            key: (e.parent, tag, token),
+            chars,
+            link,
+        })
+    })
+}
+
 /// The group of alike siblings holding the most evenly spread text, with
 /// at least `min_items` items that have text; `None` when the page has none.
 pub fn best_group(page: &Page<'_>, layout: &Layout, min_items: usize) -> Option<Group> {
     let mut groups: FxHashMap<GroupKey<'_>, (Vec<u32>, Vec<f64>)> = FxHashMap::default();
-    for (i, e) in page.elems.iter().enumerate() {
-        if e.parent == NONE || layout.blocked[i] || !is_item_tag(e.name()) {
-            continue;
-        }
-        let Some(el) = e.element() else { continue };
-        let (chars, link) = layout.text(page, i as u32);
-        if chars < MIN_ITEM_CHARS {
-            continue;
-        }
-        let weight = (chars - link) as f64 + LINK_WEIGHT * link as f64;
-        let (tag, token) = signature(el.name(), Attrs::of(el).class);
-        let entry = groups.entry((e.parent, tag, token)).or_default();
-        entry.0.push(i as u32);
+    for item in candidate_items(page, layout) {
+        let weight = (item.chars - item.link) as f64 + LINK_WEIGHT * item.link as f64;
+        let entry = groups.entry(item.key).or_default();
+        entry.0.push(item.index);
         entry.1.push(weight);
     }
     groups
@@ -198,24 +223,21 @@ const MIN_CARD_LINK_SHARE: f64 = 0.25;
 /// viewed" carousels, breadcrumbs), in page order.
 pub fn link_cards(page: &Page<'_>, layout: &Layout, min_items: usize) -> Vec<u32> {
     let mut groups: FxHashMap<GroupKey<'_>, (Vec<u32>, u64, u64)> = FxHashMap::default();
-    for (i, e) in page.elems.iter().enumerate() {
-        if e.parent == NONE || layout.blocked[i] || !is_item_tag(e.name()) {
-            continue;
-        }
-        let Some(el) = e.element() else { continue };
-        let (chars, link) = layout.text(page, i as u32);
-        if chars < MIN_ITEM_CHARS {
-            continue;
-        }
-        let (tag, token) = signature(el.name(), Attrs::of(el).class);
-        let entry = groups.entry((e.parent, tag, token)).or_default();
+    for CandidateItem {
+        index,
+        key,
+        chars,
+        link,
+    } in candidate_items(page, layout)
+    {
+        let entry = groups.entry(key).or_default();
         // A card too long, without a link or with nothing beside it (a
         // swatch, a tag, an option of this product) spoils its group.
         if chars > MAX_CARD_CHARS || link == 0 || chars - link < MIN_UNLINKED_CHARS {
             entry.1 = u64::MAX;
             continue;
         }
-        entry.0.push(i as u32);
+        entry.0.push(index);
         entry.1 = entry.1.saturating_add(chars);
         entry.2 += link;
     }
