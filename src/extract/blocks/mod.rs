@@ -190,6 +190,31 @@ mod tests {
     use crate::parse::parse_document;
 
     #[test]
+    fn never_turns_the_block_model_off_for_every_type_always_follows_the_gate() {
+        for page_type in [
+            PageType::Article,
+            PageType::Listing,
+            PageType::Collection,
+            PageType::Service,
+            PageType::Documentation,
+            PageType::Forum,
+            PageType::Product,
+        ] {
+            for confidence in [0.3, 0.74, 0.75, 1.0] {
+                assert!(!Use::Never.applies(page_type, confidence));
+                assert_eq!(
+                    Use::Always.applies(page_type, confidence),
+                    applies(page_type, confidence),
+                    "{page_type:?} at {confidence}"
+                );
+            }
+        }
+        assert!(Use::Always.applies(PageType::Listing, 0.3));
+        assert!(!Use::Always.applies(PageType::Documentation, 0.74));
+        assert!(!Use::Always.applies(PageType::Article, 1.0));
+    }
+
+    #[test]
     fn a_collapsed_accordion_answer_is_a_block() {
         let doc = parse_document(
             "<body><main><h2>FAQ</h2><button aria-expanded=false aria-controls=a1>\
