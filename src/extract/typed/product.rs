@@ -39,6 +39,7 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
     let cards: HashSet<NodeId> = link_cards(&region.page, &layout, MIN_CARDS)
         .into_iter()
         .chain(price_cards(&region.page, &layout, region.root))
+        .chain(review_blocks(&region.page, &layout, region.root))
         .map(|i| region.page.elems[i as usize].node.id())
         .collect();
     let mut paragraphs = region.paragraphs_without(&cards);
@@ -114,6 +115,40 @@ fn price_cards(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
         })
         .flat_map(|(priced, _)| priced)
         .collect()
+}
+
+/// Largest share of the region's text a block named as reviews may hold to
+/// be left out (more: the region itself is a review page's body).
+const MAX_REVIEWS_SHARE: f64 = 0.5;
+
+/// The outermost blocks whose class or id names reviews (`reviews`,
+/// `customer-review`, `game_review_summary`; not `preview`): what buyers
+/// say about the product, not its description or specifications.
+fn review_blocks(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
+    let max_chars = MAX_REVIEWS_SHARE * layout.text(page, root).0 as f64;
+    let names_reviews = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("review") && !v.contains("preview")
+        })
+    };
+    let mut blocks = Vec::new();
+    let mut i = root as usize + 1;
+    let end = page.elems[root as usize].end as usize;
+    while i < end {
+        let e = &page.elems[i];
+        let named = e
+            .element()
+            .is_some_and(|el| names_reviews(el.attr("class")) || names_reviews(el.attr("id")));
+        if named && (layout.text(page, i as u32).0 as f64) <= max_chars {
+            blocks.push(i as u32);
+            // Past its subtree: the outermost block is enough.
+            i = e.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+    blocks
 }
 
 /// The `description` of the page's first JSON-LD product.
@@ -234,6 +269,30 @@ mod tests {
         let texts = body(&html);
         assert!(
             texts.iter().any(|t| t.contains("winter market")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn reviews_are_left_out_previews_are_not() {
+        let html = format!(
+            "<body><main>{DESCRIPTION}<div class=image-preview><p>Shown lit on a walnut desk.</p></div>\
+             <section id=customer-reviews><h2>8 Reviews</h2><div class=review-text><p>Arrived \
+             quickly and lights my whole desk, five stars from me.</p></div></section></main></body>"
+        );
+        let texts = body(&html);
+        assert!(
+            texts.contains(&"Shown lit on a walnut desk.".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("Reviews") || t.contains("five stars")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("A lamp turned")),
             "{texts:?}"
         );
     }
