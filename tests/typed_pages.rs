@@ -73,6 +73,8 @@ fn a_forum_thread_keeps_all_four_posts_of_its_three_users() {
             "Page 1 of 1",
             "Powered by phpBB",
             "Skip to content",
+            "Measure twice, swear once.",
+            "Post Reply",
         ],
     );
 }

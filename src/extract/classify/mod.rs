@@ -15,6 +15,7 @@ mod structure;
 mod structure_reference;
 
 pub use features::{page_features, PageFeatures};
+pub(crate) use structure::count_prices;
 
 use super::page_type::PageType;
 

@@ -144,7 +144,7 @@ pub(super) struct Walk {
 
 /// Counts currency marks and prices (a currency mark next to a digit) in a
 /// text.
-pub(super) fn count_prices(text: &str) -> (usize, usize) {
+pub(crate) fn count_prices(text: &str) -> (usize, usize) {
     let mut marks = 0;
     let mut prices = 0;
     let chars: Vec<char> = text.chars().collect();

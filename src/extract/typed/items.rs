@@ -13,7 +13,7 @@ use scraper::Html;
 
 use super::repeated::{best_group, Layout};
 use crate::extract::generic::dom::{self, Page, NONE};
-use crate::extract::text::{Assembler, Paragraph};
+use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::parse::parse_document;
 
 /// How much text an ancestor may hold, relative to the region so far, to
@@ -28,10 +28,33 @@ const EXPAND_RATIO: f64 = 3.0;
 /// found are the wrong group (a menu of cards beside the page's text).
 const MIN_GENERIC_COVER: f64 = 0.8;
 
+/// What a page's items are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    /// A thread's posts (at least 2): their posters' signatures, their
+    /// template lines up to numbers and values ("Posts: 4032", "Reply 7")
+    /// and the link lists beside them (related threads) are left out.
+    Posts,
+    /// A listing's or collection's cards (at least 3): only lines repeated
+    /// word for word in most cards are their template (a card's date or
+    /// price is content).
+    Cards,
+}
+
+impl ItemKind {
+    /// The fewest alike items that make a group.
+    fn min_items(self) -> usize {
+        match self {
+            Self::Posts => 2,
+            Self::Cards => 3,
+        }
+    }
+}
+
 /// The paragraphs of the page's items and what introduces them, or `None`
-/// when the page has no group of at least `min_items` alike items.
-pub fn items_body(doc: &Html, generic: &[Paragraph], min_items: usize) -> Option<Vec<Paragraph>> {
-    let items = find_items(doc, min_items)?;
+/// when the page has no group of enough alike items.
+pub fn items_body(doc: &Html, generic: &[Paragraph], kind: ItemKind) -> Option<Vec<Paragraph>> {
+    let items = find_items(doc, kind)?;
     (covered_share(generic, &items) >= MIN_GENERIC_COVER).then_some(items)
 }
 
@@ -53,12 +76,12 @@ fn covered_share(inner: &[Paragraph], outer: &[Paragraph]) -> f64 {
 
 /// The items of the page (or of its `<noscript>` content, when the page is
 /// rendered by scripts) and what introduces them.
-fn find_items(doc: &Html, min_items: usize) -> Option<Vec<Paragraph>> {
+fn find_items(doc: &Html, kind: ItemKind) -> Option<Vec<Paragraph>> {
     // From the root: the walk leaves `<head>` out as it does any
     // non-content element.
     let root = doc.root_element();
     let page = dom::walk(*root);
-    if let Some(paragraphs) = page_items(&page, min_items) {
+    if let Some(paragraphs) = page_items(&page, kind) {
         return Some(paragraphs);
     }
     if page.total_chars >= SCRIPT_ONLY_CHARS {
@@ -83,7 +106,7 @@ fn find_items(doc: &Html, min_items: usize) -> Option<Vec<Paragraph>> {
         .filter_map(|markup| {
             let inner = parse_document(&markup);
             let root = inner.root_element();
-            page_items(&dom::walk(*root), min_items)
+            page_items(&dom::walk(*root), kind)
         })
         .max_by_key(|paragraphs| paragraphs.iter().map(|p| p.text.len()).sum::<usize>())
 }
@@ -93,9 +116,9 @@ fn find_items(doc: &Html, min_items: usize) -> Option<Vec<Paragraph>> {
 const SCRIPT_ONLY_CHARS: u32 = 500;
 
 /// The items of one walked tree and what introduces them.
-fn page_items(page: &Page<'_>, min_items: usize) -> Option<Vec<Paragraph>> {
+fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Vec<Paragraph>> {
     let layout = Layout::of(page, true);
-    let group = best_group(page, &layout, min_items)?;
+    let group = best_group(page, &layout, kind.min_items())?;
     let region = grow_region(page, &layout, group.parent);
     let blocked: HashSet<ego_tree::NodeId> = page
         .elems
@@ -105,14 +128,110 @@ fn page_items(page: &Page<'_>, min_items: usize) -> Option<Vec<Paragraph>> {
         .map(|(e, _)| e.node.id())
         .collect();
     let skip = |node: ego_tree::NodeRef<'_, scraper::Node>, el: &scraper::node::Element| {
-        dom::is_invisible(el) || blocked.contains(&node.id())
+        dom::is_invisible(el)
+            || blocked.contains(&node.id())
+            || (kind == ItemKind::Posts && is_signature(el))
     };
-    let template = template_lines(page, &group.items, skip);
+    let lines = ItemLines::of(page, &group.items, kind, skip);
     let mut assembler = Assembler::new();
     assembler.add_subtree_filtered(page.elems[region as usize].node, skip);
     let mut paragraphs = assembler.finish();
-    paragraphs.retain(|p| !template.contains(&p.text));
+    paragraphs.retain(|p| lines.keeps(p));
     Some(paragraphs)
+}
+
+/// A poster's signature (`signature`, `memberSignature`,
+/// `message-signature`, `post-signature` in a class or id): the same
+/// lines under each of their posts, not what the post says.
+fn is_signature(el: &scraper::node::Element) -> bool {
+    let named = |v: Option<&str>| v.is_some_and(|v| v.to_ascii_lowercase().contains("signature"));
+    named(el.attr("class")) || named(el.attr("id")) || named(el.attr("data-role"))
+}
+
+/// Link share above which a paragraph outside the items is a link list
+/// (related threads, a forum's menu), not the items' heading or lead.
+const MAX_OUTSIDE_LINK_DENSITY: f64 = 0.5;
+
+/// What the items say: their template's lines (see [`template_key`]) and
+/// every line of theirs.
+struct ItemLines {
+    kind: ItemKind,
+    /// Keys of the short lines that recur in most items.
+    template: HashSet<String>,
+    /// All lines of the items.
+    texts: HashSet<String>,
+}
+
+impl ItemLines {
+    fn of<F>(page: &Page<'_>, items: &[u32], kind: ItemKind, skip: F) -> Self
+    where
+        F: Fn(ego_tree::NodeRef<'_, scraper::Node>, &scraper::node::Element) -> bool + Copy,
+    {
+        let mut texts = HashSet::new();
+        let mut per_item = Vec::with_capacity(items.len());
+        for &item in items {
+            let mut assembler = Assembler::new();
+            assembler.add_subtree_filtered(page.elems[item as usize].node, skip);
+            let lines: Vec<String> = assembler.finish().into_iter().map(|p| p.text).collect();
+            per_item.push(lines.clone());
+            texts.extend(lines);
+        }
+        Self {
+            kind,
+            template: template_lines(&per_item, kind),
+            texts,
+        }
+    }
+
+    /// Whether a paragraph of the region is content: not a template line
+    /// of the items, and, outside a thread's posts, not a link list.
+    fn keeps(&self, p: &Paragraph) -> bool {
+        if template_key(&p.text, self.kind).is_some_and(|key| self.template.contains(&key)) {
+            return false;
+        }
+        self.kind == ItemKind::Cards
+            || self.texts.contains(&p.text)
+            || matches!(p.kind, BlockKind::Heading(_))
+            || p.link_density() <= MAX_OUTSIDE_LINK_DENSITY
+    }
+}
+
+/// Longest label (characters, before a colon) that a line's shape keeps
+/// alone: "Posts: 4032" and "Posts: 65703" are one template line.
+const MAX_LABEL_CHARS: usize = 20;
+
+/// What a short line is compared by to find the items' template, or
+/// `None` for a line too long to be a template's: the line itself in
+/// cards; in posts, its label when it starts with one ("Joined:"), else
+/// the line with each run of digits as `#` ("Reply #", "#" for a vote
+/// count or a poster's age).
+fn template_key(text: &str, kind: ItemKind) -> Option<String> {
+    if text.chars().count() > MAX_TEMPLATE_CHARS {
+        return None;
+    }
+    if kind == ItemKind::Cards {
+        return Some(text.to_string());
+    }
+    if let Some((label, _)) = text.split_once(':') {
+        if !label.is_empty()
+            && label.chars().count() <= MAX_LABEL_CHARS
+            && label.chars().any(char::is_alphabetic)
+            && !label.chars().any(|c| c.is_ascii_digit())
+        {
+            return Some(format!("{label}:"));
+        }
+    }
+    let mut shape = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !shape.ends_with('#') {
+                shape.push('#');
+            }
+        } else {
+            shape.push(c);
+        }
+    }
+    Some(shape)
 }
 
 /// Longest line (characters) that can be a template's label.
@@ -126,24 +245,15 @@ const MIN_TEMPLATE_SHARE: f64 = 0.6;
 /// Items a line must recur in to be the template's.
 const MIN_TEMPLATE_ITEMS: usize = 3;
 
-/// The short lines that recur in most of the items: the items' template
-/// (labels, buttons, badges), not what each item says.
-fn template_lines<F>(page: &Page<'_>, items: &[u32], skip: F) -> HashSet<String>
-where
-    F: Fn(ego_tree::NodeRef<'_, scraper::Node>, &scraper::node::Element) -> bool + Copy,
-{
+/// The keys (see [`template_key`]) of the short lines that recur in most
+/// of the items (each item's lines given): the items' template (labels,
+/// buttons, badges, counters), not what each item says.
+fn template_lines(items: &[Vec<String>], kind: ItemKind) -> HashSet<String> {
     let mut counts: FxHashMap<String, usize> = FxHashMap::default();
-    for &item in items {
-        let mut assembler = Assembler::new();
-        assembler.add_subtree_filtered(page.elems[item as usize].node, skip);
-        let lines: HashSet<String> = assembler
-            .finish()
-            .into_iter()
-            .map(|p| p.text)
-            .filter(|t| t.chars().count() <= MAX_TEMPLATE_CHARS)
-            .collect();
-        for line in lines {
-            *counts.entry(line).or_default() += 1;
+    for lines in items {
+        let keys: HashSet<String> = lines.iter().filter_map(|t| template_key(t, kind)).collect();
+        for key in keys {
+            *counts.entry(key).or_default() += 1;
         }
     }
     let min = (MIN_TEMPLATE_SHARE * items.len() as f64)
@@ -195,7 +305,7 @@ mod tests {
             post("cy", "Mind the belt tension on the first runs.")
         );
         let doc = parse_document(&html);
-        let texts: Vec<String> = items_body(&doc, &[], 2)
+        let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
             .unwrap()
             .into_iter()
             .map(|p| p.text)
@@ -206,5 +316,90 @@ mod tests {
         );
         assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
         assert!(texts.contains(&"Mind the belt tension on the first runs.".to_string()));
+    }
+
+    fn thread_texts(html: &str, kind: ItemKind) -> Vec<String> {
+        let doc = parse_document(html);
+        items_body(&doc, &[], kind)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    }
+
+    /// A phpBB-like thread: poster details as "label: value" lines, a
+    /// reply counter, signatures, and a list of related threads.
+    fn thread() -> String {
+        let post = |n: usize, user: &str, posts: usize, text: &str| {
+            format!(
+                "<div class=post><dl class=postprofile><dt>{user}</dt><dd>Posts: {posts}</dd>\
+                 <dd>Founded: Oct 0{n}, 2011</dd></dl><p>Reply {n}</p><div class=content><p>{text}</p></div>\
+                 <div class=signature><p>{user}'s garden, proudly growing tomatoes since 1998.</p></div></div>"
+            )
+        };
+        format!(
+            "<body><div class=page><h1>Tomato varieties for a cold spring</h1>{}{}{}{}\
+             <div class=related><h3>Related discussions</h3><ul>\
+             <li><a href=/t/1>Peppers in pots on a balcony</a></li>\
+             <li><a href=/t/2>Greenhouse heating on a budget</a></li></ul></div></div></body>",
+            post(
+                1,
+                "ann",
+                4032,
+                "Which tomatoes ripen first when the spring is cold?"
+            ),
+            post(
+                2,
+                "bob",
+                65703,
+                "Early Girl has never failed me, even in a wet May."
+            ),
+            post(3, "ann", 4033, "Thanks, I will sow some next week then."),
+            post(
+                4,
+                "cy",
+                17,
+                "Sub Arctic Plenty is quicker still, if smaller."
+            )
+        )
+    }
+
+    #[test]
+    fn posts_lose_their_signatures_template_values_and_related_links() {
+        let texts = thread_texts(&thread(), ItemKind::Posts);
+        for gone in [
+            "Posts: 4032",
+            "Founded: Oct 01, 2011",
+            "Reply 2",
+            "Peppers in pots on a balcony",
+        ] {
+            assert!(!texts.iter().any(|t| t == gone), "{gone} kept: {texts:?}");
+        }
+        assert!(
+            !texts.iter().any(|t| t.contains("proudly growing")),
+            "{texts:?}"
+        );
+        assert_eq!(
+            texts.first().map(String::as_str),
+            Some("Tomato varieties for a cold spring")
+        );
+        assert!(texts.contains(&"Sub Arctic Plenty is quicker still, if smaller.".to_string()));
+        assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
+    }
+
+    #[test]
+    fn cards_keep_their_varying_values() {
+        let card = |name: &str, price: &str| {
+            format!("<div class=card><h3>{name}</h3><p>Price: {price}</p><p>Added 2024</p></div>")
+        };
+        let html = format!(
+            "<body><div class=grid>{}{}{}</div></body>",
+            card("Blue kettle", "12 euros"),
+            card("Red kettle", "14 euros"),
+            card("Green kettle", "19 euros")
+        );
+        let texts = thread_texts(&html, ItemKind::Cards);
+        assert!(texts.contains(&"Price: 14 euros".to_string()), "{texts:?}");
+        assert!(!texts.contains(&"Added 2024".to_string()), "{texts:?}");
     }
 }

@@ -18,6 +18,7 @@ use scraper::Html;
 use super::metadata::Metadata;
 use super::page_type::PageType;
 use super::text::Paragraph;
+use items::ItemKind;
 use region::MainRegion;
 
 /// Classifier confidence from which a page's type replaces its article
@@ -47,8 +48,10 @@ pub struct TypedInput<'a> {
 pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Paragraph>> {
     let typed = match page_type {
         PageType::Article => None,
-        PageType::Forum => items::items_body(input.doc, input.generic, 2),
-        PageType::Listing | PageType::Collection => items::items_body(input.doc, input.generic, 3),
+        PageType::Forum => items::items_body(input.doc, input.generic, ItemKind::Posts),
+        PageType::Listing | PageType::Collection => {
+            items::items_body(input.doc, input.generic, ItemKind::Cards)
+        }
         PageType::Product => Some(product::product_body(input)),
         // A service page is all its sections (hero, features, pricing,
         // FAQ); documentation is its main region without the sidebar and

@@ -8,12 +8,15 @@
 use std::collections::HashSet;
 
 use ego_tree::NodeId;
-use scraper::Html;
+use rustc_hash::FxHashMap;
+use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 
 use super::region::MainRegion;
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
+use crate::extract::classify::count_prices;
+use crate::extract::generic::dom::{Page, NONE};
 use crate::extract::metadata::{decode_entities, Metadata};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 
@@ -35,6 +38,8 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
     let layout = Layout::of(&region.page, false);
     let cards: HashSet<NodeId> = link_cards(&region.page, &layout, MIN_CARDS)
         .into_iter()
+        .chain(price_cards(&region.page, &layout, region.root))
+        .chain(review_blocks(&region.page, &layout, region.root))
         .map(|i| region.page.elems[i as usize].node.id())
         .collect();
     let mut paragraphs = region.paragraphs_without(&cards);
@@ -57,6 +62,94 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
 /// Alike link cards from which a group is other products (related,
 /// recently viewed), not part of this one.
 const MIN_CARDS: usize = 3;
+
+/// Longest text (visible characters) of a priced card: another product's
+/// tile (name, price, shipping, seller), not a description.
+const MAX_PRICE_CARD_CHARS: u64 = 400;
+
+/// Share of a group's members with text that must show a price.
+const MIN_PRICED_SHARE: f64 = 0.6;
+
+/// Largest share of the region's text a group of priced cards may hold to
+/// be other products: more is the page's own content (this product's
+/// editions and what each includes, or a listing taken for a product).
+const MAX_PRICED_GROUP_SHARE: f64 = 1.0 / 3.0;
+
+/// The members of every group of at least [`MIN_CARDS`] alike siblings
+/// (same parent, tag and class) that are short and mostly show a price:
+/// other products ("people who viewed this also viewed", sponsored items)
+/// or this one's price in other currencies, whether or not the cards are
+/// links; unless they hold a large share of the region `root`'s text.
+fn price_cards(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
+    let max_chars = MAX_PRICED_GROUP_SHARE * layout.text(page, root).0 as f64;
+    // Per group: its priced members and how many members have text.
+    let mut groups: FxHashMap<(u32, &str, &str), (Vec<u32>, usize)> = FxHashMap::default();
+    for (i, e) in page.elems.iter().enumerate() {
+        let Some(el) = e.element() else { continue };
+        if e.parent == NONE || layout.blocked[i] {
+            continue;
+        }
+        let chars = layout.text(page, i as u32).0;
+        if chars == 0 {
+            continue;
+        }
+        let entry = groups
+            .entry((e.parent, el.name(), el.attr("class").unwrap_or("")))
+            .or_default();
+        entry.1 += 1;
+        if chars <= MAX_PRICE_CARD_CHARS {
+            let text: String = ElementRef::wrap(e.node)
+                .map(|r| r.text().collect())
+                .unwrap_or_default();
+            if count_prices(&text).1 > 0 {
+                entry.0.push(i as u32);
+            }
+        }
+    }
+    groups
+        .into_values()
+        .filter(|(priced, with_text)| {
+            priced.len() >= MIN_CARDS
+                && priced.len() as f64 >= MIN_PRICED_SHARE * *with_text as f64
+                && priced.iter().map(|&i| layout.text(page, i).0).sum::<u64>() as f64 <= max_chars
+        })
+        .flat_map(|(priced, _)| priced)
+        .collect()
+}
+
+/// Largest share of the region's text a block named as reviews may hold to
+/// be left out (more: the region itself is a review page's body).
+const MAX_REVIEWS_SHARE: f64 = 0.5;
+
+/// The outermost blocks whose class or id names reviews (`reviews`,
+/// `customer-review`, `game_review_summary`; not `preview`): what buyers
+/// say about the product, not its description or specifications.
+fn review_blocks(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
+    let max_chars = MAX_REVIEWS_SHARE * layout.text(page, root).0 as f64;
+    let names_reviews = |v: Option<&str>| {
+        v.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("review") && !v.contains("preview")
+        })
+    };
+    let mut blocks = Vec::new();
+    let mut i = root as usize + 1;
+    let end = page.elems[root as usize].end as usize;
+    while i < end {
+        let e = &page.elems[i];
+        let named = e
+            .element()
+            .is_some_and(|el| names_reviews(el.attr("class")) || names_reviews(el.attr("id")));
+        if named && (layout.text(page, i as u32).0 as f64) <= max_chars {
+            blocks.push(i as u32);
+            // Past its subtree: the outermost block is enough.
+            i = e.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+    blocks
+}
 
 /// The `description` of the page's first JSON-LD product.
 pub fn jsonld_description(meta: &Metadata) -> Option<String> {
@@ -107,4 +200,100 @@ fn normalized(text: &str) -> String {
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_document;
+
+    fn body(html: &str) -> Vec<String> {
+        let doc = parse_document(html);
+        let meta = Metadata::default();
+        let input = TypedInput {
+            doc: &doc,
+            meta: &meta,
+            generic: &[],
+        };
+        product_body(&input).into_iter().map(|p| p.text).collect()
+    }
+
+    const DESCRIPTION: &str = "<h1>Oak desk lamp</h1><p>A lamp turned from a single piece of oak, \
+        with a linen shade and a dimmer on its cord. It lights a desk evenly without glare, and its \
+        brass switch is made to last for decades of daily use in a study or a workshop.</p>\
+        <table><tr><td>Height</td><td>42 cm</td></tr><tr><td>Weight</td><td>1.2 kg</td></tr></table>";
+
+    #[test]
+    fn other_products_with_prices_are_left_out_even_unlinked() {
+        let tile = |name: &str, price: &str| {
+            format!("<div class=tile><span>{name}</span><span>${price}</span><span>+ $9 delivery</span></div>")
+        };
+        let html = format!(
+            "<body><main>{DESCRIPTION}<h2>People who viewed this item also viewed</h2><div class=row>{}{}{}</div></main></body>",
+            tile("Brass floor lamp", "120.00"),
+            tile("Walnut reading light", "89.50"),
+            tile("Pine bedside lamp", "45.00")
+        );
+        let texts = body(&html);
+        assert!(
+            texts.iter().any(|t| t.starts_with("A lamp turned")),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"42 cm".to_string()), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.contains("Walnut")), "{texts:?}");
+    }
+
+    #[test]
+    fn priced_editions_holding_the_content_are_kept() {
+        let edition = |name: &str, price: &str, what: &str| {
+            format!("<div class=edition><h3>{name}</h3><p>{price}€</p><p>{what}</p></div>")
+        };
+        let html = format!(
+            "<body><main><h1>Garden game</h1>{}{}{}</main></body>",
+            edition(
+                "Standard",
+                "19,99",
+                "The base game with all four seasons and the greenhouse."
+            ),
+            edition(
+                "Deluxe",
+                "29,99",
+                "The base game, the orchard expansion and the soundtrack."
+            ),
+            edition(
+                "Complete",
+                "39,99",
+                "Everything above with the winter market and two tool packs."
+            )
+        );
+        let texts = body(&html);
+        assert!(
+            texts.iter().any(|t| t.contains("winter market")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn reviews_are_left_out_previews_are_not() {
+        let html = format!(
+            "<body><main>{DESCRIPTION}<div class=image-preview><p>Shown lit on a walnut desk.</p></div>\
+             <section id=customer-reviews><h2>8 Reviews</h2><div class=review-text><p>Arrived \
+             quickly and lights my whole desk, five stars from me.</p></div></section></main></body>"
+        );
+        let texts = body(&html);
+        assert!(
+            texts.contains(&"Shown lit on a walnut desk.".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("Reviews") || t.contains("five stars")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("A lamp turned")),
+            "{texts:?}"
+        );
+    }
 }
