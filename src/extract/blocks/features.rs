@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::context::{nearness, repetition};
 use super::{Block, BlockContext};
 use crate::extract::generic::dom::{Attrs, Page, NONE};
 use crate::extract::page_type::PageType;
@@ -64,6 +65,17 @@ pub const NAMES: &[&str] = &[
     "log_blocks",
     "generic_empty",
     "typed_empty",
+    "rep_log_items",
+    "rep_levels",
+    "rep_share",
+    "rep_link_density",
+    "rep_position",
+    "generic_window",
+    "generic_gap",
+    "generic_span",
+    "typed_window",
+    "typed_gap",
+    "typed_span",
 ];
 
 /// Position of `name` in [`NAMES`], found at compile time (a name that is
@@ -208,6 +220,9 @@ pub fn block_features(
         })
         .collect();
     let none = [0.0, 0.0, 0.0, 0.0, 0.0];
+    let rep = repetition(page, blocks);
+    let near_generic = nearness(&own.iter().map(|o| o[2] >= 0.5).collect::<Vec<_>>());
+    let near_typed = nearness(&own.iter().map(|o| o[3] >= 0.5).collect::<Vec<_>>());
     let type_index = ctx.page_type.index();
     blocks
         .iter()
@@ -270,6 +285,10 @@ pub fn block_features(
             v.push(log(blocks.len() as u32));
             v.push(f32::from(ctx.generic.is_empty()));
             v.push(f32::from(ctx.typed.is_empty()));
+            let r = rep[k];
+            v.extend([r.log_items, r.levels, r.share, r.link_density, r.position]);
+            v.extend_from_slice(&near_generic[k]);
+            v.extend_from_slice(&near_typed[k]);
             debug_assert_eq!(v.len(), NAMES.len());
             BlockFeatures(v)
         })

@@ -11,6 +11,7 @@
 //! inside the typed extractor's body and a higher one outside it), one
 //! paragraph each.
 
+mod context;
 pub mod features;
 pub mod model;
 pub mod segment;

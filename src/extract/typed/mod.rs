@@ -11,7 +11,7 @@
 mod items;
 pub mod product;
 pub mod region;
-mod repeated;
+pub(crate) mod repeated;
 
 use scraper::Html;
 

@@ -126,7 +126,7 @@ fn is_item_tag(name: &str) -> bool {
 /// An element's signature among its siblings: its tag and its first class
 /// token that is not positional, with digits dropped (`bg1`/`bg2`,
 /// `post-17`/`post-18`).
-fn signature<'a>(name: &'a str, class: Option<&'a str>) -> (&'a str, Cow<'a, str>) {
+pub(crate) fn signature<'a>(name: &'a str, class: Option<&'a str>) -> (&'a str, Cow<'a, str>) {
     let token = class
         .into_iter()
         .flat_map(str::split_ascii_whitespace)
