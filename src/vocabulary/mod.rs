@@ -579,6 +579,8 @@ mod tests {
             "Werbung",
             "Les også: Regjeringen legger fram budsjettet",
             "Czytaj też",
+            "Le puede interesar: JEP abrirá tres nuevos macrocasos",
+            "Voir aussi : la réforme des retraites",
             // placeholders of embeds waiting for consent
             "An dieser Stelle findest du einen externen Inhalt von YouTube, der den Artikel ergänzt.",
             "Ein Klick für den Datenschutz",
@@ -606,6 +608,18 @@ mod tests {
         ));
         assert!(is_tail_marker("Ähnliche Beiträge"));
         assert!(is_tail_marker("Vous aimerez aussi"));
+        assert!(is_tail_marker("Zum Weiterlesen:"));
+        assert!(is_tail_marker("Weitere Tourentipps in Schweden"));
+        assert!(is_tail_marker(
+            "Sie könnten auch an folgenden Artikeln interessiert sein"
+        ));
+        assert!(!is_tail_marker(
+            "Weitere Tourentipps in Schweden gibt es im Heft."
+        ));
+        assert!(is_hard_tail_marker("About the author"));
+        assert!(!is_hard_tail_marker(
+            "About the author's new novel, critics disagree"
+        ));
         assert!(!is_tail_marker(
             "Related stories of the war are told by the survivors"
         ));
