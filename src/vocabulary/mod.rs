@@ -581,6 +581,10 @@ mod tests {
             "Czytaj też",
             "Le puede interesar: JEP abrirá tres nuevos macrocasos",
             "Voir aussi : la réforme des retraites",
+            // captions ending in their credit
+            "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
+            "Lee Elder war beim Masters 1975 der Zuschauermagnet. | © Augusta National/Getty Images",
+            "Roman Prymula, photo: Archives du Gouvernement tchèque",
             // placeholders of embeds waiting for consent
             "An dieser Stelle findest du einen externen Inhalt von YouTube, der den Artikel ergänzt.",
             "Ein Klick für den Datenschutz",
@@ -605,6 +609,12 @@ mod tests {
         ));
         assert!(!is_boilerplate_paragraph(
             "An dieser Stelle findet sich ein Denkmal für die Opfer des Krieges."
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "Er sagte der Bild: Wir machen weiter"
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "The Foundation's photo: a long sentence follows here. And then another one."
         ));
         assert!(is_tail_marker("Ähnliche Beiträge"));
         assert!(is_tail_marker("Vous aimerez aussi"));

@@ -184,11 +184,61 @@ pub fn is_tail_marker(text: &str) -> bool {
 static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
 
-/// True when a paragraph's text is a known boilerplate phrase or a line of
-/// a comment form.
+/// True when a paragraph's text is a known boilerplate phrase, a line of
+/// a comment form or an image caption ending in its credit.
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     let t = text.trim();
-    BOILERPLATE_PARAGRAPH_SET.is_match(t) || is_comment_form_line(t)
+    BOILERPLATE_PARAGRAPH_SET.is_match(t) || is_comment_form_line(t) || is_credited_caption(t)
+}
+
+/// The marks that open an image credit at the end of a caption.
+const CREDIT_MARKS: &[&str] = &[
+    "©",
+    "(c)",
+    "Foto:",
+    "Fotos:",
+    "FOTO:",
+    "Photo:",
+    "photo:",
+    "PHOTO:",
+    "Photos:",
+    "Bild:",
+    "Credit:",
+    "Credits:",
+    "Crédit photo",
+    "Image:",
+    "Imagen:",
+    "Zdjęcie:",
+];
+
+/// Longest caption (in characters) read as one ending in a credit.
+const MAX_CAPTION_CHARS: usize = 250;
+
+/// True for a caption line that ends in its image credit ("Marco
+/// Odermatt, Ski-Star. © AFP / Marco Bertorello", "Roman Prymula, photo:
+/// Archives"): a short line whose last credit mark follows a separator
+/// (or is `©`) and is followed by a short name, not a sentence.
+fn is_credited_caption(t: &str) -> bool {
+    if t.len() > 4 * MAX_CAPTION_CHARS || t.chars().count() > MAX_CAPTION_CHARS {
+        return false;
+    }
+    CREDIT_MARKS.iter().any(|mark| {
+        let Some(at) = t.rfind(mark) else {
+            return false;
+        };
+        let before = t[..at].trim_end();
+        let credit = t[at + mark.len()..].trim();
+        let separated = *mark == "©"
+            || before.is_empty()
+            || before.ends_with(['.', '|', ',', ';', ')', '(', '–', '—', '-', '/']);
+        separated
+            && !before.is_empty()
+            && !credit.is_empty()
+            && credit.chars().count() <= 60
+            && credit.split_whitespace().count() <= 8
+            && !credit.contains(['!', '?', '"', '“', '„'])
+            && !credit.contains(". ")
+    })
 }
 
 /// Words of a consent form's topic (lower case), in several languages: a
