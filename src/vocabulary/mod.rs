@@ -585,6 +585,12 @@ mod tests {
             "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
             "Lee Elder war beim Masters 1975 der Zuschauermagnet. | © Augusta National/Getty Images",
             "Roman Prymula, photo: Archives du Gouvernement tchèque",
+            "Courtesy of brand",
+            "The new bridge at dusk. Courtesy of the city archive",
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+            "ANZEIGE - Heute mal ausgehen?",
+            "This article is the copyrighted property of the Daily Planet.",
+            "The Daily Planet is not responsible for the opinions of contributors.",
             // placeholders of embeds waiting for consent
             "An dieser Stelle findest du einen externen Inhalt von YouTube, der den Artikel ergänzt.",
             "Ein Klick für den Datenschutz",
@@ -615,6 +621,9 @@ mod tests {
         ));
         assert!(!is_boilerplate_paragraph(
             "The Foundation's photo: a long sentence follows here. And then another one."
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "Werbung – Zielgruppe und Bedürfnisse"
         ));
         assert!(is_tail_marker("Ähnliche Beiträge"));
         assert!(is_tail_marker("Vous aimerez aussi"));

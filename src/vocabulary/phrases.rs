@@ -69,6 +69,13 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^\(?(Beitragsbild|Titelbild|Bildquelle|Bild|Fotos?|Photos?|Image|Credit|Crédit photo|Credito|Foto di copertina|Imagen|Zdjęcie)\s*:\s*.{1,90}$",
     r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
     r"^Bild anzeigen Bild schließen$",
+    // credits on a line of their own
+    r"^((Photo|Image|Photograph|Picture)s? )?[Cc]ourtesy( of)?(?-u:\b).{0,60}$",
+    // advertising disclosures opening a line ("*Werbung.", "ANZEIGE - ")
+    r"^(\*(Werbung|Anzeige|Advertisement)|ANZEIGE|WERBUNG|ADVERTISEMENT)\s*[.:|–-]\s|^(Werbung|Anzeige)\.\s",
+    // reprint and liability notices
+    r"^(This (article|story|content|material) is (the )?(copyrighted|copyright|property)|Written permission (must|is required)|(Reproduction|Republication|Redistribution) (in whole or in part )?(is )?(strictly )?prohibited|Alle Angaben ohne Gewähr)",
+    r"^[^.!?]{0,60} is not responsible for the (opinions|content|views)(?-u:\b)",
     // photo agency credits on a line of their own
     r"^[^.!?]{0,60}(?-u:\b)(dpa|Getty Images|AFP|Reuters|AP Photo|imago( images)?|picture[- ]alliance|Shutterstock|iStock(photo)?|Keystone|ANSA|EPA|KEYSTONE)(?-u:\b)[^.!?,]{0,30}$",
     // feedback, share and subscription prompts
@@ -209,6 +216,8 @@ const CREDIT_MARKS: &[&str] = &[
     "Image:",
     "Imagen:",
     "Zdjęcie:",
+    "Courtesy of",
+    "Courtesy:",
 ];
 
 /// Longest caption (in characters) read as one ending in a credit.
