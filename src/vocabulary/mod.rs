@@ -579,6 +579,18 @@ mod tests {
             "Werbung",
             "Les også: Regjeringen legger fram budsjettet",
             "Czytaj też",
+            "Le puede interesar: JEP abrirá tres nuevos macrocasos",
+            "Voir aussi : la réforme des retraites",
+            // captions ending in their credit
+            "Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO",
+            "Lee Elder war beim Masters 1975 der Zuschauermagnet. | © Augusta National/Getty Images",
+            "Roman Prymula, photo: Archives du Gouvernement tchèque",
+            "Courtesy of brand",
+            "The new bridge at dusk. Courtesy of the city archive",
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Marke.",
+            "ANZEIGE - Heute mal ausgehen?",
+            "This article is the copyrighted property of the Daily Planet.",
+            "The Daily Planet is not responsible for the opinions of contributors.",
             // placeholders of embeds waiting for consent
             "An dieser Stelle findest du einen externen Inhalt von YouTube, der den Artikel ergänzt.",
             "Ein Klick für den Datenschutz",
@@ -604,8 +616,29 @@ mod tests {
         assert!(!is_boilerplate_paragraph(
             "An dieser Stelle findet sich ein Denkmal für die Opfer des Krieges."
         ));
+        assert!(!is_boilerplate_paragraph(
+            "Er sagte der Bild: Wir machen weiter"
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "The Foundation's photo: a long sentence follows here. And then another one."
+        ));
+        assert!(!is_boilerplate_paragraph(
+            "Werbung – Zielgruppe und Bedürfnisse"
+        ));
         assert!(is_tail_marker("Ähnliche Beiträge"));
         assert!(is_tail_marker("Vous aimerez aussi"));
+        assert!(is_tail_marker("Zum Weiterlesen:"));
+        assert!(is_tail_marker("Weitere Tourentipps in Schweden"));
+        assert!(is_tail_marker(
+            "Sie könnten auch an folgenden Artikeln interessiert sein"
+        ));
+        assert!(!is_tail_marker(
+            "Weitere Tourentipps in Schweden gibt es im Heft."
+        ));
+        assert!(is_hard_tail_marker("About the author"));
+        assert!(!is_hard_tail_marker(
+            "About the author's new novel, critics disagree"
+        ));
         assert!(!is_tail_marker(
             "Related stories of the war are told by the survivors"
         ));

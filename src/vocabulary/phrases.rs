@@ -58,7 +58,7 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     // after at most three marks (arrows, bullets, dashes), and before a
     // space, a mark or the end (an ASCII `\b` misses "også:"; Unicode
     // classes would triple the set's compile time)
-    r#"^[\s►▶▸>•·*|#–—-]{0,3}(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|ALSO READ|See also|Lesen Sie auch|Lesen Sie mehr|Lesen Sie hier|Weiterlesen|Mehr zum Thema|Auch interessant|Das könnte Sie auch interessieren|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös)([\s:.,;!?)…–—/»›"-]|$)"#,
+    r#"^[\s►▶▸>•·*|#–—-]{0,3}(READ|Read|LEGGI|Leggi|LEGGI ANCHE|Leggi anche|Read more|READ MORE|Read also|Also read|ALSO READ|See also|Lesen Sie auch|Lesen Sie mehr|Lesen Sie hier|Weiterlesen|Mehr zum Thema|Auch interessant|Das könnte Sie auch interessieren|À lire aussi|A lire aussi|Lire aussi|Lea también|Lee también|Leia também|Leia mais|Czytaj też|Czytaj także|Läs också|Læs også|Les også|Lees ook|Lue myös|Le puede interesar|Te puede interesar|También te puede interesar|Puede interesarte|Te recomendamos|Mira también|Ver también|Voir aussi|Lisez aussi|Vedi anche|Leggi pure|Przeczytaj też|Przeczytaj także|Zobacz też|Zobacz także|Auch lesenswert|Passend zum Thema|Ebenfalls interessant)([\s:.,;!?)…–—/»›"-]|$)"#,
     r"^(Share|Teilen|Condividi|Partager|Compartir|Compartilhar|Del|Dela|Delen|Udostępnij)( this| on| su| sur| en| auf)?( article| story| post)?[:\s]*(Facebook|Twitter|X|WhatsApp|E-?mail|LinkedIn|Telegram|$)",
     r"^(Subscribe|Abonnieren|Iscriviti|Abonnez-vous|Suscríbete|Sign up) (to|for|zum|alla|à|a) (our|unseren|la nostra|notre|nuestro)? ?(newsletter|Newsletter)",
     r"^(Accept|Akzeptieren|Accetta|Accepter|Aceptar) (all )?(cookies|Cookies)",
@@ -69,6 +69,13 @@ pub const BOILERPLATE_PARAGRAPHS: &[&str] = &[
     r"^\(?(Beitragsbild|Titelbild|Bildquelle|Bild|Fotos?|Photos?|Image|Credit|Crédit photo|Credito|Foto di copertina|Imagen|Zdjęcie)\s*:\s*.{1,90}$",
     r"^\((Credit|Foto|Photo|Image|Bild|Fotos?)\s*:[^)]{1,100}\)$",
     r"^Bild anzeigen Bild schließen$",
+    // credits on a line of their own
+    r"^((Photo|Image|Photograph|Picture)s? )?[Cc]ourtesy( of)?(?-u:\b).{0,60}$",
+    // advertising disclosures opening a line ("*Werbung.", "ANZEIGE - ")
+    r"^(\*(Werbung|Anzeige|Advertisement)|ANZEIGE|WERBUNG|ADVERTISEMENT)\s*[.:|–-]\s|^(Werbung|Anzeige)\.\s",
+    // reprint and liability notices
+    r"^(This (article|story|content|material) is (the )?(copyrighted|copyright|property)|Written permission (must|is required)|(Reproduction|Republication|Redistribution) (in whole or in part )?(is )?(strictly )?prohibited|Alle Angaben ohne Gewähr)",
+    r"^[^.!?]{0,60} is not responsible for the (opinions|content|views)(?-u:\b)",
     // photo agency credits on a line of their own
     r"^[^.!?]{0,60}(?-u:\b)(dpa|Getty Images|AFP|Reuters|AP Photo|imago( images)?|picture[- ]alliance|Shutterstock|iStock(photo)?|Keystone|ANSA|EPA|KEYSTONE)(?-u:\b)[^.!?,]{0,30}$",
     // feedback, share and subscription prompts
@@ -131,16 +138,17 @@ pub fn is_login_heading(text: &str) -> bool {
 /// Short lines after which the rest of a text is related links, shop
 /// recommendations or further reading (matched near the end only).
 pub const TAIL_MARKERS: &[&str] = &[
-    r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)(?-u:\b)|read (more|next)(?-u:\b)|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
+    r"(?i)^(ähnliche (beiträge|artikel|themen)|das (thema )?könnte (dich|sie) auch interessieren|mehr zum thema|weitere (artikel|beiträge|themen|informationen|tourentipps|nachrichten|meldungen)( (in|zu|zum|zur|aus|über|von) [^.!?]{1,30})?|zum weiterlesen|weiterführende (links|literatur|artikel|informationen)|(sie|du) (könnten|könntest) (auch|ebenfalls) [^.!?]{0,40}interessier(t|en)( sein)?|you (may|might) also be interested in|das könnte sie auch interessieren|empfehlungen aus|auch interessant|related( articles| posts| stories| content| reading)?|you (may|might) also (like|enjoy)|more (from|on|stories|articles)(?-u:\b)|read (more|next)(?-u:\b)|explore further|recommended( for you| articles)?|vous aimerez aussi|à lire (aussi|également)|sur le même sujet|leggi anche|potrebbe interessarti|ti potrebbe interessare|articoli correlati|te puede interesar|también te puede interesar|artículos relacionados|noticias relacionadas|zobacz (też|także)|przeczytaj (też|także)|czytaj (też|także|więcej)|läs (mer|också)|les (mer|også)|lees (meer|ook)|quellenangaben|quellen)\s*:?$",
 ];
 
-/// Short lines that end the article wherever prose follows them: a reader
-/// comment section's heading and a feed of recommendations (matched near
-/// the end only). Comments are prose, so unlike [`TAIL_MARKERS`] the text
+/// Short lines that end the article wherever prose follows them: an
+/// author box's heading, a reader comment section's heading and a feed of
+/// recommendations (matched near the end only). Comments are prose, so unlike [`TAIL_MARKERS`] the text
 /// after these never rescues them.
 pub const HARD_TAIL_MARKERS: &[&str] = &[
     r"(?i)^(\d+\s+(comments?|kommentare?|commenti|commentaires?|comentarios?|comentários?|reacties|kommentarer|komentarzy?|коментарі|комментари[ейя])|(comments?|kommentare|commenti|commentaires|comentarios|reader comments|leserkommentare)\s*\(\d+\))\s*:?$",
     r"(?i)^(leave a (comment|reply)|post a comment|add (a |new )?comment|join the (discussion|conversation)|what do you think\??|schreibe einen kommentar|kommentar (schreiben|verfassen)|lascia un commento|laisser un commentaire|deja un comentario|deixe um comentário)\s*:?$",
+    r"(?i)^(about the author|about the authors|über den autor|über die autorin|über die autoren|zum autor|zur autorin|sull'autore|à propos de l'auteur|sobre el autor|sobre la autora|sobre o autor|o autorze|over de auteur)\s*:?$",
     r"(?i)^(recommended for you|recommended stories|you (may|might) also (like|enjoy)|more (stories|articles|news) (for you|from us|like this)|most (read|popular|viewed)|trending( now| stories)?|empfohlen für sie|das könnte sie auch interessieren|potrebbe interessarti anche|recommandé pour vous|recomendado para (ti|você|usted))\s*:?$",
 ];
 
@@ -183,11 +191,63 @@ pub fn is_tail_marker(text: &str) -> bool {
 static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(BOILERPLATE_PARAGRAPHS).expect("static regexes"));
 
-/// True when a paragraph's text is a known boilerplate phrase or a line of
-/// a comment form.
+/// True when a paragraph's text is a known boilerplate phrase, a line of
+/// a comment form or an image caption ending in its credit.
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     let t = text.trim();
-    BOILERPLATE_PARAGRAPH_SET.is_match(t) || is_comment_form_line(t)
+    BOILERPLATE_PARAGRAPH_SET.is_match(t) || is_comment_form_line(t) || is_credited_caption(t)
+}
+
+/// The marks that open an image credit at the end of a caption.
+const CREDIT_MARKS: &[&str] = &[
+    "©",
+    "(c)",
+    "Foto:",
+    "Fotos:",
+    "FOTO:",
+    "Photo:",
+    "photo:",
+    "PHOTO:",
+    "Photos:",
+    "Bild:",
+    "Credit:",
+    "Credits:",
+    "Crédit photo",
+    "Image:",
+    "Imagen:",
+    "Zdjęcie:",
+    "Courtesy of",
+    "Courtesy:",
+];
+
+/// Longest caption (in characters) read as one ending in a credit.
+const MAX_CAPTION_CHARS: usize = 250;
+
+/// True for a caption line that ends in its image credit ("Marco
+/// Odermatt, Ski-Star. © AFP / Marco Bertorello", "Roman Prymula, photo:
+/// Archives"): a short line whose last credit mark follows a separator
+/// (or is `©`) and is followed by a short name, not a sentence.
+fn is_credited_caption(t: &str) -> bool {
+    if t.len() > 4 * MAX_CAPTION_CHARS || t.chars().count() > MAX_CAPTION_CHARS {
+        return false;
+    }
+    CREDIT_MARKS.iter().any(|mark| {
+        let Some(at) = t.rfind(mark) else {
+            return false;
+        };
+        let before = t[..at].trim_end();
+        let credit = t[at + mark.len()..].trim();
+        let separated = *mark == "©"
+            || before.is_empty()
+            || before.ends_with(['.', '|', ',', ';', ')', '(', '–', '—', '-', '/']);
+        separated
+            && !before.is_empty()
+            && !credit.is_empty()
+            && credit.chars().count() <= 60
+            && credit.split_whitespace().count() <= 8
+            && !credit.contains(['!', '?', '"', '“', '„'])
+            && !credit.contains(". ")
+    })
 }
 
 /// Words of a consent form's topic (lower case), in several languages: a

@@ -62,6 +62,17 @@ impl<'a> Attrs<'a> {
     }
 }
 
+/// True for a content element hidden by a utility class only (see
+/// [`is_hiding_class`]): what a page's anti-flicker wrapper
+/// (`<div class="root hide">`, shown by a script once the page is styled)
+/// looks like.
+pub fn is_hidden_by_class(el: &Element) -> bool {
+    !is_invisible_tag(el.name())
+        && el
+            .attr("class")
+            .is_some_and(|c| c.split_ascii_whitespace().any(is_hiding_class))
+}
+
 /// Utility classes that hide an element at every screen size (Bootstrap
 /// 3 `hidden`, Bootstrap 4 `d-none`, common `is-hidden`/`hide`). A class
 /// list that shows the element again at a breakpoint (`hidden lg:block`,
@@ -117,6 +128,28 @@ mod tests {
             "{got:?}"
         );
         assert!(!got.iter().any(|t| t.starts_with("Sign in")), "{got:?}");
+    }
+
+    #[test]
+    fn a_page_wrapped_whole_in_an_anti_flicker_wrapper_is_read() {
+        // A script shows `.root` once the page is styled; until then it
+        // is hidden like any `hide` block.
+        let html = format!(
+            "<body><div class=\"main-preloader hide\"></div><div class=\"root hide\"><main><article><h1>Library</h1>{}</article></main></div></body>",
+            PARA.repeat(4)
+        );
+        let got = extract_paragraphs(&parse_document(&html));
+        assert_eq!(got.len(), 4, "{got:?}");
+        // On a page with visible text, a `hide` block stays hidden.
+        let html = format!(
+            "<body><article>{}<div class=hide><p>Sign in to save this article to your reading list, it only takes a minute.</p></div></article></body>",
+            PARA.repeat(4)
+        );
+        let got = extract_paragraphs(&parse_document(&html));
+        assert!(
+            !got.iter().any(|p| p.text.starts_with("Sign in")),
+            "{got:?}"
+        );
     }
 
     #[test]

@@ -507,6 +507,15 @@ mod tests {
     }
 
     #[test]
+    fn an_author_box_after_the_article_goes() {
+        let bio = "Jane Doe has written about wine and food for twenty-five years, and works as a freelance author in Munich.";
+        let mut ps = prose(3);
+        ps.push(para("Über den Autor", BlockKind::Heading(3), 0));
+        ps.push(para(bio, BlockKind::Text, 0));
+        assert_eq!(texts(ps), vec![PROSE; 3]);
+    }
+
+    #[test]
     fn an_introduced_list_of_links_inside_the_text_stays() {
         let ps = vec![
             para(PROSE, BlockKind::Text, 0),

@@ -64,8 +64,37 @@ pub fn chrome_ids(page: &dom::Page<'_>) -> HashSet<ego_tree::NodeId> {
 /// Finds the main content, with the page's metadata as evidence; returns
 /// its paragraphs and the elements judged chrome.
 pub fn generic_body(doc: &Html, meta: &Metadata) -> GenericBody {
+    let found = generic_body_showing(doc, meta, |_| false);
+    if text_chars(&found.paragraphs) >= MIN_VISIBLE_TEXT {
+        return found;
+    }
+    // Little or no visible text: the page may be wrapped whole in an
+    // anti-flicker wrapper that its scripts show; read it as shown.
+    let shown = generic_body_showing(doc, meta, attrs::is_hidden_by_class);
+    if text_chars(&shown.paragraphs) > text_chars(&found.paragraphs) {
+        shown
+    } else {
+        found
+    }
+}
+
+/// Below this many characters of text, the elements hidden by a utility
+/// class are read too (see [`generic_body`]).
+const MIN_VISIBLE_TEXT: usize = 200;
+
+fn text_chars(paragraphs: &[Paragraph]) -> usize {
+    paragraphs.iter().map(|p| p.text.len()).sum()
+}
+
+/// [`generic_body`], with the hidden elements that `shown` accepts read as
+/// visible.
+fn generic_body_showing(
+    doc: &Html,
+    meta: &Metadata,
+    shown: fn(&scraper::node::Element) -> bool,
+) -> GenericBody {
     let body = body_element(doc);
-    let mut page = dom::walk(*body);
+    let mut page = dom::walk_showing(*body, shown);
     score::score(&mut page);
     let roots = score::choose_roots(&page);
     let chrome = chrome_ids(&page);
@@ -77,7 +106,7 @@ pub fn generic_body(doc: &Html, meta: &Metadata) -> GenericBody {
     };
     for root in roots {
         assembler.add_subtree_filtered(root, |node, el| {
-            dom::is_invisible(el) || chrome.contains(&node.id())
+            (dom::is_invisible(el) && !shown(el)) || chrome.contains(&node.id())
         });
     }
     let evidence = Evidence::from_metadata(meta);
