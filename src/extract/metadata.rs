@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use markup5ever::local_name;
+use markup5ever::{local_name, LocalName};
 use rustc_hash::FxHashMap;
 
 use super::authors::{byline_authors, normalize_authors};
@@ -123,6 +123,8 @@ static KICKER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 fn kicker_texts(doc: &Html) -> Vec<String> {
     // Pages repeat their class lists: each distinct value is searched once.
     let mut searched: FxHashMap<&str, bool> = FxHashMap::default();
+    // Interned once: attribute names compare as integers.
+    let data_cy = LocalName::from("data-cy");
     doc.root_element()
         .descendants()
         .filter_map(scraper::ElementRef::wrap)
@@ -130,9 +132,7 @@ fn kicker_texts(doc: &Html) -> Vec<String> {
             // One pass over the attributes, comparing interned names.
             e.value().attrs.iter().any(|(name, value)| {
                 let name = &name.local;
-                (*name == local_name!("class")
-                    || *name == local_name!("id")
-                    || **name == *"data-cy")
+                (*name == local_name!("class") || *name == local_name!("id") || *name == data_cy)
                     && *searched
                         .entry(&**value)
                         .or_insert_with(|| KICKER.is_match(&**value))

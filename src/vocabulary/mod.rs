@@ -3,7 +3,8 @@
 
 mod phrases;
 
-use rustc_hash::FxHashMap;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
@@ -340,31 +341,49 @@ static HINTS: LazyLock<FxHashMap<&'static str, TokenKind>> = LazyLock::new(|| {
     m
 });
 
-/// Hyphenated hints (`read-more`), one literal-set regex per kind.
-static HYPHENATED: LazyLock<Vec<(regex::Regex, TokenKind)>> = LazyLock::new(|| {
+/// The first five bytes of every hint of five bytes or more: a token part
+/// whose first five bytes are not among them starts with no such hint, so
+/// [`token_kind`] looks up none of its prefixes.
+static HINT_STARTS: LazyLock<FxHashSet<[u8; 5]>> = LazyLock::new(|| {
+    HINTS
+        .keys()
+        .filter_map(|h| h.as_bytes().first_chunk::<5>().copied())
+        .collect()
+});
+
+/// A literal set searched as substrings: a DFA walked byte by byte. The
+/// class/id tokens it reads are a few bytes long, too short for a
+/// prefilter's set-up to pay (with one, or as a regex, a search cost
+/// several times more).
+fn literal_set<I, P>(literals: I) -> AhoCorasick
+where
+    I: IntoIterator<Item = P>,
+    P: AsRef<[u8]>,
+{
+    AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(literals)
+        .expect("literal hint sets are valid patterns")
+}
+
+/// Hyphenated hints (`read-more`), one literal set per kind.
+static HYPHENATED: LazyLock<Vec<(AhoCorasick, TokenKind)>> = LazyLock::new(|| {
     [TokenKind::Strong, TokenKind::Weak, TokenKind::Scoring]
         .into_iter()
         .filter_map(|kind| {
-            let alts: Vec<String> = HINTS
+            let hints: Vec<&str> = HINTS
                 .iter()
                 .filter(|(h, k)| h.contains('-') && **k == kind)
-                .map(|(h, _)| regex::escape(h))
+                .map(|(h, _)| *h)
                 .collect();
-            (!alts.is_empty()).then(|| {
-                (
-                    regex::Regex::new(&alts.join("|")).expect("static regex"),
-                    kind,
-                )
-            })
+            (!hints.is_empty()).then(|| (literal_set(hints), kind))
         })
         .collect()
 });
 
-/// Content hints as one literal-set regex (substring match).
-static CONTENT: LazyLock<regex::Regex> = LazyLock::new(|| {
-    let alts: Vec<String> = CONTENT_HINTS.iter().map(|h| regex::escape(h)).collect();
-    regex::Regex::new(&alts.join("|")).expect("static regex")
-});
+/// Content hints as one literal set (substring match).
+static CONTENT: LazyLock<AhoCorasick> = LazyLock::new(|| literal_set(CONTENT_HINTS));
 
 /// The strongest hint a lower-cased class/id token carries: a hint equal to
 /// one of its `-`/`_` parts, a hint of five or more letters that starts a
@@ -378,7 +397,11 @@ fn token_kind(token: &str) -> Option<TokenKind> {
         if let Some(k) = HINTS.get(part) {
             best = best.max(Some(*k));
         }
-        if part.len() > 5 {
+        let may_start_a_hint = part
+            .as_bytes()
+            .first_chunk::<5>()
+            .is_some_and(|start| HINT_STARTS.contains(start));
+        if part.len() > 5 && may_start_a_hint {
             for l in 5..part.len() {
                 if !part.is_char_boundary(l) {
                     continue;

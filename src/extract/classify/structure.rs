@@ -204,7 +204,13 @@ pub(super) fn repeated_siblings(doc: &Html) -> (usize, usize) {
     // Every node once: the document's tree, and any subtree the tree
     // builder left detached.
     for top in doc.tree.nodes().filter(|n| n.parent().is_none()) {
-        let order = DocumentOrder::of(top);
+        // The document holds nearly every node; a detached subtree is small.
+        let capacity = if top.id() == doc.tree.root().id() {
+            doc.tree.nodes().len()
+        } else {
+            0
+        };
+        let order = DocumentOrder::of(top, capacity);
         for (p, node) in order.nodes.iter().enumerate() {
             if !node.value().is_element() || !node.has_children() {
                 continue;
@@ -267,9 +273,11 @@ struct DocumentOrder<'a> {
 }
 
 impl<'a> DocumentOrder<'a> {
-    /// Lays out the subtree of `top`.
-    fn of(top: ego_tree::NodeRef<'a, Node>) -> Self {
-        let (mut nodes, mut size, mut open) = (Vec::new(), Vec::new(), Vec::new());
+    /// Lays out the subtree of `top`, of at most `capacity` nodes (the
+    /// tree's count: the vectors are allocated once, not regrown).
+    fn of(top: ego_tree::NodeRef<'a, Node>, capacity: usize) -> Self {
+        let (mut nodes, mut size) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
+        let mut open = Vec::new();
         for edge in top.traverse() {
             match edge {
                 Edge::Open(node) => {

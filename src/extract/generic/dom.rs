@@ -10,9 +10,8 @@
 //! page wrapped in `<form>` or in a `class="page-banner"` div).
 
 use ego_tree::NodeRef;
+use rustc_hash::FxHashMap;
 use scraper::node::{Element, Node};
-
-use std::collections::HashMap;
 
 use super::attrs::is_invisible_tag;
 pub use super::attrs::{is_invisible, Attrs};
@@ -186,7 +185,9 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
     let mut article_depth = 0usize;
     let mut link_depth = 0usize;
     let mut total_chars = 0u32;
-    let mut class_cache: HashMap<&str, HintCounts> = HashMap::new();
+    let mut class_cache: FxHashMap<&str, HintCounts> = FxHashMap::default();
+    // Beside `stack`: whether each open element is an article or main.
+    let mut landmark_stack: Vec<bool> = Vec::with_capacity(64);
     let mut attrs;
 
     let mut node = root;
@@ -266,7 +267,9 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 if chrome {
                     chrome_stack.push(idx);
                 }
-                if matches!(name, "article" | "main") || role == "main" {
+                let landmark = matches!(name, "article" | "main") || role == "main";
+                landmark_stack.push(landmark);
+                if landmark {
                     article_depth += 1;
                 }
                 if name == "a" {
@@ -322,11 +325,10 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                     if chrome_stack.last() == Some(&idx) {
                         chrome_stack.pop();
                     }
-                    let name = el.name();
-                    if matches!(name, "article" | "main") || Attrs::of(el).role == "main" {
+                    if landmark_stack.pop() == Some(true) {
                         article_depth = article_depth.saturating_sub(1);
                     }
-                    if name == "a" {
+                    if el.name() == "a" {
                         link_depth = link_depth.saturating_sub(1);
                     }
                 }
@@ -440,9 +442,12 @@ impl Page<'_> {
     fn main_wrappers(&self) -> Vec<bool> {
         let mut wraps = vec![false; self.elems.len()];
         for e in &self.elems {
-            let is_main = e
-                .element()
-                .is_some_and(|el| el.name() == "main" || Attrs::of(el).role == "main");
+            // The role alone, not all of `Attrs::of` (hidden classes and
+            // styles): this runs on every element.
+            let is_main = e.element().is_some_and(|el| {
+                el.name() == "main"
+                    || el.attrs().filter(|(n, _)| *n == "role").last() == Some(("role", "main"))
+            });
             if !is_main {
                 continue;
             }
