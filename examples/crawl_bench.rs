@@ -125,24 +125,48 @@ fn bin() -> String {
     })
 }
 
+/// Runs a crawl; returns its wall time, its stderr and its own peak RSS
+/// (KiB). The peak is the child's VmHWM, polled: `RUSAGE_CHILDREN`'s
+/// `ru_maxrss` counts, through exec, the RSS this process had when it
+/// forked (a gigabyte after reading earlier outputs), not the crawler's.
 fn crawl(args: &[String]) -> (Duration, String, i64) {
     let t = Instant::now();
-    let out = Command::new(bin())
+    let mut child = Command::new(bin())
         .arg("crawl")
         .args(args)
         .env("NO_PROXY", "*")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .output()
+        .spawn()
         .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut s).ok();
+        s
+    });
+    let hwm = poll_hwm(&mut child);
     let el = t.elapsed();
-    // SAFETY: plain getrusage on children.
-    let rss = unsafe {
-        let mut ru: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
-        ru.ru_maxrss
-    };
-    (el, String::from_utf8_lossy(&out.stderr).into_owned(), rss)
+    (el, reader.join().unwrap(), hwm as i64)
+}
+
+/// Waits for `child`, polling its VmHWM (KiB); returns the last seen.
+fn poll_hwm(child: &mut std::process::Child) -> u64 {
+    let mut hwm = 0;
+    let status = format!("/proc/{}/status", child.id());
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
+                hwm = l
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(hwm);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    hwm
 }
 
 /// CPU time (user + system) of the children reaped so far: a crawl's share
@@ -169,26 +193,16 @@ fn crawl_polling_rss(args: &[String]) -> (Duration, u64) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut hwm = 0;
-    let status = format!("/proc/{}/status", child.id());
-    while child.try_wait().unwrap().is_none() {
-        if let Ok(s) = std::fs::read_to_string(&status) {
-            if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
-                hwm = l
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(hwm);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let hwm = poll_hwm(&mut child);
     (t.elapsed(), hwm)
 }
 
+/// Lines of the file `p`, read in pieces (an output of 200 MB read whole
+/// would grow this process, and the RSS of the crawls it forks next).
 fn lines(p: &std::path::Path) -> usize {
-    std::fs::read_to_string(p)
-        .map(|s| s.lines().count())
+    use std::io::BufRead;
+    std::fs::File::open(p)
+        .map(|f| std::io::BufReader::new(f).split(b'\n').count())
         .unwrap_or(0)
 }
 
@@ -216,7 +230,7 @@ fn throughput_args(seeds: &[String], out: &std::path::Path, state: &str) -> Vec<
 
 /// Crawls `seeds` at `--rate 200 --concurrency 64` into a fresh state (and
 /// with `--warc` when `warc`); returns the articles written, the wall time,
-/// stderr, the peak RSS (KiB) of children so far and the crawler's CPU time.
+/// stderr, the crawler's peak RSS (KiB) and its CPU time.
 fn throughput(
     dir: &std::path::Path,
     seeds: &[String],
@@ -252,17 +266,18 @@ fn throughput_pair(
         rates[i] = n as f64 / el.as_secs_f64();
         let per = |d: Duration| 1e3 * d.as_secs_f64() / n.max(1) as f64;
         println!(
-            "throughput ({served_by}{}): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
+            "throughput ({served_by}{}): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler {} MB",
             if warc { ", --warc" } else { "" },
             el.as_secs_f64(),
             rates[i],
             rss / 1024
         );
         println!(
-            "throughput CPU per article{}: crawler {:.3} ms{}",
+            "throughput CPU per article{}: crawler {:.3} ms{}; crawler cores busy {:.2} (CPU s / wall s)",
             if warc { " (--warc)" } else { "" },
             per(cpu),
-            server.map_or(String::new(), |s| format!(", nginx {:.3} ms", per(s)))
+            server.map_or(String::new(), |s| format!(", nginx {:.3} ms", per(s))),
+            cpu.as_secs_f64() / el.as_secs_f64()
         );
         eprint!("{err}");
     }
@@ -440,15 +455,16 @@ fn bench_throughput_links(dir: &std::path::Path) {
     let server = nginx.cpu() - server;
     let per = |d: Duration| 1e3 * d.as_secs_f64() / n.max(1) as f64;
     println!(
-        "throughput-links (nginx, 50 links an article): {n} articles in {:.1} s = {:.0} articles/s; peak RSS of the crawler so far {} MB",
+        "throughput-links (nginx, 50 links an article): {n} articles in {:.1} s = {:.0} articles/s; peak RSS of the crawler {} MB",
         el.as_secs_f64(),
         n as f64 / el.as_secs_f64(),
         rss / 1024
     );
     println!(
-        "throughput-links CPU per article: crawler {:.3} ms, nginx {:.3} ms",
+        "throughput-links CPU per article: crawler {:.3} ms, nginx {:.3} ms; crawler cores busy {:.2}",
         per(cpu),
-        per(server)
+        per(server),
+        cpu.as_secs_f64() / el.as_secs_f64()
     );
     eprint!("{err}");
 }

@@ -54,6 +54,15 @@ pub const MAX_RATE: f64 = 10_000.0;
 /// it), or its input fails (`extract`).
 pub const LONG_PAUSE: Duration = Duration::from_secs(60);
 
+/// Records a crawl commits at once at most: each commit waits for the
+/// output's fsync (a fixed cost of several ms plus the bytes), during which
+/// the scheduler dispatches nothing, so fewer, larger commits keep the
+/// cores busier. A SIGKILL loses at most this many fetches (fetched again).
+pub const COMMIT_RECORDS: usize = 256;
+
+/// Longest time a crawl's results wait for their commit.
+pub const COMMIT_EVERY: Duration = Duration::from_millis(250);
+
 /// How long in-flight requests may finish after SIGINT, SIGTERM or
 /// `--max-duration`; with the final flush it keeps "stops within 5 s".
 pub const STOP_DRAIN: Duration = Duration::from_millis(3000);

@@ -18,7 +18,7 @@ use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
 use crate::fetch::{fetch_robots, Fetcher, Host, Robots, RobotsState};
-use crate::limits::{LONG_PAUSE, STOP_DRAIN};
+use crate::limits::{COMMIT_EVERY, COMMIT_RECORDS, LONG_PAUSE, STOP_DRAIN};
 use crate::output::warc_files::WarcOutput;
 use crate::output::{OutputTarget, RecordEncoder, RecordSink};
 use crate::selectors::SiteRegistry;
@@ -359,10 +359,10 @@ impl Crawler {
         if self.batch_is_empty() && self.pauses.is_empty() && self.to_release.is_empty() {
             return false;
         }
-        self.records.len() >= 64
-            || self.batch.results.len() >= 256
+        self.records.len() >= COMMIT_RECORDS
+            || self.batch.results.len() >= 4 * COMMIT_RECORDS
             || self.in_flight == 0
-            || self.last_flush.elapsed() >= Duration::from_millis(100)
+            || self.last_flush.elapsed() >= COMMIT_EVERY
     }
 
     /// Makes the batch's records durable in the sink, then commits the

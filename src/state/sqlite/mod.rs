@@ -60,6 +60,10 @@ const CLAIM_SQL: &str =
      FROM frontier f LEFT JOIN urls u ON u.url=f.url
      WHERE f.host=?1 AND f.claimed=0 ORDER BY f.priority, f.depth, f.id LIMIT ?2";
 
+/// Marks [`CLAIM_AHEAD`] frontier entries claimed, by id.
+const CLAIM_MARK_SQL: &str = "UPDATE frontier SET claimed=1 WHERE id IN (?1,?2,?3,?4,?5,?6,?7,?8)";
+const _: () = assert!(CLAIM_AHEAD == 8, "CLAIM_MARK_SQL lists 8 ids");
+
 impl std::fmt::Debug for SqliteState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SqliteState")
@@ -261,14 +265,14 @@ impl SqliteState {
             return Ok(None);
         }
         self.open_tx()?;
-        {
-            let mut claim = self
-                .conn
-                .prepare_cached("UPDATE frontier SET claimed=1 WHERE id=?1")?;
-            for c in &claims {
-                claim.execute([c.id])?;
-            }
-        }
+        // One statement for the whole claim (the list padded with its first
+        // id, so that one cached statement serves every length).
+        let ids: Vec<i64> = (0..CLAIM_AHEAD)
+            .map(|i| claims.get(i).unwrap_or(&claims[0]).id)
+            .collect();
+        self.conn
+            .prepare_cached(CLAIM_MARK_SQL)?
+            .execute(rusqlite::params_from_iter(ids))?;
         let mut claims: VecDeque<Claim> = claims.into();
         let first = claims.pop_front();
         self.claimed_ahead.insert(host.to_string(), claims);
