@@ -17,11 +17,8 @@ import sys
 from collections import Counter, defaultdict
 from itertools import product
 
-import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import GroupKFold
 
-from train_blocks import PARAMS, labels_aligned, load, tokens
+from train_blocks import block_matrix, counts_f1, labels_aligned, load, out_of_fold, tokens
 
 GRID = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]
 SHIPPED = (0.3, 0.2, 0.45)
@@ -29,35 +26,11 @@ TYPES = ("listing", "collection", "service", "documentation")
 MIN_CONFIDENCE = 0.75
 
 
-def f1_of(expected, predicted):
-    """Word F1 of two token multisets."""
-    ne, npred = sum(expected.values()), sum(predicted.values())
-    if ne == 0 and npred == 0:
-        return 1.0
-    overlap = sum((expected & predicted).values())
-    if overlap == 0:
-        return 0.0
-    p, r = overlap / npred, overlap / ne
-    return 2 * p * r / (p + r)
-
-
 def main():
     corpus_dir, dump = sys.argv[1:3]
     names, pages = load(corpus_dir, dump)
-    X, y, groups, page_of = [], [], [], []
-    for i, p in enumerate(pages):
-        for b, label in zip(p["blocks"], labels_aligned(p["expected"], p["blocks"])):
-            X.append(b["features"])
-            y.append(label)
-            groups.append(p["site"])
-            page_of.append(i)
-    X = np.array(X, dtype=np.float32)
-    y, page_of = np.array(y), np.array(page_of)
-    oof = np.zeros(len(y))
-    for k, (tr, te) in enumerate(GroupKFold(n_splits=5).split(X, y, groups)):
-        m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr])
-        oof[te] = m.predict_proba(X[te])[:, 1]
-        print(f"fold {k}", file=sys.stderr)
+    X, y, groups, page_of = block_matrix(pages, labels_aligned)
+    oof = out_of_fold(X, y, groups)
     empty_i, inside_i = names.index("typed_empty"), names.index("in_typed")
     by_type = defaultdict(list)
     for i, p in enumerate(pages):
@@ -78,7 +51,7 @@ def main():
             for where, s, words in blocks:
                 if s >= triple[where]:
                     body.update(words)
-            total += f1_of(expected, body if body else current)
+            total += counts_f1(expected, body if body else current)
         return total / len(group)
 
     for t in TYPES:

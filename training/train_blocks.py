@@ -39,17 +39,20 @@ def site(url):
     return ".".join(host[-2:])
 
 
-def word_f1(expected, predicted):
-    et, pt = tokens(expected), tokens(predicted)
-    if not et and not pt:
+def counts_f1(expected, predicted):
+    """Word F1 of two token multisets (Counters)."""
+    ne, npred = sum(expected.values()), sum(predicted.values())
+    if ne == 0 and npred == 0:
         return 1.0
-    if not et or not pt:
-        return 0.0
-    overlap = sum((Counter(et) & Counter(pt)).values())
+    overlap = sum((expected & predicted).values())
     if overlap == 0:
         return 0.0
-    p, r = overlap / len(pt), overlap / len(et)
+    p, r = overlap / npred, overlap / ne
     return 2 * p * r / (p + r)
+
+
+def word_f1(expected, predicted):
+    return counts_f1(Counter(tokens(expected)), Counter(tokens(predicted)))
 
 
 def labels(expected, blocks):
@@ -146,12 +149,30 @@ def rule_threshold(block, names, rule="rule"):
     return inside if f[names.index("in_typed")] >= 0.5 else outside
 
 
-def cross_validate(pages, names, X, y, groups, page_of):
+def block_matrix(pages, label_of):
+    """Every page's blocks as rows: features, labels, site groups, page index."""
+    X, y, groups, page_of = [], [], [], []
+    for i, p in enumerate(pages):
+        for b, label in zip(p["blocks"], label_of(p["expected"], p["blocks"])):
+            X.append(b["features"])
+            y.append(label)
+            groups.append(p["site"])
+            page_of.append(i)
+    return np.array(X, dtype=np.float32), np.array(y), groups, np.array(page_of)
+
+
+def out_of_fold(X, y, groups):
+    """Each block's score by a model trained on the other sites (5 site-grouped folds)."""
     oof = np.zeros(len(y))
     for k, (tr, te) in enumerate(GroupKFold(n_splits=5).split(X, y, groups)):
         m = HistGradientBoostingClassifier(**PARAMS).fit(X[tr], y[tr])
         oof[te] = m.predict_proba(X[te])[:, 1]
         print(f"fold {k}", file=sys.stderr)
+    return oof
+
+
+def cross_validate(pages, names, X, y, groups, page_of):
+    oof = out_of_fold(X, y, groups)
     acc = ((oof >= 0.5) == y).mean()
     print(f"block accuracy (out of fold) {acc:.4f}; positives {y.mean():.3f}")
     rows = defaultdict(lambda: defaultdict(list))
@@ -183,16 +204,8 @@ def cross_validate(pages, names, X, y, groups, page_of):
 def main():
     out, corpus_dir, dump = sys.argv[1:4]
     names, pages = load(corpus_dir, dump)
-    X, y, groups, page_of = [], [], [], []
-    for i, p in enumerate(pages):
-        label_of = labels_aligned if "--align" in sys.argv else labels
-        for b, label in zip(p["blocks"], label_of(p["expected"], p["blocks"])):
-            X.append(b["features"])
-            y.append(label)
-            groups.append(p["site"])
-            page_of.append(i)
-    X = np.array(X, dtype=np.float32)
-    y, page_of = np.array(y), np.array(page_of)
+    label_of = labels_aligned if "--align" in sys.argv else labels
+    X, y, groups, page_of = block_matrix(pages, label_of)
     print(f"{len(pages)} pages, {len(y)} blocks", file=sys.stderr)
     if "--cv" in sys.argv:
         cross_validate(pages, names, X, y, groups, page_of)
