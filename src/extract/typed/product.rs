@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 
+use super::items::drop_repeated_lines;
 use super::region::MainRegion;
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
@@ -56,6 +57,7 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
             paragraphs.splice(at..at, description_paragraphs(&description));
         }
     }
+    drop_repeated_lines(&mut paragraphs);
     paragraphs
 }
 
