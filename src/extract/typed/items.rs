@@ -138,25 +138,29 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Vec<Paragraph>> {
     let mut paragraphs = assembler.finish();
     paragraphs.retain(|p| lines.keeps(p));
     if kind == ItemKind::Posts {
-        drop_repeated_lines(&mut paragraphs);
+        drop_repeated_lines(&mut paragraphs, MIN_REPEATED_POST_WORDS);
     }
     Some(paragraphs)
 }
 
-/// Fewest words of a line that, said again word for word, is a copy: a
-/// reply quoting an earlier post, a block the page shows twice (for
-/// phones and for desktops). Shorter lines recur as content (a poster's
-/// name on each of their posts, "Yes" in a specifications table).
-const MIN_REPEATED_WORDS: usize = 4;
+/// Fewest words of a post's line that, said again word for word, is a
+/// copy: a reply quoting an earlier post. Shorter lines recur in a thread
+/// as content (a poster's name on each of their posts).
+const MIN_REPEATED_POST_WORDS: usize = 4;
 
-/// Leaves out every line of at least [`MIN_REPEATED_WORDS`] words that
-/// repeats an earlier line word for word, keeping its first occurrence
-/// (wcxb-dev tuning part, oracle page types: forum word F1 0.7921 ->
-/// 0.8132, product 0.6987 -> 0.7040).
-pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>) {
+/// Leaves out every line of at least `min_words` words that repeats an
+/// earlier line word for word, keeping its first occurrence; table cells
+/// always stay ("Yes" in each row of a specifications table). Wcxb-dev
+/// tuning part, oracle page types: forum word F1 0.7921 -> 0.8147 with 4
+/// words; product 0.6987 -> 0.7033 with 4 words, about 0.004 more with 1
+/// (a product page's blocks rendered twice, for phones and for desktops,
+/// down to their labels and headings).
+pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>, min_words: usize) {
     let mut seen: HashSet<String> = HashSet::new();
     paragraphs.retain(|p| {
-        p.text.split_whitespace().count() < MIN_REPEATED_WORDS || seen.insert(p.text.clone())
+        p.kind == BlockKind::Cell
+            || p.text.split_whitespace().count() < min_words
+            || seen.insert(p.text.clone())
     });
 }
 
