@@ -12,6 +12,7 @@ use rustc_hash::FxHashMap;
 use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 
+use super::items::drop_repeated_lines;
 use super::region::MainRegion;
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
@@ -56,6 +57,8 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
             paragraphs.splice(at..at, description_paragraphs(&description));
         }
     }
+    // Any line a product page shows twice is one block rendered twice.
+    drop_repeated_lines(&mut paragraphs, 1);
     paragraphs
 }
 
@@ -271,6 +274,20 @@ mod tests {
             texts.iter().any(|t| t.contains("winter market")),
             "{texts:?}"
         );
+    }
+
+    #[test]
+    fn a_block_shown_twice_is_kept_once_table_cells_stay() {
+        let details = "<h2>Details</h2><p>Turned by hand in our workshop.</p>";
+        let html = format!(
+            "<body><main>{DESCRIPTION}<div class=mobile>{details}</div><div class=desktop>{details}</div>\
+             <table><tr><td>Dimmer</td><td>Yes</td></tr><tr><td>Shade</td><td>Yes</td></tr></table></main></body>"
+        );
+        let texts = body(&html);
+        for once in ["Details", "Turned by hand in our workshop."] {
+            assert_eq!(texts.iter().filter(|t| *t == once).count(), 1, "{texts:?}");
+        }
+        assert_eq!(texts.iter().filter(|t| *t == "Yes").count(), 2, "{texts:?}");
     }
 
     #[test]
