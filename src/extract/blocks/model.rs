@@ -239,6 +239,46 @@ mod tests {
         assert!(Model::from_json("{").is_err());
     }
 
+    #[test]
+    fn a_second_stage_rescores_each_block_from_its_first_stage_score() {
+        // A one-split second stage: kept (first stage >= 0.5) -> 0.95, else 0.05.
+        let stage2 = format!(
+            r#","stage2":{{"features":{},"init":0.0,"trees":[{{"feature":[0,0,0],"threshold":[0.5,0,0],"left":[1,-1,-1],"right":[2,-1,-1],"value":[0,-2.944439,2.944439]}}]}}}}"#,
+            serde_json::to_string(sequence::NAMES).unwrap()
+        );
+        let json = format!(
+            "{}{stage2}",
+            MODEL_JSON.trim_end().strip_suffix('}').unwrap()
+        );
+        let model = Model::from_json(&json).expect("a model with a second stage loads");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(root.join("fixtures/typed-service/page.html")).unwrap();
+        let opts = ExtractOptions {
+            use_selectors: false,
+            page_type: Some(PageType::Service),
+            keep_blocks: true,
+            ..Default::default()
+        };
+        let page = extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts).unwrap();
+        let features: Vec<BlockFeatures> = page.blocks.iter().map(|b| b.features.clone()).collect();
+        let scores = model.score_page(&features);
+        assert_eq!(scores.len(), features.len());
+        for (f, s) in features.iter().zip(scores) {
+            let want = if model.first_stage(f) > 0.5 {
+                0.95
+            } else {
+                0.05
+            };
+            assert!(
+                (s - want).abs() < 1e-4,
+                "second-stage score {s}, want {want}"
+            );
+        }
+        let bad = json.replace("\"s1_rank\"", "\"rank\"");
+        let err = Model::from_json(&bad).unwrap_err().to_string();
+        assert!(err.contains("second stage"), "{err}");
+    }
+
     /// Block texts (first 24 characters) and scores, recorded when the
     /// model was trained (update after retraining: training/README.md).
     const RECORDED: [(&str, f32); 32] = [
