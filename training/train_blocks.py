@@ -27,6 +27,9 @@ from sklearn.model_selection import GroupKFold
 
 WORD = re.compile(r"\w+")
 PARAMS = dict(max_iter=150, max_depth=3, learning_rate=0.1, early_stopping=False, random_state=0)
+# The second stage (`--stage2`): small trees over the neighbours' scores only
+# (training/cv_stage2.py chose it out of fold).
+STAGE2_PARAMS = dict(PARAMS, max_iter=50, max_depth=2)
 THRESHOLDS = [0.2, 0.3, 0.4, 0.5, 0.6]
 
 
@@ -161,6 +164,65 @@ def block_matrix(pages, label_of):
     return np.array(X, dtype=np.float32), np.array(y), groups, np.array(page_of)
 
 
+# The second stage's extra features: a block's neighbours' first-stage
+# scores (src/extract/blocks/sequence.rs computes the same).
+NEIGHBOUR_NAMES = [
+    "s1_score", "s1_prev", "s1_next", "s1_prev3_mean", "s1_next3_mean",
+    "s1_window3_max", "s1_window3_min", "s1_window10_mean", "s1_run_log",
+    "s1_rank", "s1_page_mean", "s1_page_kept", "s1_kept_gap_log",
+]
+
+
+def neighbour_features(s):
+    """Each block's NEIGHBOUR_NAMES from its page's first-stage scores `s`
+    (document order). A missing neighbour counts -1."""
+    n = len(s)
+    out = np.zeros((n, len(NEIGHBOUR_NAMES)))
+    kept = s >= 0.5
+    order = np.sort(s)
+    page_mean, page_kept = float(s.mean()) if n else 0.0, float(kept.mean()) if n else 0.0
+    # run of blocks on the same side of 0.5
+    run = np.zeros(n)
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or kept[i] != kept[start]:
+            run[start:i] = i - start
+            start = i
+    kept_idx = np.flatnonzero(kept)
+    for i in range(n):
+        prev3, next3 = s[max(0, i - 3):i], s[i + 1:i + 4]
+        win3 = np.concatenate([prev3, next3])
+        win10 = np.concatenate([s[max(0, i - 10):i], s[i + 1:i + 11]])
+        others = kept_idx[kept_idx != i]
+        gap = np.abs(others - i).min() if len(others) else -1
+        higher = n - np.searchsorted(order, s[i], side="right")
+        out[i] = [
+            s[i],
+            s[i - 1] if i > 0 else -1,
+            s[i + 1] if i + 1 < n else -1,
+            prev3.mean() if len(prev3) else -1,
+            next3.mean() if len(next3) else -1,
+            win3.max() if len(win3) else -1,
+            win3.min() if len(win3) else -1,
+            win10.mean() if len(win10) else -1,
+            np.log1p(run[i]),
+            higher / n,
+            page_mean,
+            page_kept,
+            np.log1p(gap) if gap >= 0 else -1,
+        ]
+    return out
+
+
+def neighbour_matrix(scores, page_of):
+    """neighbour_features of every page's blocks, rows as in block_matrix."""
+    out = np.zeros((len(scores), len(NEIGHBOUR_NAMES)))
+    for i in np.unique(page_of):
+        rows = np.flatnonzero(page_of == i)
+        out[rows] = neighbour_features(scores[rows])
+    return out
+
+
 def out_of_fold(X, y, groups):
     """Each block's score by a model trained on the other sites (5 site-grouped folds)."""
     oof = np.zeros(len(y))
@@ -210,8 +272,16 @@ def main():
     if "--cv" in sys.argv:
         cross_validate(pages, names, X, y, groups, page_of)
     model = HistGradientBoostingClassifier(**PARAMS).fit(X, y)
+    exported = export(model, names)
+    if "--stage2" in sys.argv:
+        # The second stage learns from out-of-fold first-stage scores: at
+        # inference the first stage scores pages it has not seen.
+        X2 = neighbour_matrix(out_of_fold(X, y, groups), page_of).astype(np.float32)
+        stage2 = export(HistGradientBoostingClassifier(**STAGE2_PARAMS).fit(X2, y), NEIGHBOUR_NAMES)
+        del stage2["kind"]
+        exported["stage2"] = stage2
     with open(out, "w", encoding="utf-8") as f:
-        json.dump(export(model, names), f, separators=(",", ":"))
+        json.dump(exported, f, separators=(",", ":"))
         f.write("\n")
 
 

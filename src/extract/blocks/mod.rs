@@ -15,6 +15,7 @@ mod context;
 pub mod features;
 pub mod model;
 pub mod segment;
+pub mod sequence;
 
 use scraper::Html;
 
@@ -76,12 +77,16 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
     });
     let blocks = page_blocks(&page);
     let features = features::block_features(&page, &blocks, ctx);
-    let model = model::BUILTIN.as_ref();
+    let scores = match model::BUILTIN.as_ref() {
+        Some(m) => m.score_page(&features),
+        None => vec![0.0; features.len()],
+    };
     blocks
         .into_iter()
         .zip(features)
-        .map(|(block, features)| ScoredBlock {
-            score: model.map_or(0.0, |m| m.score(&features)),
+        .zip(scores)
+        .map(|((block, features), score)| ScoredBlock {
+            score,
             block,
             features,
         })

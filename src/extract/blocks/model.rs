@@ -1,6 +1,8 @@
 //! The block model: gradient-boosted regression trees over
 //! [`super::features::NAMES`], trained by `training/train_blocks.py` and
-//! built into the binary.
+//! built into the binary; optionally a second stage of trees over the
+//! block's and its neighbours' first-stage scores
+//! ([`super::sequence::NAMES`]).
 
 use std::sync::LazyLock;
 
@@ -8,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::features::{BlockFeatures, NAMES};
+use super::sequence;
 
 /// The shipped model file.
 pub const MODEL_JSON: &str = include_str!("../../../models/blocks.json");
@@ -29,13 +32,45 @@ struct ModelFile {
     features: Vec<String>,
     init: f64,
     trees: Vec<Tree>,
+    /// The second stage, when the model has one.
+    stage2: Option<StageFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct StageFile {
+    features: Vec<String>,
+    init: f64,
+    trees: Vec<Tree>,
+}
+
+/// One stage: a sum of trees, made a probability by the logistic function.
+#[derive(Debug, Clone)]
+struct Stage {
+    init: f64,
+    trees: Vec<Tree>,
+}
+
+impl Stage {
+    /// Checks the trees against the stage's `n_features` inputs.
+    fn new(init: f64, trees: Vec<Tree>, n_features: usize, what: &str) -> Result<Stage> {
+        for (k, t) in trees.iter().enumerate() {
+            t.check(n_features)
+                .with_context(|| format!("block model: {what} tree {k}"))?;
+        }
+        Ok(Stage { init, trees })
+    }
+
+    fn probability(&self, x: &[f32]) -> f32 {
+        let raw: f64 = self.init + self.trees.iter().map(|t| t.leaf_value(x)).sum::<f64>();
+        (1.0 / (1.0 + (-raw).exp())) as f32
+    }
 }
 
 /// A loaded block model.
 #[derive(Debug, Clone)]
 pub struct Model {
-    init: f64,
-    trees: Vec<Tree>,
+    stage1: Stage,
+    stage2: Option<Stage>,
 }
 
 impl Tree {
@@ -95,21 +130,43 @@ impl Model {
                 "block model: its features are not this build's (retrain it: training/README.md)"
             );
         }
-        for (k, t) in f.trees.iter().enumerate() {
-            t.check(NAMES.len())
-                .with_context(|| format!("block model: tree {k}"))?;
-        }
-        Ok(Model {
-            init: f.init,
-            trees: f.trees,
-        })
+        let stage1 = Stage::new(f.init, f.trees, NAMES.len(), "first-stage")?;
+        let stage2 = match f.stage2 {
+            None => None,
+            Some(s2) => {
+                if s2.features != sequence::NAMES {
+                    bail!("block model: its second stage's features are not this build's (retrain it: training/README.md)");
+                }
+                Some(Stage::new(
+                    s2.init,
+                    s2.trees,
+                    s2.features.len(),
+                    "second-stage",
+                )?)
+            }
+        };
+        Ok(Model { stage1, stage2 })
     }
 
-    /// The probability that a block is main content.
-    pub fn score(&self, features: &BlockFeatures) -> f32 {
-        let x = features.values();
-        let raw: f64 = self.init + self.trees.iter().map(|t| t.leaf_value(x)).sum::<f64>();
-        (1.0 / (1.0 + (-raw).exp())) as f32
+    /// The first stage's probability that a block is main content, from the
+    /// block's own features.
+    pub fn first_stage(&self, features: &BlockFeatures) -> f32 {
+        self.stage1.probability(features.values())
+    }
+
+    /// The probabilities that a page's blocks (in document order) are main
+    /// content: the first stage's, then, if the model has one, the second
+    /// stage's, which reads the block's and its neighbours' first-stage
+    /// scores.
+    pub fn score_page(&self, blocks: &[BlockFeatures]) -> Vec<f32> {
+        let first: Vec<f32> = blocks.iter().map(|f| self.first_stage(f)).collect();
+        let Some(stage2) = &self.stage2 else {
+            return first;
+        };
+        sequence::neighbour_features(&first)
+            .iter()
+            .map(|around| stage2.probability(around))
+            .collect()
     }
 }
 
@@ -143,14 +200,13 @@ mod tests {
         };
         let page = extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts).unwrap();
         let model = Model::from_json(MODEL_JSON).expect("the shipped model loads");
+        let features: Vec<BlockFeatures> = page.blocks.iter().map(|b| b.features.clone()).collect();
+        let scores = model.score_page(&features);
         page.blocks
             .iter()
-            .map(|b| {
-                assert_eq!(
-                    b.score,
-                    model.score(&b.features),
-                    "the pipeline's score is the model's"
-                );
+            .zip(scores)
+            .map(|(b, score)| {
+                assert_eq!(b.score, score, "the pipeline's score is the model's");
                 (b.block.text.chars().take(24).collect(), b.score)
             })
             .collect()
@@ -181,6 +237,46 @@ mod tests {
         let bad = MODEL_JSON.replacen("\"left\":[1,", "\"left\":[0,", 1);
         assert!(Model::from_json(&bad).is_err(), "a loop is refused");
         assert!(Model::from_json("{").is_err());
+    }
+
+    #[test]
+    fn a_second_stage_rescores_each_block_from_its_first_stage_score() {
+        // A one-split second stage: kept (first stage >= 0.5) -> 0.95, else 0.05.
+        let stage2 = format!(
+            r#","stage2":{{"features":{},"init":0.0,"trees":[{{"feature":[0,0,0],"threshold":[0.5,0,0],"left":[1,-1,-1],"right":[2,-1,-1],"value":[0,-2.944439,2.944439]}}]}}}}"#,
+            serde_json::to_string(sequence::NAMES).unwrap()
+        );
+        let json = format!(
+            "{}{stage2}",
+            MODEL_JSON.trim_end().strip_suffix('}').unwrap()
+        );
+        let model = Model::from_json(&json).expect("a model with a second stage loads");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(root.join("fixtures/typed-service/page.html")).unwrap();
+        let opts = ExtractOptions {
+            use_selectors: false,
+            page_type: Some(PageType::Service),
+            keep_blocks: true,
+            ..Default::default()
+        };
+        let page = extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts).unwrap();
+        let features: Vec<BlockFeatures> = page.blocks.iter().map(|b| b.features.clone()).collect();
+        let scores = model.score_page(&features);
+        assert_eq!(scores.len(), features.len());
+        for (f, s) in features.iter().zip(scores) {
+            let want = if model.first_stage(f) > 0.5 {
+                0.95
+            } else {
+                0.05
+            };
+            assert!(
+                (s - want).abs() < 1e-4,
+                "second-stage score {s}, want {want}"
+            );
+        }
+        let bad = json.replace("\"s1_rank\"", "\"rank\"");
+        let err = Model::from_json(&bad).unwrap_err().to_string();
+        assert!(err.contains("second stage"), "{err}");
     }
 
     /// Block texts (first 24 characters) and scores, recorded when the
