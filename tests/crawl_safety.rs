@@ -290,12 +290,12 @@ fn a_full_disk_names_the_file_and_loses_nothing() {
 fn a_sync_failing_mid_crawl_loses_and_duplicates_nothing() {
     let s = site("127.0.0.1", 30);
     let seed = s.url("/");
-    let args = |out: &Path, st: &Path| {
-        crawl_args(&[&seed], out, st, &["--rate", "200", "--concurrency", "4"])
-    };
+    fn args<'a>(seed: &'a str, out: &'a Path, st: &'a Path) -> Vec<&'a str> {
+        crawl_args(&[seed], out, st, &["--rate", "200", "--concurrency", "4"])
+    }
     // The size of the whole crawl's records.
     let (d, out, st) = workdir();
-    let o = crawl(d.path(), &args(&out, &st));
+    let o = crawl(d.path(), &args(&seed, &out, &st));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let whole = std::fs::metadata(&out).unwrap().len();
     // Room for about half of them, under a limit that leaves the state's
@@ -304,7 +304,7 @@ fn a_sync_failing_mid_crawl_loses_and_duplicates_nothing() {
     let (d, out, st) = workdir();
     let filler = "{}\n".repeat((limit - whole / 2) as usize / 3);
     std::fs::write(&out, &filler).unwrap();
-    let o = crawl_with_fsize_limit(d.path(), &args(&out, &st), limit);
+    let o = crawl_with_fsize_limit(d.path(), &args(&seed, &out, &st), limit);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(&format!("{}: write failed", out.display())),
@@ -324,7 +324,7 @@ fn a_sync_failing_mid_crawl_loses_and_duplicates_nothing() {
         first.len()
     );
     // With room, the rest is written, each article once.
-    let o = crawl(d.path(), &args(&out, &st));
+    let o = crawl(d.path(), &args(&seed, &out, &st));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(&out).unwrap();
     let mut want: Vec<String> = (0..30).map(|i| s.url(&format!("/a{i}"))).collect();

@@ -2,7 +2,8 @@
 //! entries host by host (round-robin, one request in flight per host,
 //! spacing kept by [`Host`]), fetches them on tokio tasks, turns results
 //! into records, new frontier entries and claim results, and commits them in
-//! small batches after the sink made the records durable.
+//! small batches after the sink made the records durable (a batch's sync
+//! runs beside the loop, which fills the next batch meanwhile: commit.rs).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -311,7 +312,12 @@ impl Crawler {
             );
             let syncing = &mut self.syncing;
             tokio::select! {
-                synced = async { syncing.as_mut().expect("guarded").await }, if syncing.is_some() => {
+                synced = async {
+                    match syncing.as_mut() {
+                        Some(sync) => sync.await,
+                        None => std::future::pending().await,
+                    }
+                }, if syncing.is_some() => {
                     self.syncing = None;
                     self.finish_commit(synced.context("the output sync thread failed")?)?;
                 }
