@@ -405,6 +405,7 @@ impl Crawler {
             if h.busy
                 || !(h.has_work || self.parked.contains_key(&key))
                 || !self.leased.contains(&key)
+                || self.frontier_incomplete(&key)
             {
                 continue;
             }

@@ -70,6 +70,8 @@ pub(super) struct Frozen {
     /// A host's records were dropped from it after they were appended: the
     /// outputs are cut back and written again before the commit.
     pub rewrite: bool,
+    /// Hosts it queues new URLs for.
+    pub new_url_hosts: HashSet<String>,
 }
 
 /// What a commit of a frozen batch leaves to do once the open batch is back.
@@ -123,6 +125,16 @@ impl Crawler {
         }
     }
 
+    /// True when the frozen batch queues new URLs for `key`: its frontier
+    /// is not whole until that commit, so the host waits for it (a claim
+    /// now could take a later entry before the new ones, e.g. a sitemap
+    /// before the articles the last one listed).
+    pub(super) fn frontier_incomplete(&self, key: &str) -> bool {
+        self.frozen
+            .as_ref()
+            .is_some_and(|f| f.new_url_hosts.contains(key))
+    }
+
     /// True when a batch is frozen (its outputs syncing).
     pub(super) fn committing(&self) -> bool {
         self.frozen.is_some()
@@ -140,9 +152,17 @@ impl Crawler {
         self.staged.batch.host_pauses = self.pauses.drain().collect();
         let mut outputs = self.take_outputs()?;
         outputs.append(&self.staged);
+        let staged = std::mem::take(&mut self.staged);
+        let new_url_hosts = staged
+            .batch
+            .new_urls
+            .iter()
+            .map(|u| u.host.clone())
+            .collect();
         self.frozen = Some(Frozen {
-            staged: std::mem::take(&mut self.staged),
+            staged,
             rewrite: false,
+            new_url_hosts,
         });
         self.syncing = Some(tokio::task::spawn_blocking(move || outputs.sync()));
         self.last_flush = Instant::now();
