@@ -281,6 +281,65 @@ fn a_full_disk_names_the_file_and_loses_nothing() {
     assert_eq!(urls(&records(&out)), want);
 }
 
+/// The output fills up in the middle of a crawl (a sync fails while the
+/// next batch is being fetched and extracted, with earlier batches
+/// committed): the run stops with an error naming the file, the output keeps
+/// its committed lines only, and the next run writes every article exactly
+/// once.
+#[test]
+fn a_sync_failing_mid_crawl_loses_and_duplicates_nothing() {
+    let s = site("127.0.0.1", 30);
+    let seed = s.url("/");
+    fn args<'a>(seed: &'a str, out: &'a Path, st: &'a Path) -> Vec<&'a str> {
+        crawl_args(&[seed], out, st, &["--rate", "200", "--concurrency", "4"])
+    }
+    // The size of the whole crawl's records.
+    let (d, out, st) = workdir();
+    let o = crawl(d.path(), &args(&seed, &out, &st));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let whole = std::fs::metadata(&out).unwrap().len();
+    // Room for about half of them, under a limit that leaves the state's
+    // files (and its write-ahead log) room to grow.
+    let limit = 16 * 1024 * 1024;
+    let (d, out, st) = workdir();
+    let filler = "{}\n".repeat((limit - whole / 2) as usize / 3);
+    std::fs::write(&out, &filler).unwrap();
+    let o = crawl_with_fsize_limit(d.path(), &args(&seed, &out, &st), limit);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{}: write failed", out.display())),
+        "{}",
+        stderr(&o)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with(&filler) && text.ends_with('\n'));
+    let first: Vec<String> = urls(&records_after(&text, filler.len()));
+    assert!(
+        !first.is_empty(),
+        "no batch was committed before the disk filled"
+    );
+    assert!(
+        first.len() < 30,
+        "the disk never filled: {} records",
+        first.len()
+    );
+    // With room, the rest is written, each article once.
+    let o = crawl(d.path(), &args(&seed, &out, &st));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut want: Vec<String> = (0..30).map(|i| s.url(&format!("/a{i}"))).collect();
+    want.sort();
+    assert_eq!(urls(&records_after(&text, filler.len())), want);
+}
+
+/// The JSON records of `text` after its first `skip` bytes.
+fn records_after(text: &str, skip: usize) -> Vec<serde_json::Value> {
+    text[skip..]
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn a_stored_pause_is_capped_and_reported() {
     let s = site("127.0.0.1", 1);

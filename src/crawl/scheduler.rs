@@ -2,13 +2,14 @@
 //! entries host by host (round-robin, one request in flight per host,
 //! spacing kept by [`Host`]), fetches them on tokio tasks, turns results
 //! into records, new frontier entries and claim results, and commits them in
-//! small batches after the sink made the records durable.
+//! small batches after the sink made the records durable (a batch's sync
+//! runs beside the loop, which fills the next batch meanwhile: commit.rs).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::Utc;
 use tokio::sync::{mpsc, Semaphore};
 use url::Url;
@@ -23,10 +24,10 @@ use crate::output::warc_files::WarcOutput;
 use crate::output::{OutputTarget, RecordEncoder, RecordSink};
 use crate::selectors::SiteRegistry;
 use crate::state::{
-    now_ms, Batch, Checkpoint, Claim, ClaimResult, ClaimsLost, CrawlState, Ending, NewUrl, Outcome,
-    Reason,
+    now_ms, Checkpoint, Claim, ClaimResult, CrawlState, Ending, NewUrl, Outcome, Reason,
 };
 
+mod commit;
 mod discovery;
 mod leases;
 mod outputs;
@@ -65,17 +66,17 @@ pub struct CrawlOutput {
 pub struct Crawler {
     cfg: Arc<CrawlConfig>,
     state: Box<dyn CrawlState>,
-    sink: Box<dyn RecordSink>,
+    /// The records' sink and the `--warc` files (`None` while a sync has
+    /// them).
+    outputs: Option<outputs::Outputs>,
+    /// True when `--warc` is on (fetches record their exchanges).
+    archiving: bool,
     /// What `--out` names, to open the sink again.
     target: OutputTarget,
     /// The sink's checkpoint as last committed.
     committed: Option<Checkpoint>,
     /// The sink's encoder, called on the extraction threads.
     encoder: RecordEncoder,
-    /// The `--warc` output, when asked for.
-    warc: Option<WarcOutput>,
-    /// WARC records (gzip members) of the batch's fetches, with their hosts.
-    warc_records: Vec<(String, Vec<u8>)>,
     fetcher: Fetcher,
     sites: Arc<SiteRegistry>,
     /// Extraction options shared by all pages of the crawl.
@@ -98,26 +99,21 @@ pub struct Crawler {
     /// When to look again for hosts other crawlers added or left (shared
     /// states).
     next_poll: Instant,
-    /// Per host, counts of results not committed yet.
-    pending: HashMap<String, leases::Pending>,
     /// Hosts with work leased by another crawler: when to ask again.
     lease_waiting: HashMap<String, Instant>,
-    /// Hosts out of work, released after the next commit (which stores
-    /// their pause for the next holder).
-    to_release: Vec<String>,
     last_renewal: Instant,
     parked: HashMap<String, Claim>,
     order: Vec<String>,
     rr: usize,
     in_flight: usize,
     fetches: u64,
-    batch: Batch,
-    /// Encoded records of the batch, with their hosts.
-    records: Vec<(String, Vec<u8>)>,
+    /// The open batch: what the next commit applies.
+    staged: commit::Staged,
+    /// The batch being committed, its outputs syncing.
+    frozen: Option<commit::Frozen>,
+    /// The sync of the frozen batch's outputs.
+    syncing: Option<tokio::task::JoinHandle<outputs::Synced>>,
     pauses: HashMap<String, i64>,
-    retry_hosts: Vec<String>,
-    /// URLs (keys) written in the batch.
-    keys_in_batch: HashSet<String>,
     /// URLs queued with `force` this run: a source is read once per run,
     /// whatever lists it again (sitemap indexes citing each other).
     forced: HashSet<String>,
@@ -157,11 +153,13 @@ impl Crawler {
             cfg,
             state,
             encoder: output.sink.encoder(),
-            sink: output.sink,
+            archiving: output.warc.is_some(),
+            outputs: Some(outputs::Outputs {
+                sink: output.sink,
+                warc: output.warc,
+            }),
             target: output.target,
             committed: output.committed,
-            warc: output.warc,
-            warc_records: Vec::new(),
             fetcher,
             sites,
             extract: ExtractOptions {
@@ -183,20 +181,17 @@ impl Crawler {
             lease_cap: usize::MAX,
             renew_due: false,
             next_poll: Instant::now(),
-            pending: HashMap::new(),
             lease_waiting: HashMap::new(),
-            to_release: Vec::new(),
             last_renewal: Instant::now(),
             parked: HashMap::new(),
             order: Vec::new(),
             rr: 0,
             in_flight: 0,
             fetches,
-            batch: Batch::default(),
-            records: Vec::new(),
+            staged: commit::Staged::default(),
+            frozen: None,
+            syncing: None,
             pauses: HashMap::new(),
-            retry_hosts: Vec::new(),
-            keys_in_batch: HashSet::new(),
             forced: HashSet::new(),
             near: HashSet::new(),
             room,
@@ -251,8 +246,8 @@ impl Crawler {
         signals: &mut StopSignals,
     ) -> Result<StopReason> {
         self.forced.extend(sources.iter().map(|s| s.url.clone()));
-        self.batch.new_urls = sources;
-        self.flush()?;
+        self.staged.batch.new_urls = sources;
+        self.commit_now().await?;
         for h in self.state.hosts_with_work()? {
             if self.scope.contains_host(&h) {
                 self.mark_work(&h)?;
@@ -269,8 +264,8 @@ impl Crawler {
             if self.renewal_due() {
                 self.renew_leases()?;
             }
-            if self.should_flush() {
-                self.flush()?;
+            if !self.committing() && self.should_flush() {
+                self.begin_commit()?;
             }
             let now = Instant::now();
             if stop.is_none() {
@@ -297,7 +292,11 @@ impl Crawler {
                 None => {
                     self.look_for_work(now)?;
                     wake = self.dispatch(now)?.min(wake);
-                    if self.in_flight == 0 && self.batch_is_empty() && !self.any_work(now) {
+                    if self.in_flight == 0
+                        && !self.committing()
+                        && self.batch_is_empty()
+                        && !self.any_work(now)
+                    {
                         stop = Some((StopReason::Exhausted, now));
                         break;
                     }
@@ -311,7 +310,17 @@ impl Crawler {
                 self.hosts.values().filter(|h| h.has_work).count(),
                 self.in_flight,
             );
+            let syncing = &mut self.syncing;
             tokio::select! {
+                synced = async {
+                    match syncing.as_mut() {
+                        Some(sync) => sync.await,
+                        None => std::future::pending().await,
+                    }
+                }, if syncing.is_some() => {
+                    self.syncing = None;
+                    self.finish_commit(synced.context("the output sync thread failed")?)?;
+                }
                 r = self.rx.recv() => {
                     if let Some(r) = r {
                         self.handle(r)?;
@@ -329,21 +338,21 @@ impl Crawler {
         while let Ok(r) = self.rx.try_recv() {
             self.handle(r)?;
         }
-        self.flush()?;
+        self.commit_now().await?;
         // A part left open is closed, and its checkpoint committed.
-        self.sink.finish()?;
-        self.flush()?;
+        self.finish_outputs()?;
+        self.commit_now().await?;
         progress.finish();
         self.summary.paused_hosts = self.paused_hosts(Instant::now());
         Ok(stop.map_or(StopReason::Exhausted, |s| s.0))
     }
 
     fn batch_is_empty(&self) -> bool {
-        self.records.is_empty()
-            && self.warc_records.is_empty()
-            && self.batch.results.is_empty()
-            && self.batch.new_urls.is_empty()
-            && self.retry_hosts.is_empty()
+        self.staged.records.is_empty()
+            && self.staged.warc_records.is_empty()
+            && self.staged.batch.results.is_empty()
+            && self.staged.batch.new_urls.is_empty()
+            && self.staged.retry_hosts.is_empty()
     }
 
     fn any_work(&self, now: Instant) -> bool {
@@ -356,65 +365,13 @@ impl Crawler {
 
     fn should_flush(&self) -> bool {
         // Hosts to give back wait for a commit (which stores their pause).
-        if self.batch_is_empty() && self.pauses.is_empty() && self.to_release.is_empty() {
+        if self.batch_is_empty() && self.pauses.is_empty() && self.staged.to_release.is_empty() {
             return false;
         }
-        self.records.len() >= COMMIT_RECORDS
-            || self.batch.results.len() >= 4 * COMMIT_RECORDS
+        self.staged.records.len() >= COMMIT_RECORDS
+            || self.staged.batch.results.len() >= 4 * COMMIT_RECORDS
             || self.in_flight == 0
             || self.last_flush.elapsed() >= COMMIT_EVERY
-    }
-
-    /// Makes the batch's records durable in the sink, then commits the
-    /// batch with the sink's new checkpoint in one transaction. Leases are
-    /// renewed first when due, so records are written only under leases
-    /// with most of their time left. A commit refused because claims were
-    /// lost (a stall let another crawler take their hosts over) cuts the
-    /// output back to its committed checkpoint, drops those hosts' part of
-    /// the batch and commits the rest.
-    fn flush(&mut self) -> Result<()> {
-        if self.renewal_due() {
-            self.renew_leases()?;
-        }
-        self.batch.host_pauses = self.pauses.drain().collect();
-        let mut rewound = false;
-        let new_hosts = loop {
-            self.write_outputs(rewound)?;
-            // Rebuilt on each try: a lost host's counts are dropped.
-            self.batch.drift = self.pending_drift();
-            match self.state.commit(&self.batch) {
-                Ok(hosts) => break hosts,
-                Err(e) => {
-                    let Some(lost) = e.downcast_ref::<ClaimsLost>().cloned() else {
-                        return Err(e);
-                    };
-                    tracing::warn!("{lost}: their results not yet written are dropped");
-                    self.rewind_output()?;
-                    rewound = true;
-                    for host in &lost.hosts {
-                        self.state.release_host(host)?;
-                        self.lose_host(host);
-                    }
-                }
-            }
-        };
-        self.outputs_committed();
-        self.settle_pending();
-        for h in std::mem::take(&mut self.to_release) {
-            self.leased.remove(&h);
-            self.lease_until.remove(&h);
-            self.state.release_host(&h)?;
-        }
-        for h in new_hosts
-            .into_iter()
-            .chain(std::mem::take(&mut self.retry_hosts))
-        {
-            self.mark_work(&h)?;
-        }
-        self.batch = Batch::default();
-        self.keys_in_batch.clear();
-        self.last_flush = Instant::now();
-        Ok(())
     }
 
     /// A host ran out of work: its lease goes back after the next commit.
@@ -422,8 +379,8 @@ impl Crawler {
         if let Some(h) = self.hosts.get_mut(key) {
             h.has_work = false;
         }
-        if !self.to_release.iter().any(|h| h == key) {
-            self.to_release.push(key.to_string());
+        if !self.staged.to_release.iter().any(|h| h == key) {
+            self.staged.to_release.push(key.to_string());
         }
     }
 
@@ -448,6 +405,7 @@ impl Crawler {
             if h.busy
                 || !(h.has_work || self.parked.contains_key(&key))
                 || !self.leased.contains(&key)
+                || self.frontier_incomplete(&key)
             {
                 continue;
             }
@@ -502,7 +460,7 @@ impl Crawler {
                     if robots.disallows_all() {
                         // Leave the frontier for a later run.
                         if let Some(c) = self.parked.remove(&key) {
-                            self.batch.results.push(ClaimResult {
+                            self.staged.batch.results.push(ClaimResult {
                                 claim_id: c.id,
                                 url: c.url,
                                 outcome: Outcome::Release,

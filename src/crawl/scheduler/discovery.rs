@@ -239,7 +239,7 @@ impl Crawler {
         if page {
             self.seen.insert(u.as_str());
         }
-        self.batch.new_urls.push(NewUrl {
+        self.staged.batch.new_urls.push(NewUrl {
             host,
             url: u.to_string(),
             depth,
@@ -254,10 +254,19 @@ impl Crawler {
     /// Takes one place in `host`'s frontier and in the run's budget.
     fn make_room(&mut self, host: &str) -> Result<Result<(), Reason>> {
         let Self {
-            room, state, batch, ..
+            room,
+            state,
+            staged,
+            frozen,
+            ..
         } = self;
         room.admit(host, Instant::now(), || {
-            let pending = batch.new_urls.iter().filter(|u| u.host == host).count();
+            // URLs of the open and the frozen batch are not in the state yet.
+            let pending = std::iter::once(&*staged)
+                .chain(frozen.as_ref().map(|f| &f.staged))
+                .flat_map(|s| &s.batch.new_urls)
+                .filter(|u| u.host == host)
+                .count();
             Ok(state.frontier_len(host)? + pending as u64)
         })
     }

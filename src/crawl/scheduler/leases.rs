@@ -18,10 +18,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use url::Url;
 
 use super::super::summary::Summary;
-use super::super::urlnorm::host_key;
 use super::Crawler;
 use crate::fetch::{Robots, RobotsState};
 use crate::limits::{LEASE_SLACK, MAX_HOST_PAUSE};
@@ -120,7 +118,7 @@ impl Crawler {
                 h.pause_until(Instant::now() + spacing);
             }
         }
-        self.to_release.retain(|h| h != key);
+        self.keep_lease(key);
         self.host_entry(key).has_work = true;
         Ok(())
     }
@@ -198,7 +196,7 @@ impl Crawler {
         let held: Vec<String> = self
             .leased
             .iter()
-            .filter(|h| !self.to_release.contains(h))
+            .filter(|h| !self.releasing(h))
             .cloned()
             .collect();
         let Some(surplus) = held.len().checked_sub(self.lease_cap).filter(|n| *n > 0) else {
@@ -224,7 +222,7 @@ impl Crawler {
             if let Some(h) = self.hosts.get_mut(&key) {
                 h.has_work = false;
             }
-            self.to_release.push(key.clone());
+            self.staged.to_release.push(key.clone());
             self.lease_waiting.insert(key, retry);
         }
     }
@@ -255,17 +253,8 @@ impl Crawler {
         self.leased.remove(host);
         self.lease_until.remove(host);
         self.parked.remove(host);
-        self.to_release.retain(|h| h != host);
-        self.records.retain(|(h, _)| h != host);
-        self.warc_records.retain(|(h, _)| h != host);
-        let of_host = |url: &str| Url::parse(url).is_ok_and(|u| host_key(&u) == host);
-        self.batch.results.retain(|r| !of_host(&r.url));
-        self.batch.host_pauses.retain(|(h, _)| h != host);
-        self.batch.robots.retain(|(h, _)| h != host);
+        self.drop_staged(host);
         self.pauses.remove(host);
-        if let Some(p) = self.pending.remove(host) {
-            self.fetches = self.fetches.saturating_sub(p.fetches);
-        }
         if let Some(h) = self.hosts.get_mut(host) {
             h.has_work = false;
         }
@@ -279,7 +268,7 @@ impl Crawler {
     /// host's pending pages, per site.
     pub(super) fn pending_drift(&self) -> Vec<(String, DriftCounts)> {
         let mut all: BTreeMap<String, DriftCounts> = BTreeMap::new();
-        for p in self.pending.values() {
+        for p in self.staged.pending.values() {
             for (site, counts) in &p.summary.sites {
                 all.entry(site.clone()).or_default().merge(counts);
             }
@@ -289,7 +278,7 @@ impl Crawler {
 
     /// Counts what the commit just made final: every host's pending counts.
     pub(super) fn settle_pending(&mut self) {
-        for (_, p) in self.pending.drain() {
+        for (_, p) in self.staged.pending.drain() {
             self.summary.merge(p.summary);
         }
     }

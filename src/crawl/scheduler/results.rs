@@ -36,7 +36,7 @@ impl Crawler {
         if ending.counted {
             self.fetches += 1;
         }
-        self.batch.results.push(ClaimResult {
+        self.staged.batch.results.push(ClaimResult {
             claim_id: claim.id,
             url: claim.url.clone(),
             outcome: Outcome::Ended(ending),
@@ -48,7 +48,7 @@ impl Crawler {
     /// was lost meanwhile (its result is dropped too).
     fn keep_warc(&mut self, host: &str, warc: Vec<u8>) {
         if !warc.is_empty() && self.leased.contains(host) {
-            self.warc_records.push((host.to_string(), warc));
+            self.staged.warc_records.push((host.to_string(), warc));
         }
     }
 
@@ -80,7 +80,7 @@ impl Crawler {
                 let sitemaps: Vec<String> = robots.sitemaps().to_vec();
                 if let Some(file) = super::leases::shareable(&robots) {
                     // For the other crawlers of a shared state.
-                    self.batch.robots.push((host.clone(), file));
+                    self.staged.batch.robots.push((host.clone(), file));
                 }
                 if let Some(h) = self.hosts.get_mut(&host) {
                     h.set_robots(robots);
@@ -122,7 +122,7 @@ impl Crawler {
                     let fetches = self.fetches;
                     let handled = self.handle_item(claim, result, fetched_at);
                     let part = std::mem::replace(&mut self.summary, run);
-                    let pending = self.pending.entry(host).or_default();
+                    let pending = self.staged.pending.entry(host).or_default();
                     pending.summary.merge(part);
                     pending.fetches += self.fetches.saturating_sub(fetches);
                     handled?;
@@ -263,7 +263,10 @@ impl Crawler {
         self.summary.wall(Reason::Challenge);
         let n = self.challenges.get(&claim.host).copied().unwrap_or(0) + 1;
         self.challenges.insert(claim.host.clone(), n);
-        self.batch.host_challenges.push((claim.host.clone(), n));
+        self.staged
+            .batch
+            .host_challenges
+            .push((claim.host.clone(), n));
         let pause = challenge_pause(n);
         tracing::warn!(
             "{}: bot challenge (HTTP {status}, challenge {n} in a row): {} paused for {} s",
@@ -274,13 +277,13 @@ impl Crawler {
         if let Some(h) = self.hosts.get_mut(&claim.host) {
             h.pause_until(Instant::now() + pause);
         }
-        self.batch.results.push(ClaimResult {
+        self.staged.batch.results.push(ClaimResult {
             claim_id: claim.id,
             url: claim.url.clone(),
             outcome: Outcome::Release,
             alias: None,
         });
-        self.retry_hosts.push(claim.host.clone());
+        self.staged.retry_hosts.push(claim.host.clone());
         self.note_request(&claim.host);
     }
 
@@ -305,7 +308,10 @@ impl Crawler {
     /// challenges in a row starts again.
     fn host_answered(&mut self, host: &str) {
         if self.challenges.remove(host).is_some() {
-            self.batch.host_challenges.push((host.to_string(), 0));
+            self.staged
+                .batch
+                .host_challenges
+                .push((host.to_string(), 0));
         }
     }
 
@@ -333,8 +339,8 @@ impl Crawler {
                 claim.attempts + 1,
                 wait.as_secs_f64()
             );
-            self.retry_hosts.push(claim.host.clone());
-            self.batch.results.push(ClaimResult {
+            self.staged.retry_hosts.push(claim.host.clone());
+            self.staged.batch.results.push(ClaimResult {
                 claim_id: claim.id,
                 url: claim.url.clone(),
                 outcome: Outcome::Retry,
@@ -409,7 +415,7 @@ impl Crawler {
         let known = Known {
             key: info_key.as_ref(),
             url: info_url.as_ref(),
-            key_in_batch: self.keys_in_batch.contains(&key),
+            key_in_batch: self.key_staged(&key),
         };
         let mut decision = decide_page(&facts, &known, &policy);
         if decision == PageDecision::Write {
@@ -434,8 +440,8 @@ impl Crawler {
                 if page.record.paywalled {
                     self.summary.wall(Reason::Paywall);
                 }
-                self.records.push((claim.host.clone(), encoded));
-                self.keys_in_batch.insert(key);
+                self.staged.records.push((claim.host.clone(), encoded));
+                self.staged.keys.insert(key);
                 self.summary.written += 1;
                 Ending::written(hash)
             }
