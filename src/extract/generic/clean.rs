@@ -245,6 +245,46 @@ fn ends_a_list(kept: &[(Paragraph, bool)]) -> bool {
         || cells >= MIN_TAIL_TABLE_CELLS
 }
 
+/// A heading that is a link (a teaser card's headline).
+fn is_linked_heading(p: &Paragraph) -> bool {
+    is_heading(p) && p.link_density() > 0.5
+}
+
+/// Linked headings that make a feed of teaser cards.
+const MIN_FEED_HEADLINES: usize = 2;
+
+/// Where a feed of teaser cards begins at or after `from`: the first linked
+/// heading that no prose and no paragraph the article body confirms
+/// follows, and from which on linked headings are at least
+/// [`MIN_FEED_HEADLINES`] and most of the headings. Feeds ("Top Themen der
+/// Redaktion", "More from the section") link every headline and tease in a
+/// line; a listicle links its items' headings too, but writes prose under
+/// them. A text with linked headings before the feed (a listing, a page
+/// of anchor headings) has none.
+fn teaser_feed_start(kept: &[(Paragraph, bool)], from: usize) -> Option<usize> {
+    let mut linked = 0;
+    let mut headings = 0;
+    let mut start = None;
+    // Backwards: the counts of headings from each position to the end.
+    for i in (from..kept.len()).rev() {
+        let (p, confirmed) = &kept[i];
+        if *confirmed || is_prose(p) {
+            break;
+        }
+        if is_heading(p) {
+            headings += 1;
+            if is_linked_heading(p) {
+                linked += 1;
+                if linked >= MIN_FEED_HEADLINES && linked * 2 > headings {
+                    start = Some(i);
+                }
+            }
+        }
+    }
+    let start = start?;
+    (!kept[..start].iter().any(|(p, _)| is_linked_heading(p))).then_some(start)
+}
+
 /// Classifies the container's paragraphs and returns the article's.
 pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut kept: Vec<(Paragraph, bool)> = Vec::with_capacity(paragraphs.len());
@@ -300,6 +340,12 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     // (readers' comments, teasers) follows their heading.
     let mut end = hard_tails.into_iter().find(|&i| i > n / 3).unwrap_or(n);
     kept.truncate(end);
+    // A feed of teaser cards (linked headlines) after the text ends it,
+    // whatever its heading says.
+    if let Some(feed) = teaser_feed_start(&kept, n / 3 + 1) {
+        end = feed;
+        kept.truncate(end);
+    }
     let n = kept.len();
     let mut markers = vec![false; n];
     for i in n / 3 + 1..n {
@@ -504,6 +550,51 @@ mod tests {
         ps.push(para("Recommended for you", BlockKind::Heading(2), 0));
         ps.extend((0..4).map(|_| para(teaser, BlockKind::Text, 0)));
         assert_eq!(texts(ps), vec![PROSE; 3]);
+    }
+
+    #[test]
+    fn a_feed_of_linked_headlines_after_the_article_goes() {
+        let teaser =
+            "The second row of the national team celebrated wins abroad last week. 31.01.2022";
+        let mut ps = prose(3);
+        ps.push(para(
+            "Top stories of the newsroom",
+            BlockKind::Heading(2),
+            0,
+        ));
+        for headline in ["Star returns in March", "Week ahead: who, when, where?"] {
+            ps.push(para(headline, BlockKind::Heading(3), headline.len()));
+            ps.push(para(teaser, BlockKind::Text, 0));
+        }
+        assert_eq!(texts(ps), vec![PROSE; 3]);
+        // One linked subheading inside the text is not a feed.
+        let mut ps = prose(3);
+        ps.push(para("See the map", BlockKind::Heading(2), 11));
+        ps.extend(prose(2));
+        ps.push(para("What comes next", BlockKind::Heading(2), 0));
+        ps.extend(prose(1));
+        assert_eq!(texts(ps).len(), 8);
+        // A listicle whose items' headings link to the places it describes.
+        let mut ps = prose(3);
+        for headline in ["The Jones Assembly", "Stitch", "Flint"] {
+            ps.push(para(headline, BlockKind::Heading(4), headline.len()));
+            ps.extend(prose(1));
+        }
+        assert_eq!(texts(ps).len(), 9);
+        // A listing of linked headlines from its start is not cut.
+        let mut ps = Vec::new();
+        for headline in [
+            "Star returns in March",
+            "Week ahead",
+            "New president",
+            "Cup draw",
+        ] {
+            ps.push(para(headline, BlockKind::Heading(3), headline.len()));
+            ps.push(para(teaser, BlockKind::Text, 0));
+        }
+        let got = texts(ps);
+        assert_eq!(got.len(), 7, "{got:?}"); // the leading link goes as weak
+        assert_eq!(got[5], "Cup draw");
     }
 
     #[test]
