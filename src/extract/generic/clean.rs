@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::enumeration::enumeration_lines;
+use super::feed::teaser_feed_start;
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
@@ -148,7 +149,8 @@ impl Evidence {
     }
 }
 
-fn is_heading(p: &Paragraph) -> bool {
+/// A heading of any level.
+pub(super) fn is_heading(p: &Paragraph) -> bool {
     matches!(p.kind, BlockKind::Heading(_))
 }
 
@@ -199,7 +201,7 @@ fn is_weak(p: &Paragraph) -> bool {
 }
 
 /// A long paragraph of sentences with few links: article text.
-fn is_prose(p: &Paragraph) -> bool {
+pub(super) fn is_prose(p: &Paragraph) -> bool {
     p.kind == BlockKind::Text
         && p.text.chars().count() >= 150
         && p.link_density() < 0.1
@@ -243,46 +245,6 @@ fn ends_a_list(kept: &[(Paragraph, bool)]) -> bool {
     items.iter().any(|(p, _)| !is_weak(p))
         || before > 0 && introduces_list(&kept[before - 1].0)
         || cells >= MIN_TAIL_TABLE_CELLS
-}
-
-/// A heading that is a link (a teaser card's headline).
-fn is_linked_heading(p: &Paragraph) -> bool {
-    is_heading(p) && p.link_density() > 0.5
-}
-
-/// Linked headings that make a feed of teaser cards.
-const MIN_FEED_HEADLINES: usize = 2;
-
-/// Where a feed of teaser cards begins at or after `from`: the first linked
-/// heading that no prose and no paragraph the article body confirms
-/// follows, and from which on linked headings are at least
-/// [`MIN_FEED_HEADLINES`] and most of the headings. Feeds ("Top Themen der
-/// Redaktion", "More from the section") link every headline and tease in a
-/// line; a listicle links its items' headings too, but writes prose under
-/// them. A text with linked headings before the feed (a listing, a page
-/// of anchor headings) has none.
-fn teaser_feed_start(kept: &[(Paragraph, bool)], from: usize) -> Option<usize> {
-    let mut linked = 0;
-    let mut headings = 0;
-    let mut start = None;
-    // Backwards: the counts of headings from each position to the end.
-    for i in (from..kept.len()).rev() {
-        let (p, confirmed) = &kept[i];
-        if *confirmed || is_prose(p) {
-            break;
-        }
-        if is_heading(p) {
-            headings += 1;
-            if is_linked_heading(p) {
-                linked += 1;
-                if linked >= MIN_FEED_HEADLINES && linked * 2 > headings {
-                    start = Some(i);
-                }
-            }
-        }
-    }
-    let start = start?;
-    (!kept[..start].iter().any(|(p, _)| is_linked_heading(p))).then_some(start)
 }
 
 /// Classifies the container's paragraphs and returns the article's.
@@ -554,47 +516,17 @@ mod tests {
 
     #[test]
     fn a_feed_of_linked_headlines_after_the_article_goes() {
-        let teaser =
-            "The second row of the national team celebrated wins abroad last week. 31.01.2022";
         let mut ps = prose(3);
-        ps.push(para(
-            "Top stories of the newsroom",
-            BlockKind::Heading(2),
-            0,
-        ));
+        ps.push(para("Top stories", BlockKind::Heading(2), 0));
         for headline in ["Star returns in March", "Week ahead: who, when, where?"] {
             ps.push(para(headline, BlockKind::Heading(3), headline.len()));
-            ps.push(para(teaser, BlockKind::Text, 0));
+            ps.push(para(
+                "Wins abroad last week. 31.01.2022",
+                BlockKind::Text,
+                0,
+            ));
         }
         assert_eq!(texts(ps), vec![PROSE; 3]);
-        // One linked subheading inside the text is not a feed.
-        let mut ps = prose(3);
-        ps.push(para("See the map", BlockKind::Heading(2), 11));
-        ps.extend(prose(2));
-        ps.push(para("What comes next", BlockKind::Heading(2), 0));
-        ps.extend(prose(1));
-        assert_eq!(texts(ps).len(), 8);
-        // A listicle whose items' headings link to the places it describes.
-        let mut ps = prose(3);
-        for headline in ["The Jones Assembly", "Stitch", "Flint"] {
-            ps.push(para(headline, BlockKind::Heading(4), headline.len()));
-            ps.extend(prose(1));
-        }
-        assert_eq!(texts(ps).len(), 9);
-        // A listing of linked headlines from its start is not cut.
-        let mut ps = Vec::new();
-        for headline in [
-            "Star returns in March",
-            "Week ahead",
-            "New president",
-            "Cup draw",
-        ] {
-            ps.push(para(headline, BlockKind::Heading(3), headline.len()));
-            ps.push(para(teaser, BlockKind::Text, 0));
-        }
-        let got = texts(ps);
-        assert_eq!(got.len(), 7, "{got:?}"); // the leading link goes as weak
-        assert_eq!(got[5], "Cup draw");
     }
 
     #[test]
