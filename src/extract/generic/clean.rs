@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::enumeration::enumeration_lines;
+use super::feed::teaser_feed_start;
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
@@ -148,7 +149,8 @@ impl Evidence {
     }
 }
 
-fn is_heading(p: &Paragraph) -> bool {
+/// A heading of any level.
+pub(super) fn is_heading(p: &Paragraph) -> bool {
     matches!(p.kind, BlockKind::Heading(_))
 }
 
@@ -199,7 +201,7 @@ fn is_weak(p: &Paragraph) -> bool {
 }
 
 /// A long paragraph of sentences with few links: article text.
-fn is_prose(p: &Paragraph) -> bool {
+pub(super) fn is_prose(p: &Paragraph) -> bool {
     p.kind == BlockKind::Text
         && p.text.chars().count() >= 150
         && p.link_density() < 0.1
@@ -300,6 +302,12 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     // (readers' comments, teasers) follows their heading.
     let mut end = hard_tails.into_iter().find(|&i| i > n / 3).unwrap_or(n);
     kept.truncate(end);
+    // A feed of teaser cards (linked headlines) after the text ends it,
+    // whatever its heading says.
+    if let Some(feed) = teaser_feed_start(&kept, n / 3 + 1) {
+        end = feed;
+        kept.truncate(end);
+    }
     let n = kept.len();
     let mut markers = vec![false; n];
     for i in n / 3 + 1..n {
@@ -503,6 +511,21 @@ mod tests {
         let mut ps = prose(3);
         ps.push(para("Recommended for you", BlockKind::Heading(2), 0));
         ps.extend((0..4).map(|_| para(teaser, BlockKind::Text, 0)));
+        assert_eq!(texts(ps), vec![PROSE; 3]);
+    }
+
+    #[test]
+    fn a_feed_of_linked_headlines_after_the_article_goes() {
+        let mut ps = prose(3);
+        ps.push(para("Top stories", BlockKind::Heading(2), 0));
+        for headline in ["Star returns in March", "Week ahead: who, when, where?"] {
+            ps.push(para(headline, BlockKind::Heading(3), headline.len()));
+            ps.push(para(
+                "Wins abroad last week. 31.01.2022",
+                BlockKind::Text,
+                0,
+            ));
+        }
         assert_eq!(texts(ps), vec![PROSE; 3]);
     }
 

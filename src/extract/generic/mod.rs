@@ -12,6 +12,7 @@ pub mod attrs;
 pub mod clean;
 pub mod dom;
 pub mod enumeration;
+pub mod feed;
 pub mod score;
 
 use std::collections::HashSet;
