@@ -187,9 +187,8 @@ mod tests {
     use crate::extract::{extract_page, ExtractOptions, PageInput, PageType};
     use crate::selectors::SiteRegistry;
 
-    /// The scores of the typed-service fixture's blocks, forced to the
-    /// service type.
-    fn fixture_scores() -> Vec<(String, f32)> {
+    /// The typed-service fixture extracted as a service page, with its blocks.
+    fn fixture_page() -> crate::extract::ExtractedPage {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(root.join("fixtures/typed-service/page.html")).unwrap();
         let opts = ExtractOptions {
@@ -198,7 +197,13 @@ mod tests {
             keep_blocks: true,
             ..Default::default()
         };
-        let page = extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts).unwrap();
+        extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts).unwrap()
+    }
+
+    /// The scores of the typed-service fixture's blocks, forced to the
+    /// service type.
+    fn fixture_scores() -> Vec<(String, f32)> {
+        let page = fixture_page();
         let model = Model::from_json(MODEL_JSON).expect("the shipped model loads");
         let features: Vec<BlockFeatures> = page.blocks.iter().map(|b| b.features.clone()).collect();
         let scores = model.score_page(&features);
@@ -251,15 +256,7 @@ mod tests {
             MODEL_JSON.trim_end().strip_suffix('}').unwrap()
         );
         let model = Model::from_json(&json).expect("a model with a second stage loads");
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let bytes = std::fs::read(root.join("fixtures/typed-service/page.html")).unwrap();
-        let opts = ExtractOptions {
-            use_selectors: false,
-            page_type: Some(PageType::Service),
-            keep_blocks: true,
-            ..Default::default()
-        };
-        let page = extract_page(&PageInput::new(&bytes), &SiteRegistry::empty(), &opts).unwrap();
+        let page = fixture_page();
         let features: Vec<BlockFeatures> = page.blocks.iter().map(|b| b.features.clone()).collect();
         let scores = model.score_page(&features);
         assert_eq!(scores.len(), features.len());
