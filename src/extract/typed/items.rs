@@ -158,12 +158,17 @@ const MIN_REPEATED_POST_WORDS: usize = 2;
 /// (a product page's blocks rendered twice, for phones and for desktops,
 /// down to their labels and headings).
 pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>, min_words: usize) {
-    let mut seen: HashSet<String> = HashSet::new();
-    paragraphs.retain(|p| {
-        p.kind == BlockKind::Cell
-            || p.text.split_whitespace().count() < min_words
-            || seen.insert(p.text.clone())
-    });
+    let mut seen: HashSet<&str> = HashSet::new();
+    let keep: Vec<bool> = paragraphs
+        .iter()
+        .map(|p| {
+            p.kind == BlockKind::Cell
+                || p.text.split_whitespace().count() < min_words
+                || seen.insert(p.text.as_str())
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    paragraphs.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// A poster's signature (`signature`, `memberSignature`,
