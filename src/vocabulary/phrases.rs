@@ -168,6 +168,26 @@ pub fn is_comment_form_line(text: &str) -> bool {
     COMMENT_FORM_SET.is_match(text.trim())
 }
 
+/// Copyright notices that stand anywhere in a short line ("Reddit Inc ©
+/// 2020. All rights reserved"), or open a reprint notice of any length
+/// ("© 2022, Example News. This article is the copyrighted property of").
+pub const COPYRIGHT_NOTICES: &[&str] = &[
+    r"^[^.!?]{0,60}(©|\(c\)|Copyright)\s*((19|20)\d{2}|by )[^!?]{0,80}$",
+    r"^[^.!?]{0,80}(All rights reserved|Alle Rechte vorbehalten|Tous droits réservés|Todos los derechos reservados|Tutti i diritti riservati)\.?$",
+    r"^(©|\(c\)|Copyright)\s*(19|20)\d{2}\b.{0,100}\b(copyright(ed)? property|permission|reprint|reproduc)",
+];
+
+static COPYRIGHT_NOTICE_SET: LazyLock<regex::RegexSet> =
+    LazyLock::new(|| regex::RegexSet::new(COPYRIGHT_NOTICES).expect("static regexes"));
+
+/// Longest line (in bytes) read as a copyright notice.
+const MAX_COPYRIGHT_NOTICE_BYTES: usize = 1000;
+
+/// True for a copyright notice ([`COPYRIGHT_NOTICES`]).
+pub fn is_copyright_notice(text: &str) -> bool {
+    text.len() <= MAX_COPYRIGHT_NOTICE_BYTES && COPYRIGHT_NOTICE_SET.is_match(text.trim())
+}
+
 static HARD_TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
     LazyLock::new(|| regex::RegexSet::new(HARD_TAIL_MARKERS).expect("static regexes"));
 
@@ -195,7 +215,10 @@ static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> =
 /// a comment form or an image caption ending in its credit.
 pub fn is_boilerplate_paragraph(text: &str) -> bool {
     let t = text.trim();
-    BOILERPLATE_PARAGRAPH_SET.is_match(t) || is_comment_form_line(t) || is_credited_caption(t)
+    BOILERPLATE_PARAGRAPH_SET.is_match(t)
+        || is_comment_form_line(t)
+        || is_credited_caption(t)
+        || is_copyright_notice(t)
 }
 
 /// The marks that open an image credit at the end of a caption.
@@ -306,3 +329,28 @@ pub const CONSENT_ACTIONS: &[&str] = &[
     "rechazar todo",
     "aceptar y cerrar",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copyright_notices_anywhere_in_a_short_line_are_boilerplate() {
+        for line in [
+            "Example Inc © 2020. All rights reserved",
+            "Site by Example Studio, Copyright 2019 by Example GmbH",
+            "Example Media Group – All rights reserved.",
+            "© 2022, Example News. This article is the copyrighted property of Example News. Written permission must be obtained before reprint in online or print media. Reprinting without permission is an infringement of the rights of the owner, and the owner will take legal action wherever it sees fit.",
+        ] {
+            assert!(is_copyright_notice(line), "{line}");
+            assert!(is_boilerplate_paragraph(line), "{line}");
+        }
+        for line in [
+            "The court ruled that the copyright of 2019 had expired.",
+            "Copyright law changed in 2019, and publishers welcomed it. Authors did not.",
+            "All rights reserved, the label said, but the museum lent the picture anyway.",
+        ] {
+            assert!(!is_copyright_notice(line), "{line}");
+        }
+    }
+}

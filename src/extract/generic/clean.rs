@@ -312,7 +312,10 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut markers = vec![false; n];
     for i in n / 3 + 1..n {
         let (p, c) = &kept[i];
-        if *c || !is_tail_marker(&p.text) {
+        // The JSON-LD article body confirms a marker that stands inside the
+        // text; one with nothing after it heads a related box whose links
+        // are gone (some CMSs put that heading into the article body too).
+        if !is_tail_marker(&p.text) || (*c && i + 1 < n) {
             continue;
         }
         if kept[i + 1..].iter().take(3).any(|(p, _)| is_prose(p)) {
@@ -583,6 +586,26 @@ mod tests {
             para("Email", BlockKind::ListItem, 0),
         ];
         assert_eq!(texts(ps), [PROSE]);
+    }
+
+    #[test]
+    fn a_related_heading_the_article_body_holds_goes_at_the_end_only() {
+        let marker = "Weitere Tourentipps in Schweden";
+        let body = format!("{PROSE} {marker} {PROSE}");
+        let ev = Evidence::new(String::new(), vec![], Some(&body));
+        let mut ps = prose(3);
+        ps.push(para(marker, BlockKind::Heading(3), 0));
+        // Its links (the related teasers) are gone.
+        ps.push(para("Ski tour in the north", BlockKind::Text, 21));
+        let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
+        assert_eq!(got, vec![PROSE; 3]);
+        // Inside the text, the confirmed heading stays.
+        let mut ps = prose(3);
+        ps.push(para(marker, BlockKind::Heading(3), 0));
+        ps.push(para(PROSE, BlockKind::Text, 0));
+        let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
+        assert_eq!(got.len(), 5);
+        assert_eq!(got[3], marker);
     }
 
     #[test]
