@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use reqwest::header::{ETAG, LAST_MODIFIED};
-use tokio::sync::Semaphore;
 use url::Url;
 
 use super::discover::{parse_xml, XmlDoc};
 use super::fingerprint::{content_hash, near_key};
+use super::pool::ExtractPool;
 use super::walls::is_challenge;
 use crate::extract::{extract_page, ExtractOptions, ExtractedPage, PageInput};
 use crate::fetch::content::{body_kind, maybe_gunzip};
@@ -134,8 +134,8 @@ fn failure(e: &FetchError) -> ItemResult {
 }
 
 /// Fetches and classifies one frontier entry; an article's record is
-/// encoded with `encode` on the extraction thread. Parsing waits for one of
-/// `slots` (one per core): with 64 requests in flight, 64 extraction threads
+/// encoded with `encode` on the extraction thread. Parsing runs on `pool`
+/// (a thread per core): with 64 requests in flight, 64 extraction threads
 /// at once would only take turns on the cores, each switch costing CPU and
 /// cache.
 pub async fn fetch_item(
@@ -143,7 +143,7 @@ pub async fn fetch_item(
     sites: Arc<SiteRegistry>,
     opts: ExtractOptions,
     encode: RecordEncoder,
-    slots: Arc<Semaphore>,
+    pool: &ExtractPool,
     claim: &Claim,
     headers: &[(String, String)],
 ) -> ItemResult {
@@ -204,19 +204,8 @@ pub async fn fetch_item(
         }
     };
     let kind = body_kind(content_type.as_deref(), &body);
-    let Ok(slot) = slots.acquire_owned().await else {
-        // The crawler never closes its slots; retried if it ever did.
-        return ItemResult::Failed {
-            reason: Reason::ExtractionPanicked,
-            message: format!("{url}: no extraction slot"),
-            transient: true,
-            retry_after: None,
-            status: Some(status),
-        };
-    };
     // Parsing and extraction are CPU work: keep them off the async threads.
-    let job = tokio::task::spawn_blocking(move || {
-        let _slot = slot;
+    let job = pool.run(move || {
         if kind.feed {
             if let Some(doc) = parse_xml(&body) {
                 return Ok(Err(doc));

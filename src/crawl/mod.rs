@@ -15,6 +15,7 @@ pub mod decide;
 pub mod discover;
 pub mod fingerprint;
 pub mod item;
+pub mod pool;
 pub mod scheduler;
 pub mod summary;
 pub mod urlnorm;
@@ -361,7 +362,7 @@ pub fn crawl(
         registry,
         scope,
         fetches,
-    );
+    )?;
     let result = rt.block_on(crawler.run(sources, &mut signals));
     rt.shutdown_timeout(Duration::from_millis(500));
     let stop = result?;

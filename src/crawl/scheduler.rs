@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::mpsc;
 use url::Url;
 
 use super::item::{fetch_item, WorkResult};
+use super::pool::ExtractPool;
 use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
 use crate::extract::ExtractOptions;
@@ -82,7 +83,7 @@ pub struct Crawler {
     /// Extraction options shared by all pages of the crawl.
     extract: ExtractOptions,
     /// Pages extracted at once: one per core.
-    extract_slots: Arc<Semaphore>,
+    extract_pool: Arc<ExtractPool>,
     scope: Scope,
     hosts: HashMap<String, Host>,
     /// Hosts this crawler holds the lease of.
@@ -136,7 +137,8 @@ pub struct Crawler {
 }
 
 impl Crawler {
-    /// Builds a crawler; `fetches` is the count an interrupted run already spent.
+    /// Builds a crawler (and starts its extraction threads); `fetches` is the
+    /// count an interrupted run already spent.
     pub fn new(
         cfg: Arc<CrawlConfig>,
         state: Box<dyn CrawlState>,
@@ -145,11 +147,11 @@ impl Crawler {
         sites: Arc<SiteRegistry>,
         scope: Scope,
         fetches: u64,
-    ) -> Self {
+    ) -> Result<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
         let renew_every = leases::renew_every(cfg.lease, cfg.timeout);
         let room = discovery::Room::for_run(cfg.max_pages);
-        Self {
+        Ok(Self {
             cfg,
             state,
             encoder: output.sink.encoder(),
@@ -170,9 +172,9 @@ impl Crawler {
                 keep_blocks: false,
                 block_model: crate::extract::blocks::Use::Always,
             },
-            extract_slots: Arc::new(Semaphore::new(
+            extract_pool: Arc::new(ExtractPool::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )),
+            )?),
             scope,
             hosts: HashMap::new(),
             leased: HashSet::new(),
@@ -203,7 +205,7 @@ impl Crawler {
             any_success: false,
             tx,
             rx,
-        }
+        })
     }
 
     /// Gives the state back (to end the run).
@@ -502,11 +504,11 @@ impl Crawler {
             let (fetcher, capture) = self.job_fetcher();
             let (tx, sites) = (self.tx.clone(), self.sites.clone());
             let (opts, encode) = (self.extract.clone(), self.encoder.clone());
-            let slots = self.extract_slots.clone();
+            let pool = self.extract_pool.clone();
             tokio::spawn(async move {
                 let sent_at = Instant::now();
                 let result =
-                    fetch_item(&fetcher, sites, opts, encode, slots, &claim, &headers).await;
+                    fetch_item(&fetcher, sites, opts, encode, &pool, &claim, &headers).await;
                 let _ = tx.send(WorkResult::Item {
                     claim,
                     result,
