@@ -12,9 +12,10 @@ use rustc_hash::FxHashMap;
 use scraper::Html;
 
 use super::repeated::{best_group, Layout};
-use crate::extract::generic::dom::{self, Page, NONE};
+use crate::extract::generic::dom::{self, Attrs, Page, NONE};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::parse::parse_document;
+use crate::vocabulary::is_comment_element;
 
 /// How much text an ancestor may hold, relative to the region so far, to
 /// join the region: what it adds beside the items is their heading, lead or
@@ -120,13 +121,16 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Vec<Paragraph>> {
     let layout = Layout::of(page, true);
     let group = best_group(page, &layout, kind.min_items())?;
     let region = grow_region(page, &layout, group.parent);
-    let blocked: HashSet<ego_tree::NodeId> = page
+    let mut blocked: HashSet<ego_tree::NodeId> = page
         .elems
         .iter()
         .zip(&layout.blocked)
         .filter(|(_, &b)| b)
         .map(|(e, _)| e.node.id())
         .collect();
+    if kind == ItemKind::Posts {
+        blocked.extend(side_comments(page, &layout, &group.items));
+    }
     let skip = |node: ego_tree::NodeRef<'_, scraper::Node>, el: &scraper::node::Element| {
         dom::is_invisible(el)
             || blocked.contains(&node.id())
@@ -169,6 +173,58 @@ pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>, min_words: us
         .collect();
     let mut keep = keep.into_iter();
     paragraphs.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// The comment sections beside a thread's posts (the remarks under a
+/// Q&A site's question and answers), when the posts themselves are not
+/// comments: the walk's chrome that the posts' layout let through because
+/// it names comments (see [`Layout::of`]). A thread whose posts are
+/// comments, sit in a comment section or hold most of their text in
+/// elements named as comments (`comment-content`) keeps them all, nested
+/// replies included.
+fn side_comments(page: &Page<'_>, layout: &Layout, items: &[u32]) -> Vec<ego_tree::NodeId> {
+    let is_comment = |i: u32| {
+        let e = &page.elems[i as usize];
+        e.chrome
+            && e.element().is_some_and(|el| {
+                let a = Attrs::of(el);
+                is_comment_element(a.class, a.id)
+            })
+    };
+    let in_comments = |mut i: u32| loop {
+        if i == NONE {
+            return false;
+        }
+        if is_comment(i) {
+            return true;
+        }
+        i = page.elems[i as usize].parent;
+    };
+    // Text of an item inside its outermost comment-named elements.
+    let comment_chars = |item: u32| {
+        let (mut i, end) = (item + 1, page.elems[item as usize].end);
+        let mut chars = 0;
+        while i < end {
+            if is_comment(i) {
+                chars += layout.text(page, i).0;
+                i = page.elems[i as usize].end;
+            } else {
+                i += 1;
+            }
+        }
+        chars
+    };
+    let comment_posts = items
+        .iter()
+        .filter(|&&i| 2 * comment_chars(i) > layout.text(page, i).0)
+        .count();
+    if 2 * comment_posts > items.len() || items.iter().any(|&i| in_comments(i)) {
+        return Vec::new();
+    }
+    (0..page.elems.len() as u32)
+        .filter(|&i| !layout.blocked[i as usize] && is_comment(i))
+        .map(|i| page.elems[i as usize].node.id())
+        .collect()
 }
 
 /// A poster's signature (`signature`, `memberSignature`,
@@ -446,6 +502,89 @@ mod tests {
         assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
         assert!(
             texts.contains(&"Thanks, that worked.".to_string()),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn remarks_beside_a_questions_answers_are_left_out() {
+        let remarks = |text: &str| {
+            format!(
+                "<div class=comments><ul><li class=comment>{text} Commented May 2</li></ul></div>"
+            )
+        };
+        let answer = |text: &str, remark: &str| {
+            format!(
+                "<div class=answer><div class=answer-body><p>{text}</p></div>{}</div>",
+                remarks(remark)
+            )
+        };
+        let html = format!(
+            "<body><div id=main><div class=question><h1>Why does my bread not rise?</h1>\
+             <p>The dough stays flat after two hours in a warm kitchen.</p>{}</div>\
+             <div class=answers>{}{}</div></div></body>",
+            remarks("Which flour do you use?"),
+            answer(
+                "Your yeast is probably dead; test it in warm sugared water first.",
+                "This fixed it for me."
+            ),
+            answer(
+                "Salt touching the yeast directly slows it down a great deal.",
+                "Only in large amounts."
+            )
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert_eq!(
+            texts,
+            [
+                "Why does my bread not rise?",
+                "The dough stays flat after two hours in a warm kitchen.",
+                "Your yeast is probably dead; test it in warm sugared water first.",
+                "Salt touching the yeast directly slows it down a great deal.",
+            ]
+        );
+    }
+
+    #[test]
+    fn replies_nested_in_comment_posts_are_kept() {
+        let reply = |user: &str, text: &str, nested: &str| {
+            format!("<div class=comment><p>{user}</p><p>{text}</p><div class=children>{nested}</div></div>")
+        };
+        let html = format!(
+            "<body><div class=thread>{}{}</div></body>",
+            reply(
+                "ann",
+                "Hair cells regrowing would change hearing aids forever.",
+                &reply("bob", "Only if it works in adults as well.", "")
+            ),
+            reply("cy", "The mouse results look promising so far.", "")
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert!(
+            texts.contains(&"Only if it works in adults as well.".to_string()),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn posts_whose_text_is_named_as_comments_are_kept() {
+        let post = |user: &str, text: &str| {
+            format!(
+                "<div class=post><p>{user}</p><div class=comment-content><p>{text}</p></div></div>"
+            )
+        };
+        let html = format!(
+            "<body><div class=thread>{}{}{}</div></body>",
+            post("ann", "Is a consulting career worth the long hours?"),
+            post(
+                "bob",
+                "It was for me: I learned more in two years than in five."
+            ),
+            post("cy", "Only if you plan to leave for industry later.")
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert!(
+            texts.contains(&"Only if you plan to leave for industry later.".to_string()),
             "{texts:?}"
         );
     }
