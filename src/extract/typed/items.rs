@@ -11,11 +11,11 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 use scraper::Html;
 
+use super::posts::{is_signature, side_comments};
 use super::repeated::{best_group, Layout};
-use crate::extract::generic::dom::{self, Attrs, Page, NONE};
+use crate::extract::generic::dom::{self, Page, NONE};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::parse::parse_document;
-use crate::vocabulary::is_comment_element;
 
 /// How much text an ancestor may hold, relative to the region so far, to
 /// join the region: what it adds beside the items is their heading, lead or
@@ -173,66 +173,6 @@ pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>, min_words: us
         .collect();
     let mut keep = keep.into_iter();
     paragraphs.retain(|_| keep.next().unwrap_or(true));
-}
-
-/// The comment sections beside a thread's posts (the remarks under a
-/// Q&A site's question and answers), when the posts themselves are not
-/// comments: the walk's chrome that the posts' layout let through because
-/// it names comments (see [`Layout::of`]). A thread whose posts are
-/// comments, sit in a comment section or hold most of their text in
-/// elements named as comments (`comment-content`) keeps them all, nested
-/// replies included.
-fn side_comments(page: &Page<'_>, layout: &Layout, items: &[u32]) -> Vec<ego_tree::NodeId> {
-    let is_comment = |i: u32| {
-        let e = &page.elems[i as usize];
-        e.chrome
-            && e.element().is_some_and(|el| {
-                let a = Attrs::of(el);
-                is_comment_element(a.class, a.id)
-            })
-    };
-    let in_comments = |mut i: u32| loop {
-        if i == NONE {
-            return false;
-        }
-        if is_comment(i) {
-            return true;
-        }
-        i = page.elems[i as usize].parent;
-    };
-    // Text of an item inside its outermost comment-named elements.
-    let comment_chars = |item: u32| {
-        let (mut i, end) = (item + 1, page.elems[item as usize].end);
-        let mut chars = 0;
-        while i < end {
-            if is_comment(i) {
-                chars += layout.text(page, i).0;
-                i = page.elems[i as usize].end;
-            } else {
-                i += 1;
-            }
-        }
-        chars
-    };
-    let comment_posts = items
-        .iter()
-        .filter(|&&i| 2 * comment_chars(i) > layout.text(page, i).0)
-        .count();
-    if 2 * comment_posts > items.len() || items.iter().any(|&i| in_comments(i)) {
-        return Vec::new();
-    }
-    (0..page.elems.len() as u32)
-        .filter(|&i| !layout.blocked[i as usize] && is_comment(i))
-        .map(|i| page.elems[i as usize].node.id())
-        .collect()
-}
-
-/// A poster's signature (`signature`, `memberSignature`,
-/// `message-signature`, `post-signature` in a class or id): the same
-/// lines under each of their posts, not what the post says.
-fn is_signature(el: &scraper::node::Element) -> bool {
-    let named = |v: Option<&str>| v.is_some_and(|v| v.to_ascii_lowercase().contains("signature"));
-    named(el.attr("class")) || named(el.attr("id")) || named(el.attr("data-role"))
 }
 
 /// Link share above which a paragraph outside the items is a link list
@@ -502,6 +442,30 @@ mod tests {
         assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
         assert!(
             texts.contains(&"Thanks, that worked.".to_string()),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn comment_sections_holding_most_of_the_thread_are_its_replies() {
+        let reply = |text: &str| format!("<li class=comment><p>{text}</p></li>");
+        let long = "I moved from banking to a strategy firm two years ago and the hours \
+                    are shorter, the culture flatter and the exits just as broad as before.";
+        let html = format!(
+            "<body><div id=main><div class=posts>\
+             <div class=post><p>Is consulting worth it for the hours?</p></div>\
+             <div class=post><p>Asking for a friend who starts next year.</p></div></div>\
+             <div class=comments><ul>{}{}</ul></div></div></body>",
+            reply(long),
+            reply(&long.replace("banking", "auditing"))
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert!(
+            texts.iter().any(|t| t.starts_with("I moved from banking")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("I moved from auditing")),
             "{texts:?}"
         );
     }
