@@ -18,6 +18,7 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 use scraper::Html;
 
+use super::posts::{is_signature, side_comments};
 use super::repeated::{best_group, Layout};
 use crate::extract::generic::dom::{self, Page, NONE};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
@@ -127,13 +128,16 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Vec<Paragraph>> {
     let layout = Layout::of(page, true);
     let group = best_group(page, &layout, kind.min_items())?;
     let region = grow_region(page, &layout, group.parent);
-    let blocked: HashSet<ego_tree::NodeId> = page
+    let mut blocked: HashSet<ego_tree::NodeId> = page
         .elems
         .iter()
         .zip(&layout.blocked)
         .filter(|(_, &b)| b)
         .map(|(e, _)| e.node.id())
         .collect();
+    if kind == ItemKind::Posts {
+        blocked.extend(side_comments(page, &layout, &group.items));
+    }
     let skip = |node: ego_tree::NodeRef<'_, scraper::Node>, el: &scraper::node::Element| {
         dom::is_invisible(el)
             || blocked.contains(&node.id())
@@ -176,14 +180,6 @@ pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>, min_words: us
         .collect();
     let mut keep = keep.into_iter();
     paragraphs.retain(|_| keep.next().unwrap_or(true));
-}
-
-/// A poster's signature (`signature`, `memberSignature`,
-/// `message-signature`, `post-signature` in a class or id): the same
-/// lines under each of their posts, not what the post says.
-fn is_signature(el: &scraper::node::Element) -> bool {
-    let named = |v: Option<&str>| v.is_some_and(|v| v.to_ascii_lowercase().contains("signature"));
-    named(el.attr("class")) || named(el.attr("id")) || named(el.attr("data-role"))
 }
 
 /// Link share above which a paragraph outside the items is a link list
@@ -453,6 +449,113 @@ mod tests {
         assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
         assert!(
             texts.contains(&"Thanks, that worked.".to_string()),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn comment_sections_holding_most_of_the_thread_are_its_replies() {
+        let reply = |text: &str| format!("<li class=comment><p>{text}</p></li>");
+        let long = "I moved from banking to a strategy firm two years ago and the hours \
+                    are shorter, the culture flatter and the exits just as broad as before.";
+        let html = format!(
+            "<body><div id=main><div class=posts>\
+             <div class=post><p>Is consulting worth it for the hours?</p></div>\
+             <div class=post><p>Asking for a friend who starts next year.</p></div></div>\
+             <div class=comments><ul>{}{}</ul></div></div></body>",
+            reply(long),
+            reply(&long.replace("banking", "auditing"))
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert!(
+            texts.iter().any(|t| t.starts_with("I moved from banking")),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("I moved from auditing")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn remarks_beside_a_questions_answers_are_left_out() {
+        let remarks = |text: &str| {
+            format!(
+                "<div class=comments><ul><li class=comment>{text} Commented May 2</li></ul></div>"
+            )
+        };
+        let answer = |text: &str, remark: &str| {
+            format!(
+                "<div class=answer><div class=answer-body><p>{text}</p></div>{}</div>",
+                remarks(remark)
+            )
+        };
+        let html = format!(
+            "<body><div id=main><div class=question><h1>Why does my bread not rise?</h1>\
+             <p>The dough stays flat after two hours in a warm kitchen.</p>{}</div>\
+             <div class=answers>{}{}</div></div></body>",
+            remarks("Which flour do you use?"),
+            answer(
+                "Your yeast is probably dead; test it in warm sugared water first.",
+                "This fixed it for me."
+            ),
+            answer(
+                "Salt touching the yeast directly slows it down a great deal.",
+                "Only in large amounts."
+            )
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert_eq!(
+            texts,
+            [
+                "Why does my bread not rise?",
+                "The dough stays flat after two hours in a warm kitchen.",
+                "Your yeast is probably dead; test it in warm sugared water first.",
+                "Salt touching the yeast directly slows it down a great deal.",
+            ]
+        );
+    }
+
+    #[test]
+    fn replies_nested_in_comment_posts_are_kept() {
+        let reply = |user: &str, text: &str, nested: &str| {
+            format!("<div class=comment><p>{user}</p><p>{text}</p><div class=children>{nested}</div></div>")
+        };
+        let html = format!(
+            "<body><div class=thread>{}{}</div></body>",
+            reply(
+                "ann",
+                "Hair cells regrowing would change hearing aids forever.",
+                &reply("bob", "Only if it works in adults as well.", "")
+            ),
+            reply("cy", "The mouse results look promising so far.", "")
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert!(
+            texts.contains(&"Only if it works in adults as well.".to_string()),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn posts_whose_text_is_named_as_comments_are_kept() {
+        let post = |user: &str, text: &str| {
+            format!(
+                "<div class=post><p>{user}</p><div class=comment-content><p>{text}</p></div></div>"
+            )
+        };
+        let html = format!(
+            "<body><div class=thread>{}{}{}</div></body>",
+            post("ann", "Is a consulting career worth the long hours?"),
+            post(
+                "bob",
+                "It was for me: I learned more in two years than in five."
+            ),
+            post("cy", "Only if you plan to leave for industry later.")
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert!(
+            texts.contains(&"Only if you plan to leave for industry later.".to_string()),
             "{texts:?}"
         );
     }

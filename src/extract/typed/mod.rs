@@ -9,6 +9,7 @@
 //! it finds the page type's main content. Articles keep the generic body.
 
 mod items;
+mod posts;
 pub mod product;
 pub mod region;
 pub(crate) mod repeated;
