@@ -183,9 +183,24 @@ static COPYRIGHT_NOTICE_SET: LazyLock<regex::RegexSet> =
 /// Longest line (in bytes) read as a copyright notice.
 const MAX_COPYRIGHT_NOTICE_BYTES: usize = 1000;
 
+/// Words one of [`COPYRIGHT_NOTICES`] needs: a line without any of them
+/// is not searched (the set's bounded repetitions make its automaton slow
+/// to build and to run, and almost no line is a notice).
+const COPYRIGHT_NOTICE_WORDS: &[&str] = &[
+    "©",
+    "(c)",
+    "Copyright",
+    "reserv",
+    "réserv",
+    "vorbehalten",
+    "riservati",
+];
+
 /// True for a copyright notice ([`COPYRIGHT_NOTICES`]).
 pub fn is_copyright_notice(text: &str) -> bool {
-    text.len() <= MAX_COPYRIGHT_NOTICE_BYTES && COPYRIGHT_NOTICE_SET.is_match(text.trim())
+    text.len() <= MAX_COPYRIGHT_NOTICE_BYTES
+        && COPYRIGHT_NOTICE_WORDS.iter().any(|w| text.contains(w))
+        && COPYRIGHT_NOTICE_SET.is_match(text.trim())
 }
 
 static HARD_TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
@@ -340,6 +355,11 @@ mod tests {
             "Example Inc © 2020. All rights reserved",
             "Site by Example Studio, Copyright 2019 by Example GmbH",
             "Example Media Group – All rights reserved.",
+            "Beispiel Verlag GmbH – Alle Rechte vorbehalten",
+            "Exemple SA – Tous droits réservés",
+            "Ejemplo SL – Todos los derechos reservados.",
+            "Esempio Srl – Tutti i diritti riservati",
+            "Example Ltd (c) 2021",
             "© 2022, Example News. This article is the copyrighted property of Example News. Written permission must be obtained before reprint in online or print media. Reprinting without permission is an infringement of the rights of the owner, and the owner will take legal action wherever it sees fit.",
         ] {
             assert!(is_copyright_notice(line), "{line}");
