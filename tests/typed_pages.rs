@@ -92,6 +92,8 @@ fn a_question_page_keeps_the_question_and_every_answer() {
         ],
         &[
             "Hot Network Questions",
+            // A remark under the question, not a post.
+            "What flour ratio do you feed?",
             "How often should I feed a rye starter?",
             "Unanswered",
             "Site design",
