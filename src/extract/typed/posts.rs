@@ -18,56 +18,65 @@ pub(super) fn side_comments(
     layout: &Layout,
     items: &[u32],
 ) -> Vec<ego_tree::NodeId> {
-    let is_comment = |i: u32| {
-        let e = &page.elems[i as usize];
-        e.chrome
-            && e.element().is_some_and(|el| {
-                let a = Attrs::of(el);
-                is_comment_element(a.class, a.id)
-            })
-    };
+    // Every element's verdict once: the checks below ask again and again.
+    let comment: Vec<bool> = page
+        .elems
+        .iter()
+        .map(|e| {
+            e.chrome
+                && e.element().is_some_and(|el| {
+                    let a = Attrs::of(el);
+                    is_comment_element(a.class, a.id)
+                })
+        })
+        .collect();
     let in_comments = |mut i: u32| loop {
         if i == NONE {
             return false;
         }
-        if is_comment(i) {
+        if comment[i as usize] {
             return true;
         }
         i = page.elems[i as usize].parent;
     };
-    // Text of an item inside its outermost comment-named elements.
-    let comment_chars = |item: u32| {
-        let (mut i, end) = (item + 1, page.elems[item as usize].end);
-        let mut chars = 0;
-        while i < end {
-            if is_comment(i) {
-                chars += layout.text(page, i).0;
-                i = page.elems[i as usize].end;
-            } else {
-                i += 1;
-            }
-        }
-        chars
-    };
-    let comment_posts = items
+    // Each item's text, and its text inside its outermost comment-named
+    // elements.
+    let item_texts: Vec<(u64, u64)> = items
         .iter()
-        .filter(|&&i| 2 * comment_chars(i) > layout.text(page, i).0)
+        .map(|&item| {
+            let (mut i, end) = (item + 1, page.elems[item as usize].end);
+            let mut chars = 0;
+            while i < end {
+                if comment[i as usize] {
+                    chars += layout.text(page, i).0;
+                    i = page.elems[i as usize].end;
+                } else {
+                    i += 1;
+                }
+            }
+            (layout.text(page, item).0, chars)
+        })
+        .collect();
+    let comment_posts = item_texts
+        .iter()
+        .filter(|&&(text, in_comment)| 2 * in_comment > text)
         .count();
     if 2 * comment_posts > items.len() || items.iter().any(|&i| in_comments(i)) {
         return Vec::new();
     }
     let sections: Vec<u32> = (0..page.elems.len() as u32)
-        .filter(|&i| !layout.blocked[i as usize] && is_comment(i))
+        .filter(|&i| !layout.blocked[i as usize] && comment[i as usize])
         .collect();
     // Remarks are asides: comment sections holding twice the posts' own
     // text are the thread's replies (a forum that files them as comments).
-    let outermost = sections
+    let comment_text: u64 = sections
         .iter()
-        .filter(|&&i| !in_comments(page.elems[i as usize].parent));
-    let comment_text: u64 = outermost.map(|&i| layout.text(page, i).0).sum();
-    let post_text: u64 = items
+        .filter(|&&i| !in_comments(page.elems[i as usize].parent))
+        .map(|&i| layout.text(page, i).0)
+        .sum();
+    let post_text: u64 = item_texts
         .iter()
-        .map(|&i| layout.text(page, i).0.saturating_sub(comment_chars(i)))
+        .map(|&(text, in_comment)| text.saturating_sub(in_comment))
         .sum();
     if comment_text >= 2 * post_text {
         return Vec::new();
