@@ -1,6 +1,7 @@
 //! The one vocabulary of boilerplate: class/id hints and paragraph phrases,
 //! in many languages. Tuning the generic extractor is editing these lists.
 
+mod hint_lists;
 mod phrases;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -8,227 +9,15 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
+pub use hint_lists::{
+    BOILERPLATE_HINTS, CHROME_HINTS, COMMENT_HINTS, CONTENT_HINTS, KICKER_HINTS, LEAD_HINTS,
+    WEAK_CHROME_HINTS,
+};
 pub use phrases::{
     is_boilerplate_paragraph, is_hard_tail_marker, is_login_heading, is_tail_marker,
     BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, HARD_TAIL_MARKERS,
     LOGIN_HEADINGS, TAIL_MARKERS,
 };
-
-/// Class/id fragments of page chrome: navigation, share bars, related
-/// posts, comments, newsletters, cookie notices, ads.
-pub const BOILERPLATE_HINTS: &[&str] = &[
-    "nav",
-    "menu",
-    "breadcrumb",
-    "footer",
-    "header",
-    "masthead",
-    "sidebar",
-    "widget",
-    "share",
-    "sharing",
-    "social",
-    "related",
-    "recommend",
-    "more-stories",
-    "read-more",
-    "readmore",
-    "read-also",
-    "also-read",
-    "leggi-anche",
-    "correlat",
-    "comment",
-    "respond",
-    "reply",
-    "disqus",
-    "newsletter",
-    "subscribe",
-    "signup",
-    "sign-up",
-    "promo",
-    "advert",
-    "ads",
-    "adslot",
-    "ad-slot",
-    "banner",
-    "sponsor",
-    "cookie",
-    "consent",
-    "gdpr",
-    "popup",
-    "modal",
-    "paywall",
-    "outbrain",
-    "taboola",
-    "teaser-list",
-    "tags",
-    "tagcloud",
-    "author-bio",
-    "pagination",
-    "pager",
-    "skip-link",
-    "toolbar",
-    "print",
-    "rating",
-    "login",
-    "search",
-];
-
-/// Class/id fragments that mark an element as chrome to prune before
-/// scoring (matched per `-`/`_` part of a class token; hints of five or more
-/// letters also match as a prefix: `related` matches `relatedArticles`).
-pub const CHROME_HINTS: &[&str] = &[
-    // navigation and page furniture
-    "nav",
-    "navbar",
-    "navigation",
-    "menu",
-    "breadcrumb",
-    "breadcrumbs",
-    "footer",
-    "masthead",
-    "sidebar",
-    "pagination",
-    "pager",
-    "site-header",
-    "global-header",
-    "sr-only",
-    "visually-hidden",
-    "screen-reader-text",
-    // sharing, social, subscriptions
-    "share",
-    "sharing",
-    "social",
-    "teilen",
-    "condividi",
-    "partage",
-    "compartir",
-    "newsletter",
-    "subscribe",
-    "subscription",
-    "signup",
-    "sign-up",
-    "login",
-    "paywall",
-    // related and recommended content
-    "related",
-    "recommend",
-    "more-stories",
-    "read-also",
-    "also-read",
-    "leggi-anche",
-    "correlat",
-    "relacionad",
-    "trending",
-    "most-read",
-    "mostread",
-    "popular",
-    "outbrain",
-    "taboola",
-    "teaser-list",
-    "newsticker",
-    "ticker",
-    "live-news",
-    "livenews",
-    "breaking-news",
-    // comments
-    "comment",
-    "comments",
-    "respond",
-    "disqus",
-    "kommentar",
-    "commenti",
-    "commentaires",
-    // ads and consent
-    "advert",
-    "advertisement",
-    "ads",
-    "ad",
-    "adslot",
-    "ad-slot",
-    "sponsor",
-    "werbung",
-    "anzeige",
-    "pubblicita",
-    "publicite",
-    "publicidad",
-    "cookie",
-    "consent",
-    "gdpr",
-    // in-article furniture: tags, bylines, dates, captions
-    "tags",
-    "tagcloud",
-    "author",
-    "author-bio",
-    "byline",
-    "dateline",
-    "timestamp",
-    "meta",
-    "caption",
-    "credit",
-    "credits",
-    "postmetadata",
-    "disclosure",
-    "affiliate",
-    "disclaimer",
-    "tagged",
-    // tables of contents and status messages
-    "toc",
-    "alert",
-    // more-to-read boxes
-    "factbox",
-    "mostviewed",
-    "most-viewed",
-    "recirculation",
-    "nextread",
-    "view-more",
-    "saiba-mais",
-    "assinatura",
-];
-
-/// Class/id fragments of an article's lead (standfirst, abstract, deck),
-/// which often sits in the article header, outside the body container.
-pub const LEAD_HINTS: &[&str] = &[
-    "lead",
-    "abstract",
-    "excerpt",
-    "summary",
-    "deck",
-    "intro",
-    "standfirst",
-    "subtitle",
-    "subheadline",
-    "sub-headline",
-    "teaser-text",
-    "description",
-    "dek",
-    "chapeau",
-    "chapo",
-    "sottotitolo",
-    "entradilla",
-    "vorspann",
-    "anreisser",
-];
-
-/// Class/id fragments of a kicker: the topic line above a headline
-/// ("Dachzeile", "Spitzmarke", "overline", "eyebrow").
-pub const KICKER_HINTS: &[&str] = &[
-    "kicker",
-    "dachzeile",
-    "spitzmarke",
-    "overline",
-    "topline",
-    "roofline",
-    "eyebrow",
-    "supertitle",
-    "pretitle",
-    "occhiello",
-    "antetitulo",
-    "surtitre",
-];
-
-/// Class/id fragments of reader comment sections.
-pub const COMMENT_HINTS: &[&str] = &["comment", "kommentar", "commenti", "commentaires", "disqus"];
 
 /// True when a class or id names a comment section (see [`COMMENT_HINTS`]).
 pub fn is_comment_element(class: Option<&str>, id: Option<&str>) -> bool {
@@ -249,58 +38,6 @@ pub fn is_lead_element(class: Option<&str>, id: Option<&str>) -> bool {
         })
     })
 }
-
-/// Class/id fragments that suggest the article body.
-pub const CONTENT_HINTS: &[&str] = &[
-    "article",
-    "content",
-    "entry",
-    "post",
-    "story",
-    "body",
-    "text",
-    "main",
-    "blog",
-    "news",
-    "artikel",
-    "articolo",
-    "testo",
-    "contenuto",
-    "inhalt",
-    "texte",
-    "cuerpo",
-    "corpo",
-];
-
-/// Class/id fragments of furniture that sometimes wraps the article
-/// (`widget`, `banner`): chrome only when the element holds no prose.
-pub const WEAK_CHROME_HINTS: &[&str] = &[
-    "widget",
-    "banner",
-    "toolbar",
-    "topbar",
-    "print",
-    "popup",
-    "modal",
-    "promo",
-    "rating",
-    "search",
-    "skip",
-    "teaser",
-    "overlay",
-    "read-more",
-    "readmore",
-    "sticky",
-    "flyout",
-    "dropdown",
-    "carousel",
-    "slider",
-    "gallery",
-    "video",
-    "player",
-    "infobox",
-    "embed",
-];
 
 /// How strongly an element's class or id names chrome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
