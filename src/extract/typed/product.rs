@@ -3,11 +3,16 @@
 //! The page's main region with its hidden tab panels (a specifications
 //! table behind a "Specifications" tab counts), and the JSON-LD
 //! `Product.description` ahead of it when the page's visible text does
-//! not hold it (shops that render the description from script).
+//! not hold it (shops that render the description from script). Other
+//! products shown beside this one are left out: priced or linked card
+//! groups, review blocks, and sections headed "Related products",
+//! "Customers who viewed this item also viewed" and the like.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use ego_tree::NodeId;
+use regex::Regex;
 use rustc_hash::FxHashMap;
 use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
@@ -41,6 +46,7 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
         .into_iter()
         .chain(price_cards(&region.page, &layout, region.root))
         .chain(review_blocks(&region.page, &layout, region.root))
+        .chain(other_products_sections(&region.page, &layout, region.root))
         .map(|i| region.page.elems[i as usize].node.id())
         .collect();
     let mut paragraphs = region.paragraphs_without(&cards);
@@ -118,6 +124,95 @@ fn price_cards(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
         })
         .flat_map(|(priced, _)| priced)
         .collect()
+}
+
+/// Headings of sections that show other products than the page's:
+/// recommendation rails, "frequently bought together" boxes, what other
+/// buyers looked at (the whole line, trailing punctuation allowed).
+const OTHER_PRODUCTS_HEADINGS: &str = concat!(
+    r"(?i)^(",
+    r"(explore |shop )?related (products|items)",
+    r"|you (may|might|will) also (like|love|be interested in)",
+    r"|similar (items|products)",
+    r"|(customers|people|shoppers) (who|also) (bought|viewed|purchased|searched)[^.!?]{0,40}",
+    r"|frequently bought together|recently viewed( items| products)?",
+    r"|complete the look|shop the look|recommended (for you|products|items)",
+    r"|(sponsored|more) (items|products)",
+    r"|ähnliche (artikel|produkte)|das könnte (dir|ihnen) auch gefallen",
+    r"|vous (aimerez|aimeriez|pourriez aimer) aussi|produits similaires",
+    r"|te puede interesar|productos relacionados|prodotti correlati",
+    r")\W*$"
+);
+
+/// Longest line (characters) read as a section heading.
+const MAX_HEADING_CHARS: usize = 60;
+
+/// [`OTHER_PRODUCTS_HEADINGS`], compiled once.
+static OTHER_PRODUCTS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(OTHER_PRODUCTS_HEADINGS).expect("static regex"));
+
+/// True when a short line heads a section of other products.
+fn heads_other_products(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= MAX_HEADING_CHARS && OTHER_PRODUCTS_HEADING.is_match(t)
+}
+
+/// Largest share of the region's text a section of other products may
+/// hold (more: the heading's container is the page's content).
+const MAX_OTHER_PRODUCTS_SHARE: f64 = 1.0 / 3.0;
+
+/// The sections of other products in the region `root`: each heading (an
+/// `h1`-`h6`, `role="heading"` or an element whose class or id names a
+/// title) that names one, grown to its outermost container that starts
+/// with it and holds at most [`MAX_OTHER_PRODUCTS_SHARE`] of the text.
+fn other_products_sections(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
+    let max_chars = MAX_OTHER_PRODUCTS_SHARE * layout.text(page, root).0 as f64;
+    let mut sections = Vec::new();
+    let mut i = root as usize + 1;
+    let end = page.elems[root as usize].end as usize;
+    while i < end {
+        let e = &page.elems[i];
+        let chars = layout.text(page, i as u32).0;
+        let heading = !layout.blocked[i]
+            && chars > 0
+            && chars as usize <= MAX_HEADING_CHARS
+            && e.element().is_some_and(is_heading_element)
+            && ElementRef::wrap(e.node)
+                .is_some_and(|r| heads_other_products(&r.text().collect::<String>()));
+        if !heading {
+            i += 1;
+            continue;
+        }
+        let mut section = i as u32;
+        loop {
+            let parent = page.elems[section as usize].parent;
+            if parent == NONE || parent <= root {
+                break;
+            }
+            let before = layout.text_before(parent, i as u32);
+            if before > 0 || layout.text(page, parent).0 as f64 > max_chars {
+                break;
+            }
+            section = parent;
+        }
+        sections.push(section);
+        i = page.elems[section as usize].end as usize;
+    }
+    sections
+}
+
+/// An element that heads a section: `h1`-`h6`, `role="heading"`, or a
+/// class or id naming a title or heading.
+fn is_heading_element(el: &scraper::node::Element) -> bool {
+    matches!(el.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+        || el.attr("role") == Some("heading")
+        || [el.attr("class"), el.attr("id")]
+            .into_iter()
+            .flatten()
+            .any(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("title") || v.contains("heading")
+            })
 }
 
 /// Largest share of the region's text a block named as reviews may hold to
@@ -288,6 +383,62 @@ mod tests {
             assert_eq!(texts.iter().filter(|t| *t == once).count(), 1, "{texts:?}");
         }
         assert_eq!(texts.iter().filter(|t| *t == "Yes").count(), 2, "{texts:?}");
+    }
+
+    #[test]
+    fn sections_of_other_products_are_left_out_up_to_their_container() {
+        let html = format!(
+            "<body><main>{DESCRIPTION}<section><div class=rail-head><h2>Customers who viewed this \
+             item also viewed:</h2></div><div class=rail><p>Walnut reading light.</p><p>Pine bedside lamp with a paper shade.</p></div>\
+             </section><h2>Care</h2><p>Wipe the oak with a dry cloth.</p></main></body>"
+        );
+        let texts = body(&html);
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("also viewed") || t.contains("Walnut") || t.contains("Pine")),
+            "{texts:?}"
+        );
+        for kept in ["Care", "Wipe the oak with a dry cloth.", "42 cm"] {
+            assert!(texts.contains(&kept.to_string()), "{kept}: {texts:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_of_other_products_that_opens_the_content_goes_alone() {
+        // Its container holds the product's own text: only the line goes.
+        let html =
+            format!("<body><main><div><h3>Related products</h3>{DESCRIPTION}</div></main></body>");
+        let texts = body(&html);
+        assert!(
+            !texts.contains(&"Related products".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("A lamp turned")),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"42 cm".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn other_products_headings_are_whole_lines() {
+        for heading in [
+            "Related products",
+            "You may also like…",
+            "Frequently Bought Together",
+            "People who viewed this item also viewed",
+            "Ähnliche Artikel",
+        ] {
+            assert!(heads_other_products(heading), "{heading}");
+        }
+        for line in [
+            "Related products are shipped separately.",
+            "Similar items in other colours are sold out, but this lamp is made to order.",
+            "Description",
+        ] {
+            assert!(!heads_other_products(line), "{line}");
+        }
     }
 
     #[test]
