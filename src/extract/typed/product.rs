@@ -18,7 +18,7 @@ use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 
 use super::items::drop_repeated_lines;
-use super::region::MainRegion;
+use super::region::{headed_sections, MainRegion, MAX_HEADING_CHARS};
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
 use crate::extract::classify::count_prices;
@@ -46,7 +46,13 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
         .into_iter()
         .chain(price_cards(&region.page, &layout, region.root))
         .chain(review_blocks(&region.page, &layout, region.root))
-        .chain(other_products_sections(&region.page, &layout, region.root))
+        .chain(headed_sections(
+            &region.page,
+            &layout,
+            region.root,
+            MAX_OTHER_PRODUCTS_SHARE,
+            heads_other_products,
+        ))
         .map(|i| region.page.elems[i as usize].node.id())
         .collect();
     let mut paragraphs = region.paragraphs_without(&cards);
@@ -144,9 +150,6 @@ const OTHER_PRODUCTS_HEADINGS: &str = concat!(
     r")\W*$"
 );
 
-/// Longest line (characters) read as a section heading.
-const MAX_HEADING_CHARS: usize = 60;
-
 /// [`OTHER_PRODUCTS_HEADINGS`], compiled once.
 static OTHER_PRODUCTS_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(OTHER_PRODUCTS_HEADINGS).expect("static regex"));
@@ -160,60 +163,6 @@ fn heads_other_products(text: &str) -> bool {
 /// Largest share of the region's text a section of other products may
 /// hold (more: the heading's container is the page's content).
 const MAX_OTHER_PRODUCTS_SHARE: f64 = 1.0 / 3.0;
-
-/// The sections of other products in the region `root`: each heading (an
-/// `h1`-`h6`, `role="heading"` or an element whose class or id names a
-/// title) that names one, grown to its outermost container that starts
-/// with it and holds at most [`MAX_OTHER_PRODUCTS_SHARE`] of the text.
-fn other_products_sections(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
-    let max_chars = MAX_OTHER_PRODUCTS_SHARE * layout.text(page, root).0 as f64;
-    let mut sections = Vec::new();
-    let mut i = root as usize + 1;
-    let end = page.elems[root as usize].end as usize;
-    while i < end {
-        let e = &page.elems[i];
-        let chars = layout.text(page, i as u32).0;
-        let heading = !layout.blocked[i]
-            && chars > 0
-            && chars as usize <= MAX_HEADING_CHARS
-            && e.element().is_some_and(is_heading_element)
-            && ElementRef::wrap(e.node)
-                .is_some_and(|r| heads_other_products(&r.text().collect::<String>()));
-        if !heading {
-            i += 1;
-            continue;
-        }
-        let mut section = i as u32;
-        loop {
-            let parent = page.elems[section as usize].parent;
-            if parent == NONE || parent <= root {
-                break;
-            }
-            let before = layout.text_before(parent, i as u32);
-            if before > 0 || layout.text(page, parent).0 as f64 > max_chars {
-                break;
-            }
-            section = parent;
-        }
-        sections.push(section);
-        i = page.elems[section as usize].end as usize;
-    }
-    sections
-}
-
-/// An element that heads a section: `h1`-`h6`, `role="heading"`, or a
-/// class or id naming a title or heading.
-fn is_heading_element(el: &scraper::node::Element) -> bool {
-    matches!(el.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-        || el.attr("role") == Some("heading")
-        || [el.attr("class"), el.attr("id")]
-            .into_iter()
-            .flatten()
-            .any(|v| {
-                let v = v.to_ascii_lowercase();
-                v.contains("title") || v.contains("heading")
-            })
-}
 
 /// Largest share of the region's text a block named as reviews may hold to
 /// be left out (more: the region itself is a review page's body).
