@@ -18,7 +18,8 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 use scraper::Html;
 
-use super::posts::{is_signature, side_comments};
+use super::posts::{heads_other_threads, is_signature, side_comments, MAX_OTHER_THREADS_SHARE};
+use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
 use crate::extract::generic::dom::{self, Page, NONE};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
@@ -137,6 +138,18 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Vec<Paragraph>> {
         .collect();
     if kind == ItemKind::Posts {
         blocked.extend(side_comments(page, &layout, &group.items));
+        let other_threads = headed_sections(
+            page,
+            &layout,
+            region,
+            MAX_OTHER_THREADS_SHARE,
+            heads_other_threads,
+        );
+        blocked.extend(
+            other_threads
+                .iter()
+                .map(|&i| page.elems[i as usize].node.id()),
+        );
     }
     let skip = |node: ego_tree::NodeRef<'_, scraper::Node>, el: &scraper::node::Element| {
         dom::is_invisible(el)

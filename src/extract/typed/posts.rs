@@ -2,6 +2,11 @@
 //! does not: posters' signatures, and the comment sections beside the
 //! posts (a Q&A site's remarks under its question and answers).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::region::MAX_HEADING_CHARS;
 use super::repeated::Layout;
 use crate::extract::generic::dom::{Attrs, Page, NONE};
 use crate::vocabulary::is_comment_element;
@@ -93,4 +98,84 @@ pub(super) fn side_comments(
 pub(super) fn is_signature(el: &scraper::node::Element) -> bool {
     let named = |v: Option<&str>| v.is_some_and(|v| v.to_ascii_lowercase().contains("signature"));
     named(el.attr("class")) || named(el.attr("id")) || named(el.attr("data-role"))
+}
+
+/// Headings of a thread's lists of other threads (the whole line, trailing
+/// punctuation allowed): "Similar threads", "Related discussions",
+/// "Explore related questions". Not "Recommended posts", which some forums
+/// put over the thread's own posts.
+const OTHER_THREADS_HEADINGS: &str = concat!(
+    r"(?i)^((explore |check out )?(other )?(similar|related|suggested) ",
+    r"(threads|topics|discussions|questions)",
+    r"|see similar questions( with these tags)?)\W*$"
+);
+
+/// [`OTHER_THREADS_HEADINGS`], compiled once.
+static OTHER_THREADS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(OTHER_THREADS_HEADINGS).expect("static regex"));
+
+/// Largest share of the thread's text a list of other threads may hold.
+pub(super) const MAX_OTHER_THREADS_SHARE: f64 = 1.0 / 3.0;
+
+/// True when a short line heads a list of other threads.
+pub(super) fn heads_other_threads(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= MAX_HEADING_CHARS && OTHER_THREADS_HEADING.is_match(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::items::{items_body, ItemKind};
+    use super::*;
+    use crate::parse::parse_document;
+
+    fn thread(after: &str) -> Vec<String> {
+        let post = |who: &str, said: &str| {
+            format!("<div class=post><span class=author>{who}</span><p>{said}</p></div>")
+        };
+        let html = format!(
+            "<body><main><h1>Which glue for oak?</h1><div class=posts>{}{}{}</div>{after}</main></body>",
+            post("ana", "Which glue holds oak joints best outdoors, where it rains most of the year?"),
+            post("ben", "A polyurethane glue: it foams into the gaps and does not mind the rain at all."),
+            post("cy", "Epoxy if the joint is loose, polyurethane otherwise; both outlast the wood itself.")
+        );
+        let doc = parse_document(&html);
+        items_body(&doc, &[], ItemKind::Posts)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect()
+    }
+
+    #[test]
+    fn a_list_of_similar_threads_is_left_out() {
+        let texts = thread(
+            "<div class=block><h3>Similar threads</h3><ul><li>Glue for pine?</li>\
+             <li>Oak outside</li></ul></div>",
+        );
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("Similar") || t.contains("pine") || t == "Oak outside"),
+            "{texts:?}"
+        );
+        assert!(texts.iter().any(|t| t.starts_with("Epoxy")), "{texts:?}");
+    }
+
+    #[test]
+    fn other_threads_headings_are_whole_lines() {
+        for heading in [
+            "Similar threads",
+            "Explore related questions",
+            "Related discussions:",
+        ] {
+            assert!(heads_other_threads(heading), "{heading}");
+        }
+        for line in [
+            "Recommended Posts",
+            "Similar threads were closed last week.",
+        ] {
+            assert!(!heads_other_threads(line), "{line}");
+        }
+    }
 }

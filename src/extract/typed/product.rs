@@ -3,17 +3,22 @@
 //! The page's main region with its hidden tab panels (a specifications
 //! table behind a "Specifications" tab counts), and the JSON-LD
 //! `Product.description` ahead of it when the page's visible text does
-//! not hold it (shops that render the description from script).
+//! not hold it (shops that render the description from script). Other
+//! products shown beside this one are left out: priced or linked card
+//! groups, review blocks, and sections headed "Related products",
+//! "Customers who viewed this item also viewed" and the like.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use ego_tree::NodeId;
+use regex::Regex;
 use rustc_hash::FxHashMap;
 use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 
 use super::items::drop_repeated_lines;
-use super::region::MainRegion;
+use super::region::{headed_sections, MainRegion, MAX_HEADING_CHARS};
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
 use crate::extract::classify::count_prices;
@@ -41,6 +46,13 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
         .into_iter()
         .chain(price_cards(&region.page, &layout, region.root))
         .chain(review_blocks(&region.page, &layout, region.root))
+        .chain(headed_sections(
+            &region.page,
+            &layout,
+            region.root,
+            MAX_OTHER_PRODUCTS_SHARE,
+            heads_other_products,
+        ))
         .map(|i| region.page.elems[i as usize].node.id())
         .collect();
     let mut paragraphs = region.paragraphs_without(&cards);
@@ -119,6 +131,38 @@ fn price_cards(page: &Page<'_>, layout: &Layout, root: u32) -> Vec<u32> {
         .flat_map(|(priced, _)| priced)
         .collect()
 }
+
+/// Headings of sections that show other products than the page's:
+/// recommendation rails, "frequently bought together" boxes, what other
+/// buyers looked at (the whole line, trailing punctuation allowed).
+const OTHER_PRODUCTS_HEADINGS: &str = concat!(
+    r"(?i)^(",
+    r"(explore |shop )?related (products|items)",
+    r"|you (may|might|will) also (like|love|be interested in)",
+    r"|similar (items|products)",
+    r"|(customers|people|shoppers) (who|also) (bought|viewed|purchased|searched)[^.!?]{0,40}",
+    r"|frequently bought together|recently viewed( items| products)?",
+    r"|complete the look|shop the look|recommended (for you|products|items)",
+    r"|(sponsored|more) (items|products)",
+    r"|ähnliche (artikel|produkte)|das könnte (dir|ihnen) auch gefallen",
+    r"|vous (aimerez|aimeriez|pourriez aimer) aussi|produits similaires",
+    r"|te puede interesar|productos relacionados|prodotti correlati",
+    r")\W*$"
+);
+
+/// [`OTHER_PRODUCTS_HEADINGS`], compiled once.
+static OTHER_PRODUCTS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(OTHER_PRODUCTS_HEADINGS).expect("static regex"));
+
+/// True when a short line heads a section of other products.
+fn heads_other_products(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= MAX_HEADING_CHARS && OTHER_PRODUCTS_HEADING.is_match(t)
+}
+
+/// Largest share of the region's text a section of other products may
+/// hold (more: the heading's container is the page's content).
+const MAX_OTHER_PRODUCTS_SHARE: f64 = 1.0 / 3.0;
 
 /// Largest share of the region's text a block named as reviews may hold to
 /// be left out (more: the region itself is a review page's body).
@@ -288,6 +332,62 @@ mod tests {
             assert_eq!(texts.iter().filter(|t| *t == once).count(), 1, "{texts:?}");
         }
         assert_eq!(texts.iter().filter(|t| *t == "Yes").count(), 2, "{texts:?}");
+    }
+
+    #[test]
+    fn sections_of_other_products_are_left_out_up_to_their_container() {
+        let html = format!(
+            "<body><main>{DESCRIPTION}<section><div class=rail-head><h2>Customers who viewed this \
+             item also viewed:</h2></div><div class=rail><p>Walnut reading light.</p><p>Pine bedside lamp with a paper shade.</p></div>\
+             </section><h2>Care</h2><p>Wipe the oak with a dry cloth.</p></main></body>"
+        );
+        let texts = body(&html);
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("also viewed") || t.contains("Walnut") || t.contains("Pine")),
+            "{texts:?}"
+        );
+        for kept in ["Care", "Wipe the oak with a dry cloth.", "42 cm"] {
+            assert!(texts.contains(&kept.to_string()), "{kept}: {texts:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_of_other_products_that_opens_the_content_goes_alone() {
+        // Its container holds the product's own text: only the line goes.
+        let html =
+            format!("<body><main><div><h3>Related products</h3>{DESCRIPTION}</div></main></body>");
+        let texts = body(&html);
+        assert!(
+            !texts.contains(&"Related products".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.starts_with("A lamp turned")),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"42 cm".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn other_products_headings_are_whole_lines() {
+        for heading in [
+            "Related products",
+            "You may also like…",
+            "Frequently Bought Together",
+            "People who viewed this item also viewed",
+            "Ähnliche Artikel",
+        ] {
+            assert!(heads_other_products(heading), "{heading}");
+        }
+        for line in [
+            "Related products are shipped separately.",
+            "Similar items in other colours are sold out, but this lamp is made to order.",
+            "Description",
+        ] {
+            assert!(!heads_other_products(line), "{line}");
+        }
     }
 
     #[test]

@@ -22,10 +22,11 @@ use std::collections::HashSet;
 
 use ego_tree::NodeId;
 use scraper::node::Element;
-use scraper::Html;
+use scraper::{ElementRef, Html};
 
+use super::repeated::Layout;
 use crate::extract::generic;
-use crate::extract::generic::dom::{self, Attrs, Page};
+use crate::extract::generic::dom::{self, Attrs, Page, NONE};
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 
 /// Share of the body's kept text a `<main>` must hold to be the region
@@ -139,6 +140,69 @@ pub fn is_disclosure_button(el: &Element) -> bool {
         && el.attrs().any(|(name, value)| {
             matches!(name, "aria-expanded" | "aria-controls") || (name == "role" && value == "tab")
         })
+}
+
+/// Longest line (characters) read as a section heading.
+pub(super) const MAX_HEADING_CHARS: usize = 60;
+
+/// The sections inside element `root` whose heading `heads` accepts: each
+/// such heading (an `h1`-`h6`, `role="heading"` or an element whose class
+/// or id names a title) grown to its outermost container that starts with
+/// it and holds at most `max_share` of `root`'s text (a heading whose
+/// container holds more is the section alone).
+pub(super) fn headed_sections(
+    page: &Page<'_>,
+    layout: &Layout,
+    root: u32,
+    max_share: f64,
+    heads: impl Fn(&str) -> bool,
+) -> Vec<u32> {
+    let max_chars = max_share * layout.text(page, root).0 as f64;
+    let mut sections = Vec::new();
+    let mut i = root as usize + 1;
+    let end = page.elems[root as usize].end as usize;
+    while i < end {
+        let e = &page.elems[i];
+        let chars = layout.text(page, i as u32).0;
+        let heading = !layout.blocked[i]
+            && chars > 0
+            && chars as usize <= MAX_HEADING_CHARS
+            && e.element().is_some_and(is_heading_element)
+            && ElementRef::wrap(e.node).is_some_and(|r| heads(&r.text().collect::<String>()));
+        if !heading {
+            i += 1;
+            continue;
+        }
+        let mut section = i as u32;
+        loop {
+            let parent = page.elems[section as usize].parent;
+            if parent == NONE || parent <= root {
+                break;
+            }
+            let before = layout.text_before(parent, i as u32);
+            if before > 0 || layout.text(page, parent).0 as f64 > max_chars {
+                break;
+            }
+            section = parent;
+        }
+        sections.push(section);
+        i = page.elems[section as usize].end as usize;
+    }
+    sections
+}
+
+/// An element that heads a section: `h1`-`h6`, `role="heading"`, or a
+/// class or id naming a title or heading.
+fn is_heading_element(el: &Element) -> bool {
+    matches!(el.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+        || el.attr("role") == Some("heading")
+        || [el.attr("class"), el.attr("id")]
+            .into_iter()
+            .flatten()
+            .any(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("title") || v.contains("heading")
+            })
 }
 
 /// Drops link lists (a heading stays: a feature card's linked title) and

@@ -96,6 +96,13 @@ impl Layout {
             self.link_prefix[end] - self.link_prefix[start],
         )
     }
+
+    /// Visible characters inside element `outer` before its descendant
+    /// `inner` (pre-order; counted by nearest block, so `outer`'s own
+    /// inline text counts as before wherever it stands).
+    pub fn text_before(&self, outer: u32, inner: u32) -> u64 {
+        self.text_prefix[inner as usize].saturating_sub(self.text_prefix[outer as usize])
+    }
 }
 
 /// A group of alike siblings: the page's items.
