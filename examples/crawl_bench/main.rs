@@ -19,9 +19,10 @@
 //!
 //! Run with `cargo build --release && cargo run --release --example crawl_bench`
 //! (`NEWSCRAWL_BIN` overrides the binary path; `-- throughput`, `-- scale` or
-//! `-- postgres` runs that section alone; `-- throughput-links` runs the
-//! throughput crawl on articles that each link 50 others). Loopback
-//! addresses only.
+//! `-- postgres` runs that section alone; `-- throughput-plain` runs the
+//! throughput crawl without its `--warc` twin, e.g. to compare with a binary
+//! older than `--warc`; `-- throughput-links` runs the throughput crawl on
+//! articles that each link 50 others). Loopback addresses only.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,7 +50,11 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     match std::env::args().nth(1).as_deref() {
         Some("throughput") => {
-            bench_throughput(&rt, dir.path());
+            bench_throughput(&rt, dir.path(), true);
+            return;
+        }
+        Some("throughput-plain") => {
+            bench_throughput(&rt, dir.path(), false);
             return;
         }
         Some("throughput-links") => {
@@ -121,7 +126,7 @@ fn main() {
     );
     eprint!("{err}");
 
-    bench_throughput(&rt, dir.path());
+    bench_throughput(&rt, dir.path(), true);
 
     // 3. Re-run over an unchanged 1,000-article site.
     let log: Log = Arc::default();

@@ -26,52 +26,67 @@ pub fn throughput(
     (lines(&out), el, err, rss, children_cpu() - cpu)
 }
 
-/// The throughput crawl without and with `--warc`, one after the other on
-/// the same server: prints both figures and their ratio, and the CPU time
-/// per article of the crawler and (when it is nginx) of the server: on a
-/// loaded machine wall-clock rates are noise, CPU per article is not.
+/// One throughput crawl (with `--warc` when `warc`) on `seeds`: prints its
+/// articles/s, peak RSS and CPU time per article of the crawler and (when
+/// it is nginx) of the server; returns the articles/s. On a loaded machine
+/// wall-clock rates are noise, CPU per article is not.
+fn throughput_run(
+    dir: &std::path::Path,
+    seeds: &[String],
+    served_by: &str,
+    nginx: Option<&Nginx>,
+    warc: bool,
+) -> f64 {
+    let server = nginx.map(Nginx::cpu);
+    let (n, el, err, rss, cpu) = throughput(dir, seeds, warc);
+    let server = nginx.map(Nginx::cpu).zip(server).map(|(b, a)| b - a);
+    let rate = n as f64 / el.as_secs_f64();
+    let per = |d: Duration| 1e3 * d.as_secs_f64() / n.max(1) as f64;
+    println!(
+        "throughput ({served_by}{}): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler {} MB",
+        if warc { ", --warc" } else { "" },
+        el.as_secs_f64(),
+        rate,
+        rss / 1024
+    );
+    println!(
+        "throughput CPU per article{}: crawler {:.3} ms{}; crawler cores busy {:.2} (CPU s / wall s)",
+        if warc { " (--warc)" } else { "" },
+        per(cpu),
+        server.map_or(String::new(), |s| format!(", nginx {:.3} ms", per(s))),
+        cpu.as_secs_f64() / el.as_secs_f64()
+    );
+    eprint!("{err}");
+    rate
+}
+
+/// The throughput crawl without `--warc` and, when `with_warc`, with it,
+/// one after the other on the same server, and the ratio of the two rates.
 pub fn throughput_pair(
     dir: &std::path::Path,
     seeds: &[String],
     served_by: &str,
     nginx: Option<&Nginx>,
+    with_warc: bool,
 ) {
-    let mut rates = [0.0; 2];
-    for (i, warc) in [false, true].into_iter().enumerate() {
-        let server = nginx.map(Nginx::cpu);
-        let (n, el, err, rss, cpu) = throughput(dir, seeds, warc);
-        let server = nginx.map(Nginx::cpu).zip(server).map(|(b, a)| b - a);
-        rates[i] = n as f64 / el.as_secs_f64();
-        let per = |d: Duration| 1e3 * d.as_secs_f64() / n.max(1) as f64;
+    let plain = throughput_run(dir, seeds, served_by, nginx, false);
+    if with_warc {
+        let warc = throughput_run(dir, seeds, served_by, nginx, true);
         println!(
-            "throughput ({served_by}{}): {n} articles (about 20 KB each) from 20 hosts in {:.1} s = {:.0} articles/s; peak RSS of the crawler {} MB",
-            if warc { ", --warc" } else { "" },
-            el.as_secs_f64(),
-            rates[i],
-            rss / 1024
+            "throughput: --warc keeps {:.0}% of the throughput without it",
+            100.0 * warc / plain
         );
-        println!(
-            "throughput CPU per article{}: crawler {:.3} ms{}; crawler cores busy {:.2} (CPU s / wall s)",
-            if warc { " (--warc)" } else { "" },
-            per(cpu),
-            server.map_or(String::new(), |s| format!(", nginx {:.3} ms", per(s))),
-            cpu.as_secs_f64() / el.as_secs_f64()
-        );
-        eprint!("{err}");
     }
-    println!(
-        "throughput: --warc keeps {:.0}% of the throughput without it",
-        100.0 * rates[1] / rates[0]
-    );
 }
 
-/// Section 2: throughput over 20 hosts.
-pub fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
+/// Section 2: throughput over 20 hosts (and with `--warc` when `with_warc`;
+/// a binary older than `--warc` is measured without).
+pub fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path, with_warc: bool) {
     // 2. Throughput, served by nginx when it is installed (as the issue
     // measures it), else by the in-process server.
     match nginx_site(&dir.join("nginx"), 20, 500) {
         Some((nginx, seeds)) => {
-            throughput_pair(dir, &seeds, "nginx", Some(&nginx));
+            throughput_pair(dir, &seeds, "nginx", Some(&nginx), with_warc);
             drop(nginx);
         }
         None => {
@@ -81,6 +96,7 @@ pub fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path) {
                 &seeds,
                 "in-process server; install nginx to measure as the issue does",
                 None,
+                with_warc,
             );
         }
     }
