@@ -3,6 +3,7 @@
 //! (by tag, by the `hidden`/`aria-hidden` attributes, by a hiding utility
 //! class or an inline style).
 
+use markup5ever::local_name;
 use scraper::node::Element;
 
 use crate::extract::text::is_streamed_segment;
@@ -42,18 +43,20 @@ impl<'a> Attrs<'a> {
     pub fn of(el: &'a Element) -> Self {
         let mut a = Attrs::default();
         let mut hidden_attr = false;
-        for (name, value) in el.attrs() {
-            match name {
-                "class" => {
+        // Names compared as interned atoms: no name is looked up as text,
+        // and only the values read are.
+        for (name, value) in &el.attrs {
+            match name.local {
+                local_name!("class") => {
                     a.class = Some(value);
                     a.hidden |= value.split_ascii_whitespace().any(is_hiding_class);
                 }
-                "id" => a.id = Some(value),
-                "role" => a.role = value,
-                "hidden" => hidden_attr = true,
-                "aria-hidden" => a.hidden |= value == "true",
-                "aria-modal" => a.modal = value == "true",
-                "style" => a.hidden |= style_hides(value),
+                local_name!("id") => a.id = Some(value),
+                local_name!("role") => a.role = value,
+                local_name!("hidden") => hidden_attr = true,
+                local_name!("aria-hidden") => a.hidden |= &**value == "true",
+                local_name!("aria-modal") => a.modal = &**value == "true",
+                local_name!("style") => a.hidden |= style_hides(value),
                 _ => {}
             }
         }
