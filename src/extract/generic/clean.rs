@@ -12,6 +12,7 @@ use regex::Regex;
 
 use super::enumeration::enumeration_lines;
 use super::feed::teaser_feed_start;
+use super::tables::{data_table_cells, is_data_table};
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{Assembler, BlockKind, Paragraph};
 use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
@@ -232,6 +233,15 @@ fn ends_a_list(kept: &[(Paragraph, bool)]) -> bool {
     let plain_item = |p: &Paragraph| {
         matches!(p.kind, BlockKind::ListItem | BlockKind::Cell) && p.link_density() <= 0.3
     };
+    let table: Vec<&Paragraph> = kept
+        .iter()
+        .rev()
+        .take_while(|(p, _)| p.kind == BlockKind::Cell)
+        .map(|(p, _)| p)
+        .collect();
+    if is_data_table(&table) {
+        return true;
+    }
     let run = kept.iter().rev().take_while(|(p, _)| plain_item(p)).count();
     if run < 2 {
         return false;
@@ -257,7 +267,8 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut hard_tails: Vec<usize> = Vec::new();
     let mut introduced_list = false;
     let enumerations = enumeration_lines(&paragraphs);
-    for (p, enumeration) in paragraphs.into_iter().zip(enumerations) {
+    let tables = data_table_cells(&paragraphs);
+    for ((p, enumeration), in_table) in paragraphs.into_iter().zip(enumerations).zip(tables) {
         let norm = normalize(&p.text);
         if norm.is_empty() {
             continue;
@@ -285,10 +296,17 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         // Link-heavy lines are link lists, unless they are the items of a
         // list the text introduces ("Sources:", "The winners are:") or
         // labelled enumerations of names ("Saga: Kanzaki, Shiroishi").
-        if !confirmed && !is_heading(&p) && !in_list && !enumeration && p.link_density() > 0.5 {
+        // A data table's cells are judged as its table (see [`tables`]).
+        if !confirmed
+            && !is_heading(&p)
+            && !in_list
+            && !in_table
+            && !enumeration
+            && p.link_density() > 0.5
+        {
             continue;
         }
-        if !confirmed && is_byline_or_dateline(&p, &norm, ev) {
+        if !confirmed && !in_list && !in_table && is_byline_or_dateline(&p, &norm, ev) {
             continue;
         }
         kept.push((p, confirmed));

@@ -14,6 +14,7 @@ pub mod dom;
 pub mod enumeration;
 pub mod feed;
 pub mod score;
+pub mod tables;
 
 use std::collections::HashSet;
 
