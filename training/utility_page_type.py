@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Adds the utility matrix to the page-type model: utility[g][t] is the
 mean word F1 of wcxb-dev's TUNING pages of gold type g when extracted as
-type t. `extract` extracts a page as the type of highest expected word F1
-under the classifier's probabilities (training/README.md, "Extraction
-type").
+type t. Measured, not shipped: with it (commit abee54d, reverted),
+`extract` extracted a likely non-article as the type of highest expected
+word F1 under the classifier's probabilities (training/README.md,
+"Extraction type").
 
     python3 training/utility_page_type.py corpus CORPUS OUT_DIR
         writes OUT_DIR/<type>/index.jsonl: CORPUS with every page given
