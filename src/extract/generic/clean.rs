@@ -10,11 +10,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::article_body::article_body_text;
 use super::enumeration::enumeration_lines;
 use super::feed::teaser_feed_start;
 use super::tables::{data_table_cells, is_data_table};
 use crate::extract::metadata::Metadata;
-use crate::extract::text::{Assembler, BlockKind, Paragraph};
+use crate::extract::text::{BlockKind, Paragraph};
 use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
 use crate::vocabulary::{
     is_boilerplate_paragraph, is_hard_tail_marker, is_tail_marker, BYLINE_PREFIXES,
@@ -393,54 +394,6 @@ fn article_body_covers_little(out: &[Paragraph], ev: &Evidence) -> Option<bool> 
     Some(coverage < 0.4 && ab_norm.len() as f64 >= total as f64 * 0.6)
 }
 
-/// The text of a JSON-LD article body, which some sites fill with HTML
-/// (tags, entities, even entities escaped twice).
-pub fn article_body_text(raw: &str) -> String {
-    if !raw.contains(['<', '&']) {
-        return raw.to_string();
-    }
-    let text = fragment_text(raw);
-    if !text.contains('&') {
-        return text;
-    }
-    text.split('\n')
-        .map(|line| {
-            if line.contains('&') {
-                fragment_text(line)
-            } else {
-                line.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The paragraphs of an HTML fragment, one per line.
-fn fragment_text(html: &str) -> String {
-    let frag = scraper::Html::parse_fragment(html);
-    let mut a = Assembler::new();
-    a.add_subtree(frag.tree.root(), |_, _| false);
-    a.finish()
-        .into_iter()
-        .map(|p| p.text)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// Splits a JSON-LD article body into paragraphs.
-pub fn article_body_paragraphs(raw: &str) -> Vec<Paragraph> {
-    article_body_text(raw)
-        .split('\n')
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty() && !is_boilerplate_paragraph(l))
-        .map(|text| Paragraph {
-            text,
-            kind: BlockKind::Text,
-            link_chars: 0,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,14 +577,6 @@ mod tests {
         let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
         assert_eq!(got.len(), 5);
         assert_eq!(got[3], marker);
-    }
-
-    #[test]
-    fn article_body_html_is_read_as_text() {
-        assert_eq!(
-            article_body_text("<p>Tom &amp;amp; Jerry</p><p>&Ccedil;orum</p>"),
-            "Tom & Jerry\nÇorum"
-        );
     }
 
     #[test]

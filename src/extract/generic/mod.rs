@@ -8,6 +8,7 @@
 //! (jusText-style) with the page's metadata and JSON-LD `articleBody` as
 //! evidence.
 
+pub mod article_body;
 pub mod attrs;
 pub mod clean;
 pub mod dom;
@@ -115,7 +116,7 @@ fn generic_body_showing(
     let mut paragraphs = clean::clean(assembler.finish(), &evidence);
     if clean::article_body_is_better(&paragraphs, &evidence) {
         if let Some(raw) = &meta.article_body {
-            paragraphs = clean::article_body_paragraphs(raw);
+            paragraphs = article_body::article_body_paragraphs(raw);
         }
     }
     GenericBody { paragraphs, chrome }
