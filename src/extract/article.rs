@@ -64,6 +64,26 @@ pub fn signals(
     s
 }
 
+/// Least prose paragraphs (table cells included) of a body that is
+/// connected prose, see [`holds_prose`].
+const MIN_PROSE_BODY_PARAGRAPHS: usize = 3;
+
+/// True when a body holds [`MIN_PROSE_BODY_PARAGRAPHS`] paragraphs of
+/// prose: long, few links, in text, quotes or table cells (old table-layout
+/// pages set their article in cells).
+pub fn holds_prose(paragraphs: &[Paragraph]) -> bool {
+    paragraphs
+        .iter()
+        .filter(|p| {
+            matches!(p.kind, BlockKind::Text | BlockKind::Quote | BlockKind::Cell)
+                && prose_length(&p.text) >= 80
+                && p.link_density() < 0.3
+        })
+        .take(MIN_PROSE_BODY_PARAGRAPHS)
+        .count()
+        >= MIN_PROSE_BODY_PARAGRAPHS
+}
+
 /// Length of a text in Latin-script-equivalent characters: a Chinese,
 /// Japanese or Korean character carries about as much as three Latin ones,
 /// so CJK prose is not mistaken for a list of short lines.
@@ -124,6 +144,32 @@ mod tests {
         assert_eq!(prose_length("abc"), 3);
         assert_eq!(prose_length("東京都"), 9);
         assert_eq!(prose_length("서울"), 6);
+    }
+
+    #[test]
+    fn prose_in_table_cells_counts_as_a_prose_body() {
+        use super::holds_prose;
+        use crate::extract::text::{BlockKind, Paragraph};
+        let long = "The council voted on Tuesday to extend the tram line after years of debate.";
+        let para = |kind, link_chars| Paragraph {
+            text: format!("{long} {long}"),
+            kind,
+            link_chars,
+        };
+        let cells = vec![para(BlockKind::Cell, 0); 3];
+        assert!(holds_prose(&cells));
+        assert!(!holds_prose(&cells[..2]));
+        // Linked lines and list items are not prose.
+        assert!(!holds_prose(&[
+            para(BlockKind::Text, 0),
+            para(BlockKind::Text, 0),
+            para(BlockKind::Text, 100),
+        ]));
+        assert!(!holds_prose(&[
+            para(BlockKind::Text, 0),
+            para(BlockKind::ListItem, 0),
+            para(BlockKind::Quote, 0),
+        ]));
     }
 
     use super::prose_length;

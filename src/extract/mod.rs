@@ -301,8 +301,28 @@ pub fn extract_page(
     // Only a type the classifier is fairly sure of replaces the article
     // body (a news page taken for documentation keeps it); a page without
     // article text gets its main region whatever its type.
-    let typed_type = if page_type_confidence >= typed::MIN_CONFIDENCE {
+    // The model's utility matrix may pick another extractor than the
+    // record's type (a page between a listing and a service page extracted
+    // as a collection), trusted as a forced type is.
+    let current = if page_type_confidence >= typed::MIN_CONFIDENCE
+        || blocks::applies(page_type, page_type_confidence)
+    {
         page_type
+    } else {
+        PageType::Article
+    };
+    // A page whose generic body is connected prose keeps it: news pages the
+    // classifier doubts (no metadata, a table layout) are not re-typed.
+    let prose_article = current == PageType::Article && article::holds_prose(&paragraphs);
+    let extract_as = (opts.page_type.is_none() && !prose_article)
+        .then(|| classify::extraction_type(&features, current))
+        .flatten();
+    let (block_type, block_confidence) = match extract_as {
+        Some(t) => (t, 1.0),
+        None => (page_type, page_type_confidence),
+    };
+    let typed_type = if block_confidence >= typed::MIN_CONFIDENCE {
+        block_type
     } else {
         PageType::Article
     };
@@ -312,13 +332,13 @@ pub fn extract_page(
         .flatten()
         .filter(|typed| !typed.is_empty());
     // The block model, for the page types where it beats the rules.
-    let use_blocks = site.is_none() && opts.block_model.applies(page_type, page_type_confidence);
+    let use_blocks = site.is_none() && opts.block_model.applies(block_type, block_confidence);
     let scored = if use_blocks || opts.keep_blocks {
         let ctx = blocks::BlockContext {
             generic: &paragraphs,
             typed: typed.as_deref().unwrap_or(&[]),
-            page_type,
-            confidence: page_type_confidence,
+            page_type: block_type,
+            confidence: block_confidence,
         };
         blocks::score_page(&doc, &ctx)
     } else {

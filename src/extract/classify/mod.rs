@@ -27,3 +27,11 @@ pub fn classify(features: &PageFeatures) -> (PageType, f32) {
         None => rules::classify_by_rules(features),
     }
 }
+
+/// The page type to extract a page as instead of `current`, the type its
+/// classification would extract it as: one whose extractor promises a
+/// clearly better body given the classes' probabilities
+/// (`Model::extraction_type`). None without the model's utility matrix.
+pub fn extraction_type(features: &PageFeatures, current: PageType) -> Option<PageType> {
+    model::BUILTIN.as_ref()?.extraction_type(features, current)
+}
