@@ -11,13 +11,18 @@
 //! proportional to the page ([`node_budget`]): beyond it, tags are replaced
 //! by a space (text stays, structure goes), and comments never reach the
 //! tree. The document is tokenized once.
+//!
+//! The text of scripts and styles is never read (JSON-LD metadata aside), so
+//! the same filter drops it instead of copying it into the tree: a third of
+//! a news page's bytes are code.
 
 use std::cell::{Cell, RefCell};
 
 use html5ever::interface::TreeSink;
 use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::LocalName;
@@ -60,6 +65,7 @@ pub fn parse_bounded(text: &str, max_depth: usize, budget: usize) -> Html {
         inner: builder,
         open: RefCell::new(Vec::with_capacity(64)),
         excess: Cell::new(0),
+        in_code: Cell::new(false),
         max_depth,
         budget,
     };
@@ -108,6 +114,18 @@ fn closes_same_name(name: &str) -> bool {
     )
 }
 
+/// Whether a tag opens a script whose text no extractor reads: every
+/// script but JSON-LD metadata (`application/ld+json`).
+fn is_unread_script(tag: &Tag) -> bool {
+    tag.kind == TagKind::StartTag
+        && (tag.name == *"style"
+            || tag.name == *"script"
+                && !tag.attrs.iter().any(|a| {
+                    a.name.local == *"type"
+                        && a.value.trim().eq_ignore_ascii_case("application/ld+json")
+                }))
+}
+
 /// The tree builder the limiter feeds.
 type Builder = TreeBuilder<ego_tree::NodeId, HtmlTreeSink>;
 
@@ -119,6 +137,9 @@ struct Limiter {
     open: RefCell<Vec<LocalName>>,
     /// Start tags dropped beyond the depth limit and not yet closed.
     excess: Cell<usize>,
+    /// Inside a script whose text nothing reads (any script but JSON-LD):
+    /// its characters are dropped instead of copied into the tree.
+    in_code: Cell<bool>,
     max_depth: usize,
     /// Nodes after which no start tag is admitted; end tags still close
     /// open elements until [`DOM_NODE_HEADROOM`] more nodes exist (the
@@ -188,7 +209,12 @@ impl TokenSink for Limiter {
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Self::Handle> {
         match &token {
             Token::CommentToken(_) => return TokenSinkResult::Continue,
+            Token::CharacterTokens(_) | Token::NullCharacterToken if self.in_code.get() => {
+                return TokenSinkResult::Continue;
+            }
             Token::TagToken(tag) => {
+                // In script data the only tag is the script's end tag.
+                self.in_code.set(false);
                 if !self.within_budget(tag.kind) {
                     // Over budget: the words on both sides stay apart.
                     let space = Token::CharacterTokens(StrTendril::from_slice(" "));
@@ -196,6 +222,17 @@ impl TokenSink for Limiter {
                 }
                 if !self.admit(tag.kind, &tag.name, tag.self_closing) {
                     return TokenSinkResult::Continue;
+                }
+                if is_unread_script(tag) {
+                    let result = self.inner.process_token(token, line_number);
+                    // Only a script the tree builder reads as script data
+                    // (not one inside SVG or MathML) has raw text to skip.
+                    let raw = matches!(
+                        result,
+                        TokenSinkResult::RawData(RawKind::ScriptData | RawKind::Rawtext)
+                    );
+                    self.in_code.set(raw);
+                    return result;
                 }
             }
             _ => {}
@@ -276,6 +313,39 @@ mod tests {
         assert!(html.tree.nodes().all(|n| !n.value().is_comment()));
         let p = html.select(&Selector::parse("p").unwrap()).next().unwrap();
         assert_eq!(p.text().collect::<String>(), "ab");
+    }
+
+    #[test]
+    fn only_json_ld_scripts_keep_their_text() {
+        let src = "<head><style>p { color: red }</style><script>if (a < b) x();</script>\
+                   <script type=' Application/LD+JSON'>{\"a\": 1}</script></head>\
+                   <body><p>x</p><script>document.write('<p>no</p>')</script><p>y</p>\
+                   <svg><script>svg text</script></svg></body>";
+        let html = parse_document(src);
+        let texts = |css: &str| -> Vec<String> {
+            html.select(&Selector::parse(css).unwrap())
+                .map(|e| e.text().collect())
+                .collect()
+        };
+        assert_eq!(texts("style"), [""]);
+        assert_eq!(texts("head > script"), ["", "{\"a\": 1}"]);
+        assert_eq!(texts("body > script"), [""]);
+        assert_eq!(texts("p"), ["x", "y"]);
+        // A script inside SVG is not script data: its text is an ordinary
+        // text node and stays.
+        assert_eq!(texts("svg script"), ["svg text"]);
+        // Otherwise the tree is html5ever's own.
+        let theirs = Html::parse_document(src).html();
+        let mut expected = theirs.clone();
+        for code in [
+            "p { color: red }",
+            "if (a < b) x();",
+            "document.write('<p>no</p>')",
+        ] {
+            assert!(theirs.contains(code), "{theirs}");
+            expected = expected.replace(code, "");
+        }
+        assert_eq!(html.html(), expected);
     }
 
     #[test]
