@@ -146,10 +146,12 @@ pub fn is_disclosure_button(el: &Element) -> bool {
 pub(super) const MAX_HEADING_CHARS: usize = 60;
 
 /// The sections inside element `root` whose heading `heads` accepts: each
-/// such heading (an `h1`-`h6`, `role="heading"` or an element whose class
-/// or id names a title) grown to its outermost container that starts with
-/// it and holds at most `max_share` of `root`'s text (a heading whose
-/// container holds more is the section alone).
+/// such heading (an `h1`-`h6`, `role="heading"`, an element whose class
+/// or id names a title, or any element without links whose whole text
+/// `heads` accepts: script-styled pages head sections with a `<span>`)
+/// grown to its outermost container that starts with it and holds at most
+/// `max_share` of `root`'s text (a heading whose container holds more is
+/// the section alone).
 pub(super) fn headed_sections(
     page: &Page<'_>,
     layout: &Layout,
@@ -163,11 +165,12 @@ pub(super) fn headed_sections(
     let end = page.elems[root as usize].end as usize;
     while i < end {
         let e = &page.elems[i];
-        let chars = layout.text(page, i as u32).0;
+        let (chars, link) = layout.text(page, i as u32);
         let heading = !layout.blocked[i]
             && chars > 0
             && chars as usize <= MAX_HEADING_CHARS
-            && e.element().is_some_and(is_heading_element)
+            && e.element()
+                .is_some_and(|el| link == 0 || is_heading_element(el))
             && ElementRef::wrap(e.node).is_some_and(|r| heads(&r.text().collect::<String>()));
         if !heading {
             i += 1;
