@@ -163,6 +163,24 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_similar_threads_under_a_span_is_left_out() {
+        let texts = thread(
+            "<div class=c-x1><div class=c-x2><span class=c-x3>Check out other related \
+             discussions</span></div><div class=c-x4><p>Glue for pine?</p><p>Oak outside</p>\
+             </div></div>",
+        );
+        assert_eq!(
+            texts,
+            [
+                "Which glue for oak?",
+                "Which glue holds oak joints best outdoors, where it rains most of the year?",
+                "A polyurethane glue: it foams into the gaps and does not mind the rain at all.",
+                "Epoxy if the joint is loose, polyurethane otherwise; both outlast the wood itself."
+            ]
+        );
+    }
+
+    #[test]
     fn other_threads_headings_are_whole_lines() {
         for heading in [
             "Similar threads",

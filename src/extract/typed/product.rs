@@ -18,7 +18,7 @@ use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 
 use super::items::drop_repeated_lines;
-use super::region::{headed_sections, MainRegion, MAX_HEADING_CHARS};
+use super::region::{furniture, headed_sections, MainRegion, MAX_HEADING_CHARS};
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
 use crate::extract::classify::count_prices;
@@ -46,6 +46,7 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
         .into_iter()
         .chain(price_cards(&region.page, &layout, region.root))
         .chain(review_blocks(&region.page, &layout, region.root))
+        .chain(furniture(&region.page, &layout, region.root))
         .chain(headed_sections(
             &region.page,
             &layout,
@@ -411,6 +412,56 @@ mod tests {
         assert!(
             texts.iter().any(|t| t.starts_with("A lamp turned")),
             "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn a_footer_or_sidebar_with_prose_is_left_out() {
+        let quote = |who: &str| {
+            format!(
+                "<div class=quote><p>Lovely shop, my order came wrapped with care and a note, \
+                 I will be back for more gifts next winter.</p><h4>{who}</h4></div>"
+            )
+        };
+        let html = format!(
+            "<body><div class=site><div class=product>{DESCRIPTION}</div>\
+             <div class=sidebar-widgets><p>Join our newsletter for the news of the workshop, new \
+             lamps, and a discount on your next order, sent once a month.</p><p>Our workshop is \
+             open for visits on Saturdays, bring your old lamps along and we will mend them.</p>\
+             </div><footer>{}{}{}</footer></div></body>",
+            quote("Ann"),
+            quote("Bo"),
+            quote("Cy")
+        );
+        let texts = body(&html);
+        assert_eq!(
+            texts,
+            [
+                "Oak desk lamp",
+                "A lamp turned from a single piece of oak, with a linen shade and a dimmer on its \
+                 cord. It lights a desk evenly without glare, and its brass switch is made to last \
+                 for decades of daily use in a study or a workshop.",
+                "Height",
+                "42 cm",
+                "Weight",
+                "1.2 kg"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_whose_text_is_in_its_footer_keeps_it() {
+        let html = "<body><div class=site><h1>Oak desk lamp</h1><footer><p>A lamp turned from a \
+                    single piece of oak, with a linen shade and a dimmer on its cord.</p><p>It \
+                    lights a desk evenly without glare, for decades of daily use in a study.</p></footer>\
+                    </div></body>";
+        assert_eq!(
+            body(html),
+            [
+                "Oak desk lamp",
+                "A lamp turned from a single piece of oak, with a linen shade and a dimmer on its cord.",
+                "It lights a desk evenly without glare, for decades of daily use in a study."
+            ]
         );
     }
 }

@@ -261,9 +261,14 @@ pub fn link_cards(page: &Page<'_>, layout: &Layout, min_items: usize) -> Vec<u32
     cards
 }
 
+/// The lower median (of two values, the smaller: a group of two blocks, one
+/// holding a thread's posts, is not two alike items).
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
+    values
+        .get(values.len().saturating_sub(1) / 2)
+        .copied()
+        .unwrap_or(0.0)
 }
 
 #[cfg(test)]
@@ -338,5 +343,24 @@ mod tests {
             .element()
             .and_then(|el| el.attr("class"));
         assert_eq!(class, Some("posts"));
+    }
+
+    #[test]
+    fn two_blocks_one_holding_the_posts_are_not_the_group() {
+        let doc = parse_document(
+            "<body><div class=block><h2>Glue for oak</h2><div class=posts>\
+             <article class=post>Which glue holds oak joints best outdoors in the rain?</article>\
+             <article class=post>A polyurethane glue, it foams into the gaps of the joint.</article>\
+             <article class=post>Epoxy if the joint is loose, otherwise polyurethane.</article>\
+             </div></div><div class=block>Share this thread</div></body>",
+        );
+        let page = dom::walk(*doc.root_element());
+        let layout = Layout::of(&page, true);
+        let group = best_group(&page, &layout, 2).unwrap();
+        let class = page.elems[group.parent as usize]
+            .element()
+            .and_then(|el| el.attr("class"));
+        assert_eq!(class, Some("posts"));
+        assert_eq!(group.items.len(), 3);
     }
 }
