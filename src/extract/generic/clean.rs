@@ -12,7 +12,8 @@ use regex::Regex;
 
 use super::article_body::article_body_text;
 use super::enumeration::enumeration_lines;
-use super::feed::teaser_feed_start;
+use super::feed::{teaser_feed_start, DroppedRun};
+use super::headed_lists::{headed_list_items, introduces_list};
 use super::tables::{data_table_cells, is_data_table};
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{BlockKind, Paragraph};
@@ -212,16 +213,6 @@ pub(super) fn is_prose(p: &Paragraph) -> bool {
             .ends_with(['.', '!', '?', '"', '”', '»', '。'])
 }
 
-/// A line of text that announces a list: a sentence of some words ending
-/// in a colon.
-fn introduces_list(p: &Paragraph) -> bool {
-    p.kind == BlockKind::Text
-        && p.text.trim_end().ends_with(':')
-        && p.text.split_whitespace().count() >= 3
-        && p.link_density() < 0.3
-        && !is_tail_marker(p.text.trim_end().trim_end_matches(':'))
-}
-
 /// Table cells in a row at the end of the text that make a data table of
 /// the text (a list of films), not a stray layout cell.
 const MIN_TAIL_TABLE_CELLS: usize = 6;
@@ -267,9 +258,12 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     // introduced a list (or is an item of such a list).
     let mut hard_tails: Vec<usize> = Vec::new();
     let mut introduced_list = false;
+    let mut dropped = DroppedRun::default();
     let enumerations = enumeration_lines(&paragraphs);
     let tables = data_table_cells(&paragraphs);
-    for ((p, enumeration), in_table) in paragraphs.into_iter().zip(enumerations).zip(tables) {
+    let headed = headed_list_items(&paragraphs);
+    let marks = enumerations.into_iter().zip(tables).zip(headed);
+    for (p, ((enumeration, in_table), headed)) in paragraphs.into_iter().zip(marks) {
         let norm = normalize(&p.text);
         if norm.is_empty() {
             continue;
@@ -278,8 +272,9 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         if !confirmed && is_hard_tail_marker(&p.text) {
             hard_tails.push(kept.len());
         }
-        let in_list = introduced_list && p.kind == BlockKind::ListItem;
-        introduced_list = in_list || introduces_list(&p);
+        let introduced = introduced_list && p.kind == BlockKind::ListItem;
+        introduced_list = introduced || introduces_list(&p);
+        let in_list = introduced || headed;
         if !title_seen && !ev.title.is_empty() && norm == ev.title && kept.len() < 8 {
             title_seen = true;
             continue;
@@ -305,10 +300,19 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
             && !enumeration
             && p.link_density() > 0.5
         {
+            dropped.dropped(&p);
             continue;
         }
         if !confirmed && !in_list && !in_table && is_byline_or_dateline(&p, &norm, ev) {
+            dropped.dropped(&p);
             continue;
+        }
+        // A box of stamped headlines goes with its heading ([`DroppedRun`]).
+        if dropped.heads_a_box(kept.last().map(|(p, _)| p)) {
+            kept.pop();
+            hard_tails
+                .iter_mut()
+                .for_each(|t| *t = (*t).min(kept.len()));
         }
         kept.push((p, confirmed));
     }

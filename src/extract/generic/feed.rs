@@ -2,8 +2,57 @@
 //! "More from the section"): linked headlines with a teaser line each,
 //! which end the text whatever their heading says.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::clean::{is_heading, is_prose};
-use crate::extract::text::Paragraph;
+use crate::extract::text::{BlockKind, Paragraph};
+
+/// A time of day, a full date or a relative time: the stamp of a feed's
+/// headline.
+pub(super) static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d+\s?(?:min|mins|minutes|hrs?|hours?)\s+ago\b",
+    )
+    .expect("static regex")
+});
+
+/// Dropped lines, at least, under a heading that make a box of stamped
+/// headlines.
+const MIN_BOX_LINES: usize = 3;
+
+/// The link lines and datelines dropped since the last kept paragraph.
+/// Under a heading (or a short label), a run of them that is half stamped
+/// is a box of timestamped linked headlines ("Live", "Latest news") in the
+/// text, whatever its class says: its heading goes with its lines.
+#[derive(Debug, Default)]
+pub struct DroppedRun {
+    lines: usize,
+    stamped: usize,
+}
+
+impl DroppedRun {
+    /// Counts a dropped link line or dateline.
+    pub fn dropped(&mut self, p: &Paragraph) {
+        self.lines += 1;
+        self.stamped += usize::from(STAMP.is_match(&p.text));
+    }
+
+    /// Whether `last` (the last kept paragraph) heads a box of stamped
+    /// headlines made of the dropped run; the run starts anew either way.
+    pub fn heads_a_box(&mut self, last: Option<&Paragraph>) -> bool {
+        let run = std::mem::take(self);
+        let label = |p: &Paragraph| {
+            is_heading(p)
+                || (p.kind == BlockKind::Text
+                    && p.link_chars == 0
+                    && p.text.split_whitespace().count() <= 4
+                    && !p.text.trim_end().ends_with(['.', '!', '?', ':']))
+        };
+        run.lines >= MIN_BOX_LINES && run.stamped * 2 >= run.lines && last.is_some_and(label)
+    }
+}
 
 /// A heading that is a link (a teaser card's headline).
 pub fn is_linked_heading(p: &Paragraph) -> bool {
@@ -110,6 +159,35 @@ mod tests {
             ps.extend(prose(1));
         }
         assert_eq!(teaser_feed_start(&ps, 1), None);
+    }
+
+    #[test]
+    fn a_heading_over_dropped_stamped_headlines_heads_a_box() {
+        let heading = para("Live", BlockKind::Heading(3), 0).0;
+        let mut run = DroppedRun::default();
+        for line in [
+            "10:42 Bridge closed",
+            "10:15 Mayor resigns",
+            "09:58 Cup draw",
+        ] {
+            run.dropped(&para(line, BlockKind::ListItem, line.len()).0);
+        }
+        assert!(run.heads_a_box(Some(&heading)));
+        // The run starts anew, and unstamped links are a link list.
+        assert!(!run.heads_a_box(Some(&heading)));
+        for line in ["Bridge closed", "Mayor resigns", "Cup draw"] {
+            run.dropped(&para(line, BlockKind::ListItem, line.len()).0);
+        }
+        assert!(!run.heads_a_box(Some(&heading)));
+        // Prose is no box's label.
+        for line in [
+            "10:42 Bridge closed",
+            "10:15 Mayor resigns",
+            "09:58 Cup draw",
+        ] {
+            run.dropped(&para(line, BlockKind::ListItem, line.len()).0);
+        }
+        assert!(!run.heads_a_box(Some(&para(PROSE, BlockKind::Text, 0).0)));
     }
 
     #[test]

@@ -1,0 +1,135 @@
+//! Lists the text introduces: by a sentence ending in a colon ("The
+//! documents are public:") or by a subheading ("Further reading", "What
+//! you need"). Their items may be all links (sources, tools, places), yet
+//! they are the article's. A feed of teasers under a heading looks the
+//! same, so a heading's list must not be timestamped headlines, a table of
+//! contents (items repeating the headings that follow) or a directory of
+//! links; one after the article's end goes with the weak edge anyway.
+
+use std::collections::HashSet;
+
+use super::feed::STAMP;
+use crate::extract::text::{BlockKind, Paragraph};
+use crate::vocabulary::is_tail_marker;
+
+/// Items, at least, of a list a heading introduces.
+const MIN_ITEMS: usize = 2;
+
+/// Items, at most, of such a list (more make a directory of links: a
+/// source list of forty items is the text's, a thousand towns are not).
+const MAX_ITEMS: usize = 100;
+
+/// A line of text that announces a list: a sentence of some words ending
+/// in a colon.
+pub(super) fn introduces_list(p: &Paragraph) -> bool {
+    p.kind == BlockKind::Text
+        && p.text.trim_end().ends_with(':')
+        && p.text.split_whitespace().count() >= 3
+        && p.link_density() < 0.3
+        && !is_tail_marker(p.text.trim_end().trim_end_matches(':'))
+}
+
+/// A heading that may introduce a list of the text: a subheading with few
+/// links that does not announce related content.
+fn introduces(p: &Paragraph) -> bool {
+    matches!(p.kind, BlockKind::Heading(level) if level >= 2)
+        && p.link_density() < 0.3
+        && !is_tail_marker(p.text.trim_end().trim_end_matches(':'))
+}
+
+/// A table of contents: most of the items repeat a heading that follows.
+fn repeats_headings(items: &[Paragraph], after: &[Paragraph]) -> bool {
+    let key = |t: &str| t.trim().to_lowercase();
+    let headings: HashSet<String> = after
+        .iter()
+        .filter(|p| matches!(p.kind, BlockKind::Heading(_)))
+        .map(|p| key(&p.text))
+        .collect();
+    let repeated = items
+        .iter()
+        .filter(|p| headings.contains(&key(&p.text)))
+        .count();
+    repeated * 2 > items.len()
+}
+
+/// Per paragraph: whether it is an item of a list a heading introduces
+/// (see the module doc): a run of [`MIN_ITEMS`] to [`MAX_ITEMS`] list
+/// items right under such a heading, at most a third of them stamped with
+/// a time or a date, and not a table of contents.
+pub fn headed_list_items(paragraphs: &[Paragraph]) -> Vec<bool> {
+    let mut marks = vec![false; paragraphs.len()];
+    let mut i = 0;
+    while i < paragraphs.len() {
+        if !introduces(&paragraphs[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let end = paragraphs[start..]
+            .iter()
+            .position(|p| p.kind != BlockKind::ListItem)
+            .map_or(paragraphs.len(), |k| start + k);
+        let items = &paragraphs[start..end];
+        if (MIN_ITEMS..=MAX_ITEMS).contains(&items.len()) {
+            let stamped = items.iter().filter(|p| STAMP.is_match(&p.text)).count();
+            if stamped * 3 <= items.len() && !repeats_headings(items, &paragraphs[end..]) {
+                marks[start..end].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        i = end;
+    }
+    marks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(text: &str, kind: BlockKind, linked: bool) -> Paragraph {
+        Paragraph {
+            text: text.to_string(),
+            kind,
+            link_chars: if linked { text.chars().count() } else { 0 },
+        }
+    }
+
+    const PROSE: &str = "The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.";
+
+    fn page(heading: &str, items: &[&str]) -> Vec<Paragraph> {
+        let mut ps = vec![para(PROSE, BlockKind::Text, false)];
+        ps.push(para(heading, BlockKind::Heading(2), false));
+        ps.extend(items.iter().map(|t| para(t, BlockKind::ListItem, true)));
+        ps.push(para(PROSE, BlockKind::Text, false));
+        ps
+    }
+
+    const SOURCES: [&str; 2] = ["Transport survey, spring edition", "City budget, chapter 4"];
+
+    #[test]
+    fn linked_items_under_a_subheading_are_the_texts() {
+        let ps = page("Where the figures come from", &SOURCES);
+        assert_eq!(headed_list_items(&ps), [false, false, true, true, false]);
+    }
+
+    #[test]
+    fn stamped_headlines_related_links_and_contents_are_not() {
+        let stamped = ["Bridge closed 14:05", "Mayor resigns 13:40", "Cup draw"];
+        let ps = page("Latest", &stamped);
+        assert_eq!(headed_list_items(&ps), [false; 6]);
+        // A heading that announces related content.
+        let ps = page("Related articles:", &SOURCES);
+        assert_eq!(headed_list_items(&ps), [false; 5]);
+        // A table of contents: the items are the headings below.
+        let mut ps = page("Contents", &["The vote", "The cost"]);
+        ps.push(para("The vote", BlockKind::Heading(2), false));
+        ps.push(para("The cost", BlockKind::Heading(2), false));
+        assert_eq!(headed_list_items(&ps), [false; 7]);
+        // A directory of links.
+        let towns: Vec<String> = (0..=MAX_ITEMS)
+            .map(|i| format!("Town {i} movers"))
+            .collect();
+        let towns: Vec<&str> = towns.iter().map(String::as_str).collect();
+        let ps = page("Movers near you", &towns);
+        assert!(!headed_list_items(&ps).contains(&true));
+    }
+}
