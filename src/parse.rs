@@ -14,9 +14,14 @@
 //!
 //! The text of scripts and styles is never read (JSON-LD metadata aside), so
 //! the same filter drops it instead of copying it into the tree: a third of
-//! a news page's bytes are code.
+//! a news page's bytes are code. Where it can tell where that text ends
+//! ([`raw_text`]), it removes it from the input before the tokenizer walks
+//! it.
+
+mod raw_text;
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use html5ever::interface::TreeSink;
 use html5ever::tendril::StrTendril;
@@ -25,10 +30,11 @@ use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
-use html5ever::LocalName;
+use html5ever::{local_name, LocalName};
 use markup5ever::TokenizerResult;
 use scraper::{Html, HtmlTreeSink};
 
+use self::raw_text::raw_text_end;
 use crate::limits::{
     BYTES_PER_DOM_NODE, DOM_NODE_HEADROOM, MAX_NESTING_DEPTH, MIN_DOM_NODE_BUDGET,
 };
@@ -57,26 +63,35 @@ fn initial_capacity(text: &str, budget: usize) -> usize {
 /// Parses a document keeping at most `max_depth` levels of nested elements
 /// and building no element once the tree holds `budget` nodes.
 pub fn parse_bounded(text: &str, max_depth: usize, budget: usize) -> Html {
+    parse_counting(text, max_depth, budget).0
+}
+
+/// [`parse_bounded`], also returning how many bytes of script and style
+/// text were removed from the input before the tokenizer read them.
+fn parse_counting(text: &str, max_depth: usize, budget: usize) -> (Html, usize) {
     let mut html = Html::new_document();
     html.tree =
         ego_tree::Tree::with_capacity(scraper::Node::Document, initial_capacity(text, budget));
     let builder = TreeBuilder::new(HtmlTreeSink::new(html), TreeBuilderOpts::default());
+    let input = Rc::new(BufferQueue::default());
     let sink = Limiter {
+        input: Rc::clone(&input),
         inner: builder,
         open: RefCell::new(Vec::with_capacity(64)),
         excess: Cell::new(0),
         in_code: Cell::new(false),
+        skipped: Cell::new(0),
         max_depth,
         budget,
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(text));
     // Script and encoding-indicator pauses are resumed at once: scripts are
     // not run and the text is already decoded.
     while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
     tokenizer.end();
-    tokenizer.sink.inner.sink.finish()
+    let skipped = tokenizer.sink.skipped.get();
+    (tokenizer.sink.inner.sink.finish(), skipped)
 }
 
 /// Elements that never have content (no end tag expected).
@@ -134,12 +149,17 @@ type Builder = TreeBuilder<ego_tree::NodeId, HtmlTreeSink>;
 /// drops comments, and keeps the tree within its node budget.
 struct Limiter {
     inner: Builder,
+    /// The tokenizer's input, to remove the text of scripts and styles
+    /// from it.
+    input: Rc<BufferQueue>,
     open: RefCell<Vec<LocalName>>,
     /// Start tags dropped beyond the depth limit and not yet closed.
     excess: Cell<usize>,
     /// Inside a script whose text nothing reads (any script but JSON-LD):
     /// its characters are dropped instead of copied into the tree.
     in_code: Cell<bool>,
+    /// Bytes of script and style text removed from the input.
+    skipped: Cell<usize>,
     max_depth: usize,
     /// Nodes after which no start tag is admitted; end tags still close
     /// open elements until [`DOM_NODE_HEADROOM`] more nodes exist (the
@@ -201,6 +221,20 @@ impl Limiter {
             }
         }
     }
+
+    /// Removes the text of the script (or style) the tokenizer is about to
+    /// read from the input, when [`raw_text_end`] can tell where it ends.
+    fn skip_raw_text(&self, script: bool) {
+        if let Some(mut chunk) = self.input.peek_front_chunk_mut() {
+            let end = raw_text_end(&chunk, script).and_then(|end| u32::try_from(end).ok());
+            if let Some(end) = end {
+                // The end tag's `<` is ASCII: the offset is a char boundary.
+                if chunk.try_pop_front(end).is_ok() {
+                    self.skipped.set(self.skipped.get() + end as usize);
+                }
+            }
+        }
+    }
 }
 
 impl TokenSink for Limiter {
@@ -224,6 +258,7 @@ impl TokenSink for Limiter {
                     return TokenSinkResult::Continue;
                 }
                 if is_unread_script(tag) {
+                    let script = tag.name == local_name!("script");
                     let result = self.inner.process_token(token, line_number);
                     // Only a script the tree builder reads as script data
                     // (not one inside SVG or MathML) has raw text to skip.
@@ -232,6 +267,9 @@ impl TokenSink for Limiter {
                         TokenSinkResult::RawData(RawKind::ScriptData | RawKind::Rawtext)
                     );
                     self.in_code.set(raw);
+                    if raw {
+                        self.skip_raw_text(script);
+                    }
                     return result;
                 }
             }
@@ -346,6 +384,30 @@ mod tests {
             expected = expected.replace(code, "");
         }
         assert_eq!(html.html(), expected);
+    }
+
+    #[test]
+    fn script_text_the_tokenizer_need_not_read_is_skipped() {
+        let scripts = [
+            "<script>if (a < b) x('</p>');</script>",
+            "<script src=x></SCRIPT >",
+            "<style>p::before { content: '<b>' }</style>",
+            // Escaped script data: the tokenizer reads it (its text is
+            // still dropped from the tree).
+            "<script><!-- document.write('<script>x</script>'); --></script>",
+            "<script>var a = 1;",
+        ];
+        let src = format!("<body><p>a</p>{}<p>b</p></body>", scripts.join(""));
+        let (html, skipped) = parse_counting(&src, MAX_NESTING_DEPTH, usize::MAX);
+        assert_eq!(
+            skipped,
+            "if (a < b) x('</p>');".len() + "p::before { content: '<b>' }".len()
+        );
+        let expected = Html::parse_document(
+            "<body><p>a</p><script></script><script src=x></script><style></style>\
+             <script></script><script></script></body>",
+        );
+        assert_eq!(html.html(), expected.html());
     }
 
     #[test]
