@@ -14,6 +14,7 @@ pub mod clean;
 pub mod dom;
 pub mod enumeration;
 pub mod feed;
+pub mod normalize;
 pub mod score;
 pub mod tables;
 
