@@ -246,7 +246,12 @@ impl Fetcher {
             record(&[], true);
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // Sized once from the announced length (within the cap), rather
+        // than grown and copied chunk by chunk.
+        let mut body = Vec::with_capacity(
+            resp.content_length()
+                .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX).min(limit)),
+        );
         let mut truncated = false;
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_err(url, e))? {
             if body.len() + chunk.len() > limit {

@@ -14,6 +14,8 @@ use super::article_body::article_body_text;
 use super::enumeration::enumeration_lines;
 use super::feed::{teaser_feed_start, DroppedRun};
 use super::headed_lists::{headed_list_items, introduces_list};
+pub use super::normalize::normalize;
+use super::normalize::LazyNorm;
 use super::tables::{data_table_cells, is_data_table};
 use crate::extract::metadata::Metadata;
 use crate::extract::text::{BlockKind, Paragraph};
@@ -21,58 +23,6 @@ use crate::limits::{MAX_EVIDENCE_AUTHORS, MAX_EVIDENCE_SCAN_BYTES};
 use crate::vocabulary::{
     is_boilerplate_paragraph, is_hard_tail_marker, is_tail_marker, BYLINE_PREFIXES,
 };
-
-/// Each ASCII byte's lower case when it is a letter or digit, else 0.
-static ASCII_ALNUM_LOWER: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut i = 0;
-    while i < 128 {
-        let b = i as u8;
-        if b.is_ascii_alphanumeric() {
-            table[i] = b.to_ascii_lowercase();
-        }
-        i += 1;
-    }
-    table
-};
-
-/// Lower-cased letters and digits only: the form in which texts are compared.
-pub fn normalize(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len() + 1);
-    let mut rest = text;
-    while !rest.is_empty() {
-        // An ASCII run, through a table and without a branch per byte:
-        // every byte is written, only letters and digits advance. (The
-        // clamped index cannot pass the run's end, so it needs no check.)
-        let n = rest
-            .bytes()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
-        let start = out.len();
-        out.resize(start + n + 1, 0);
-        let dst = &mut out[start..];
-        let mut len = 0;
-        for &b in &rest.as_bytes()[..n] {
-            let m = ASCII_ALNUM_LOWER[usize::from(b & 0x7f)];
-            dst[len.min(n)] = m;
-            len += usize::from(m != 0);
-        }
-        out.truncate(start + len);
-        rest = &rest[n..];
-        // Then one other character.
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            if c.is_alphanumeric() {
-                for l in c.to_lowercase() {
-                    out.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
-                }
-            }
-            rest = chars.as_str();
-        }
-    }
-    // Whole characters only were copied, so this cannot fail.
-    String::from_utf8(out).unwrap_or_default()
-}
 
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -147,7 +97,13 @@ impl Evidence {
         Some(ab.contains(norm))
     }
 
-    fn in_article_body(&self, norm: &str) -> bool {
+    /// Whether the (normalised) paragraph is confirmed by the article body:
+    /// its form is computed only when there is one.
+    fn in_article_body(&self, norm: &mut LazyNorm) -> bool {
+        if self.article_body.is_none() {
+            return false;
+        }
+        let norm = norm.get();
         norm.len() >= 12 && self.article_body_contains(norm) == Some(true)
     }
 }
@@ -158,7 +114,7 @@ pub(super) fn is_heading(p: &Paragraph) -> bool {
 }
 
 /// A line that names the author or the date rather than telling the story.
-fn is_byline_or_dateline(p: &Paragraph, norm: &str, ev: &Evidence) -> bool {
+fn is_byline_or_dateline(p: &Paragraph, norm: &mut LazyNorm, ev: &Evidence) -> bool {
     let n = p.text.chars().count();
     if n > 120 {
         return false;
@@ -166,7 +122,7 @@ fn is_byline_or_dateline(p: &Paragraph, norm: &str, ev: &Evidence) -> bool {
     if BYLINE.is_match(&p.text) && p.text.split_whitespace().count() <= 12 {
         return true;
     }
-    if n <= 80 && ev.names_an_author(norm) {
+    if n <= 80 && !ev.authors.is_empty() && ev.names_an_author(norm.get()) {
         return true;
     }
     // A short line made mostly of a date / time.
@@ -263,24 +219,25 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let tables = data_table_cells(&paragraphs);
     let headed = headed_list_items(&paragraphs);
     let marks = enumerations.into_iter().zip(tables).zip(headed);
+    let mut norm_buf = String::new();
     for (p, ((enumeration, in_table), headed)) in paragraphs.into_iter().zip(marks) {
-        let norm = normalize(&p.text);
+        let mut norm = LazyNorm::new(&p.text, &mut norm_buf);
         if norm.is_empty() {
             continue;
         }
-        let confirmed = ev.in_article_body(&norm);
+        let confirmed = ev.in_article_body(&mut norm);
         if !confirmed && is_hard_tail_marker(&p.text) {
             hard_tails.push(kept.len());
         }
         let introduced = introduced_list && p.kind == BlockKind::ListItem;
         introduced_list = introduced || introduces_list(&p);
         let in_list = introduced || headed;
-        if !title_seen && !ev.title.is_empty() && norm == ev.title && kept.len() < 8 {
+        if !title_seen && !ev.title.is_empty() && kept.len() < 8 && norm.get() == ev.title {
             title_seen = true;
             continue;
         }
         // The headline again near the top, with a kicker or a variant.
-        if kept.len() < 3 && is_headline_variant(&p, &norm, &ev.title) {
+        if kept.len() < 3 && is_headline_variant(&p, norm.get(), &ev.title) {
             continue;
         }
         if p.kind == BlockKind::Heading(1) && kept.is_empty() {
@@ -303,7 +260,7 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
             dropped.dropped(&p);
             continue;
         }
-        if !confirmed && !in_list && !in_table && is_byline_or_dateline(&p, &norm, ev) {
+        if !confirmed && !in_list && !in_table && is_byline_or_dateline(&p, &mut norm, ev) {
             dropped.dropped(&p);
             continue;
         }
@@ -401,13 +358,6 @@ fn article_body_covers_little(out: &[Paragraph], ev: &Evidence) -> Option<bool> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalize_keeps_lowercased_letters_and_digits_of_any_script() {
-        assert_eq!(normalize("Ärger, im Mai 2024!"), "ärgerimmai2024");
-        assert_eq!(normalize("ΑΘΗΝΑ — 東京 «ok»"), "αθηνα東京ok");
-        assert_eq!(normalize(" \u{a0}.,;"), "");
-    }
 
     fn para(text: &str, kind: BlockKind, link_chars: usize) -> Paragraph {
         Paragraph {

@@ -22,36 +22,88 @@ const MAX_LINE_CHARS: usize = 600;
 const MIN_ITEMS_ALONE: usize = 3;
 
 /// Characters that separate the names of an enumeration.
-const SEPARATORS: &[char] = &[',', '、', '，', ';', '；', '・'];
+///
+/// (Matched by `match` rather than as a slice of characters: a slice
+/// pattern compares each character of the line with every entry.)
+fn is_separator(c: char) -> bool {
+    matches!(c, ',' | '、' | '，' | ';' | '；' | '・')
+}
 
 /// Characters that end or join sentences: a label or a name holding one
 /// is prose, not an enumeration.
-const SENTENCE_MARKS: &[char] = &['.', '。', '!', '?', '！', '？', '"', '“', '”', '«', '»'];
+fn is_sentence_mark(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '。' | '!' | '?' | '！' | '？' | '"' | '“' | '”' | '«' | '»'
+    )
+}
+
+/// True when `s` has more than `max` characters (counted only when its
+/// bytes are more).
+fn longer_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
+}
+
+/// `text` split at its first colon (ASCII or full-width), without it.
+fn split_label(text: &str) -> Option<(&str, &str)> {
+    // One byte search for the ASCII colon, then the full-width one only
+    // before it.
+    let ascii = text.find(':');
+    let head = &text[..ascii.unwrap_or(text.len())];
+    match head.find('：') {
+        Some(at) => Some((&text[..at], &text[at + '：'.len_utf8()..])),
+        None => ascii.map(|at| (&text[..at], &text[at + 1..])),
+    }
+}
+
+/// The number of names `rest` lists between [`is_separator`]s (blank ones
+/// not counted), or `None` when one, trimmed, is longer than
+/// [`MAX_ITEM_CHARS`] or holds a sentence mark. One pass that stops at the
+/// first such name: a sentence after a label is given up within
+/// [`MAX_ITEM_CHARS`] characters.
+fn count_items(rest: &str) -> Option<usize> {
+    let mut items = 0;
+    // Within the current name: the index of its character `c`, and that
+    // of its first character other than white space (where `trim` would
+    // cut it).
+    let mut at = 0usize;
+    let mut first: Option<usize> = None;
+    for c in rest.chars() {
+        // (Letters and digits, most characters, need none of the tests.)
+        if !c.is_ascii_alphanumeric() {
+            if is_separator(c) {
+                items += usize::from(first.is_some());
+                (at, first) = (0, None);
+                continue;
+            }
+            if is_sentence_mark(c) {
+                return None;
+            }
+            if c.is_whitespace() {
+                at += 1;
+                continue;
+            }
+        }
+        if at - *first.get_or_insert(at) >= MAX_ITEM_CHARS {
+            return None;
+        }
+        at += 1;
+    }
+    Some(items + usize::from(first.is_some()))
+}
 
 /// The number of names a "Label: name, name, …" line enumerates, or `None`
 /// when the paragraph is not such a line.
 pub fn enumerated_items(p: &Paragraph) -> Option<usize> {
-    if p.kind != BlockKind::Text || p.text.chars().count() > MAX_LINE_CHARS {
+    if p.kind != BlockKind::Text || longer_than(&p.text, MAX_LINE_CHARS) {
         return None;
     }
-    let (label, rest) = p.text.split_once([':', '：'])?;
+    let (label, rest) = split_label(&p.text)?;
     let label = label.trim();
-    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS || label.contains(SENTENCE_MARKS)
-    {
+    if label.is_empty() || longer_than(label, MAX_LABEL_CHARS) || label.contains(is_sentence_mark) {
         return None;
     }
-    let mut items = 0;
-    for item in rest.split(SEPARATORS) {
-        let item = item.trim();
-        if item.is_empty() {
-            continue;
-        }
-        if item.chars().count() > MAX_ITEM_CHARS || item.contains(SENTENCE_MARKS) {
-            return None;
-        }
-        items += 1;
-    }
-    (items > 0).then_some(items)
+    count_items(rest).filter(|&n| n > 0)
 }
 
 /// For each paragraph, whether it is a labelled enumeration of the text:
@@ -101,6 +153,43 @@ mod tests {
         ] {
             assert_eq!(enumerated_items(&line(t)), None, "{t}");
         }
+    }
+
+    #[test]
+    fn names_are_counted_as_split_and_trimmed_names_would_be() {
+        // The slow form this pass replaces.
+        let slow = |rest: &str| -> Option<usize> {
+            let mut items = 0;
+            for item in rest.split(is_separator) {
+                let item = item.trim();
+                if item.is_empty() {
+                    continue;
+                }
+                if item.chars().count() > MAX_ITEM_CHARS || item.contains(is_sentence_mark) {
+                    return None;
+                }
+                items += 1;
+            }
+            Some(items)
+        };
+        let thirty = "x".repeat(30);
+        for rest in [
+            "",
+            " , ;、 ",
+            " Reuters, AP; AFP",
+            "高鍋町、新富町、宮崎市",
+            &format!("  {thirty}  , b"),
+            &format!("a, {thirty}x"),
+            &format!("a, {}", "é ".repeat(15)),
+            &format!("a, {}", "é ".repeat(16)),
+            "\u{a0}Saga\u{3000}, Kanzaki\u{2003}",
+            "one. two",
+            " the council met on Tuesday to discuss the budget, and more",
+        ] {
+            assert_eq!(count_items(rest), slow(rest), "{rest:?}");
+        }
+        assert_eq!(count_items(&format!("{thirty} ")), Some(1));
+        assert_eq!(count_items(&format!("{thirty}x")), None);
     }
 
     #[test]

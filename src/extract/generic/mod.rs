@@ -15,6 +15,7 @@ pub mod dom;
 pub mod enumeration;
 pub mod feed;
 pub mod headed_lists;
+pub mod normalize;
 pub mod score;
 pub mod tables;
 
