@@ -336,13 +336,19 @@ mod tests {
              <div class=cat>Analytics cookies help us count the visits.</div>\
              <div class=cat>Targeting cookies follow you to other sites.</div></div></body>",
         );
+        assert_eq!(best_group_of(&doc), (Some("posts".to_string()), 2));
+    }
+
+    /// The class of the best group's parent, and its number of items.
+    fn best_group_of(doc: &scraper::Html) -> (Option<String>, usize) {
         let page = dom::walk(*doc.root_element());
         let layout = Layout::of(&page, true);
         let group = best_group(&page, &layout, 2).unwrap();
         let class = page.elems[group.parent as usize]
             .element()
-            .and_then(|el| el.attr("class"));
-        assert_eq!(class, Some("posts"));
+            .and_then(|el| el.attr("class"))
+            .map(str::to_string);
+        (class, group.items.len())
     }
 
     #[test]
@@ -354,13 +360,6 @@ mod tests {
              <article class=post>Epoxy if the joint is loose, otherwise polyurethane.</article>\
              </div></div><div class=block>Share this thread</div></body>",
         );
-        let page = dom::walk(*doc.root_element());
-        let layout = Layout::of(&page, true);
-        let group = best_group(&page, &layout, 2).unwrap();
-        let class = page.elems[group.parent as usize]
-            .element()
-            .and_then(|el| el.attr("class"));
-        assert_eq!(class, Some("posts"));
-        assert_eq!(group.items.len(), 3);
+        assert_eq!(best_group_of(&doc), (Some("posts".to_string()), 3));
     }
 }
