@@ -65,6 +65,14 @@ pub const FAMILIES: &[Family] = &[
         },
     },
     Family {
+        name: "headed link lists",
+        build: |n| {
+            repeat(n, "<article>", "</article>", |i| {
+                format!("<h2>Part {i}</h2><ul><li><a href=/a/{i}>one {i}</a></li><li><a href=/b/{i}>two {i}</a></li></ul>")
+            })
+        },
+    },
+    Family {
         name: "x<br>",
         build: |n| repeat(n, "<div>", "</div>", |_| "x<br>".into()),
     },

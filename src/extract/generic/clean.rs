@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::article_body::article_body_text;
 use super::enumeration::enumeration_lines;
-use super::feed::{teaser_feed_start, DroppedRun};
+use super::feed::{teaser_feed_start, DroppedRun, DATE_OR_TIME};
 use super::headed_lists::{headed_list_items, introduces_list};
 pub use super::normalize::normalize;
 use super::normalize::LazyNorm;
@@ -32,8 +32,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(19|20)\d{2}\b)")
-        .expect("static regex")
+    Regex::new(&format!(r"(?i)({DATE_OR_TIME}|\b(19|20)\d{{2}}\b)")).expect("static regex")
 });
 
 /// What the cleaner knows about the page.

@@ -9,12 +9,17 @@ use regex::Regex;
 use super::clean::{is_heading, is_prose};
 use crate::extract::text::{BlockKind, Paragraph};
 
+/// A full date in digits or a time of day (shared with the cleaner's
+/// dateline test).
+pub(super) const DATE_OR_TIME: &str =
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b";
+
 /// A time of day, a full date or a relative time: the stamp of a feed's
 /// headline.
 pub(super) static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b\d{1,2}:\d{2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d+\s?(?:min|mins|minutes|hrs?|hours?)\s+ago\b",
-    )
+    Regex::new(&format!(
+        r"(?i){DATE_OR_TIME}|\b\d+\s?(?:min|mins|minutes|hrs?|hours?)\s+ago\b"
+    ))
     .expect("static regex")
 });
 

@@ -6,7 +6,7 @@
 //! contents (items repeating the headings that follow) or a directory of
 //! links; one after the article's end goes with the weak edge anyway.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::feed::STAMP;
 use crate::extract::text::{BlockKind, Paragraph};
@@ -37,17 +37,22 @@ fn introduces(p: &Paragraph) -> bool {
         && !is_tail_marker(p.text.trim_end().trim_end_matches(':'))
 }
 
-/// A table of contents: most of the items repeat a heading that follows.
-fn repeats_headings(items: &[Paragraph], after: &[Paragraph]) -> bool {
-    let key = |t: &str| t.trim().to_lowercase();
-    let headings: HashSet<String> = after
-        .iter()
-        .filter(|p| matches!(p.kind, BlockKind::Heading(_)))
-        .map(|p| key(&p.text))
-        .collect();
+/// How headings and items are compared.
+fn heading_key(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// A table of contents: most of the items repeat a heading that follows
+/// (one at index `end` or later; `last_heading` gives each heading's last
+/// index, so the test is linear in the items).
+fn repeats_headings(
+    items: &[Paragraph],
+    end: usize,
+    last_heading: &HashMap<String, usize>,
+) -> bool {
     let repeated = items
         .iter()
-        .filter(|p| headings.contains(&key(&p.text)))
+        .filter(|p| last_heading.get(&heading_key(&p.text)) >= Some(&end))
         .count();
     repeated * 2 > items.len()
 }
@@ -58,6 +63,7 @@ fn repeats_headings(items: &[Paragraph], after: &[Paragraph]) -> bool {
 /// a time or a date, and not a table of contents.
 pub fn headed_list_items(paragraphs: &[Paragraph]) -> Vec<bool> {
     let mut marks = vec![false; paragraphs.len()];
+    let mut last_heading: Option<HashMap<String, usize>> = None;
     let mut i = 0;
     while i < paragraphs.len() {
         if !introduces(&paragraphs[i]) {
@@ -72,7 +78,16 @@ pub fn headed_list_items(paragraphs: &[Paragraph]) -> Vec<bool> {
         let items = &paragraphs[start..end];
         if (MIN_ITEMS..=MAX_ITEMS).contains(&items.len()) {
             let stamped = items.iter().filter(|p| STAMP.is_match(&p.text)).count();
-            if stamped * 3 <= items.len() && !repeats_headings(items, &paragraphs[end..]) {
+            // Built once, on the first list that needs it.
+            let last_heading = last_heading.get_or_insert_with(|| {
+                paragraphs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| matches!(p.kind, BlockKind::Heading(_)))
+                    .map(|(at, p)| (heading_key(&p.text), at))
+                    .collect()
+            });
+            if stamped * 3 <= items.len() && !repeats_headings(items, end, last_heading) {
                 marks[start..end].iter_mut().for_each(|m| *m = true);
             }
         }
