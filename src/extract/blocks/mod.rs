@@ -23,7 +23,7 @@ use super::generic::{self, dom};
 use super::page_type::PageType;
 use super::text::{BlockKind, Paragraph};
 use super::typed;
-use super::typed::region::{is_disclosure_button, is_hidden_panel};
+use super::typed::region::{is_dialog, is_disclosure_button, is_hidden_panel};
 use features::BlockFeatures;
 pub use segment::page_blocks;
 
@@ -77,10 +77,17 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
     });
     let blocks = page_blocks(&page);
     let features = features::block_features(&page, &blocks, ctx);
-    let scores = match model::BUILTIN.as_ref() {
+    let mut scores = match model::BUILTIN.as_ref() {
         Some(m) => m.score_page(&features),
         None => vec![0.0; features.len()],
     };
+    // A dialog (a cookie centre, a newsletter pop-up) is never the
+    // page's content, whatever its blocks look like.
+    for (score, block) in scores.iter_mut().zip(&blocks) {
+        if in_dialog(&page, block.elem) {
+            *score = 0.0;
+        }
+    }
     blocks
         .into_iter()
         .zip(features)
@@ -91,6 +98,18 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
             features,
         })
         .collect()
+}
+
+/// Whether element `i` of the walk is a dialog or inside one.
+fn in_dialog(page: &dom::Page<'_>, mut i: u32) -> bool {
+    while i != dom::NONE {
+        let e = &page.elems[i as usize];
+        if e.element().is_some_and(is_dialog) {
+            return true;
+        }
+        i = e.parent;
+    }
+    false
 }
 
 /// The score a block needs to be kept: [`THRESHOLD`] on a page where the
@@ -246,5 +265,28 @@ mod tests {
                 "Yes, every plan is billed monthly."
             ]
         );
+    }
+
+    #[test]
+    fn blocks_inside_a_dialog_score_zero() {
+        let doc = parse_document(
+            "<body><main><h1>Plans</h1><p>Every plan is billed monthly and can be \
+             cancelled at any time, without a fee.</p></main>\
+             <div role=dialog aria-modal=true><h2>Cookie settings</h2><details open>\
+             <summary>Statistics</summary><p>The technical storage or access that is \
+             used exclusively for statistical purposes.</p></details></div></body>",
+        );
+        let ctx = BlockContext {
+            generic: &[],
+            typed: &[],
+            page_type: PageType::Service,
+            confidence: 1.0,
+        };
+        let zero: Vec<(String, bool)> = score_page(&doc, &ctx)
+            .into_iter()
+            .map(|s| (s.block.text, s.score == 0.0))
+            .collect();
+        assert_eq!(zero.iter().filter(|(_, z)| *z).count(), 3, "{zero:?}");
+        assert!(zero[..2].iter().all(|(_, z)| !z), "{zero:?}");
     }
 }

@@ -20,8 +20,8 @@
 
 use std::collections::HashSet;
 
-use ego_tree::NodeId;
-use scraper::node::Element;
+use ego_tree::{NodeId, NodeRef};
+use scraper::node::{Element, Node};
 use scraper::{ElementRef, Html};
 
 use super::repeated::Layout;
@@ -41,6 +41,15 @@ const MAX_LINK_DENSITY: f64 = 0.5;
 /// ones (table cells, "Yes") repeat legitimately.
 const MIN_REPEAT_CHARS: usize = 40;
 
+/// Visible characters (outside chrome) the region must hold to be read
+/// as shown; below, a hidden wrapper of the page's text is read too (see
+/// [`MainRegion::find`]).
+const MIN_VISIBLE_CHARS: u32 = 200;
+
+/// Share of the page's text (hidden text included) that one hidden
+/// element must hold to be read as the page's wrapper.
+const MIN_WRAPPER_SHARE: f32 = 0.5;
+
 /// The walked body of a page and the index of its main region.
 #[derive(Debug)]
 pub struct MainRegion<'a> {
@@ -48,14 +57,54 @@ pub struct MainRegion<'a> {
     pub page: Page<'a>,
     /// Index (in `page.elems`) of the region's root.
     pub root: u32,
+    /// The hidden wrapper walked as shown, if any (see [`Self::find`]).
+    revealed: Option<NodeId>,
 }
 
 impl<'a> MainRegion<'a> {
-    /// Walks the page's body once and finds its main region.
+    /// Walks the page's body and finds its main region. On a page whose
+    /// region shows (almost) no text, the one hidden element that holds
+    /// most of the page's text is walked as shown: an anti-flicker
+    /// wrapper (`style="visibility:hidden"`, shown by a script once the
+    /// page is styled), a container a script unlocks, content marked
+    /// `aria-hidden` under a dialog open when the page was saved. A page
+    /// whose text is scattered in hidden menus and drawers, or has none,
+    /// still gives nothing.
     pub fn find(doc: &'a Html) -> Self {
-        let page = dom::walk(*generic::body_element(doc));
+        let body = *generic::body_element(doc);
+        let page = dom::walk(body);
         let root = main_element(&page).unwrap_or(0);
-        Self { page, root }
+        let shown = Self {
+            page,
+            root,
+            revealed: None,
+        };
+        if shown.chars() >= MIN_VISIBLE_CHARS {
+            return shown;
+        }
+        let Some(wrapper) = hidden_wrapper(body) else {
+            return shown;
+        };
+        let page = dom::walk_showing(body, |el| std::ptr::eq(el, wrapper.value()));
+        let root = main_element(&page).unwrap_or(0);
+        let revealed = Self {
+            page,
+            root,
+            revealed: Some(wrapper.id()),
+        };
+        if revealed.chars() > shown.chars() {
+            revealed
+        } else {
+            shown
+        }
+    }
+
+    /// Characters of the region's text outside chrome.
+    fn chars(&self) -> u32 {
+        self.page
+            .elems
+            .get(self.root as usize)
+            .map_or(0, |e| e.chars)
     }
 
     /// The region's paragraphs: its text without chrome, link lists and
@@ -77,7 +126,10 @@ impl<'a> MainRegion<'a> {
             chrome.contains(&node.id())
                 || left_out.contains(&node.id())
                 || is_dialog(el)
-                || (dom::is_invisible(el) && !is_hidden_panel(el) && !is_disclosure_button(el))
+                || (dom::is_invisible(el)
+                    && self.revealed != Some(node.id())
+                    && !is_hidden_panel(el)
+                    && !is_disclosure_button(el))
         });
         keep_content(assembler.finish())
     }
@@ -97,6 +149,43 @@ fn main_element(page: &Page<'_>) -> Option<u32> {
         .filter(|(_, e)| e.chars as f32 >= total as f32 * MAIN_MIN_SHARE)
         .max_by_key(|(_, e)| e.chars)
         .map(|(i, _)| i as u32)
+}
+
+/// A content element hidden by its attributes (`hidden`, `aria-hidden`,
+/// an inline style or a hiding class), not a dialog nor an element whose
+/// content is never text (scripts, forms, buttons).
+fn is_hidden_content(el: &Element) -> bool {
+    !is_dialog(el)
+        && !crate::extract::text::is_skipped_element(el.name())
+        && !matches!(el.name(), "option" | "label")
+        && Attrs::of(el).hidden
+}
+
+/// The outermost hidden content element ([`is_hidden_content`]) holding
+/// the most text (outside chrome), when it holds [`MIN_WRAPPER_SHARE`] of
+/// all the body's text (chrome included) read with every such element
+/// shown.
+fn hidden_wrapper(body: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
+    let all = dom::walk_showing(body, is_hidden_content);
+    let total = all.total_chars;
+    let mut best: Option<(u32, usize)> = None;
+    let mut i = 1;
+    while i < all.elems.len() {
+        let e = &all.elems[i];
+        if e.element().is_some_and(is_hidden_content) {
+            let chars = e.chars;
+            if best.is_none_or(|(c, _)| chars > c) {
+                best = Some((chars, i));
+            }
+            i = e.end as usize;
+        } else {
+            i += 1;
+        }
+    }
+    let (chars, i) = best?;
+    (chars as f32 >= total as f32 * MIN_WRAPPER_SHARE)
+        .then(|| ElementRef::wrap(all.elems[i].node))
+        .flatten()
 }
 
 /// A hidden element that a click shows: a tab panel or a collapsed
@@ -324,6 +413,44 @@ mod tests {
             texts(html),
             ["Shown description of the thing.", "Weight: 2 kg"]
         );
+    }
+
+    const PROSE: &str = "<p>How the service works, what it costs and who it is for, \
+        told in a paragraph long enough to be the page's text on its own, and then some \
+        more words so that it clearly outweighs the page's menu and its footer.</p>";
+
+    #[test]
+    fn a_page_wrapped_whole_in_a_hidden_wrapper_is_read_as_shown() {
+        let html = format!(
+            "<body><div style='visibility:hidden'><nav><a href=/>Home</a></nav>\
+             <div><h1>Plans</h1>{PROSE}<div hidden><p>Cart drawer</p></div></div>\
+             </div><footer>Contact</footer></body>"
+        );
+        let got = texts(&html);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0], "Plans");
+        assert!(got[1].starts_with("How the service works"), "{got:?}");
+    }
+
+    #[test]
+    fn scattered_hidden_blocks_stay_hidden() {
+        // No hidden element holds most of the page's text: a menu and a
+        // drawer are not the page's content.
+        let html = "<body><div hidden><p>Menu: shop, about, contact, our story</p></div>\
+            <div style='display:none'><p>Your cart is empty, keep shopping</p></div>\
+            <p>Short visible line</p></body>";
+        assert_eq!(texts(html), ["Short visible line"]);
+    }
+
+    #[test]
+    fn a_small_hidden_block_beside_visible_text_stays_hidden() {
+        // The region shows little of its own, but the page's text is
+        // visible elsewhere (chrome): the hidden block is not its wrapper.
+        let html = format!(
+            "<body><header>{PROSE}{PROSE}</header><main><p>Item</p></main>\
+             <div style='display:none'><p>Sign up for our newsletter today.</p></div></body>"
+        );
+        assert!(texts(&html).iter().all(|t| !t.contains("newsletter")));
     }
 
     #[test]
