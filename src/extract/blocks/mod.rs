@@ -83,8 +83,9 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
     };
     // A dialog (a cookie centre, a newsletter pop-up) is never the
     // page's content, whatever its blocks look like.
+    let dialog = in_dialog(&page);
     for (score, block) in scores.iter_mut().zip(&blocks) {
-        if in_dialog(&page, block.elem) {
+        if dialog[block.elem as usize] {
             *score = 0.0;
         }
     }
@@ -100,16 +101,15 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
         .collect()
 }
 
-/// Whether element `i` of the walk is a dialog or inside one.
-fn in_dialog(page: &dom::Page<'_>, mut i: u32) -> bool {
-    while i != dom::NONE {
-        let e = &page.elems[i as usize];
-        if e.element().is_some_and(is_dialog) {
-            return true;
-        }
-        i = e.parent;
+/// For each element of the walk, whether it is a dialog or inside one
+/// (one pass: the walk lists parents before their children).
+fn in_dialog(page: &dom::Page<'_>) -> Vec<bool> {
+    let mut inside = Vec::with_capacity(page.elems.len());
+    for e in &page.elems {
+        let by_parent = e.parent != dom::NONE && inside[e.parent as usize];
+        inside.push(by_parent || e.element().is_some_and(is_dialog));
     }
-    false
+    inside
 }
 
 /// The score a block needs to be kept: [`THRESHOLD`] on a page where the
