@@ -168,6 +168,7 @@ fn a_product_keeps_its_description_and_hidden_specifications() {
             "You may also like",
             "Daypack 20 L",
             "newsletter",
+            "€129.00",
             "Returns",
         ],
     );

@@ -6,7 +6,9 @@
 //! not hold it (shops that render the description from script). Other
 //! products shown beside this one are left out: priced or linked card
 //! groups, review blocks, and sections headed "Related products",
-//! "Customers who viewed this item also viewed" and the like.
+//! "Customers who viewed this item also viewed" and the like; so are lines
+//! that are a bare price (the buy box's figure: the expected text of a
+//! product is what it is, not what it costs).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -57,6 +59,7 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
         .map(|i| region.page.elems[i as usize].node.id())
         .collect();
     let mut paragraphs = region.paragraphs_without(&cards);
+    paragraphs.retain(|p| matches!(p.kind, BlockKind::Heading(_)) || !is_bare_price(&p.text));
     if let Some(description) = jsonld_description(input.meta) {
         let shown = normalized(&crate::extract::text::join_paragraphs(&paragraphs));
         let probe: String = normalized(&description).chars().take(PROBE_CHARS).collect();
@@ -73,6 +76,22 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
     // Any line a product page shows twice is one block rendered twice.
     drop_repeated_lines(&mut paragraphs, 1);
     paragraphs
+}
+
+/// Words (with a letter) a line may hold beside its prices to be a bare
+/// price ("$79.99", "Price $79.99", "From: £2.98").
+const MAX_PRICE_LINE_WORDS: usize = 1;
+
+/// True for a line that is a price and nothing more: the buy box's figure,
+/// another product's tile or an edition's price, not a description (a
+/// price with its terms, "$24.95 each with the stand", stays).
+fn is_bare_price(text: &str) -> bool {
+    count_prices(text).1 > 0
+        && text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count()
+            <= MAX_PRICE_LINE_WORDS
 }
 
 /// Alike link cards from which a group is other products (related,
@@ -369,6 +388,44 @@ mod tests {
             "{texts:?}"
         );
         assert!(texts.contains(&"42 cm".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn bare_prices_are_left_out_prices_with_terms_stay() {
+        let html = format!(
+            "<body><main>{DESCRIPTION}<div class=buy><p>Price $ 79.99</p><button>Add to cart</button></div>\
+             <div class=alt><span>€49,00</span></div><p>From: £2.98</p>\
+             <p>Add a brass stand for $24.95 with the lamp.</p></main></body>"
+        );
+        let texts = body(&html);
+        assert_eq!(
+            texts[texts.len() - 2..],
+            ["1.2 kg", "Add a brass stand for $24.95 with the lamp."]
+        );
+        assert!(!texts
+            .iter()
+            .any(|t| t.contains("79.99") || t.contains("49,00") || t.contains("2.98")));
+    }
+
+    #[test]
+    fn bare_price_lines() {
+        for line in [
+            "$110",
+            "Price $ 79.99",
+            "19,50€",
+            "£94.90 -17%",
+            "$34.99$49.99Save $15",
+        ] {
+            assert!(is_bare_price(line), "{line}");
+        }
+        for line in [
+            "(£2.98 inc. VAT)",
+            "Free shipping on orders over $50",
+            "Price on request",
+            "2 kg",
+        ] {
+            assert!(!is_bare_price(line), "{line}");
+        }
     }
 
     #[test]
