@@ -19,6 +19,7 @@
 //! it.
 
 mod raw_text;
+mod svg;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -35,6 +36,7 @@ use markup5ever::TokenizerResult;
 use scraper::{Html, HtmlTreeSink};
 
 use self::raw_text::raw_text_end;
+use self::svg::{SvgFilter, Verdict};
 use crate::limits::{
     BYTES_PER_DOM_NODE, DOM_NODE_HEADROOM, MAX_NESTING_DEPTH, MIN_DOM_NODE_BUDGET,
 };
@@ -81,6 +83,7 @@ fn parse_counting(text: &str, max_depth: usize, budget: usize) -> (Html, usize) 
         excess: Cell::new(0),
         in_code: Cell::new(false),
         skipped: Cell::new(0),
+        svg: RefCell::default(),
         max_depth,
         budget,
     };
@@ -158,8 +161,10 @@ struct Limiter {
     /// Inside a script whose text nothing reads (any script but JSON-LD):
     /// its characters are dropped instead of copied into the tree.
     in_code: Cell<bool>,
-    /// Bytes of script and style text removed from the input.
+    /// Bytes of script, style and image content removed from the input.
     skipped: Cell<usize>,
+    /// Drops the content of inline images ([`svg`]).
+    svg: RefCell<SvgFilter>,
     max_depth: usize,
     /// Nodes after which no start tag is admitted; end tags still close
     /// open elements until [`DOM_NODE_HEADROOM`] more nodes exist (the
@@ -237,10 +242,30 @@ impl Limiter {
     }
 }
 
+impl Limiter {
+    /// Removes the content of the image just opened from the input, when
+    /// [`svg::image_end`] can tell where it ends: the tokenizer's next
+    /// characters are its `</svg>` end tag.
+    fn skip_image(&self) {
+        if let Some(mut chunk) = self.input.peek_front_chunk_mut() {
+            let end = svg::image_end(&chunk).and_then(|end| u32::try_from(end).ok());
+            if let Some(end) = end {
+                // The end tag's `<` is ASCII: the offset is a char boundary.
+                if chunk.try_pop_front(end).is_ok() {
+                    self.skipped.set(self.skipped.get() + end as usize);
+                }
+            }
+        }
+    }
+}
+
 impl TokenSink for Limiter {
     type Handle = ego_tree::NodeId;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Self::Handle> {
+        if self.svg.borrow_mut().verdict(&token) == Verdict::Drop {
+            return TokenSinkResult::Continue;
+        }
         match &token {
             Token::CommentToken(_) => return TokenSinkResult::Continue,
             Token::CharacterTokens(_) | Token::NullCharacterToken if self.in_code.get() => {
@@ -256,6 +281,18 @@ impl TokenSink for Limiter {
                 }
                 if !self.admit(tag.kind, &tag.name, tag.self_closing) {
                     return TokenSinkResult::Continue;
+                }
+                if SvgFilter::opens_image(tag) {
+                    let result = self.inner.process_token(token, line_number);
+                    // Only an element the tree builder opened as SVG.
+                    if self
+                        .inner
+                        .adjusted_current_node_present_but_not_in_html_namespace()
+                    {
+                        self.svg.borrow_mut().enter();
+                        self.skip_image();
+                    }
+                    return result;
                 }
                 if is_unread_script(tag) {
                     let script = tag.name == local_name!("script");
@@ -369,9 +406,9 @@ mod tests {
         assert_eq!(texts("head > script"), ["", "{\"a\": 1}"]);
         assert_eq!(texts("body > script"), [""]);
         assert_eq!(texts("p"), ["x", "y"]);
-        // A script inside SVG is not script data: its text is an ordinary
-        // text node and stays.
-        assert_eq!(texts("svg script"), ["svg text"]);
+        // A script inside SVG is not script data: it goes with the rest of
+        // the image's content.
+        assert!(texts("svg script").is_empty());
         // Otherwise the tree is html5ever's own.
         let theirs = Html::parse_document(src).html();
         let mut expected = theirs.clone();
@@ -379,6 +416,7 @@ mod tests {
             "p { color: red }",
             "if (a < b) x();",
             "document.write('<p>no</p>')",
+            "<script>svg text</script>",
         ] {
             assert!(theirs.contains(code), "{theirs}");
             expected = expected.replace(code, "");
@@ -408,6 +446,63 @@ mod tests {
              <script></script><script></script></body>",
         );
         assert_eq!(html.html(), expected.html());
+    }
+
+    #[test]
+    fn the_inside_of_inline_images_is_dropped() {
+        let src = "<body><p>a</p><svg viewBox='0 0 1 1'><title>Icon</title><g><path d='M0'/>\
+                   <text>svg text</text></g><svg><rect/></svg><![CDATA[x]]></svg><p>b</p></body>";
+        let expected = "<body><p>a</p><svg viewBox='0 0 1 1'></svg><p>b</p></body>";
+        assert_eq!(
+            parse_document(src).html(),
+            Html::parse_document(expected).html()
+        );
+    }
+
+    #[test]
+    fn an_image_plainly_closed_is_skipped_before_the_tokenizer() {
+        let inside = "<title>Icon</title><path d='M0 1'/><g><use href='#a'></use></g>";
+        let src = format!("<body><p>a</p><svg viewBox='0 0 1 1'>{inside}</svg><p>b</p></body>");
+        let (html, skipped) = parse_counting(&src, MAX_NESTING_DEPTH, usize::MAX);
+        assert_eq!(skipped, inside.len());
+        let expected = "<body><p>a</p><svg viewBox='0 0 1 1'></svg><p>b</p></body>";
+        assert_eq!(html.html(), Html::parse_document(expected).html());
+    }
+
+    #[test]
+    fn an_unclosed_image_does_not_swallow_the_page() {
+        // html5ever leaves foreign content at an HTML start tag such as
+        // <p>, at the end tag of an element around the image, and keeps
+        // the HTML inside <foreignObject>.
+        let cases = [
+            (
+                "<body><div><svg><path d=x><p>after</p></div><p>next</p></body>",
+                "<body><div><svg></svg><p>after</p></div><p>next</p></body>",
+            ),
+            (
+                "<body><div><svg><g>icon</div><p>next</p></body>",
+                "<body><div><svg></svg></div><p>next</p></body>",
+            ),
+            (
+                "<body><svg><g><font color=red>red</font></g></svg></body>",
+                "<body><svg></svg><font color=red>red</font></body>",
+            ),
+            (
+                "<body><svg><title>a<style>p{}</style></title></svg><p>next</p></body>",
+                "<body><svg><style>p{}</style></svg><p>next</p></body>",
+            ),
+            (
+                "<body><svg><foreignObject><p>html</p></foreignObject></svg>tail</body>",
+                "<body><svg><foreignObject><p>html</p></foreignObject></svg>tail</body>",
+            ),
+        ];
+        for (src, expected) in cases {
+            assert_eq!(
+                parse_document(src).html(),
+                Html::parse_document(expected).html(),
+                "{src}"
+            );
+        }
     }
 
     #[test]

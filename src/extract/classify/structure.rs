@@ -161,17 +161,31 @@ pub(crate) fn count_prices(text: &str) -> (usize, usize) {
     (marks, prices)
 }
 
+/// The ASCII characters of Unicode's White_Space (`char::is_whitespace`).
+fn is_ascii_white_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ')
+}
+
 /// The prose length of a text without its whitespace (the sum of
-/// [`prose_length`] over its words), in one byte pass for ASCII text.
+/// [`prose_length`] over its words): one byte pass for ASCII text, one
+/// character pass otherwise (splitting into words decoded every character
+/// twice).
 pub(super) fn text_prose_length(text: &str) -> usize {
     if text.is_ascii() {
-        // The ASCII characters of Unicode's White_Space (char::is_whitespace).
-        return text
-            .bytes()
-            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' '))
-            .count();
+        return text.bytes().filter(|&b| !is_ascii_white_space(b)).count();
     }
-    text.split_whitespace().map(prose_length).sum()
+    let mut buf = [0u8; 4];
+    text.chars()
+        .map(|c| {
+            if c.is_ascii() {
+                usize::from(!is_ascii_white_space(c as u8))
+            } else if c.is_whitespace() {
+                0
+            } else {
+                prose_length(c.encode_utf8(&mut buf))
+            }
+        })
+        .sum()
 }
 
 /// Whether a text holds one of the currency marks of [`count_prices`]:

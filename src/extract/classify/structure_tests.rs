@@ -31,6 +31,7 @@ fn prose_length_of_a_text_is_the_sum_over_its_words() {
         "",
         "   ",
         "naïve café 東京 text\u{a0}with nbsp",
+        "\u{3000}全角\u{2009}thin\u{85}next\u{2028}line 한국어 ｶﾅ",
     ] {
         let words: usize = text.split_whitespace().map(prose_length).sum();
         assert_eq!(text_prose_length(text), words, "{text:?}");
