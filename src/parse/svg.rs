@@ -32,6 +32,14 @@ pub(super) enum Verdict {
 pub(super) struct SvgFilter {
     /// `Some` while inside an `<svg>` whose content is dropped.
     open: Option<Vec<LocalName>>,
+    /// How many of the `open` elements are a `<title>` or `<desc>` (text
+    /// integration points), counted so that a tag never scans `open`.
+    text_points: usize,
+}
+
+/// Whether an element of an image is a text integration point.
+fn is_text_point(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"title") || name.eq_ignore_ascii_case(b"desc")
 }
 
 impl SvgFilter {
@@ -39,6 +47,7 @@ impl SvgFilter {
     /// has just opened.
     pub(super) fn enter(&mut self) {
         self.open = Some(Vec::new());
+        self.text_points = 0;
     }
 
     /// Whether an admitted start tag opens an image whose content may be
@@ -59,16 +68,14 @@ impl SvgFilter {
             }
             Token::TagToken(tag) => match tag.kind {
                 TagKind::StartTag => {
-                    let in_text_point = open
-                        .iter()
-                        .any(|n| *n == local_name!("title") || &**n == "desc");
                     if breaks_out(tag)
                         || &*tag.name == "foreignobject"
-                        || (in_text_point && switches_tokenizer(&tag.name))
+                        || (self.text_points > 0 && switches_tokenizer(&tag.name))
                     {
                         Verdict::Pass
                     } else {
                         if !tag.self_closing {
+                            self.text_points += usize::from(is_text_point(tag.name.as_bytes()));
                             open.push(tag.name.clone());
                         }
                         Verdict::Drop
@@ -76,6 +83,8 @@ impl SvgFilter {
                 }
                 TagKind::EndTag => match open.iter().rposition(|n| *n == tag.name) {
                     Some(pos) => {
+                        let closed = open[pos..].iter().map(|n| is_text_point(n.as_bytes()));
+                        self.text_points -= closed.filter(|&t| t).count();
                         open.truncate(pos);
                         Verdict::Drop
                     }
@@ -188,6 +197,7 @@ fn switches_tokenizer(name: &LocalName) -> bool {
 pub(super) fn image_end(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut open: Vec<&[u8]> = Vec::new();
+    let mut text_points = 0usize;
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         let lt = i + off;
@@ -196,6 +206,7 @@ pub(super) fn image_end(text: &str) -> Option<usize> {
                 let name = tag_name(bytes, lt + 2)?;
                 let (after, _) = tag_end(bytes, lt + 2 + name.len())?;
                 if let Some(pos) = open.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                    text_points -= open[pos..].iter().filter(|n| is_text_point(n)).count();
                     open.truncate(pos);
                 } else if name.eq_ignore_ascii_case(b"svg") {
                     return Some(lt);
@@ -205,19 +216,17 @@ pub(super) fn image_end(text: &str) -> Option<usize> {
                 i = after;
             }
             c if c.is_ascii_alphabetic() => {
-                let in_text_point = open
-                    .iter()
-                    .any(|n| n.eq_ignore_ascii_case(b"title") || n.eq_ignore_ascii_case(b"desc"));
                 let name = tag_name(bytes, lt + 1)?;
                 let leaves = ["font", "foreignobject"]
                     .iter()
                     .chain(BREAKOUT_TAGS)
                     .any(|t| name.eq_ignore_ascii_case(t.as_bytes()));
-                if in_text_point || leaves {
+                if text_points > 0 || leaves {
                     return None;
                 }
                 let (after, self_closing) = tag_end(bytes, lt + 1 + name.len())?;
                 if !self_closing {
+                    text_points += usize::from(is_text_point(name));
                     open.push(name);
                 }
                 i = after;

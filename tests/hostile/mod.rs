@@ -96,6 +96,21 @@ pub const FAMILIES: &[Family] = &[
         },
     },
     Family {
+        name: "deep nesting in an image",
+        build: |n| {
+            let depth = n / 8;
+            format!(
+                "{HEAD}<p>{PROSE}</p><svg>{}{}</svg><p>{PROSE}</p>{TAIL}",
+                "<g>".repeat(depth),
+                "</g>".repeat(depth)
+            )
+        },
+    },
+    Family {
+        name: "unclosed nesting in an image",
+        build: |n| format!("{HEAD}<p>{PROSE}</p><svg>{}{TAIL}", "<g><a>".repeat(n / 6)),
+    },
+    Family {
         name: "table rows",
         build: |n| {
             repeat(n, "<table>", "</table>", |i| {
