@@ -1,6 +1,7 @@
 //! The one vocabulary of boilerplate: class/id hints and paragraph phrases,
 //! in many languages. Tuning the generic extractor is editing these lists.
 
+mod forward_set;
 mod hint_lists;
 mod phrases;
 
