@@ -1,6 +1,7 @@
 //! The one vocabulary of boilerplate: class/id hints and paragraph phrases,
 //! in many languages. Tuning the generic extractor is editing these lists.
 
+mod forward_set;
 mod hint_lists;
 mod phrases;
 
@@ -181,9 +182,40 @@ pub struct ClassHints {
 /// Attribute values whose [`HintCounts`] a thread remembers.
 const HINT_MEMO_LIMIT: usize = 4096;
 
+/// Class/id tokens whose [`TokenHint`] a thread remembers.
+const TOKEN_MEMO_LIMIT: usize = 16384;
+
 thread_local! {
     /// Attribute value → its counts, per thread (see [`HintCounts::of`]).
     static HINT_MEMO: RefCell<FxHashMap<Box<str>, HintCounts>> = RefCell::default();
+    /// Token (as written, any case) → what it names, per thread (see
+    /// [`HintCounts::count`]).
+    static TOKEN_MEMO: RefCell<FxHashMap<Box<str>, TokenHint>> = RefCell::default();
+}
+
+/// What one class/id token counts as in [`HintCounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenHint {
+    /// A hint of this kind (see [`token_kind`]).
+    Kind(TokenKind),
+    /// No boilerplate hint, but a content hint.
+    Content,
+    /// Nothing.
+    Nothing,
+}
+
+impl TokenHint {
+    /// Reads one token (any case) against the vocabulary.
+    fn of(token: &str, lower: &mut String) -> Self {
+        lower.clear();
+        lower.push_str(token);
+        lower.make_ascii_lowercase();
+        match token_kind(lower) {
+            Some(k) => Self::Kind(k),
+            None if CONTENT.is_match(lower.as_str()) => Self::Content,
+            None => Self::Nothing,
+        }
+    }
 }
 
 /// Token counts of one class or id attribute, by what they name.
@@ -219,26 +251,55 @@ impl HintCounts {
         })
     }
 
-    /// [`HintCounts::of`] without the memo.
+    /// [`HintCounts::of`] without the memo of whole values.
+    ///
+    /// Values the attribute memo misses are mostly new combinations of
+    /// tokens it has seen (utility classes, `post-123` beside `post`), so
+    /// each thread also remembers what each token names (at most
+    /// [`TOKEN_MEMO_LIMIT`] tokens, then it starts afresh).
     fn count(attr: &str) -> Self {
+        TOKEN_MEMO.with(|memo| {
+            let mut memo = memo.borrow_mut();
+            let mut c = Self::default();
+            let mut lower = String::new();
+            for token in attr.split_ascii_whitespace() {
+                let hint = match memo.get(token) {
+                    Some(h) => *h,
+                    None => {
+                        let h = TokenHint::of(token, &mut lower);
+                        if memo.len() >= TOKEN_MEMO_LIMIT {
+                            memo.clear();
+                        }
+                        memo.insert(token.into(), h);
+                        h
+                    }
+                };
+                c.add(hint);
+            }
+            c
+        })
+    }
+
+    /// [`HintCounts::count`] without any memo (the reference it must equal).
+    #[cfg(test)]
+    fn count_afresh(attr: &str) -> Self {
         let mut c = Self::default();
         let mut lower = String::new();
         for token in attr.split_ascii_whitespace() {
-            lower.clear();
-            lower.push_str(token);
-            lower.make_ascii_lowercase();
-            match token_kind(&lower) {
-                Some(TokenKind::Strong) => c.strong += 1,
-                Some(TokenKind::Weak) => c.weak += 1,
-                Some(TokenKind::Scoring) => c.scoring += 1,
-                None => {
-                    if CONTENT.is_match(&lower) {
-                        c.content += 1;
-                    }
-                }
-            }
+            c.add(TokenHint::of(token, &mut lower));
         }
         c
+    }
+
+    /// Counts one token.
+    fn add(&mut self, hint: TokenHint) {
+        match hint {
+            TokenHint::Kind(TokenKind::Strong) => self.strong += 1,
+            TokenHint::Kind(TokenKind::Weak) => self.weak += 1,
+            TokenHint::Kind(TokenKind::Scoring) => self.scoring += 1,
+            TokenHint::Content => self.content += 1,
+            TokenHint::Nothing => {}
+        }
     }
 
     /// The hints of an element whose class and id gave these counts.
@@ -313,6 +374,39 @@ mod tests {
             assert_eq!(HintCounts::of(&v), HintCounts::count(&v));
         }
         assert_eq!(HintCounts::of("sidebar"), HintCounts::count("sidebar"));
+    }
+
+    #[test]
+    fn remembered_token_hints_are_the_read_ones() {
+        // The same tokens in new combinations and cases, read twice (the
+        // second time from the token memo), equal a reading afresh.
+        let values = [
+            "Site-Header nav",
+            "nav site-header",
+            "NAV Sidebar article-body",
+            "post-123 entry-content related-posts",
+            "entry-content",
+            "read-more-link share_buttons",
+        ];
+        for _ in 0..2 {
+            for v in values {
+                assert_eq!(HintCounts::count(v), HintCounts::count_afresh(v), "{v:?}");
+            }
+        }
+        assert_eq!(
+            HintCounts::count("Site-Header nav"),
+            HintCounts {
+                strong: 2,
+                weak: 0,
+                scoring: 0,
+                content: 0
+            }
+        );
+        // Past the token memo's limit it starts afresh and still reads right.
+        for i in 0..TOKEN_MEMO_LIMIT + 10 {
+            let v = format!("t{i} sidebar");
+            assert_eq!(HintCounts::count(&v), HintCounts::count_afresh(&v));
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! whole-paragraph widget texts (inline related links, comment forms,
 //! share and subscribe calls) and the lines that announce a related tail.
 
+use super::forward_set::ForwardSet;
 use std::sync::LazyLock;
 
 /// Words that introduce a byline ("By Jane Doe", "Di Mario Rossi"), as
@@ -159,8 +160,8 @@ pub const COMMENT_FORM_LINES: &[&str] = &[
     r"^(Save my name, email, and website|Notify me of (follow-up comments|new posts)|Comments are closed|Comments? (are|is) moderated|You must be logged in to post a comment|Required fields are marked|This site uses Akismet|Kommentare sind geschlossen|I commenti sono chiusi|Les commentaires sont fermés)",
 ];
 
-static COMMENT_FORM_SET: LazyLock<regex::RegexSet> =
-    LazyLock::new(|| regex::RegexSet::new(COMMENT_FORM_LINES).expect("static regexes"));
+static COMMENT_FORM_SET: LazyLock<ForwardSet> =
+    LazyLock::new(|| ForwardSet::new(COMMENT_FORM_LINES).expect("static regexes"));
 
 /// True for a line of a comment form ([`COMMENT_FORM_LINES`]).
 pub fn is_comment_form_line(text: &str) -> bool {
@@ -207,8 +208,8 @@ pub fn is_copyright_notice(text: &str) -> bool {
         && COPYRIGHT_NOTICE_SET.is_match(text.trim())
 }
 
-static HARD_TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
-    LazyLock::new(|| regex::RegexSet::new(HARD_TAIL_MARKERS).expect("static regexes"));
+static HARD_TAIL_MARKER_SET: LazyLock<ForwardSet> =
+    LazyLock::new(|| ForwardSet::new(HARD_TAIL_MARKERS).expect("static regexes"));
 
 /// True when a short line heads reader comments or a recommendation feed,
 /// or a line belongs to a comment form: the article has ended, whatever
@@ -218,8 +219,8 @@ pub fn is_hard_tail_marker(text: &str) -> bool {
     (t.chars().count() <= 60 && HARD_TAIL_MARKER_SET.is_match(t)) || is_comment_form_line(t)
 }
 
-static TAIL_MARKER_SET: LazyLock<regex::RegexSet> =
-    LazyLock::new(|| regex::RegexSet::new(TAIL_MARKERS).expect("static regexes"));
+static TAIL_MARKER_SET: LazyLock<ForwardSet> =
+    LazyLock::new(|| ForwardSet::new(TAIL_MARKERS).expect("static regexes"));
 
 /// True when a short line announces the related-content tail of a page.
 pub fn is_tail_marker(text: &str) -> bool {
@@ -228,9 +229,11 @@ pub fn is_tail_marker(text: &str) -> bool {
 }
 
 /// [`BOILERPLATE_PARAGRAPHS`] and [`COMMENT_FORM_LINES`] in one set: one
-/// search of a paragraph instead of two.
-static BOILERPLATE_PARAGRAPH_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
-    regex::RegexSet::new(BOILERPLATE_PARAGRAPHS.iter().chain(COMMENT_FORM_LINES))
+/// search of a paragraph instead of two. (These sets are forward DFAs;
+/// [`COPYRIGHT_NOTICES`] stays a `regex::RegexSet`: it needs a Unicode
+/// word boundary.)
+static BOILERPLATE_PARAGRAPH_SET: LazyLock<ForwardSet> = LazyLock::new(|| {
+    ForwardSet::new(BOILERPLATE_PARAGRAPHS.iter().chain(COMMENT_FORM_LINES))
         .expect("static regexes")
 });
 
@@ -290,8 +293,8 @@ static GATE_WORDS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     )
 });
 
-static WORD_GATED_SET: LazyLock<regex::RegexSet> = LazyLock::new(|| {
-    regex::RegexSet::new(WORD_GATED_BOILERPLATE.iter().map(|(_, re)| re)).expect("static regexes")
+static WORD_GATED_SET: LazyLock<ForwardSet> = LazyLock::new(|| {
+    ForwardSet::new(WORD_GATED_BOILERPLATE.iter().map(|(_, re)| re)).expect("static regexes")
 });
 
 /// True when a (trimmed) line matches one of [`WORD_GATED_BOILERPLATE`]:
