@@ -108,6 +108,14 @@ pub enum WorkResult {
         /// WARC records of its fetches (`--warc`; empty otherwise).
         warc: Vec<u8>,
     },
+    /// The response to a page's request was read and its extraction
+    /// starts: the host is free (its [`WorkResult::Item`] follows).
+    Released {
+        /// The host key.
+        host: String,
+        /// When the request was actually sent.
+        sent_at: Instant,
+    },
     /// A frontier entry.
     Item {
         /// The claim.
@@ -120,6 +128,8 @@ pub enum WorkResult {
         sent_at: Instant,
         /// WARC records of its fetch (`--warc`; empty otherwise).
         warc: Vec<u8>,
+        /// A [`WorkResult::Released`] was sent for it.
+        released: bool,
     },
 }
 
@@ -133,19 +143,31 @@ fn failure(e: &FetchError) -> ItemResult {
     }
 }
 
+/// How a page is extracted: the site configs, the options, the output's
+/// record encoder.
+pub struct PageWork {
+    /// The site configs.
+    pub sites: Arc<SiteRegistry>,
+    /// The extraction options.
+    pub opts: ExtractOptions,
+    /// The output's record encoder.
+    pub encode: RecordEncoder,
+}
+
 /// Fetches and classifies one frontier entry; an article's record is
-/// encoded with `encode` on the extraction thread. Parsing runs on `pool`
+/// encoded with `encode` on the extraction thread. `on_read`, when given,
+/// is called (and taken) once the response is read and its body is about
+/// to be parsed. Parsing runs on `pool`
 /// (a thread per core): with 64 requests in flight, 64 extraction threads
 /// at once would only take turns on the cores, each switch costing CPU and
 /// cache.
 pub async fn fetch_item(
     fetcher: &Fetcher,
-    sites: Arc<SiteRegistry>,
-    opts: ExtractOptions,
-    encode: RecordEncoder,
+    work: PageWork,
     pool: &ExtractPool,
     claim: &Claim,
     headers: &[(String, String)],
+    on_read: &mut Option<Box<dyn FnOnce() + Send>>,
 ) -> ItemResult {
     let Ok(url) = Url::parse(&claim.url) else {
         return ItemResult::Skipped {
@@ -204,7 +226,15 @@ pub async fn fetch_item(
         }
     };
     let kind = body_kind(content_type.as_deref(), &body);
+    if let Some(read) = on_read.take() {
+        read();
+    }
     // Parsing and extraction are CPU work: keep them off the async threads.
+    let PageWork {
+        sites,
+        opts,
+        encode,
+    } = work;
     let job = pool.run(move || {
         if kind.feed {
             if let Some(doc) = parse_xml(&body) {

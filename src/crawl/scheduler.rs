@@ -14,7 +14,7 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::item::{fetch_item, WorkResult};
+use super::item::{fetch_item, PageWork, WorkResult};
 use super::pool::ExtractPool;
 use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
@@ -33,6 +33,7 @@ mod discovery;
 mod leases;
 mod outputs;
 mod results;
+mod wake;
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -259,6 +260,7 @@ impl Crawler {
         let deadline = self.cfg.max_duration.and_then(|d| started.checked_add(d));
         let mut progress = Progress::new(Duration::from_secs(10));
         let mut stop: Option<(StopReason, Instant)> = None;
+        let mut timer = wake::Wake::new().context("cannot create the crawl's timer")?;
         loop {
             while let Ok(r) = self.rx.try_recv() {
                 self.handle(r)?;
@@ -328,7 +330,9 @@ impl Crawler {
                         self.handle(r)?;
                     }
                 }
-                _ = tokio::time::sleep_until(wake.into()) => {}
+                woke = timer.until(wake) => {
+                    woke.context("the crawl's timer failed")?;
+                }
                 _ = signals.interrupt.recv() => {
                     stop.get_or_insert((StopReason::Interrupt, Instant::now() + STOP_DRAIN));
                 }
@@ -405,6 +409,7 @@ impl Crawler {
             let key = self.order[(self.rr + i) % n].clone();
             let h = self.hosts.get_mut(&key).expect("ordered hosts exist");
             if h.busy
+                || h.drained
                 || !(h.has_work || self.parked.contains_key(&key))
                 || !self.leased.contains(&key)
                 || self.frontier_incomplete(&key)
@@ -486,7 +491,12 @@ impl Crawler {
                 None => match self.state.claim_next(key)? {
                     Some(c) => c,
                     None => {
-                        self.out_of_work(key);
+                        let h = self.hosts.get_mut(key).expect("host exists");
+                        if h.extracting > 0 {
+                            h.drained = true;
+                        } else {
+                            self.out_of_work(key);
+                        }
                         return Ok(());
                     }
                 },
@@ -507,9 +517,27 @@ impl Crawler {
             let pool = self.extract_pool.clone();
             tokio::spawn(async move {
                 let sent_at = Instant::now();
+                // A page's host is free once its response is read; a
+                // source's stays busy until its links are queued (a
+                // sitemap's children are read one by one, in order).
+                let mut on_read: Option<Box<dyn FnOnce() + Send>> = if claim.kind.is_source() {
+                    None
+                } else {
+                    let (tx, host) = (tx.clone(), claim.host.clone());
+                    Some(Box::new(move || {
+                        let _ = tx.send(WorkResult::Released { host, sent_at });
+                    }))
+                };
+                let work = PageWork {
+                    sites,
+                    opts,
+                    encode,
+                };
                 let result =
-                    fetch_item(&fetcher, sites, opts, encode, &pool, &claim, &headers).await;
+                    fetch_item(&fetcher, work, &pool, &claim, &headers, &mut on_read).await;
+                let released = !claim.kind.is_source() && on_read.is_none();
                 let _ = tx.send(WorkResult::Item {
+                    released,
                     claim,
                     result,
                     fetched_at: Utc::now(),

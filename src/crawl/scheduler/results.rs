@@ -53,8 +53,16 @@ impl Crawler {
     }
 
     pub(super) fn handle(&mut self, r: WorkResult) -> Result<()> {
-        self.in_flight = self.in_flight.saturating_sub(1);
+        if !matches!(r, WorkResult::Released { .. }) {
+            self.in_flight = self.in_flight.saturating_sub(1);
+        }
         match r {
+            WorkResult::Released { host, sent_at } => {
+                if let Some(h) = self.hosts.get_mut(&host) {
+                    h.response_read(sent_at);
+                }
+                self.note_request(&host);
+            }
             WorkResult::Robots {
                 host,
                 robots,
@@ -98,10 +106,15 @@ impl Crawler {
                 fetched_at,
                 sent_at,
                 warc,
+                released,
             } => {
                 self.keep_warc(&claim.host, warc);
                 if let Some(h) = self.hosts.get_mut(&claim.host) {
-                    h.request_sent(sent_at);
+                    if released {
+                        h.page_done();
+                    } else {
+                        h.request_sent(sent_at);
+                    }
                 }
                 // The spacing from when the request actually left, for the
                 // next holder of the host.
