@@ -10,11 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use chrono::Utc;
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::item::{fetch_item, PageWork, WorkResult};
+use super::item::{fetch_item, ItemReply, PageWork, WorkResult};
 use super::pool::ExtractPool;
 use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
@@ -31,6 +30,7 @@ use crate::state::{
 mod commit;
 mod discovery;
 mod leases;
+mod order;
 mod outputs;
 mod results;
 mod wake;
@@ -106,6 +106,8 @@ pub struct Crawler {
     last_renewal: Instant,
     parked: HashMap<String, Claim>,
     order: Vec<String>,
+    /// Per host, its results in the order of its requests.
+    in_order: HashMap<String, order::InOrder<results::Done>>,
     rr: usize,
     in_flight: usize,
     fetches: u64,
@@ -188,6 +190,7 @@ impl Crawler {
             last_renewal: Instant::now(),
             parked: HashMap::new(),
             order: Vec::new(),
+            in_order: HashMap::new(),
             rr: 0,
             in_flight: 0,
             fetches,
@@ -515,35 +518,23 @@ impl Crawler {
             let (tx, sites) = (self.tx.clone(), self.sites.clone());
             let (opts, encode) = (self.extract.clone(), self.encoder.clone());
             let pool = self.extract_pool.clone();
+            let seq = match self.in_order.get_mut(key) {
+                Some(o) => o.issue(),
+                None => self.in_order.entry(key.to_string()).or_default().issue(),
+            };
             tokio::spawn(async move {
-                let sent_at = Instant::now();
                 // A page's host is free once its response is read; a
                 // source's stays busy until its links are queued (a
                 // sitemap's children are read one by one, in order).
-                let mut on_read: Option<Box<dyn FnOnce() + Send>> = if claim.kind.is_source() {
-                    None
-                } else {
-                    let (tx, host) = (tx.clone(), claim.host.clone());
-                    Some(Box::new(move || {
-                        let _ = tx.send(WorkResult::Released { host, sent_at });
-                    }))
-                };
+                let mut reply = ItemReply::new(tx, claim, seq, Instant::now());
                 let work = PageWork {
                     sites,
                     opts,
                     encode,
                 };
-                let result =
-                    fetch_item(&fetcher, work, &pool, &claim, &headers, &mut on_read).await;
-                let released = !claim.kind.is_source() && on_read.is_none();
-                let _ = tx.send(WorkResult::Item {
-                    released,
-                    claim,
-                    result,
-                    fetched_at: Utc::now(),
-                    sent_at,
-                    warc: capture.map(|c| c.take()).unwrap_or_default(),
-                });
+                let (claim, on_read) = reply.parts();
+                let result = fetch_item(&fetcher, work, &pool, claim, &headers, on_read).await;
+                reply.send(result, capture.map(|c| c.take()).unwrap_or_default());
             });
             return Ok(());
         }

@@ -252,6 +252,7 @@ impl Crawler {
         self.leased.remove(host);
         self.lease_until.remove(host);
         self.parked.remove(host);
+        self.abandon_results(host);
         self.drop_staged(host);
         self.pauses.remove(host);
         if let Some(h) = self.hosts.get_mut(host) {
