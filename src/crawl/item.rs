@@ -95,6 +95,8 @@ pub enum ItemResult {
 }
 
 /// A finished job, sent back to the scheduler.
+// An item is most messages: boxing it would cost an allocation a page.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum WorkResult {
     /// robots.txt of a host.
