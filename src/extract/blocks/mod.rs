@@ -23,6 +23,7 @@ use super::generic::{self, dom};
 use super::page_type::PageType;
 use super::text::{BlockKind, Paragraph};
 use super::typed;
+use super::typed::disclosure::Disclosed;
 use super::typed::region::{is_dialog, is_disclosure_button, is_hidden_panel};
 use features::BlockFeatures;
 pub use segment::page_blocks;
@@ -72,8 +73,10 @@ pub struct BlockContext<'a> {
 /// tab panels and collapsed accordion sections (a FAQ's answers) are
 /// walked, as the typed extractor keeps them: a click shows them.
 pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
-    let page = dom::walk_showing(*generic::body_element(doc), |el| {
-        is_hidden_panel(el) || is_disclosure_button(el)
+    let body = *generic::body_element(doc);
+    let disclosed = Disclosed::find(body);
+    let page = dom::walk_showing(body, |el| {
+        is_hidden_panel(el) || is_disclosure_button(el) || disclosed.contains(el)
     });
     let blocks = page_blocks(&page);
     let features = features::block_features(&page, &blocks, ctx);

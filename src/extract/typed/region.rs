@@ -24,6 +24,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::node::{Element, Node};
 use scraper::{ElementRef, Html};
 
+use super::disclosure::Disclosed;
 use super::repeated::Layout;
 use crate::extract::generic;
 use crate::extract::generic::dom::{self, Attrs, Page, NONE};
@@ -59,6 +60,8 @@ pub struct MainRegion<'a> {
     pub root: u32,
     /// The hidden wrapper walked as shown, if any (see [`Self::find`]).
     revealed: Option<NodeId>,
+    /// Collapsed sections that disclosure buttons open (read as shown).
+    disclosed: Disclosed,
 }
 
 impl<'a> MainRegion<'a> {
@@ -78,6 +81,7 @@ impl<'a> MainRegion<'a> {
             page,
             root,
             revealed: None,
+            disclosed: Disclosed::find(body),
         };
         if shown.chars() >= MIN_VISIBLE_CHARS {
             return shown;
@@ -91,9 +95,13 @@ impl<'a> MainRegion<'a> {
             page,
             root,
             revealed: Some(wrapper.id()),
+            disclosed: Disclosed::default(),
         };
         if revealed.chars() > shown.chars() {
-            revealed
+            Self {
+                disclosed: shown.disclosed,
+                ..revealed
+            }
         } else {
             shown
         }
@@ -110,7 +118,7 @@ impl<'a> MainRegion<'a> {
     /// The region's paragraphs: its text without chrome, link lists and
     /// repeated blocks. Hidden tab panels and collapsed accordion sections
     /// are kept (a product's specifications, a service page's FAQ
-    /// answers): a click shows them.
+    /// answers, see [`Disclosed`]): a click shows them.
     pub fn paragraphs(&self) -> Vec<Paragraph> {
         self.paragraphs_without(&HashSet::new())
     }
@@ -129,7 +137,8 @@ impl<'a> MainRegion<'a> {
                 || (dom::is_invisible(el)
                     && self.revealed != Some(node.id())
                     && !is_hidden_panel(el)
-                    && !is_disclosure_button(el))
+                    && !is_disclosure_button(el)
+                    && !self.disclosed.contains(el))
         });
         keep_content(assembler.finish())
     }
@@ -412,6 +421,28 @@ mod tests {
         assert_eq!(
             texts(html),
             ["Shown description of the thing.", "Weight: 2 kg"]
+        );
+    }
+
+    #[test]
+    fn sections_a_disclosure_button_opens_are_kept() {
+        // No class names a panel: the button and aria-controls do.
+        let html = "<body><header><button aria-expanded=false aria-controls=menu>Menu</button>\
+            <div id=menu hidden><p>Shop all</p></div></header><main><h1>Fire pit</h1>\
+            <button aria-expanded=false>Description</button>\
+            <div class=chakra-collapse style='display:none;height:0px'><p>Steel, 15 kg.</p></div>\
+            <button aria-expanded=false aria-controls=p2>Returns</button>\
+            <div><div id=p2 hidden><p>Thirty days.</p></div></div>\
+            <div style='display:none'><p>Cart drawer</p></div></main></body>";
+        assert_eq!(
+            texts(html),
+            [
+                "Fire pit",
+                "Description",
+                "Steel, 15 kg.",
+                "Returns",
+                "Thirty days."
+            ]
         );
     }
 
