@@ -179,9 +179,7 @@ fn a_service_page_keeps_every_section() {
     check(
         "service",
         PageType::Service,
-        // A FAQ answer collapsed without a class naming it: its button
-        // opens it.
-        &["Can I export my invoices?\n\nYes, as PDF or CSV files"],
+        &[],
         &[
             "cookies",
             "Log in",

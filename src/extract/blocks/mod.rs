@@ -248,6 +248,8 @@ mod tests {
             "<body><main><h2>FAQ</h2><button aria-expanded=false aria-controls=a1>\
              Can I pay monthly?</button><div id=a1 class=accordion-content hidden>\
              <p>Yes, every plan is billed monthly.</p></div>\
+             <button aria-expanded=false>Can I export?</button><div class=qa-x hidden>\
+             <p>Yes, as CSV.</p></div>\
              <p hidden>Old price list</p></main></body>",
         );
         let ctx = BlockContext {
@@ -265,7 +267,10 @@ mod tests {
             [
                 "FAQ",
                 "Can I pay monthly?",
-                "Yes, every plan is billed monthly."
+                "Yes, every plan is billed monthly.",
+                // No class names this one: the button before it opens it.
+                "Can I export?",
+                "Yes, as CSV."
             ]
         );
     }
