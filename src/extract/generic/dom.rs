@@ -42,17 +42,6 @@ pub struct Elem<'a> {
     pub weight: i32,
     /// Text characters in the kept subtree (whitespace excluded).
     pub chars: u32,
-    /// Text characters in the whole subtree, chrome included.
-    pub all_chars: u32,
-    /// The subtree holds an e-mail field (a sign-up form).
-    pub signup: bool,
-    /// The subtree holds a message box (`<textarea>`: a comment or
-    /// contact form).
-    pub message: bool,
-    /// A sign-up box: a short block around an e-mail field (its heading,
-    /// pitch and terms; see [`close`]). Left out of an article's text,
-    /// chrome to nothing else.
-    pub signup_box: bool,
     /// Of which inside links.
     pub link_chars: u32,
     /// Punctuation marks in the kept subtree.
@@ -127,19 +116,6 @@ fn slide_number(text: &str) -> Option<u32> {
         (Ok(a), Ok(b)) if a >= 1 && a <= b && b >= 6 && a < 64 => Some(a),
         _ => None,
     }
-}
-
-/// Characters, at most, of a sign-up box (see [`close`]).
-const MAX_SIGNUP_BOX_CHARS: u32 = 400;
-
-/// An `<input>` for an e-mail address (`type=email`, or a field named for
-/// one).
-fn is_email_field(el: &Element) -> bool {
-    el.attr("type")
-        .is_some_and(|t| t.eq_ignore_ascii_case("email"))
-        || el
-            .attr("name")
-            .is_some_and(|n| n.to_ascii_lowercase().contains("email"))
 }
 
 /// Tags that are page chrome unless they hold the page's prose.
@@ -278,10 +254,6 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                     pruned: false,
                     weight,
                     chars: 0,
-                    all_chars: 0,
-                    signup: false,
-                    message: false,
-                    signup_box: false,
                     link_chars: 0,
                     punct: 0,
                     paras: 0,
@@ -326,22 +298,11 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                             p.counters |= 1 << n;
                         }
                         p.chars += chars;
-                        p.all_chars += chars;
                         p.punct += punct;
                         if link_depth > 0 {
                             p.link_chars += chars;
                         }
                     }
-                }
-            }
-            Node::Element(el) if el.name() == "input" && is_email_field(el) => {
-                if let Some(&parent) = stack.last() {
-                    elems[parent as usize].signup = true;
-                }
-            }
-            Node::Element(el) if el.name() == "textarea" => {
-                if let Some(&parent) = stack.last() {
-                    elems[parent as usize].message = true;
                 }
             }
             Node::Document => descend = true,
@@ -413,21 +374,7 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
     if e.is_gallery() && e.parent != NONE {
         e.chrome = true;
     }
-    if e.parent == NONE {
-        return;
-    }
-    // A sign-up box: a short block around an e-mail field (its heading,
-    // pitch and terms, which the form's own chrome flag leaves). A form
-    // with a message box is a comment or contact form, which a short page
-    // may share a block with.
-    e.signup_box = e.signup && !e.message && e.all_chars <= MAX_SIGNUP_BOX_CHARS;
-    let (all_chars, signup, message) = (e.all_chars, e.signup, e.message);
-    let p = &mut elems[e.parent as usize];
-    p.all_chars += all_chars;
-    p.signup |= signup;
-    p.message |= message;
-    let e = &elems[idx as usize];
-    if e.chrome {
+    if e.chrome || e.parent == NONE {
         return;
     }
     let (chars, link, punct, paras, parent) = (e.chars, e.link_chars, e.punct, e.paras, e.parent);

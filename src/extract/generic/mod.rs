@@ -103,38 +103,21 @@ fn generic_body_showing(
     score::score(&mut page);
     let roots = score::choose_roots(&page);
     let chrome = chrome_ids(&page);
-    // Sign-up boxes leave the article's text (not the chrome set: the
-    // typed extractors' items and regions keep theirs).
-    let signup_boxes: HashSet<ego_tree::NodeId> = page
-        .elems
-        .iter()
-        .filter(|e| e.signup_box)
-        .map(|e| e.node.id())
-        .collect();
+    let mut assembler = Assembler::new();
     let roots: Vec<_> = if roots.is_empty() {
         vec![*body]
     } else {
         roots.iter().map(|&i| page.elems[i as usize].node).collect()
     };
-    let assemble = |skip_signup: bool| {
-        let mut assembler = Assembler::new();
-        for &root in &roots {
-            assembler.add_subtree_filtered(root, |node, el| {
-                (dom::is_invisible(el) && !shown(el))
-                    || chrome.contains(&node.id())
-                    || (skip_signup && signup_boxes.contains(&node.id()))
-                    || is_thumbnail_card(node, el)
-            });
-        }
-        assembler.finish()
-    };
-    let evidence = Evidence::from_metadata(meta);
-    let mut paragraphs = clean::clean(assemble(true), &evidence);
-    // Nothing but a sign-up box: the page is no article, and the typed
-    // extractors judge it with the box's text, as they always did.
-    if paragraphs.is_empty() && !signup_boxes.is_empty() {
-        paragraphs = clean::clean(assemble(false), &evidence);
+    for root in roots {
+        assembler.add_subtree_filtered(root, |node, el| {
+            (dom::is_invisible(el) && !shown(el))
+                || chrome.contains(&node.id())
+                || is_thumbnail_card(node, el)
+        });
     }
+    let evidence = Evidence::from_metadata(meta);
+    let mut paragraphs = clean::clean(assembler.finish(), &evidence);
     if clean::article_body_is_better(&paragraphs, &evidence) {
         if let Some(raw) = &meta.article_body {
             paragraphs = article_body::article_body_paragraphs(raw);
@@ -217,32 +200,5 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(got.len(), 8, "{got:?}");
-    }
-
-    #[test]
-    fn a_sign_up_box_leaves_the_text_unless_it_is_all_of_it() {
-        let prose = "<p>The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.</p>";
-        let signup = "<div class=box><h3>Get more city news</h3><p>Our free daily letter brings the council's decisions to you before breakfast, every weekday.</p>\
-             <form><input type=email name=address><button>Go</button></form><p>By signing up you agree to our terms.</p></div>";
-        let texts = |html: &str| -> Vec<String> {
-            extract_paragraphs(&crate::parse::parse_document(html))
-                .into_iter()
-                .map(|p| p.text)
-                .collect()
-        };
-        let got = texts(&format!(
-            "<body><div class=story>{prose}{prose}{signup}{prose}</div></body>"
-        ));
-        assert_eq!(got, vec![prose[3..prose.len() - 4].to_string(); 3]);
-        // A comment form (it has a message box) is no sign-up box.
-        let comment = "<div class=box><h3>Your view</h3><p>Tell us what you think of the new line, and where it should stop first.</p>\
-             <form><input type=email name=address><textarea name=text></textarea></form></div>";
-        let got = texts(&format!(
-            "<body><div class=story>{prose}{prose}{comment}{prose}</div></body>"
-        ));
-        assert_eq!(got.len(), 5, "{got:?}");
-        // A page with nothing else keeps the box's text.
-        let got = texts(&format!("<body><div class=page>{signup}</div></body>"));
-        assert_eq!(got.len(), 2, "{got:?}");
     }
 }
