@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::article_body::article_body_text;
+use super::biography::{first_names, opens_with_first_name};
 use super::enumeration::enumeration_lines;
 use super::feed::{teaser_feed_start, DroppedRun, DATE_OR_TIME};
 use super::headed_lists::{headed_list_items, introduces_list};
@@ -77,26 +78,14 @@ impl Evidence {
     /// counts: one to three capitalised words, not opening with an article
     /// (a team, a brand or a paper: "The Planetary Press", "ACME Official").
     pub fn with_author_names<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Self {
-        self.first_names = names
-            .into_iter()
-            .take(MAX_EVIDENCE_AUTHORS)
-            .filter(|n| is_a_persons_name(n))
-            .filter_map(|n| n.split_whitespace().next())
-            .map(str::to_lowercase)
-            .filter(|f| f.chars().count() >= 3)
-            .collect();
+        self.first_names = first_names(names.into_iter().take(MAX_EVIDENCE_AUTHORS));
         self
     }
 
     /// Whether a paragraph of sentences opens with an author's first name
     /// ("Anna has covered ...", "Anna Smith is ..."): a biography.
     fn opens_with_an_author(&self, p: &Paragraph) -> bool {
-        p.kind == BlockKind::Text
-            && p.text.split_whitespace().nth(3).is_some()
-            && p.text.split_whitespace().next().is_some_and(|w| {
-                let w = w.trim_end_matches([',', ':']).to_lowercase();
-                self.first_names.contains(&w)
-            })
+        opens_with_first_name(p, &self.first_names)
     }
 
     /// Evidence from the page metadata.
@@ -136,37 +125,6 @@ impl Evidence {
         let norm = norm.get();
         norm.len() >= 12 && self.article_body_contains(norm) == Some(true)
     }
-}
-
-/// One to three capitalised words (`Anna`, `Jean-Luc Martin`), not
-/// opening with an article: a person's name rather than a team's or a
-/// brand's.
-fn is_a_persons_name(name: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let capitalised = |w: &&str| {
-        let mut cs = w.chars();
-        cs.next().is_some_and(char::is_uppercase)
-            && cs.clone().any(char::is_lowercase)
-            && !cs.any(|c| c.is_ascii_digit())
-    };
-    (1..=3).contains(&words.len())
-        && words.iter().all(capitalised)
-        && !matches!(
-            words[0].to_lowercase().as_str(),
-            "the"
-                | "der"
-                | "die"
-                | "das"
-                | "la"
-                | "le"
-                | "les"
-                | "el"
-                | "los"
-                | "il"
-                | "lo"
-                | "de"
-                | "het"
-        )
 }
 
 /// A heading of any level.
@@ -518,50 +476,6 @@ mod tests {
             ));
         }
         assert_eq!(texts(ps), vec![PROSE; 3]);
-    }
-
-    #[test]
-    fn an_authors_biography_at_the_end_goes() {
-        let ev = Evidence::new(String::new(), vec!["annasmith".into()], None)
-            .with_author_names(["Anna Smith"]);
-        let mut ps = prose(3);
-        ps.push(para("By", BlockKind::Text, 0));
-        ps.push(para("Anna Smith", BlockKind::Text, 10));
-        ps.push(para(
-            "Anna has covered the city council since 2015; before that she taught history at the high school.",
-            BlockKind::Text,
-            0,
-        ));
-        let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
-        assert_eq!(got, vec![PROSE.to_string(); 3]);
-        // Inside the text, a sentence that opens with her name stays.
-        let mut ps = prose(2);
-        ps.push(para(
-            "Anna asked the mayor twice about the budget, and twice she got no answer at all.",
-            BlockKind::Text,
-            0,
-        ));
-        ps.extend(prose(1));
-        assert_eq!(clean(ps, &ev).len(), 4);
-        // A team's or a brand's name is no person's: its closing line stays.
-        for name in [
-            "The Planetary Press",
-            "ACME Official",
-            "Great Day Editorial Team",
-        ] {
-            let first = name.split_whitespace().next().unwrap_or_default();
-            let ev =
-                Evidence::new(String::new(), vec![normalize(name)], None).with_author_names([name]);
-            let mut ps = prose(3);
-            ps.push(para(
-                &format!(
-                    "{first} builds the homes of the region, and has done so for forty years."
-                ),
-                BlockKind::Text,
-                0,
-            ));
-            assert_eq!(clean(ps, &ev).len(), 4, "{name}");
-        }
     }
 
     #[test]
