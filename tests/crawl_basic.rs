@@ -145,3 +145,46 @@ fn stdout_output_by_default() {
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("\"title\":\"Alpha\""), "{text}");
 }
+
+/// Two pages of one host with the same text: the first is slow to extract
+/// (many empty elements in a template), the second quick; the host is free once
+/// a response is read, so the second's extraction ends first. Results are
+/// handled in request order: the first page is the record, the second the
+/// duplicate, whatever ended first, in every run.
+#[test]
+fn duplicates_resolve_in_request_order() {
+    let padding = "<div></div>".repeat(300_000);
+    let slow = article("Same story", &[]).replace(
+        "</article>",
+        &format!("</article><template>{padding}</template>"),
+    );
+    let s = Server::start("127.0.0.1", move |h| match h.path.as_str() {
+        "/robots.txt" => reply(404, "text/plain", ""),
+        "/" => html(listing(&["/slow", "/quick"])),
+        "/slow" => html(slow.clone()),
+        "/quick" => html(article("Same story", &[])),
+        _ => reply(404, "text/html", "<html><body>not found</body></html>"),
+    });
+    for run in 0..2 {
+        let (d, out, st) = workdir();
+        let o = crawl(
+            d.path(),
+            &crawl_args(&[&s.url("/")], &out, &st, &["--rate", "200"]),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            urls(&records(&out)),
+            [s.url("/slow")],
+            "run {run}: {}",
+            stderr(&o)
+        );
+        assert_eq!(
+            summary_count(&stderr(&o), "duplicate content"),
+            Some(1),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(s.count("/slow"), 2);
+    assert_eq!(s.count("/quick"), 2);
+}

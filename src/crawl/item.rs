@@ -95,6 +95,8 @@ pub enum ItemResult {
 }
 
 /// A finished job, sent back to the scheduler.
+// An item is most messages: boxing it would cost an allocation a page.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum WorkResult {
     /// robots.txt of a host.
@@ -108,6 +110,14 @@ pub enum WorkResult {
         /// WARC records of its fetches (`--warc`; empty otherwise).
         warc: Vec<u8>,
     },
+    /// The response to a page's request was read and its extraction
+    /// starts: the host is free (its [`WorkResult::Item`] follows).
+    Released {
+        /// The host key.
+        host: String,
+        /// When the request was actually sent.
+        sent_at: Instant,
+    },
     /// A frontier entry.
     Item {
         /// The claim.
@@ -120,7 +130,104 @@ pub enum WorkResult {
         sent_at: Instant,
         /// WARC records of its fetch (`--warc`; empty otherwise).
         warc: Vec<u8>,
+        /// A [`WorkResult::Released`] was sent for it.
+        released: bool,
+        /// Its request's number among its host's (results are handled in
+        /// that order).
+        seq: u64,
     },
+}
+
+/// Sends a page or source job's [`WorkResult::Item`]. Dropped unsent (its
+/// task panicked or was cancelled), it sends a failure instead: the host's
+/// later results, handled in request order, never wait for it forever.
+pub struct ItemReply {
+    tx: tokio::sync::mpsc::UnboundedSender<WorkResult>,
+    /// `None` once sent.
+    claim: Option<Claim>,
+    seq: u64,
+    sent_at: Instant,
+    /// Called once the response is read (a page's host is then free; see
+    /// [`fetch_item`]); `None` for sources, and once called.
+    on_read: Option<Box<dyn FnOnce() + Send>>,
+    source: bool,
+}
+
+impl ItemReply {
+    /// A reply to request `seq` of `claim`'s host, sent at `sent_at`; a
+    /// page's reply first sends [`WorkResult::Released`] when its response
+    /// is read.
+    pub fn new(
+        tx: tokio::sync::mpsc::UnboundedSender<WorkResult>,
+        claim: Claim,
+        seq: u64,
+        sent_at: Instant,
+    ) -> Self {
+        let source = claim.kind.is_source();
+        let on_read: Option<Box<dyn FnOnce() + Send>> = if source {
+            None
+        } else {
+            let (tx, host) = (tx.clone(), claim.host.clone());
+            Some(Box::new(move || {
+                let _ = tx.send(WorkResult::Released { host, sent_at });
+            }))
+        };
+        Self {
+            tx,
+            claim: Some(claim),
+            seq,
+            sent_at,
+            on_read,
+            source,
+        }
+    }
+
+    /// The claim replied to, and the callback for when its response is
+    /// read.
+    #[allow(clippy::type_complexity)]
+    pub fn parts(&mut self) -> (&Claim, &mut Option<Box<dyn FnOnce() + Send>>) {
+        let claim = self
+            .claim
+            .as_ref()
+            .expect("a reply holds its claim until sent");
+        (claim, &mut self.on_read)
+    }
+
+    /// Sends the result.
+    pub fn send(mut self, result: ItemResult, warc: Vec<u8>) {
+        self.send_now(result, warc);
+    }
+
+    fn send_now(&mut self, result: ItemResult, warc: Vec<u8>) {
+        let Some(claim) = self.claim.take() else {
+            return;
+        };
+        let _ = self.tx.send(WorkResult::Item {
+            released: !self.source && self.on_read.is_none(),
+            claim,
+            result,
+            fetched_at: Utc::now(),
+            sent_at: self.sent_at,
+            warc,
+            seq: self.seq,
+        });
+    }
+}
+
+impl Drop for ItemReply {
+    fn drop(&mut self) {
+        let Some(url) = self.claim.as_ref().map(|c| c.url.clone()) else {
+            return;
+        };
+        let result = ItemResult::Failed {
+            reason: Reason::ExtractionPanicked,
+            message: format!("{url}: its fetch ended without a result"),
+            transient: false,
+            retry_after: None,
+            status: None,
+        };
+        self.send_now(result, Vec::new());
+    }
 }
 
 fn failure(e: &FetchError) -> ItemResult {
@@ -133,19 +240,31 @@ fn failure(e: &FetchError) -> ItemResult {
     }
 }
 
+/// How a page is extracted: the site configs, the options, the output's
+/// record encoder.
+pub struct PageWork {
+    /// The site configs.
+    pub sites: Arc<SiteRegistry>,
+    /// The extraction options.
+    pub opts: ExtractOptions,
+    /// The output's record encoder.
+    pub encode: RecordEncoder,
+}
+
 /// Fetches and classifies one frontier entry; an article's record is
-/// encoded with `encode` on the extraction thread. Parsing runs on `pool`
+/// encoded with `encode` on the extraction thread. `on_read`, when given,
+/// is called (and taken) once the response is read and its body is about
+/// to be parsed. Parsing runs on `pool`
 /// (a thread per core): with 64 requests in flight, 64 extraction threads
 /// at once would only take turns on the cores, each switch costing CPU and
 /// cache.
 pub async fn fetch_item(
     fetcher: &Fetcher,
-    sites: Arc<SiteRegistry>,
-    opts: ExtractOptions,
-    encode: RecordEncoder,
+    work: PageWork,
     pool: &ExtractPool,
     claim: &Claim,
     headers: &[(String, String)],
+    on_read: &mut Option<Box<dyn FnOnce() + Send>>,
 ) -> ItemResult {
     let Ok(url) = Url::parse(&claim.url) else {
         return ItemResult::Skipped {
@@ -204,7 +323,15 @@ pub async fn fetch_item(
         }
     };
     let kind = body_kind(content_type.as_deref(), &body);
+    if let Some(read) = on_read.take() {
+        read();
+    }
     // Parsing and extraction are CPU work: keep them off the async threads.
+    let PageWork {
+        sites,
+        opts,
+        encode,
+    } = work;
     let job = pool.run(move || {
         if kind.feed {
             if let Some(doc) = parse_xml(&body) {
@@ -259,5 +386,66 @@ pub async fn fetch_item(
             retry_after: None,
             status: Some(status),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::UrlKind;
+
+    fn claim() -> Claim {
+        Claim {
+            id: 7,
+            url: "http://127.0.0.1/a".into(),
+            host: "127.0.0.1".into(),
+            depth: 1,
+            kind: UrlKind::Page,
+            attempts: 0,
+            hops: 0,
+            etag: None,
+            last_modified: None,
+        }
+    }
+
+    #[test]
+    fn a_reply_dropped_unsent_sends_a_failure() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut reply = ItemReply::new(tx, claim(), 3, Instant::now());
+        // The response was read: the host was told it is free.
+        let (_, on_read) = reply.parts();
+        on_read.take().expect("a page's reply frees its host")();
+        drop(reply);
+        assert!(matches!(rx.try_recv(), Ok(WorkResult::Released { .. })));
+        match rx.try_recv() {
+            Ok(WorkResult::Item {
+                claim: c,
+                result: ItemResult::Failed { reason, status, .. },
+                seq,
+                released,
+                ..
+            }) => {
+                assert_eq!((c.id, seq, released), (7, 3, true));
+                assert_eq!((reason, status), (Reason::ExtractionPanicked, None));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_sent_reply_sends_once() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let reply = ItemReply::new(tx, claim(), 0, Instant::now());
+        reply.send(ItemResult::NotModified, Vec::new());
+        match rx.try_recv() {
+            Ok(WorkResult::Item {
+                result: ItemResult::NotModified,
+                released,
+                ..
+            }) => assert!(!released),
+            other => panic!("{other:?}"),
+        }
+        assert!(rx.try_recv().is_err());
     }
 }

@@ -10,11 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use chrono::Utc;
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::item::{fetch_item, WorkResult};
+use super::item::{fetch_item, ItemReply, PageWork, WorkResult};
 use super::pool::ExtractPool;
 use super::summary::{Progress, Summary};
 use super::{CrawlConfig, Scope, StopSignals};
@@ -31,8 +30,10 @@ use crate::state::{
 mod commit;
 mod discovery;
 mod leases;
+mod order;
 mod outputs;
 mod results;
+mod wake;
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +106,8 @@ pub struct Crawler {
     last_renewal: Instant,
     parked: HashMap<String, Claim>,
     order: Vec<String>,
+    /// Per host, its results in the order of its requests.
+    in_order: HashMap<String, order::InOrder<results::Done>>,
     rr: usize,
     in_flight: usize,
     fetches: u64,
@@ -187,6 +190,7 @@ impl Crawler {
             last_renewal: Instant::now(),
             parked: HashMap::new(),
             order: Vec::new(),
+            in_order: HashMap::new(),
             rr: 0,
             in_flight: 0,
             fetches,
@@ -259,6 +263,7 @@ impl Crawler {
         let deadline = self.cfg.max_duration.and_then(|d| started.checked_add(d));
         let mut progress = Progress::new(Duration::from_secs(10));
         let mut stop: Option<(StopReason, Instant)> = None;
+        let mut timer = wake::Wake::new().context("cannot create the crawl's timer")?;
         loop {
             while let Ok(r) = self.rx.try_recv() {
                 self.handle(r)?;
@@ -328,7 +333,9 @@ impl Crawler {
                         self.handle(r)?;
                     }
                 }
-                _ = tokio::time::sleep_until(wake.into()) => {}
+                woke = timer.until(wake) => {
+                    woke.context("the crawl's timer failed")?;
+                }
                 _ = signals.interrupt.recv() => {
                     stop.get_or_insert((StopReason::Interrupt, Instant::now() + STOP_DRAIN));
                 }
@@ -405,6 +412,7 @@ impl Crawler {
             let key = self.order[(self.rr + i) % n].clone();
             let h = self.hosts.get_mut(&key).expect("ordered hosts exist");
             if h.busy
+                || h.drained
                 || !(h.has_work || self.parked.contains_key(&key))
                 || !self.leased.contains(&key)
                 || self.frontier_incomplete(&key)
@@ -486,7 +494,12 @@ impl Crawler {
                 None => match self.state.claim_next(key)? {
                     Some(c) => c,
                     None => {
-                        self.out_of_work(key);
+                        let h = self.hosts.get_mut(key).expect("host exists");
+                        if h.extracting > 0 {
+                            h.drained = true;
+                        } else {
+                            self.out_of_work(key);
+                        }
                         return Ok(());
                     }
                 },
@@ -505,17 +518,23 @@ impl Crawler {
             let (tx, sites) = (self.tx.clone(), self.sites.clone());
             let (opts, encode) = (self.extract.clone(), self.encoder.clone());
             let pool = self.extract_pool.clone();
+            let seq = match self.in_order.get_mut(key) {
+                Some(o) => o.issue(),
+                None => self.in_order.entry(key.to_string()).or_default().issue(),
+            };
             tokio::spawn(async move {
-                let sent_at = Instant::now();
-                let result =
-                    fetch_item(&fetcher, sites, opts, encode, &pool, &claim, &headers).await;
-                let _ = tx.send(WorkResult::Item {
-                    claim,
-                    result,
-                    fetched_at: Utc::now(),
-                    sent_at,
-                    warc: capture.map(|c| c.take()).unwrap_or_default(),
-                });
+                // A page's host is free once its response is read; a
+                // source's stays busy until its links are queued (a
+                // sitemap's children are read one by one, in order).
+                let mut reply = ItemReply::new(tx, claim, seq, Instant::now());
+                let work = PageWork {
+                    sites,
+                    opts,
+                    encode,
+                };
+                let (claim, on_read) = reply.parts();
+                let result = fetch_item(&fetcher, work, &pool, claim, &headers, on_read).await;
+                reply.send(result, capture.map(|c| c.take()).unwrap_or_default());
             });
             return Ok(());
         }

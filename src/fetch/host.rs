@@ -83,6 +83,13 @@ pub struct Host {
     pub interval: Duration,
     /// The frontier may hold unclaimed entries of this host.
     pub has_work: bool,
+    /// Pages of this host whose response was read and whose extraction
+    /// has not ended: the host is free for its next request meanwhile.
+    pub extracting: u32,
+    /// The frontier had nothing left for this host while some of its pages
+    /// were extracting (their links may add more): not asked again until
+    /// they end.
+    pub drained: bool,
     /// Extra request headers from the site config.
     pub headers: Vec<(String, String)>,
     /// Errors seen on this host (for the summary).
@@ -123,6 +130,8 @@ impl Host {
             next_allowed: Instant::now(),
             interval,
             has_work: false,
+            extracting: 0,
+            drained: false,
             headers,
             errors: 0,
             limiter: limiter_for(interval),
@@ -153,6 +162,22 @@ impl Host {
     pub fn request_sent(&mut self, sent_at: Instant) {
         self.busy = false;
         self.next_allowed = self.next_allowed.max(sent_at + self.interval);
+    }
+
+    /// The response of the request started by [`Host::start_request`] was
+    /// read (it left at `sent_at`); its page is being extracted, which
+    /// [`Host::page_done`] ends. The host may serve its next request.
+    pub fn response_read(&mut self, sent_at: Instant) {
+        self.request_sent(sent_at);
+        self.extracting += 1;
+    }
+
+    /// A page counted by [`Host::response_read`] was handled.
+    pub fn page_done(&mut self) {
+        self.extracting = self.extracting.saturating_sub(1);
+        if self.extracting == 0 {
+            self.drained = false;
+        }
     }
 
     /// Applies a robots.txt `Crawl-delay` (when slower than the current
@@ -222,6 +247,30 @@ mod tests {
             wait > Duration::from_millis(100) && wait <= Duration::from_millis(200),
             "{wait:?}"
         );
+    }
+
+    #[test]
+    fn a_host_is_free_while_its_pages_are_extracted() {
+        let step = Duration::from_millis(100);
+        let mut h = Host::new("h".into(), step, vec![]);
+        let t = Instant::now();
+        h.start_request(t);
+        h.response_read(t);
+        assert!(!h.busy);
+        assert_eq!(h.extracting, 1);
+        assert!(!h.ready(t + step / 2));
+        assert!(h.ready(t + step));
+        h.start_request(t + step);
+        h.response_read(t + step);
+        assert_eq!(h.extracting, 2);
+        h.drained = true;
+        h.page_done();
+        assert!(h.drained);
+        h.page_done();
+        assert!(!h.drained);
+        assert_eq!(h.extracting, 0);
+        h.page_done();
+        assert_eq!(h.extracting, 0);
     }
 
     #[test]

@@ -206,10 +206,9 @@ impl Crawler {
             .into_iter()
             .filter(|k| {
                 !self.parked.contains_key(k)
-                    && self
-                        .hosts
-                        .get(k)
-                        .is_some_and(|h| !h.busy && matches!(h.robots, RobotsState::Ready(_)))
+                    && self.hosts.get(k).is_some_and(|h| {
+                        !h.busy && h.extracting == 0 && matches!(h.robots, RobotsState::Ready(_))
+                    })
             })
             .collect();
         idle.sort();
@@ -253,6 +252,7 @@ impl Crawler {
         self.leased.remove(host);
         self.lease_until.remove(host);
         self.parked.remove(host);
+        self.abandon_results(host);
         self.drop_staged(host);
         self.pauses.remove(host);
         if let Some(h) = self.hosts.get_mut(host) {

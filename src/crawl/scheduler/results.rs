@@ -53,8 +53,16 @@ impl Crawler {
     }
 
     pub(super) fn handle(&mut self, r: WorkResult) -> Result<()> {
-        self.in_flight = self.in_flight.saturating_sub(1);
+        if !matches!(r, WorkResult::Released { .. }) {
+            self.in_flight = self.in_flight.saturating_sub(1);
+        }
         match r {
+            WorkResult::Released { host, sent_at } => {
+                if let Some(h) = self.hosts.get_mut(&host) {
+                    h.response_read(sent_at);
+                }
+                self.note_request(&host);
+            }
             WorkResult::Robots {
                 host,
                 robots,
@@ -98,36 +106,90 @@ impl Crawler {
                 fetched_at,
                 sent_at,
                 warc,
+                released,
+                seq,
             } => {
-                self.keep_warc(&claim.host, warc);
-                if let Some(h) = self.hosts.get_mut(&claim.host) {
-                    h.request_sent(sent_at);
-                }
-                // The spacing from when the request actually left, for the
-                // next holder of the host.
-                self.note_request(&claim.host);
-                let answered = !matches!(
+                let done = Done {
+                    claim,
                     result,
-                    ItemResult::Challenge { .. } | ItemResult::Failed { status: None, .. }
-                );
-                if answered {
-                    self.host_answered(&claim.host);
+                    fetched_at,
+                    sent_at,
+                    warc,
+                    released,
+                };
+                let host = done.claim.host.clone();
+                let order = self.in_order.entry(host.clone()).or_default();
+                if let Err(done) = order.accept(seq, done) {
+                    // Its request was abandoned with its host's lease.
+                    self.host_done(&done);
+                    return Ok(());
                 }
-                // A lost lease's claims went to another crawler.
-                if self.leased.contains(&claim.host) {
-                    // Counted apart until committed: a lease lost before
-                    // the commit takes its counts away with it.
-                    let host = claim.host.clone();
-                    let run = std::mem::take(&mut self.summary);
-                    let fetches = self.fetches;
-                    let handled = self.handle_item(claim, result, fetched_at);
-                    let part = std::mem::replace(&mut self.summary, run);
-                    let pending = self.staged.pending.entry(host).or_default();
-                    pending.summary.merge(part);
-                    pending.fetches += self.fetches.saturating_sub(fetches);
-                    handled?;
+                while let Some(done) = self.in_order.get_mut(&host).and_then(|o| o.pop_due()) {
+                    self.handle_done(done)?;
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// The host's side of a finished request: free again (a source's), or
+    /// one page fewer being extracted.
+    fn host_done(&mut self, done: &Done) {
+        if let Some(h) = self.hosts.get_mut(&done.claim.host) {
+            if done.released {
+                h.page_done();
+            } else {
+                h.request_sent(done.sent_at);
+            }
+        }
+    }
+
+    /// Abandons the results of `host`'s requests so far (its lease was
+    /// lost: its claims went to another crawler).
+    pub(super) fn abandon_results(&mut self, host: &str) {
+        let waiting = match self.in_order.get_mut(host) {
+            Some(o) => o.abandon(),
+            None => return,
+        };
+        for done in waiting {
+            self.host_done(&done);
+        }
+    }
+
+    /// A finished request, in its host's request order.
+    fn handle_done(&mut self, done: Done) -> Result<()> {
+        self.host_done(&done);
+        let Done {
+            claim,
+            result,
+            fetched_at,
+            warc,
+            ..
+        } = done;
+        self.keep_warc(&claim.host, warc);
+        // The spacing from when the request actually left, for the
+        // next holder of the host.
+        self.note_request(&claim.host);
+        let answered = !matches!(
+            result,
+            ItemResult::Challenge { .. } | ItemResult::Failed { status: None, .. }
+        );
+        if answered {
+            self.host_answered(&claim.host);
+        }
+        // A lost lease's claims went to another crawler.
+        if self.leased.contains(&claim.host) {
+            // Counted apart until committed: a lease lost before
+            // the commit takes its counts away with it.
+            let host = claim.host.clone();
+            let run = std::mem::take(&mut self.summary);
+            let fetches = self.fetches;
+            let handled = self.handle_item(claim, result, fetched_at);
+            let part = std::mem::replace(&mut self.summary, run);
+            let pending = self.staged.pending.entry(host).or_default();
+            pending.summary.merge(part);
+            pending.fetches += self.fetches.saturating_sub(fetches);
+            handled?;
         }
         Ok(())
     }
@@ -453,6 +515,18 @@ impl Crawler {
         );
         Ok(())
     }
+}
+
+/// A finished request waiting for its turn (see [`super::order`]).
+pub(super) struct Done {
+    claim: Claim,
+    result: ItemResult,
+    fetched_at: DateTime<Utc>,
+    /// When the request was actually sent.
+    sent_at: Instant,
+    warc: Vec<u8>,
+    /// Its host was freed when its response was read.
+    released: bool,
 }
 
 /// A failed fetch, as [`ItemResult::Failed`] reports it.

@@ -23,6 +23,7 @@ use super::generic::{self, dom};
 use super::page_type::PageType;
 use super::text::{BlockKind, Paragraph};
 use super::typed;
+use super::typed::disclosure::Disclosed;
 use super::typed::region::{is_dialog, is_disclosure_button, is_hidden_panel};
 use features::BlockFeatures;
 pub use segment::page_blocks;
@@ -72,8 +73,10 @@ pub struct BlockContext<'a> {
 /// tab panels and collapsed accordion sections (a FAQ's answers) are
 /// walked, as the typed extractor keeps them: a click shows them.
 pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
-    let page = dom::walk_showing(*generic::body_element(doc), |el| {
-        is_hidden_panel(el) || is_disclosure_button(el)
+    let body = *generic::body_element(doc);
+    let disclosed = Disclosed::find(body);
+    let page = dom::walk_showing(body, |el| {
+        is_hidden_panel(el) || is_disclosure_button(el) || disclosed.contains(el)
     });
     let blocks = page_blocks(&page);
     let features = features::block_features(&page, &blocks, ctx);
@@ -245,6 +248,8 @@ mod tests {
             "<body><main><h2>FAQ</h2><button aria-expanded=false aria-controls=a1>\
              Can I pay monthly?</button><div id=a1 class=accordion-content hidden>\
              <p>Yes, every plan is billed monthly.</p></div>\
+             <button aria-expanded=false>Can I export?</button><div class=qa-x hidden>\
+             <p>Yes, as CSV.</p></div>\
              <p hidden>Old price list</p></main></body>",
         );
         let ctx = BlockContext {
@@ -262,7 +267,10 @@ mod tests {
             [
                 "FAQ",
                 "Can I pay monthly?",
-                "Yes, every plan is billed monthly."
+                "Yes, every plan is billed monthly.",
+                // No class names this one: the button before it opens it.
+                "Can I export?",
+                "Yes, as CSV."
             ]
         );
     }

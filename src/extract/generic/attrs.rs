@@ -36,6 +36,9 @@ pub struct Attrs<'a> {
     pub hidden: bool,
     /// A modal dialog (`aria-modal=true`): an overlay over the page.
     pub modal: bool,
+    /// The page's author as a microdata item (`itemprop=author`): a
+    /// byline or an author box, not the story.
+    pub author_item: bool,
 }
 
 impl<'a> Attrs<'a> {
@@ -56,6 +59,9 @@ impl<'a> Attrs<'a> {
                 local_name!("hidden") => hidden_attr = true,
                 local_name!("aria-hidden") => a.hidden |= &**value == "true",
                 local_name!("aria-modal") => a.modal = &**value == "true",
+                local_name!("itemprop") => {
+                    a.author_item |= value.split_ascii_whitespace().any(|v| v == "author")
+                }
                 local_name!("style") => a.hidden |= style_hides(value),
                 _ => {}
             }
@@ -162,6 +168,23 @@ mod tests {
              <div class=capping aria-modal=true><p>You can read this newspaper on one device at a time, so reading here signs you out on the other one.</p>\
              <p>Why this message? Because another person, or you, is reading with this account on another device.</p></div>\
              <section role=alertdialog><p>Your subscription does not include this article, please contact our sales team for more information.</p></section></body>",
+            PARA.repeat(4)
+        );
+        let got: Vec<String> = extract_paragraphs(&parse_document(&html))
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(got, vec![PARA[3..PARA.len() - 4].to_string(); 4]);
+    }
+
+    #[test]
+    fn an_author_item_is_no_part_of_the_story() {
+        // A plugin's author box: the author's microdata item (a picture,
+        // the name, a paragraph of biography) after the article.
+        let html = format!(
+            "<body><div class=entry>{}<div class=bio-wrap itemscope itemtype=http://schema.org/Person itemprop=author>\
+             <img src=/a.jpg alt=''><div><a href=/people/ann>Ann Smith</a></div>\
+             <div itemprop=description><p>Ann has covered local politics since 2015, and before that she taught history at the town's high school.</p></div></div></div></body>",
             PARA.repeat(4)
         );
         let got: Vec<String> = extract_paragraphs(&parse_document(&html))

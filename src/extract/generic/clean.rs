@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::article_body::article_body_text;
+use super::biography::{first_names, opens_with_first_name};
 use super::enumeration::enumeration_lines;
 use super::feed::{teaser_feed_start, DroppedRun, DATE_OR_TIME};
 use super::headed_lists::{headed_list_items, introduces_list};
@@ -42,6 +43,8 @@ pub struct Evidence {
     /// The first [`MAX_EVIDENCE_AUTHORS`] authors' names (normalised).
     authors: Vec<String>,
     article_body: Option<String>,
+    /// The authors' first names (lower-cased, 3 characters or more).
+    first_names: Vec<String>,
     /// Bytes of article body that substring searches may still scan (see
     /// [`MAX_EVIDENCE_SCAN_BYTES`]).
     scan_budget: Cell<usize>,
@@ -65,8 +68,24 @@ impl Evidence {
             title,
             authors,
             article_body,
+            first_names: Vec::new(),
             scan_budget: Cell::new(MAX_EVIDENCE_SCAN_BYTES),
         }
+    }
+
+    /// The same evidence, knowing the authors' names as written (their
+    /// first names start an author's biography). Only a person's name
+    /// counts: one to three capitalised words, not opening with an article
+    /// (a team, a brand or a paper: "The Planetary Press", "ACME Official").
+    pub fn with_author_names<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Self {
+        self.first_names = first_names(names.into_iter().take(MAX_EVIDENCE_AUTHORS));
+        self
+    }
+
+    /// Whether a paragraph of sentences opens with an author's first name
+    /// ("Anna has covered ...", "Anna Smith is ..."): a biography.
+    fn opens_with_an_author(&self, p: &Paragraph) -> bool {
+        opens_with_first_name(p, &self.first_names)
     }
 
     /// Evidence from the page metadata.
@@ -80,6 +99,7 @@ impl Evidence {
             meta.authors.iter().map(|a| normalize(a)).collect(),
             meta.article_body.as_deref(),
         )
+        .with_author_names(meta.authors.iter().map(String::as_str))
     }
 
     /// Whether a normalised line names one of the authors.
@@ -318,9 +338,11 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
         .find(|&i| !weak_lead(kept.len() - i, &kept[i]))
         .unwrap_or(kept.len());
     kept.drain(..lead);
+    // The authors' biographies at the end ("Anna has covered ...") go,
+    // and the weak lines and headings then left at the end.
     while kept
         .last()
-        .is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p)))
+        .is_some_and(|(p, c)| !c && (is_weak(p) || is_heading(p) || ev.opens_with_an_author(p)))
     {
         // The short last item of a list of the text (before a share bar)
         // is as much the article as the items before it.

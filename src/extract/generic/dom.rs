@@ -228,6 +228,7 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 let chrome = candidate
                     && (is_chrome_tag(name, article_depth > 0)
                         || attrs.modal
+                        || attrs.author_item
                         || matches!(
                             role,
                             "navigation"

@@ -10,6 +10,7 @@
 
 pub mod article_body;
 pub mod attrs;
+pub mod biography;
 pub mod clean;
 pub mod dom;
 pub mod enumeration;

@@ -18,7 +18,10 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap;
 use scraper::Html;
 
-use super::posts::{heads_other_threads, is_signature, side_comments, MAX_OTHER_THREADS_SHARE};
+use super::posts::{
+    after_last_post, heads_other_threads, is_signature, link_lists_before_first_post,
+    side_comments, MAX_OTHER_THREADS_SHARE,
+};
 use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
 use crate::extract::generic::dom::{self, Page, NONE};
@@ -149,6 +152,10 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
         .map(|(e, _)| e.node.id())
         .collect();
     if kind == ItemKind::Posts {
+        if let (Some(&first), Some(&last)) = (group.items.first(), group.items.last()) {
+            blocked.extend(after_last_post(page, region, last));
+            blocked.extend(link_lists_before_first_post(page, region, first));
+        }
         blocked.extend(side_comments(page, &layout, &group.items));
         let other_threads = headed_sections(
             page,
@@ -633,6 +640,70 @@ mod tests {
             got,
             ["ann", texts[0], "bob", texts[1], "ann", texts[2]],
             "{got:?}"
+        );
+    }
+
+    #[test]
+    fn what_follows_the_last_post_is_left_out() {
+        let post = |user: &str, text: &str| {
+            format!("<div class=post><p>{user}</p><div class=body><p>{text}</p></div></div>")
+        };
+        let html = format!(
+            "<body><div class=page><h1>Which glue holds oak to steel?</h1>\
+             <p>I need to fix an oak shelf to a steel frame without screws.</p>\
+             <div class=posts>{}{}{}</div>\
+             <p>You must sign in to answer this question.</p>\
+             <div class=help><p>Allow notifications in your browser to hear of new replies.</p></div>\
+             </div></body>",
+            post("ann", "A two-part epoxy, with the steel sanded first."),
+            post("bob", "Construction adhesive works too, if the shelf is light."),
+            post("cy", "Epoxy here as well; clamp it overnight.")
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert_eq!(
+            texts,
+            [
+                "Which glue holds oak to steel?",
+                "I need to fix an oak shelf to a steel frame without screws.",
+                "ann",
+                "A two-part epoxy, with the steel sanded first.",
+                "bob",
+                "Construction adhesive works too, if the shelf is light.",
+                "cy",
+                "Epoxy here as well; clamp it overnight.",
+            ]
+        );
+    }
+
+    #[test]
+    fn link_lists_before_the_first_post_are_left_out() {
+        let post = |user: &str, text: &str| {
+            format!("<div class=post><p>{user}</p><div class=body><p>{text}</p></div></div>")
+        };
+        let html = format!(
+            "<body><div class=page><div class=title><h1><a href=/t/9>Which glue holds oak to steel?</a></h1></div>\
+             <div class=rules><p>Posting rules</p><ul><li><a href=/r/1>Be kind to other woodworkers</a></li>\
+             <li><a href=/r/2>Search the forum before you ask</a></li>\
+             <li><a href=/r/3>No sales posts outside the market</a></li></ul></div>\
+             <p>I need to fix an oak shelf to a steel frame without screws.</p>\
+             <div class=posts>{}{}{}</div></div></body>",
+            post("ann", "A two-part epoxy, with the steel sanded first."),
+            post("bob", "Construction adhesive works too, if the shelf is light."),
+            post("cy", "Epoxy here as well; clamp it overnight.")
+        );
+        let texts = thread_texts(&html, ItemKind::Posts);
+        assert_eq!(
+            texts,
+            [
+                "Which glue holds oak to steel?",
+                "I need to fix an oak shelf to a steel frame without screws.",
+                "ann",
+                "A two-part epoxy, with the steel sanded first.",
+                "bob",
+                "Construction adhesive works too, if the shelf is light.",
+                "cy",
+                "Epoxy here as well; clamp it overnight.",
+            ]
         );
     }
 

@@ -24,6 +24,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::node::{Element, Node};
 use scraper::{ElementRef, Html};
 
+use super::disclosure::Disclosed;
 use super::repeated::Layout;
 use crate::extract::generic;
 use crate::extract::generic::dom::{self, Attrs, Page, NONE};
@@ -59,6 +60,8 @@ pub struct MainRegion<'a> {
     pub root: u32,
     /// The hidden wrapper walked as shown, if any (see [`Self::find`]).
     revealed: Option<NodeId>,
+    /// Collapsed sections that disclosure buttons open (read as shown).
+    disclosed: Disclosed,
 }
 
 impl<'a> MainRegion<'a> {
@@ -78,6 +81,7 @@ impl<'a> MainRegion<'a> {
             page,
             root,
             revealed: None,
+            disclosed: Disclosed::find(body),
         };
         if shown.chars() >= MIN_VISIBLE_CHARS {
             return shown;
@@ -91,9 +95,13 @@ impl<'a> MainRegion<'a> {
             page,
             root,
             revealed: Some(wrapper.id()),
+            disclosed: Disclosed::default(),
         };
         if revealed.chars() > shown.chars() {
-            revealed
+            Self {
+                disclosed: shown.disclosed,
+                ..revealed
+            }
         } else {
             shown
         }
@@ -110,7 +118,7 @@ impl<'a> MainRegion<'a> {
     /// The region's paragraphs: its text without chrome, link lists and
     /// repeated blocks. Hidden tab panels and collapsed accordion sections
     /// are kept (a product's specifications, a service page's FAQ
-    /// answers): a click shows them.
+    /// answers, see [`Disclosed`]): a click shows them.
     pub fn paragraphs(&self) -> Vec<Paragraph> {
         self.paragraphs_without(&HashSet::new())
     }
@@ -129,7 +137,8 @@ impl<'a> MainRegion<'a> {
                 || (dom::is_invisible(el)
                     && self.revealed != Some(node.id())
                     && !is_hidden_panel(el)
-                    && !is_disclosure_button(el))
+                    && !is_disclosure_button(el)
+                    && !self.disclosed.contains(el))
         });
         keep_content(assembler.finish())
     }
@@ -209,8 +218,71 @@ pub fn is_hidden_panel(el: &Element) -> bool {
                 || t.starts_with("accordion-panel")
                 || t == "collapse"
                 || t.starts_with("panel-collapse")
+                || names_panel(token)
         })
     })
+}
+
+/// Words of a class token naming a disclosure widget.
+const DISCLOSURE_WORDS: &[&str] = &[
+    "accordion",
+    "collapse",
+    "collapsible",
+    "expandable",
+    "expander",
+    "faq",
+    "tab",
+    "tabs",
+    "toggle",
+];
+
+/// Words of a class token naming the part of the widget that opens.
+const PANEL_WORDS: &[&str] = &[
+    "answer", "body", "content", "contents", "inner", "pane", "panel",
+];
+
+/// A class token whose words (split at `-`, `_` and lower-to-upper case
+/// changes: BEM and CSS-module names) name a disclosure widget's panel:
+/// `c-accordion__panel`, `accordionBody`, `faq__answer`, `tab__content`.
+fn names_panel(token: &str) -> bool {
+    let (mut widget, mut panel) = (false, false);
+    for word in class_words(token) {
+        widget |= DISCLOSURE_WORDS
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w));
+        panel |= PANEL_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w));
+    }
+    widget && panel
+}
+
+/// The words of a class token: runs of ASCII letters, cut where a
+/// lower-case letter is followed by an upper-case one.
+fn class_words(token: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut prev_lower = false;
+    for (i, c) in token.char_indices() {
+        if c.is_ascii_alphabetic() {
+            match start {
+                Some(s) if prev_lower && c.is_ascii_uppercase() => {
+                    words.push(&token[s..i]);
+                    start = Some(i);
+                }
+                Some(_) => {}
+                None => start = Some(i),
+            }
+            prev_lower = c.is_ascii_lowercase();
+        } else {
+            if let Some(s) = start.take() {
+                words.push(&token[s..i]);
+            }
+            prev_lower = false;
+        }
+    }
+    if let Some(s) = start {
+        words.push(&token[s..]);
+    }
+    words
 }
 
 /// A dialog: a modal's policy text, a cookie centre, a newsletter pop-up
@@ -408,10 +480,72 @@ mod tests {
     fn hidden_panels_kept_other_hidden_blocks_not() {
         let html = "<body><div><p>Shown description of the thing.</p>\
             <div class='tab-pane fade' style='display:none'><p>Weight: 2 kg</p></div>\
+            <div class='c-accordion__panel' style='display:none'><p>Oak, oiled.</p></div>\
+            <div class=faqAnswer hidden><p>Yes, in blue.</p></div>\
             <div style='display:none'><p>Cart drawer</p></div></div></body>";
         assert_eq!(
             texts(html),
-            ["Shown description of the thing.", "Weight: 2 kg"]
+            [
+                "Shown description of the thing.",
+                "Weight: 2 kg",
+                "Oak, oiled.",
+                "Yes, in blue."
+            ]
+        );
+    }
+
+    #[test]
+    fn class_words_split_bem_and_camel_case() {
+        assert_eq!(
+            class_words("enrollment-accordion__itemContent2x-é-tabPanel"),
+            [
+                "enrollment",
+                "accordion",
+                "item",
+                "Content",
+                "x",
+                "tab",
+                "Panel"
+            ]
+        );
+        for panel in [
+            "c-accordion__panel",
+            "accordionBody",
+            "faq__answer",
+            "tab__content",
+        ] {
+            assert!(names_panel(panel), "{panel}");
+        }
+        for other in [
+            "tabular",
+            "accordion",
+            "content",
+            "table-body",
+            "toggle-button",
+        ] {
+            assert!(!names_panel(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn sections_a_disclosure_button_opens_are_kept() {
+        // No class names a panel: the button and aria-controls do.
+        let html = "<body><header><button aria-expanded=false aria-controls=menu>Menu</button>\
+            <div id=menu hidden><p>Shop all</p></div></header><main><h1>Fire pit</h1>\
+            <button aria-expanded=false>Description</button>\
+            <div class=chakra-collapse style='display:none;height:0px'><p>Steel, 15 kg.</p></div>\
+            <button aria-expanded=false aria-controls=p2>Returns</button>\
+            <div><div id=p2 hidden><p>Thirty days.</p></div></div>\
+            <div style='display:none'><p>Cart drawer</p></div></main></body>";
+        assert_eq!(
+            texts(html),
+            [
+                "Fire pit",
+                "Description",
+                "Steel, 15 kg.",
+                "Returns",
+                "Thirty days."
+            ]
         );
     }
 

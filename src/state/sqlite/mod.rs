@@ -12,6 +12,7 @@
 //! claims ride in one write transaction with the next commit.
 
 mod batch;
+mod checkpoint;
 pub mod schema;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -32,6 +33,8 @@ pub use schema::SCHEMA_VERSION;
 
 /// The SQLite state file.
 pub struct SqliteState {
+    /// A crawl's (a locked state's) WAL checkpoints, off its thread.
+    checkpointer: Option<checkpoint::Checkpointer>,
     conn: Connection,
     path: String,
     owner: OutputOwner,
@@ -72,6 +75,16 @@ impl std::fmt::Debug for SqliteState {
     }
 }
 
+impl Drop for SqliteState {
+    fn drop(&mut self) {
+        // The checkpoint connection closes first: the crawl's, the last,
+        // then checkpoints the WAL whole and removes it.
+        if let Some(c) = &mut self.checkpointer {
+            c.stop(&mut self.conn);
+        }
+    }
+}
+
 impl SqliteState {
     /// Opens (creating or migrating) the state file at `path`, without the
     /// lock (for inspection, or when the caller holds it).
@@ -94,8 +107,16 @@ impl SqliteState {
         // and a commit's); the default cache of 16 would prepare some again
         // at every commit.
         conn.set_prepared_statement_cache_capacity(64);
+        let checkpointer = match lock {
+            Some(_) => Some(
+                checkpoint::Checkpointer::start(&mut conn, path)
+                    .with_context(|| format!("{name}: cannot use state file"))?,
+            ),
+            None => None,
+        };
         let file = crate::paths::resolve(path);
         Ok(Self {
+            checkpointer,
             conn,
             owner: OutputOwner {
                 id,

@@ -170,3 +170,37 @@ fn claiming_reuses_its_prepared_statement() {
         "the claim query was prepared again"
     );
 }
+
+#[test]
+fn a_crawl_checkpoints_its_wal_on_a_thread_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let long = "x".repeat(200);
+    {
+        let mut s = SqliteState::open_locked(&path).unwrap();
+        s.begin_run().unwrap();
+        // Far more than CHECKPOINT_PAGES pages of WAL.
+        for b in 0..100 {
+            s.commit(&Batch {
+                new_urls: (0..100)
+                    .map(|i| new(&format!("http://h/{b}/{i}/{long}")))
+                    .collect(),
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        let checkpoints = || s.checkpointer.as_ref().unwrap().done();
+        for _ in 0..3000 {
+            if checkpoints() > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(checkpoints() > 0);
+    }
+    // Closed last, the crawl's connection checkpointed the rest and removed
+    // the WAL; nothing was lost.
+    assert!(!dir.path().join("c.db-wal").exists());
+    let mut s = SqliteState::open(&path).unwrap();
+    assert_eq!(s.stats().unwrap().urls, 10_000);
+}
