@@ -110,6 +110,10 @@ pub struct Crawler {
     in_order: HashMap<String, order::InOrder<results::Done>>,
     rr: usize,
     in_flight: usize,
+    /// Results of pages that came before an earlier request's of their
+    /// host and wait for it (`order`): fetched, not yet counted in
+    /// `fetches`, so still counted against --max-pages.
+    waiting: usize,
     fetches: u64,
     /// The open batch: what the next commit applies.
     staged: commit::Staged,
@@ -193,6 +197,7 @@ impl Crawler {
             in_order: HashMap::new(),
             rr: 0,
             in_flight: 0,
+            waiting: 0,
             fetches,
             staged: commit::Staged::default(),
             frozen: None,
@@ -405,7 +410,8 @@ impl Crawler {
             if self.in_flight >= self.cfg.concurrency {
                 break;
             }
-            if self.cfg.max_pages > 0 && self.fetches + self.in_flight as u64 >= self.cfg.max_pages
+            if self.cfg.max_pages > 0
+                && self.fetches + (self.in_flight + self.waiting) as u64 >= self.cfg.max_pages
             {
                 break;
             }

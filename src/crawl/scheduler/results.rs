@@ -124,7 +124,9 @@ impl Crawler {
                     self.host_done(&done);
                     return Ok(());
                 }
+                self.waiting += 1;
                 while let Some(done) = self.in_order.get_mut(&host).and_then(|o| o.pop_due()) {
+                    self.waiting = self.waiting.saturating_sub(1);
                     self.handle_done(done)?;
                 }
             }
@@ -152,6 +154,7 @@ impl Crawler {
             None => return,
         };
         for done in waiting {
+            self.waiting = self.waiting.saturating_sub(1);
             self.host_done(&done);
         }
     }
