@@ -226,7 +226,8 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                     ChromeHint::None
                 };
                 let chrome = candidate
-                    && (is_chrome_tag(name, article_depth > 0)
+                    && ((is_chrome_tag(name, article_depth > 0)
+                        && !(name == "figure" && super::tables::wraps_table(node)))
                         || attrs.modal
                         || attrs.author_item
                         || matches!(
@@ -365,9 +366,13 @@ fn close(elems: &mut [Elem<'_>], idx: u32) {
     }
     // Weak chrome holding at most one short paragraph (a teaser, a promo
     // box) is chrome; with real prose (an Elementor text widget) it is not.
-    if e.weak && (e.paras == 0 || (e.paras == 1 && e.para_chars < 200)) {
-        e.chrome = true;
+    if e.weak
+        && (e.paras == 0 || (e.paras == 1 && e.para_chars < 200))
+        && !super::tables::holds_table(elems, idx)
+    {
+        elems[idx as usize].chrome = true;
     }
+    let e = &mut elems[idx as usize];
     // A slide gallery ("1/50", "2/50", ...): its captions tell other
     // stories, however much prose they hold. (Ratings, "4/5", repeat
     // numbers and rarely count from 1.)

@@ -26,7 +26,10 @@ use scraper::{ElementRef, Html, Node};
 
 use super::metadata::Metadata;
 use super::text::{Assembler, Paragraph};
+use crate::extract::typed::disclosure::Disclosed;
+use crate::extract::typed::region::is_hidden_panel;
 use clean::Evidence;
+use dom::Attrs;
 
 /// Finds the main content and returns its paragraphs (no metadata known).
 pub fn extract_paragraphs(doc: &Html) -> Vec<Paragraph> {
@@ -111,8 +114,9 @@ fn generic_body_showing(
         roots.iter().map(|&i| page.elems[i as usize].node).collect()
     };
     for root in roots {
+        let disclosed = Disclosed::find(root);
         assembler.add_subtree_filtered(root, |node, el| {
-            (dom::is_invisible(el) && !shown(el))
+            (dom::is_invisible(el) && !shown(el) && !is_closed_panel(el, &disclosed))
                 || chrome.contains(&node.id())
                 || is_thumbnail_card(node, el)
         });
@@ -125,6 +129,22 @@ fn generic_body_showing(
         }
     }
     GenericBody { paragraphs, chrome }
+}
+
+/// A hidden section of the text that a click opens, read like the rest:
+/// a tab panel or a collapsed accordion section ([`is_hidden_panel`]),
+/// one a disclosure button opens ([`Disclosed`]), or a labelled region
+/// (`role="region"` with `aria-labelledby`: an accordion's panel, named
+/// by its heading). Never an element whose text never counts (a script).
+fn is_closed_panel(el: &scraper::node::Element, disclosed: &Disclosed) -> bool {
+    if attrs::is_invisible_tag(el.name()) {
+        return false;
+    }
+    let a = Attrs::of(el);
+    !a.modal
+        && ((a.role == "region" && el.attr("aria-labelledby").is_some())
+            || is_hidden_panel(el)
+            || disclosed.contains(el))
 }
 
 /// Nodes, at most, of a teaser card (a larger item is no card; the bound
@@ -201,5 +221,40 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(got.len(), 8, "{got:?}");
+    }
+    #[test]
+    fn collapsed_sections_of_the_text_are_read() {
+        let prose = "<p>The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.</p>";
+        let step = |n: u32, text: &str| {
+            format!(
+                "<div><a role=button aria-controls=s{n}><span role=heading>Step {n}</span></a>\
+                 <div id=s{n} role=region aria-labelledby=h{n} style='display:none'><p>{text}</p></div></div>"
+            )
+        };
+        let html = format!(
+            "<body><article>{prose}{prose}{}{}\
+             <div role=tabpanel hidden><p>Ask the depot for a map of the new stops before the line opens.</p></div>\
+             <div style='display:none'><p>A hidden note that no click ever shows to the reader.</p></div>\
+             {prose}</article></body>",
+            step(1, "Check the timetable of the line at the stop, since the trams run less often at night."),
+            step(2, "Buy a ticket from the machine on the platform before boarding the tram."),
+        );
+        let got: Vec<String> = extract_paragraphs(&crate::parse::parse_document(&html))
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert!(
+            got.iter().any(|t| t.starts_with("Check the timetable")),
+            "{got:?}"
+        );
+        assert!(got.iter().any(|t| t.starts_with("Buy a ticket")), "{got:?}");
+        assert!(
+            got.iter().any(|t| t.starts_with("Ask the depot")),
+            "{got:?}"
+        );
+        assert!(
+            !got.iter().any(|t| t.starts_with("A hidden note")),
+            "{got:?}"
+        );
     }
 }
