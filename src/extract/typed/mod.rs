@@ -46,7 +46,8 @@ pub struct TypedInput<'a> {
 ///
 /// A page of any type on which the article extractor found nothing gets
 /// its main region's text (short sections, link-heavy but real content
-/// that the article extractor rejects), when it has any.
+/// that the article extractor rejects), when it has any, and so does one
+/// whose typed extractor kept nothing.
 pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Paragraph>> {
     let typed = match page_type {
         PageType::Article => None,
@@ -62,7 +63,11 @@ pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Par
             Some(MainRegion::find(input.doc).paragraphs())
         }
     };
-    typed.or_else(|| {
+    // A typed extractor that found its structure but kept nothing of it
+    // (a grid whose cards are all template lines, shown while the page's
+    // content waits hidden for a script) falls back as one that found
+    // nothing.
+    typed.filter(|t| !t.is_empty()).or_else(|| {
         input
             .generic
             .is_empty()
@@ -113,5 +118,39 @@ mod tests {
                 .collect();
             assert_eq!(texts, ["Opening hours", "Monday to Friday", "9 to 17"]);
         }
+    }
+
+    #[test]
+    fn cards_that_keep_nothing_fall_back_to_the_main_region() {
+        // Three alike cards, each only a template line: the cards keep
+        // nothing, and the page's content is in its hidden wrapper.
+        let card = "<div class=card><p>Add to cart now</p></div>";
+        let html = format!(
+            "<body><div class=grid>{card}{card}{card}</div><div style='display:none'>\
+             <h1>Coffee</h1><p>Dark roast beans, ground for drip machines and French presses.</p>\
+             </div></body>"
+        );
+        let doc = parse_document(&html);
+        let meta = Metadata::default();
+        let input = TypedInput {
+            doc: &doc,
+            meta: &meta,
+            generic: &[],
+        };
+        let texts: Vec<String> = typed_body(PageType::Collection, &input)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "Add to cart now",
+                "Add to cart now",
+                "Add to cart now",
+                "Coffee",
+                "Dark roast beans, ground for drip machines and French presses."
+            ]
+        );
     }
 }
