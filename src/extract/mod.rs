@@ -333,7 +333,9 @@ pub fn extract_page(
         .filter(|typed| !typed.is_empty());
     // The block model, for the page types where it beats the rules.
     let use_blocks = site.is_none() && opts.block_model.applies(block_type, block_confidence);
-    let scored = if use_blocks || opts.keep_blocks {
+    // A product's typed body, with the blocks the model doubts left out.
+    let filter_blocks = site.is_none() && opts.block_model.filters(block_type, block_confidence);
+    let scored = if use_blocks || filter_blocks || opts.keep_blocks {
         let ctx = blocks::BlockContext {
             generic: &paragraphs,
             typed: typed.as_deref().unwrap_or(&[]),
@@ -344,8 +346,14 @@ pub fn extract_page(
     } else {
         Vec::new()
     };
-    let paragraphs = use_blocks
-        .then(|| blocks::blocks_body(&scored))
+    let from_blocks = if use_blocks {
+        Some(blocks::blocks_body(&scored))
+    } else if filter_blocks {
+        Some(typed::product::from_blocks(&scored, &meta))
+    } else {
+        None
+    };
+    let paragraphs = from_blocks
         .filter(|b| !b.is_empty())
         .or(typed)
         .unwrap_or(paragraphs);

@@ -23,6 +23,7 @@ use super::items::drop_repeated_lines;
 use super::region::{furniture, headed_sections, MainRegion, MAX_HEADING_CHARS};
 use super::repeated::{link_cards, Layout};
 use super::TypedInput;
+use crate::extract::blocks::{self, ScoredBlock, Thresholds};
 use crate::extract::classify::count_prices;
 use crate::extract::generic::dom::{Page, NONE};
 use crate::extract::metadata::{decode_entities, Metadata};
@@ -61,21 +62,40 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
     let mut paragraphs = region.paragraphs_without(&cards);
     paragraphs.retain(|p| matches!(p.kind, BlockKind::Heading(_)) || !is_bare_price(&p.text));
     if let Some(description) = jsonld_description(input.meta) {
-        let shown = normalized(&crate::extract::text::join_paragraphs(&paragraphs));
-        let probe: String = normalized(&description).chars().take(PROBE_CHARS).collect();
-        if !probe.is_empty() && !shown.contains(&probe) {
-            // After the product's name when the region starts with it.
-            let at = usize::from(
-                paragraphs
-                    .first()
-                    .is_some_and(|p| p.kind == BlockKind::Heading(1)),
-            );
-            paragraphs.splice(at..at, description_paragraphs(&description));
-        }
+        let shown = crate::extract::text::join_paragraphs(&paragraphs);
+        insert_unless_shown(&mut paragraphs, &description, &shown);
     }
     // Any line a product page shows twice is one block rendered twice.
     drop_repeated_lines(&mut paragraphs, 1);
     paragraphs
+}
+
+/// A product's body from the block model's `scored` blocks (the model
+/// filtering the typed body: [`blocks::filters`]), with the JSON-LD
+/// description after the product's name when no block of the page shows
+/// it (a description the page shows and the model left out stays out).
+pub fn from_blocks(scored: &[ScoredBlock], meta: &Metadata) -> Vec<Paragraph> {
+    let mut paragraphs = blocks::blocks_body_with(scored, &Thresholds::FILTER);
+    if let Some(description) = jsonld_description(meta) {
+        let page: Vec<&str> = scored.iter().map(|s| s.block.text.as_str()).collect();
+        insert_unless_shown(&mut paragraphs, &description, &page.join("\n"));
+    }
+    paragraphs
+}
+
+/// Puts `description`'s paragraphs after the product's name (or first)
+/// unless the start of it is in `shown`.
+fn insert_unless_shown(paragraphs: &mut Vec<Paragraph>, description: &str, shown: &str) {
+    let probe: String = normalized(description).chars().take(PROBE_CHARS).collect();
+    if !probe.is_empty() && !normalized(shown).contains(&probe) {
+        // After the product's name when the body starts with it.
+        let at = usize::from(
+            paragraphs
+                .first()
+                .is_some_and(|p| p.kind == BlockKind::Heading(1)),
+        );
+        paragraphs.splice(at..at, description_paragraphs(description));
+    }
 }
 
 /// Words (with a letter) a line may hold beside its prices to be a bare
@@ -405,6 +425,63 @@ mod tests {
         assert!(!texts
             .iter()
             .any(|t| t.contains("79.99") || t.contains("49,00") || t.contains("2.98")));
+    }
+
+    /// A scored block: inside the typed body or not, with its score.
+    fn scored(text: &str, kind: BlockKind, in_typed: bool, score: f32) -> ScoredBlock {
+        let mut features = vec![0.0; blocks::features::NAMES.len()];
+        features[blocks::features::IN_TYPED] = f32::from(u8::from(in_typed));
+        ScoredBlock {
+            block: blocks::Block {
+                elem: 0,
+                text: text.to_string(),
+                kind,
+            },
+            features: blocks::features::BlockFeatures(features),
+            score,
+        }
+    }
+
+    fn product_meta(description: &str) -> Metadata {
+        let mut meta = Metadata::default();
+        let obj = serde_json::json!({"@type": "Product", "description": description});
+        meta.jsonld_objects
+            .push(obj.as_object().expect("an object").clone());
+        meta
+    }
+
+    #[test]
+    fn the_block_model_filters_the_typed_body_and_adds_nothing_outside_it() {
+        let page = [
+            scored("Oak desk lamp", BlockKind::Heading(1), true, 0.9),
+            scored("A lamp turned from oak.", BlockKind::Text, true, 0.25),
+            scored("Free delivery over $50", BlockKind::Text, true, 0.1),
+            scored("Brass floor lamp", BlockKind::Text, false, 0.99),
+        ];
+        let texts = |meta: &Metadata| -> Vec<String> {
+            from_blocks(&page, meta)
+                .into_iter()
+                .map(|p| p.text)
+                .collect()
+        };
+        assert_eq!(
+            texts(&Metadata::default()),
+            ["Oak desk lamp", "A lamp turned from oak."]
+        );
+        // The JSON-LD description no block shows, after the name.
+        assert_eq!(
+            texts(&product_meta("Turned by hand in our workshop.")),
+            [
+                "Oak desk lamp",
+                "Turned by hand in our workshop.",
+                "A lamp turned from oak."
+            ]
+        );
+        // One the page shows (the model left it out): not brought back.
+        assert_eq!(
+            texts(&product_meta("Free delivery over $50")),
+            ["Oak desk lamp", "A lamp turned from oak."]
+        );
     }
 
     #[test]
