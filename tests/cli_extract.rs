@@ -218,6 +218,56 @@ fn failed_inputs_are_named_and_the_others_still_processed() {
     assert_eq!(o.status.code(), Some(1), "every input failed");
 }
 
+/// One thread reads, extracts and writes each page itself (no reading
+/// thread): the same records, messages and status as on several threads,
+/// across chunk boundaries (8 pages a chunk per thread) and with failures.
+#[test]
+fn one_thread_writes_what_several_threads_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.html");
+    std::fs::write(&empty, b"").unwrap();
+    let missing = dir.path().join("missing.html");
+    let gz = dir.path().join("page.html.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    enc.write_all(&std::fs::read(fixture("windows-1252")).unwrap())
+        .unwrap();
+    enc.finish().unwrap();
+    let good = [
+        fixture("jsonld-newsarticle"),
+        fixture("windows-1252"),
+        gz.clone(),
+    ];
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    for i in 0..7 {
+        inputs.extend(good.iter().cloned());
+        if i % 3 == 0 {
+            inputs.push(empty.clone());
+        }
+        if i == 5 {
+            inputs.push(missing.clone());
+        }
+    }
+    let mut args = vec!["extract".to_string(), "--no-selectors".to_string()];
+    args.extend(inputs.iter().map(|p| p.to_str().unwrap().to_string()));
+    let with_threads = |n: &str| {
+        bin()
+            .args(&args)
+            .env("RAYON_NUM_THREADS", n)
+            .output()
+            .unwrap()
+    };
+    let (one, many) = (with_threads("1"), with_threads("4"));
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(records(&one).len(), 21);
+    assert_eq!(stdout(&one), stdout(&many));
+    assert_eq!(stderr(&one), stderr(&many));
+    assert_eq!(one.status.code(), many.status.code());
+    assert_eq!(stderr(&one).lines().count(), 4, "{}", stderr(&one));
+}
+
 #[test]
 fn selectors_dir_replaces_builtin_configs_and_broken_toml_is_named() {
     let dir = tempfile::tempdir().unwrap();

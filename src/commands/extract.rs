@@ -4,6 +4,8 @@
 //! Inputs become pages through [`crate::input::PageSource`] on a reading
 //! thread; pages are extracted in parallel in chunks and their records
 //! written in order, so the output does not depend on the number of threads.
+//! On one thread the same chunks are read, extracted and written by that
+//! thread alone (no reading thread, no pool).
 
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
@@ -173,62 +175,64 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         ..Default::default()
     };
     let mut inputs_ok = 0u64;
-    let chunk_len = rayon::current_num_threads().max(1) * 8;
-    let finished = std::thread::scope(|scope| -> Result<bool> {
-        let (tx, rx) = sync_channel::<Event>(chunk_len);
-        let (args, given_url, site_filter) = (&args, given_url.as_ref(), &site_filter);
-        let (flags, url_sites) = (&flags, &sites);
-        scope.spawn(move || {
-            let mut loader: Option<UrlLoader> = None;
-            let load_url = |url: &Url| -> Result<Page> {
-                if loader.is_none() {
-                    loader = Some(UrlLoader::new(flags, url_sites.clone())?);
-                }
-                let loaded = loader.as_mut().expect("just set").load(url)?;
-                Ok(loaded.into_page(url.as_str()))
-            };
-            for event in PageSource::new(&args.inputs, given_url, site_filter, load_url) {
-                if tx.send(event).is_err() {
-                    break; // the writer stopped
-                }
+    let threads = pool_threads();
+    let chunk_len = threads * 8;
+    let mut sink = Sink {
+        output: &mut output,
+        summary: &mut summary,
+        inputs_ok: &mut inputs_ok,
+        site_filter: &site_filter,
+        window: &window,
+    };
+    let finished = if threads == 1 {
+        // One core: a reading thread gains nothing, and each page's buffers
+        // are then freed by the thread that allocated them, which the
+        // allocator reuses at once (freed across threads, they made the
+        // reader keep faulting in fresh memory).
+        let mut events = page_events(&args, given_url.as_ref(), &site_filter, &flags, &sites);
+        let mut ended = false;
+        let mut finished = true;
+        while !ended && finished {
+            let mut outcomes = Vec::with_capacity(chunk_len);
+            for event in events.by_ref().take(chunk_len) {
+                outcomes.push(extract_event(event, &sites, &opts));
             }
-        });
-        let mut chunk = Vec::with_capacity(chunk_len);
-        while let Ok(first) = rx.recv() {
-            chunk.push(first);
-            while chunk.len() < chunk_len {
-                match rx.try_recv() {
-                    Ok(event) => chunk.push(event),
-                    Err(_) => break,
-                }
-            }
-            let outcomes: Vec<Outcome> = chunk
-                .par_drain(..)
-                .map(|event| extract_event(event, &sites, &opts))
-                .collect();
-            for outcome in outcomes {
-                match account(outcome, &mut summary, &mut inputs_ok, site_filter, &window) {
-                    Some(record) => {
-                        if let Err(e) = output.write(&record) {
-                            if is_broken_pipe(&e) {
-                                return Ok(false);
-                            }
-                            return Err(e);
-                        }
-                        summary.written += 1;
+            ended = outcomes.len() < chunk_len;
+            finished = sink.write(outcomes)?;
+        }
+        finished
+    } else {
+        std::thread::scope(|scope| -> Result<bool> {
+            let (tx, rx) = sync_channel::<Event>(chunk_len);
+            let (args, given_url, site_filter) = (&args, given_url.as_ref(), &site_filter);
+            let (flags, url_sites) = (&flags, &sites);
+            scope.spawn(move || {
+                for event in page_events(args, given_url, site_filter, flags, url_sites) {
+                    if tx.send(event).is_err() {
+                        break; // the writer stopped
                     }
-                    None => continue,
                 }
-            }
-            if let Err(e) = output.flush() {
-                if is_broken_pipe(&e) {
+            });
+            let mut chunk = Vec::with_capacity(chunk_len);
+            while let Ok(first) = rx.recv() {
+                chunk.push(first);
+                while chunk.len() < chunk_len {
+                    match rx.try_recv() {
+                        Ok(event) => chunk.push(event),
+                        Err(_) => break,
+                    }
+                }
+                let outcomes: Vec<Outcome> = chunk
+                    .par_drain(..)
+                    .map(|event| extract_event(event, &sites, &opts))
+                    .collect();
+                if !sink.write(outcomes)? {
                     return Ok(false);
                 }
-                return Err(e);
             }
-        }
-        Ok(true)
-    })?;
+            Ok(true)
+        })?
+    };
     if !finished {
         return Ok(0);
     }
@@ -242,6 +246,78 @@ pub fn run(args: ExtractArgs) -> Result<i32> {
         eprintln!("newscrawl: extract: {summary}");
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+/// The number of threads rayon's global pool has, or would have, without
+/// starting it (its `RAYON_NUM_THREADS`, else the CPUs this process may
+/// run on): on one core no pool is started at all, and its idle worker
+/// would cost a thread and a fresh page of memory.
+fn pool_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// The inputs' events, URL inputs fetched politely one at a time.
+fn page_events<'a>(
+    args: &'a ExtractArgs,
+    given_url: Option<&'a Url>,
+    site_filter: &'a SiteFilter<'a>,
+    flags: &'a CheckedFlags,
+    sites: &'a Arc<SiteRegistry>,
+) -> impl Iterator<Item = Event> + 'a {
+    let mut loader: Option<UrlLoader> = None;
+    let load_url = move |url: &Url| -> Result<Page> {
+        if loader.is_none() {
+            loader = Some(UrlLoader::new(flags, sites.clone())?);
+        }
+        let loaded = loader.as_mut().expect("just set").load(url)?;
+        Ok(loaded.into_page(url.as_str()))
+    };
+    PageSource::new(&args.inputs, given_url, site_filter, load_url)
+}
+
+/// Where outcomes go: counted, and their records written in order.
+struct Sink<'s, 'f> {
+    output: &'s mut RecordOutput,
+    summary: &'s mut ExtractSummary,
+    inputs_ok: &'s mut u64,
+    site_filter: &'s SiteFilter<'f>,
+    window: &'s DateWindow,
+}
+
+impl Sink<'_, '_> {
+    /// Accounts for a chunk of outcomes and writes their records, then
+    /// flushes; `false` when the reader of the output went away.
+    fn write(&mut self, outcomes: Vec<Outcome>) -> Result<bool> {
+        for outcome in outcomes {
+            let record = account(
+                outcome,
+                self.summary,
+                self.inputs_ok,
+                self.site_filter,
+                self.window,
+            );
+            if let Some(record) = record {
+                if let Err(e) = self.output.write(&record) {
+                    if is_broken_pipe(&e) {
+                        return Ok(false);
+                    }
+                    return Err(e);
+                }
+                self.summary.written += 1;
+            }
+        }
+        if let Err(e) = self.output.flush() {
+            if is_broken_pipe(&e) {
+                return Ok(false);
+            }
+            return Err(e);
+        }
+        Ok(true)
+    }
 }
 
 /// Checks `--url`: an absolute http(s) URL with a host.
