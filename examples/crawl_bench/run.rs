@@ -27,6 +27,8 @@ fn spawn_crawl(args: &[String], stderr: Stdio) -> std::process::Child {
 /// (KiB). The peak is the child's VmHWM, polled: `RUSAGE_CHILDREN`'s
 /// `ru_maxrss` counts, through exec, the RSS this process had when it
 /// forked (a gigabyte after reading earlier outputs), not the crawler's.
+/// A crawl that fails ends the benchmark with its stderr and status 1: its
+/// figures would be those of a partial crawl.
 pub fn crawl(args: &[String]) -> (Duration, String, i64) {
     let t = Instant::now();
     let mut child = spawn_crawl(args, Stdio::piped());
@@ -36,16 +38,31 @@ pub fn crawl(args: &[String]) -> (Duration, String, i64) {
         std::io::Read::read_to_string(&mut stderr, &mut s).ok();
         s
     });
-    let hwm = poll_hwm(&mut child);
+    let (hwm, status) = poll_hwm(&mut child);
     let el = t.elapsed();
-    (el, reader.join().unwrap(), hwm as i64)
+    let err = reader.join().unwrap();
+    exit_unless_success(status, &err);
+    (el, err, hwm as i64)
 }
 
-/// Waits for `child`, polling its VmHWM (KiB); returns the last seen.
-pub fn poll_hwm(child: &mut std::process::Child) -> u64 {
+/// Exits with status 1, printing `stderr`, when a crawl did not succeed.
+fn exit_unless_success(status: std::process::ExitStatus, stderr: &str) {
+    if !status.success() {
+        eprint!("{stderr}");
+        eprintln!("crawl_bench: the crawl failed ({status}); its figures would mean nothing");
+        std::process::exit(1);
+    }
+}
+
+/// Waits for `child`, polling its VmHWM (KiB); returns the last seen and
+/// the child's exit status.
+pub fn poll_hwm(child: &mut std::process::Child) -> (u64, std::process::ExitStatus) {
     let mut hwm = 0;
     let status = format!("/proc/{}/status", child.id());
-    while child.try_wait().unwrap().is_none() {
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            return (hwm, exit);
+        }
         if let Ok(s) = std::fs::read_to_string(&status) {
             if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:")) {
                 hwm = l
@@ -57,7 +74,6 @@ pub fn poll_hwm(child: &mut std::process::Child) -> u64 {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    hwm
 }
 
 /// CPU time (user + system) of the children reaped so far: a crawl's share
@@ -77,7 +93,8 @@ pub fn children_cpu() -> Duration {
 pub fn crawl_polling_rss(args: &[String]) -> (Duration, u64) {
     let t = Instant::now();
     let mut child = spawn_crawl(args, Stdio::null());
-    let hwm = poll_hwm(&mut child);
+    let (hwm, status) = poll_hwm(&mut child);
+    exit_unless_success(status, "");
     (t.elapsed(), hwm)
 }
 

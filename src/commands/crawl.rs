@@ -85,7 +85,7 @@ pub struct CrawlArgs {
 pub fn run(args: CrawlArgs) -> Result<i32> {
     // Signals first: a SIGTERM while configs compile or the state opens is
     // a clean stop (143) like any other.
-    let rt = crate::crawl::runtime()?;
+    let rt = crate::crawl::runtime(&crate::state::StateLocation::parse(&args.state))?;
     let signals = crate::crawl::StopSignals::install(&rt)?;
     let checked = super::flags::check_run_flags(&super::flags::RunFlags {
         rate: Some(args.rate),
