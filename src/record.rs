@@ -9,8 +9,6 @@ use sha2::{Digest, Sha256};
 
 use crate::extract::page_type::PageType;
 
-mod json;
-
 /// One extracted article.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -99,10 +97,10 @@ pub const FIELDS: &[Field] = &[
 
 impl Record {
     /// Serialises the record as one JSON line, newline included.
-    /// (Written as serde_json writes it, without its byte-by-byte escaping
-    /// of the body: see `record/json.rs`.)
     pub fn to_json_line(&self) -> String {
-        json::json_line(self)
+        let mut line = serde_json::to_string(self).expect("a Record always serialises");
+        line.push('\n');
+        line
     }
 }
 
