@@ -13,6 +13,7 @@
 
 mod context;
 pub mod features;
+mod layout;
 pub mod model;
 pub mod segment;
 pub mod sequence;
