@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use super::context::{nearness, repetition};
-use super::layout::outline;
 use super::{Block, BlockContext};
 use crate::extract::generic::dom::{Attrs, Page, NONE};
 use crate::extract::page_type::PageType;
@@ -77,14 +76,6 @@ pub const NAMES: &[&str] = &[
     "typed_window",
     "typed_gap",
     "typed_span",
-    "heading_level",
-    "dup_log",
-    "has_h1",
-    "h1_offset",
-    "section_level",
-    "section_gap",
-    "section_share",
-    "boilerplate",
 ];
 
 /// Position of `name` in [`NAMES`], found at compile time (a name that is
@@ -233,7 +224,6 @@ pub fn block_features(
     let near_generic = nearness(&own.iter().map(|o| o[2] >= 0.5).collect::<Vec<_>>());
     let near_typed = nearness(&own.iter().map(|o| o[3] >= 0.5).collect::<Vec<_>>());
     let type_index = ctx.page_type.index();
-    let outlines = outline(blocks);
     blocks
         .iter()
         .enumerate()
@@ -299,17 +289,6 @@ pub fn block_features(
             v.extend([r.log_items, r.levels, r.share, r.link_density, r.position]);
             v.extend_from_slice(&near_generic[k]);
             v.extend_from_slice(&near_typed[k]);
-            let o = outlines[k];
-            v.extend([
-                o.heading_level,
-                o.dup_log,
-                o.has_h1,
-                o.h1_offset,
-                o.section_level,
-                o.section_gap,
-                o.section_share,
-                o.boilerplate,
-            ]);
             debug_assert_eq!(v.len(), NAMES.len());
             BlockFeatures(v)
         })

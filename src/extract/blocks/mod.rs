@@ -13,7 +13,6 @@
 
 mod context;
 pub mod features;
-mod layout;
 pub mod model;
 pub mod segment;
 pub mod sequence;
