@@ -218,11 +218,7 @@ mod tests {
             place("Fukuoka"),
             place("Kurume"),
         );
-        let got: Vec<String> =
-            crate::extract::generic::extract_paragraphs(&crate::parse::parse_document(&html))
-                .into_iter()
-                .map(|p| p.text)
-                .collect();
+        let got = crate::extract::generic::paragraph_texts(&html);
         assert!(
             got.contains(&"Miyazaki: Takanabe, Shintomi, Kushima".to_string()),
             "{got:?}"

@@ -192,6 +192,16 @@ fn is_thumbnail_card(node: ego_tree::NodeRef<'_, Node>, el: &scraper::node::Elem
     picture && text > 0 && linked * 10 >= text * 9
 }
 
+/// The texts of the paragraphs the generic extractor keeps from `html`
+/// (for tests).
+#[cfg(test)]
+pub(crate) fn paragraph_texts(html: &str) -> Vec<String> {
+    extract_paragraphs(&crate::parse::parse_document(html))
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,10 +221,7 @@ mod tests {
             item("Surveys"),
             item("Budgets"),
         );
-        let got: Vec<String> = extract_paragraphs(&crate::parse::parse_document(&html))
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let got = paragraph_texts(&html);
         assert!(!got.iter().any(|t| t.starts_with("Floods")), "{got:?}");
         assert!(
             got.contains(&"Surveys in the old town".to_string()),
@@ -239,10 +246,7 @@ mod tests {
             step(1, "Check the timetable of the line at the stop, since the trams run less often at night."),
             step(2, "Buy a ticket from the machine on the platform before boarding the tram."),
         );
-        let got: Vec<String> = extract_paragraphs(&crate::parse::parse_document(&html))
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let got = paragraph_texts(&html);
         assert!(
             got.iter().any(|t| t.starts_with("Check the timetable")),
             "{got:?}"
