@@ -595,3 +595,20 @@ fn a_redirected_robots_txt_is_obeyed_and_an_unreachable_one_is_named() {
     assert!(!err.contains("disallowed"), "{err}");
     assert_eq!(err.matches(gone).count(), 1, "{err}");
 }
+
+/// A script-rendered shell (an empty app mount between its menus and
+/// footer, `fixtures/app-shell`) has no main content: no record, and the
+/// CLI says why.
+#[test]
+fn an_app_shell_gives_no_record_and_says_there_is_no_text() {
+    let path = fixture("app-shell");
+    let o = run(&["extract", "--no-selectors", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "the only input failed");
+    assert!(records(&o).is_empty());
+    let err = stderr(&o);
+    let line = err
+        .lines()
+        .find(|l| l.contains(path.to_str().unwrap()))
+        .unwrap_or_else(|| panic!("no error names the shell: {err}"));
+    assert!(line.contains("no article text found"), "{line}");
+}

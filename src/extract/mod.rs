@@ -1,6 +1,7 @@
 //! The page pipeline: decode → parse (once) → site config or generic
 //! extraction → text assembly → metadata → [`Record`].
 
+pub mod abstain;
 pub mod access;
 pub mod anchor;
 pub mod arbitrate;
@@ -353,10 +354,14 @@ pub fn extract_page(
     } else {
         None
     };
-    let paragraphs = from_blocks
+    let mut paragraphs = from_blocks
         .filter(|b| !b.is_empty())
         .or(typed)
         .unwrap_or(paragraphs);
+    // A script-rendered shell's leftover menu links are no main content.
+    if site.is_none() && abstain::shows_no_main_content(&doc, &paragraphs) {
+        paragraphs.clear();
+    }
     // A page without text (a listing, a redirect page) still gives its links
     // and metadata; callers that need an article check `has_text`.
     let body = text::join_paragraphs(&paragraphs);
