@@ -19,8 +19,8 @@ use rustc_hash::FxHashMap;
 use scraper::Html;
 
 use super::posts::{
-    after_last_post, heads_other_threads, is_signature, link_lists_before_first_post,
-    side_comments, MAX_OTHER_THREADS_SHARE,
+    after_last_post, forms_hold_posts, heads_other_threads, is_signature,
+    link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
 };
 use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
@@ -104,7 +104,7 @@ fn find_items(doc: &Html, kind: ItemKind) -> Option<Found> {
     // From the root: the walk leaves `<head>` out as it does any
     // non-content element.
     let root = doc.root_element();
-    let page = dom::walk(*root);
+    let page = walk(*root, kind);
     if let Some(paragraphs) = page_items(&page, kind) {
         return Some(paragraphs);
     }
@@ -130,9 +130,19 @@ fn find_items(doc: &Html, kind: ItemKind) -> Option<Found> {
         .filter_map(|markup| {
             let inner = parse_document(&markup);
             let root = inner.root_element();
-            page_items(&dom::walk(*root), kind)
+            page_items(&walk(*root, kind), kind)
         })
         .max_by_key(|found| found.kept.iter().map(|p| p.text.len()).sum::<usize>())
+}
+
+/// The walked tree of `root`; a thread's forms that the walk judged chrome
+/// for their little prose are not (see [`forms_hold_posts`]).
+fn walk(root: ego_tree::NodeRef<'_, scraper::Node>, kind: ItemKind) -> Page<'_> {
+    let mut page = dom::walk(root);
+    if kind == ItemKind::Posts {
+        forms_hold_posts(&mut page);
+    }
+    page
 }
 
 /// Visible characters below which a page's content is looked for in its

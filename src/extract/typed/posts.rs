@@ -93,6 +93,20 @@ pub(super) fn side_comments(
         .collect()
 }
 
+/// Un-flags the forms that the walk made chrome for holding at most one
+/// short paragraph (a search or reply form): in a thread, a post's text may
+/// sit in a form (old Reddit's comments, each in its editing form; a
+/// thread of short posts inside a moderation form). The walk's chrome by
+/// tag or class (`search-form`, `login`) stays; a reply form's own text is
+/// labels and buttons, which are never output.
+pub(super) fn forms_hold_posts(page: &mut Page<'_>) {
+    for e in &mut page.elems {
+        if e.weak && e.chrome && e.name() == "form" {
+            e.chrome = false;
+        }
+    }
+}
+
 /// A poster's signature (`signature`, `memberSignature`,
 /// `message-signature`, `post-signature` in a class or id): the same
 /// lines under each of their posts, not what the post says.
@@ -236,6 +250,44 @@ mod tests {
                 "Which glue holds oak joints best outdoors, where it rains most of the year?",
                 "A polyurethane glue: it foams into the gaps and does not mind the rain at all.",
                 "Epoxy if the joint is loose, polyurethane otherwise; both outlast the wood itself."
+            ]
+        );
+    }
+
+    #[test]
+    fn posts_held_in_forms_are_kept() {
+        // Old Reddit: each comment's text sits in its editing form.
+        let comment = |who: &str, said: &str| {
+            format!(
+                "<div class=thing><p class=tagline>{who} 12 points</p><form action=# class=usertext>\
+                 <input type=hidden name=id><div class=md><p>{said}</p></div></form>\
+                 <ul class=buttons><li><a href=/p>permalink</a></li></ul></div>"
+            )
+        };
+        let html = format!(
+            "<body><div class=sitetable>{}{}{}</div></body>",
+            comment("ana", "Might this also cure tinnitus one day?"),
+            comment(
+                "ben",
+                "Different cells, sadly, but the method may carry over."
+            ),
+            comment("cy", "The mouse results look promising so far.")
+        );
+        let doc = parse_document(&html);
+        let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "ana 12 points",
+                "Might this also cure tinnitus one day?",
+                "ben 12 points",
+                "Different cells, sadly, but the method may carry over.",
+                "cy 12 points",
+                "The mouse results look promising so far.",
             ]
         );
     }
