@@ -113,7 +113,9 @@ impl Evidence {
         let ab = self.article_body.as_deref()?;
         let left = self.scan_budget.get().checked_sub(ab.len())?;
         self.scan_budget.set(left);
-        Some(ab.contains(norm))
+        // memchr's vectorised search: the body is searched once per
+        // paragraph, and `str::contains` took 1.7% of the whole process.
+        Some(memchr::memmem::find(ab.as_bytes(), norm.as_bytes()).is_some())
     }
 
     /// Whether the (normalised) paragraph is confirmed by the article body:
