@@ -348,7 +348,13 @@ pub fn extract_page(
         Vec::new()
     };
     let from_blocks = if use_blocks {
-        Some(blocks::blocks_body(&scored))
+        let body = blocks::blocks_body(&scored);
+        Some(match block_type {
+            PageType::Listing | PageType::Collection => {
+                typed::cards::complete_cards(&doc, &scored, body)
+            }
+            _ => body,
+        })
     } else if filter_blocks {
         Some(typed::product::from_blocks(&scored, &meta))
     } else {

@@ -331,7 +331,7 @@ const MIN_TEMPLATE_ITEMS: usize = 3;
 /// The keys (see [`template_key`]) of the short lines that recur in most
 /// of the items (each item's lines given): the items' template (labels,
 /// buttons, badges, counters), not what each item says.
-fn template_lines(items: &[Vec<String>], kind: ItemKind) -> HashSet<String> {
+pub(super) fn template_lines(items: &[Vec<String>], kind: ItemKind) -> HashSet<String> {
     let mut counts: FxHashMap<String, usize> = FxHashMap::default();
     for lines in items {
         let keys: HashSet<String> = lines.iter().filter_map(|t| template_key(t, kind)).collect();

@@ -8,6 +8,7 @@
 //! extractor, and its paragraphs replace the generic (article) body when
 //! it finds the page type's main content. Articles keep the generic body.
 
+pub mod cards;
 pub mod disclosure;
 mod items;
 mod posts;

@@ -181,9 +181,10 @@ fn candidate_items<'a>(
     })
 }
 
-/// The group of alike siblings holding the most evenly spread text, with
-/// at least `min_items` items that have text; `None` when the page has none.
-pub fn best_group(page: &Page<'_>, layout: &Layout, min_items: usize) -> Option<Group> {
+/// Every group of alike siblings with at least `min_items` items that
+/// have text, each scored by how much evenly spread text its items hold
+/// (in no particular order).
+pub fn all_groups(page: &Page<'_>, layout: &Layout, min_items: usize) -> Vec<Group> {
     let mut groups: FxHashMap<GroupKey<'_>, (Vec<u32>, Vec<f64>)> = FxHashMap::default();
     for item in candidate_items(page, layout) {
         let weight = (item.chars - item.link) as f64 + LINK_WEIGHT * item.link as f64;
@@ -203,6 +204,14 @@ pub fn best_group(page: &Page<'_>, layout: &Layout, min_items: usize) -> Option<
                 score,
             }
         })
+        .collect()
+}
+
+/// The group of alike siblings holding the most evenly spread text, with
+/// at least `min_items` items that have text; `None` when the page has none.
+pub fn best_group(page: &Page<'_>, layout: &Layout, min_items: usize) -> Option<Group> {
+    all_groups(page, layout, min_items)
+        .into_iter()
         // Ties go to the earlier group, so the choice does not depend on
         // the map's order.
         .max_by(|a, b| {
