@@ -7,7 +7,9 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::extract::generic::clean::normalize;
+use std::cell::RefCell;
+
+use crate::extract::generic::normalize::normalize_into;
 
 /// Hex of the first 16 bytes of the SHA-256 of `body`.
 pub fn content_hash(body: &str) -> String {
@@ -25,10 +27,27 @@ pub fn content_hash(body: &str) -> String {
 ///
 /// Keys live in memory for one run only, so a fast non-keyed hash (Fx, 8
 /// bytes a step) does: SipHash over a whole body cost a tenth of the key.
+/// The normalised body goes into a buffer each extraction thread keeps:
+/// a fresh one per article cost an allocation of the body's size and the
+/// page faults of its first use.
 pub fn near_key(body: &str) -> u64 {
     use std::hash::{Hash, Hasher};
+    thread_local! {
+        static NORMALISED: RefCell<String> = const { RefCell::new(String::new()) };
+    }
     let mut h = rustc_hash::FxHasher::default();
-    normalize(body).hash(&mut h);
+    NORMALISED.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => {
+            normalize_into(body, &mut buf);
+            buf.as_str().hash(&mut h);
+        }
+        // Not reentrant, but a key must never fail.
+        Err(_) => {
+            let mut own = String::new();
+            normalize_into(body, &mut own);
+            own.as_str().hash(&mut h);
+        }
+    });
     h.finish()
 }
 

@@ -220,7 +220,8 @@ impl Fetcher {
             .await
             .map_err(|e| self.map_err(url, e))?;
         let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
+        // Taken, not copied: the body is read from the response without them.
+        let headers = std::mem::take(resp.headers_mut());
         let remote = resp.remote_addr();
         // Records what was received (the payload cut or not) when capturing.
         let record = |body: &[u8], truncated: bool| {

@@ -23,7 +23,7 @@ use crate::state::{Checkpoint, OutputOwner};
 
 /// The JSONL encoder: the record as one line, newline included.
 pub fn encoder() -> RecordEncoder {
-    Arc::new(|record| record.to_json_line().into_bytes())
+    Arc::new(|record| record.to_json_bytes())
 }
 
 /// An appended JSONL file.
@@ -128,10 +128,14 @@ impl RecordSink for JsonlFile {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let pending = std::mem::take(&mut self.pending);
-        append_synced(&self.file, self.len, &pending, &self.path)?;
-        self.len += pending.len() as u64;
-        Ok(())
+        // The buffer is kept (cleared) for the next batch: grown afresh
+        // each time, its megabytes were copied and faulted in again.
+        let r = append_synced(&self.file, self.len, &self.pending, &self.path);
+        if r.is_ok() {
+            self.len += self.pending.len() as u64;
+        }
+        self.pending.clear();
+        r
     }
 
     fn checkpoint(&self) -> Option<Checkpoint> {
@@ -212,6 +216,28 @@ mod tests {
         s.sync().unwrap();
         assert_eq!(s.checkpoint(), Some(cp(6)));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "a\nb\nd\n");
+    }
+
+    #[test]
+    fn a_sync_keeps_the_buffer_for_the_next_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("o.jsonl");
+        let mut s = JsonlFile::open(&p, None, &me()).unwrap();
+        let line = [b'x'; 4095]
+            .iter()
+            .chain(b"\n")
+            .copied()
+            .collect::<Vec<u8>>();
+        for _ in 0..4 {
+            s.append(&line);
+        }
+        s.sync().unwrap();
+        assert_eq!(s.checkpoint(), Some(cp(16384)));
+        assert!(s.pending.is_empty());
+        assert!(s.pending.capacity() >= 16384, "{}", s.pending.capacity());
+        s.append(b"y\n");
+        s.sync().unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().len(), 16386);
     }
 
     #[test]
