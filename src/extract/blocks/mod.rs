@@ -71,12 +71,17 @@ pub struct BlockContext<'a> {
 
 /// Walks the page's body, cuts it into blocks and scores each. Hidden
 /// tab panels and collapsed accordion sections (a FAQ's answers) are
-/// walked, as the typed extractor keeps them: a click shows them.
+/// walked, as the typed extractor keeps them: a click shows them; so are
+/// links hidden from screen readers only (a card's summary, see
+/// [`typed::cards::is_redundant_link`]).
 pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
     let body = *generic::body_element(doc);
     let disclosed = Disclosed::find(body);
     let page = dom::walk_showing(body, |el| {
-        is_hidden_panel(el) || is_disclosure_button(el) || disclosed.contains(el)
+        is_hidden_panel(el)
+            || is_disclosure_button(el)
+            || disclosed.contains(el)
+            || typed::cards::is_redundant_link(el)
     });
     let blocks = page_blocks(&page);
     let features = features::block_features(&page, &blocks, ctx);
