@@ -262,6 +262,11 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
     roots
 }
 
+/// Wrapper levels [`repeated_sections`] climbs from the top candidate
+/// (utility-class layouts nest the prose seven or eight levels under the
+/// section that repeats).
+const MAX_SECTION_CLIMB: usize = 8;
+
 /// The other sections of an article laid out as a run of like-made
 /// wrappers (`<div class="section">` after `<div class="section">`, each
 /// nesting the prose a few levels down): climbing from `top` through
@@ -271,7 +276,7 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
 fn repeated_sections(page: &Page<'_>, top: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let mut a = top;
-    for _ in 0..4 {
+    for _ in 0..MAX_SECTION_CLIMB {
         let e = &page.elems[a as usize];
         let parent = e.parent;
         if parent == NONE
