@@ -6,7 +6,8 @@
 //! split articles recovered from sibling containers); the container's text
 //! is assembled once, skipping chrome; [`clean`] classifies the paragraphs
 //! (jusText-style) with the page's metadata and JSON-LD `articleBody` as
-//! evidence.
+//! evidence; a repeated copy of the text (one per screen size) is read
+//! once ([`repeats`]).
 
 pub mod article_body;
 pub mod attrs;
@@ -17,6 +18,7 @@ pub mod enumeration;
 pub mod feed;
 pub mod headed_lists;
 pub mod normalize;
+pub mod repeats;
 pub mod score;
 pub mod tables;
 
@@ -128,6 +130,7 @@ fn generic_body_showing(
             paragraphs = article_body::article_body_paragraphs(raw);
         }
     }
+    let paragraphs = repeats::drop_repeated_runs(paragraphs);
     GenericBody { paragraphs, chrome }
 }
 
@@ -229,6 +232,27 @@ mod tests {
         );
         assert_eq!(got.len(), 8, "{got:?}");
     }
+    #[test]
+    fn a_text_rendered_once_per_screen_size_is_read_once() {
+        let variant = |class: &str| {
+            format!(
+                "<div class='variant {class}'><h2>Where the tram will stop</h2>\
+                 <p>The council voted on Tuesday to extend the tram line from the station to the harbour and the new housing estate.</p>\
+                 <p>The debate lasted most of the evening and ended in a narrow vote, with two members of the majority abstaining.</p>\
+                 <p>Work on the new stops starts in spring, the transport authority said, and the first trams should run next year.</p></div>"
+            )
+        };
+        let html = format!(
+            "<body><main><section>{}{}{}</section></main></body>",
+            variant("hidden-phone"),
+            variant("hidden-desktop"),
+            variant("hidden-tablet"),
+        );
+        let got = paragraph_texts(&html);
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(got[0], "Where the tram will stop");
+    }
+
     #[test]
     fn collapsed_sections_of_the_text_are_read() {
         let prose = "<p>The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.</p>";

@@ -262,6 +262,15 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
     roots
 }
 
+/// Wrapper levels [`repeated_sections`] climbs from the top candidate
+/// (utility-class layouts nest the prose seven or eight levels under the
+/// section that repeats).
+const MAX_SECTION_CLIMB: usize = 8;
+
+/// Wrapper levels above which [`repeated_sections`] wants two like-made
+/// sections or more.
+const NEAR_SECTION_CLIMB: usize = 4;
+
 /// The other sections of an article laid out as a run of like-made
 /// wrappers (`<div class="section">` after `<div class="section">`, each
 /// nesting the prose a few levels down): climbing from `top` through
@@ -271,7 +280,7 @@ fn siblings(page: &Page<'_>, top: u32, top_score: f32) -> Vec<u32> {
 fn repeated_sections(page: &Page<'_>, top: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let mut a = top;
-    for _ in 0..4 {
+    for level in 0..MAX_SECTION_CLIMB {
         let e = &page.elems[a as usize];
         let parent = e.parent;
         if parent == NONE
@@ -294,6 +303,11 @@ fn repeated_sections(page: &Page<'_>, top: u32) -> Vec<u32> {
                 out.push(i);
             }
             i = s.end;
+        }
+        // Far above the prose, one like-made box (a donation or
+        // subscription box in the next grid column) is no run of sections.
+        if level >= NEAR_SECTION_CLIMB && out.len() < 2 {
+            out.clear();
         }
         if !out.is_empty() {
             break;
@@ -415,6 +429,47 @@ mod tests {
             "{got:?}"
         );
         assert_eq!(got.len(), 3 + 3 + 8 + 4, "{got:?}");
+    }
+
+    /// A section of `n` + 2 paragraphs under a heading, nested seven
+    /// wrappers deep in a `<section class=...>`.
+    fn deep_section(class: &str, heading: &str, n: usize) -> String {
+        format!(
+            "<section class='{class}'><div class=a><div class=b><div class=c><div class=d>\
+             <div class=e><div class=f><h2>{heading}</h2>{}</div></div></div></div></div></div></section>",
+            PARA.repeat(2 + n)
+        )
+    }
+
+    #[test]
+    fn like_made_sections_far_above_the_prose_are_kept() {
+        let html = format!(
+            "<body><nav><a href=/>Home</a></nav><main>{}{}{}</main></body>",
+            deep_section("band", "Part 1", 1),
+            deep_section("band", "Part 6", 6),
+            deep_section("band", "Part 2", 2),
+        );
+        let got = texts(&html);
+        assert_eq!(
+            got.iter().filter(|t| t.starts_with("Part")).count(),
+            3,
+            "{got:?}"
+        );
+        assert_eq!(got.len(), 3 + 3 + 8 + 4, "{got:?}");
+    }
+
+    #[test]
+    fn one_like_made_box_far_above_the_prose_is_no_section_of_it() {
+        // A lone box made like the article's wrapper (a donation or
+        // subscription box in the next grid column) is no run of sections.
+        let html = format!(
+            "<body><main>{}{}</main></body>",
+            deep_section("band", "Part 8", 8),
+            deep_section("band", "Tomorrow on the coast", 2),
+        );
+        let got = texts(&html);
+        assert!(!got.iter().any(|t| t.starts_with("Tomorrow")), "{got:?}");
+        assert_eq!(got.len(), 11, "{got:?}");
     }
 
     #[test]
