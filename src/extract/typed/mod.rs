@@ -9,6 +9,7 @@
 //! it finds the page type's main content. Articles keep the generic body.
 
 pub mod cards;
+mod described;
 pub mod disclosure;
 mod items;
 mod posts;
