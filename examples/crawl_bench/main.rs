@@ -22,7 +22,8 @@
 //! `-- postgres` runs that section alone; `-- throughput-plain` runs the
 //! throughput crawl without its `--warc` twin, e.g. to compare with a binary
 //! older than `--warc`; `-- throughput-links` runs the throughput crawl on
-//! articles that each link 50 others). Loopback addresses only.
+//! articles that each link 50 others; `CRAWL_BENCH_PAGES=N` crawls N articles
+//! a host instead of 500 in the throughput sections). Loopback addresses only.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -82,15 +82,16 @@ pub fn throughput_pair(
 /// Section 2: throughput over 20 hosts (and with `--warc` when `with_warc`;
 /// a binary older than `--warc` is measured without).
 pub fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path, with_warc: bool) {
+    let pages = pages_per_host();
     // 2. Throughput, served by nginx when it is installed (as the issue
     // measures it), else by the in-process server.
-    match nginx_site(&dir.join("nginx"), 20, 500) {
+    match nginx_site(&dir.join("nginx"), 20, pages) {
         Some((nginx, seeds)) => {
             throughput_pair(dir, &seeds, "nginx", Some(&nginx), with_warc);
             drop(nginx);
         }
         None => {
-            let seeds = serve_hosts(rt, "127.0.1", 20, 500);
+            let seeds = serve_hosts(rt, "127.0.1", 20, pages);
             throughput_pair(
                 dir,
                 &seeds,
@@ -102,11 +103,23 @@ pub fn bench_throughput(rt: &tokio::runtime::Runtime, dir: &std::path::Path, wit
     }
 }
 
+/// Articles per host of the throughput crawls: 500, or `CRAWL_BENCH_PAGES`
+/// (a smaller crawl, e.g. one whose instructions callgrind counts, run with
+/// a wrapper script as `NEWSCRAWL_BIN`).
+fn pages_per_host() -> usize {
+    std::env::var("CRAWL_BENCH_PAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(500)
+}
+
 /// Section 2 with links: the throughput crawl of articles that each link
 /// 50 others of their host (most of them queued already by the home page
 /// or an earlier article): CPU per article of the crawler and of nginx.
 pub fn bench_throughput_links(dir: &std::path::Path) {
-    let Some((nginx, seeds)) = nginx_site_linking(&dir.join("nginx-links"), 20, 500, 50) else {
+    let pages = pages_per_host();
+    let Some((nginx, seeds)) = nginx_site_linking(&dir.join("nginx-links"), 20, pages, 50) else {
         println!("throughput-links: nginx is not installed; skipped");
         return;
     };

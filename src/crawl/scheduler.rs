@@ -178,6 +178,7 @@ impl Crawler {
                 page_type: None,
                 keep_blocks: false,
                 block_model: crate::extract::blocks::Use::Always,
+                articles_only: true,
             },
             extract_pool: Arc::new(ExtractPool::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -100,6 +100,11 @@ pub struct ExtractOptions {
     /// Whether the block model extracts the page types it applies to
     /// (`eval --block-model never` measures what it changes).
     pub block_model: blocks::Use,
+    /// Only an article's record is used (the crawler writes articles
+    /// only): a page that is not one ([`ExtractedPage::is_article`]) skips
+    /// the per-type extractors and the block model, and its record keeps
+    /// the generic body. Its links, metadata and page type are unchanged.
+    pub articles_only: bool,
 }
 
 impl Default for ExtractOptions {
@@ -111,6 +116,7 @@ impl Default for ExtractOptions {
             page_type: None,
             keep_blocks: false,
             block_model: blocks::Use::Always,
+            articles_only: false,
         }
     }
 }
@@ -327,15 +333,19 @@ pub fn extract_page(
     } else {
         PageType::Article
     };
-    let typed = site
-        .is_none()
+    // A page the caller will not write needs no main content of its type.
+    let unwritten =
+        opts.articles_only && !article::is_article_page(&signals, page_type, page_type_confidence);
+    let typed = (site.is_none() && !unwritten)
         .then(|| typed::typed_body(typed_type, &typed_input))
         .flatten()
         .filter(|typed| !typed.is_empty());
     // The block model, for the page types where it beats the rules.
-    let use_blocks = site.is_none() && opts.block_model.applies(block_type, block_confidence);
+    let use_blocks =
+        site.is_none() && !unwritten && opts.block_model.applies(block_type, block_confidence);
     // A product's typed body, with the blocks the model doubts left out.
-    let filter_blocks = site.is_none() && opts.block_model.filters(block_type, block_confidence);
+    let filter_blocks =
+        site.is_none() && !unwritten && opts.block_model.filters(block_type, block_confidence);
     let scored = if use_blocks || filter_blocks || opts.keep_blocks {
         let ctx = blocks::BlockContext {
             generic: &paragraphs,
