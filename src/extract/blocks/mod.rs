@@ -12,6 +12,7 @@
 //! paragraph each.
 
 mod context;
+pub mod copies;
 pub mod features;
 pub mod model;
 pub mod segment;
@@ -94,6 +95,13 @@ pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
     let dialog = in_dialog(&page);
     for (score, block) in scores.iter_mut().zip(&blocks) {
         if dialog[block.elem as usize] {
+            *score = 0.0;
+        }
+    }
+    // Nor is a section shown again for another screen size, nor a ticker.
+    let copies = copies::layout_copies(&page, &blocks, &scores);
+    for (score, copy) in scores.iter_mut().zip(copies) {
+        if copy {
             *score = 0.0;
         }
     }
@@ -335,6 +343,31 @@ mod tests {
                 "Can I export?",
                 "Yes, as CSV."
             ]
+        );
+    }
+
+    #[test]
+    fn one_of_two_copies_of_a_section_scores_zero() {
+        let section = "<section><h2>How it works</h2><p>Tell us what you need, we plan \
+            the work with you, and we deliver it on time and on budget, every time.</p></section>";
+        let doc = parse_document(&format!(
+            "<body><main><h1>Plans</h1><div>{section}</div><div>{section}</div></main></body>"
+        ));
+        let ctx = BlockContext {
+            generic: &[],
+            typed: &[],
+            page_type: PageType::Service,
+            confidence: 1.0,
+        };
+        let zero: Vec<bool> = score_page(&doc, &ctx)
+            .iter()
+            .map(|s| s.score == 0.0)
+            .collect();
+        assert_eq!(zero.len(), 5, "{zero:?}");
+        assert!(!zero[0], "{zero:?}");
+        assert!(
+            zero[1..] == [false, false, true, true] || zero[1..] == [true, true, false, false],
+            "{zero:?}"
         );
     }
 
