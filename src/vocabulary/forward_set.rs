@@ -21,6 +21,9 @@ type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + RefUnwindSafe + UnwindSaf
 /// `regex::RegexSet::is_match` (same syntax, Unicode on).
 pub(super) struct ForwardSet {
     dfa: DFA,
+    /// For each byte, whether a text opening with it can match
+    /// ([`possible_first_bytes`]).
+    first_bytes: [bool; 256],
     /// One lazy DFA cache per thread at a time.
     caches: Pool<Cache, MakeCache>,
     /// The patterns, for the fallback.
@@ -47,10 +50,12 @@ impl ForwardSet {
             .thompson(thompson::Config::new().which_captures(WhichCaptures::None))
             .build_many(&patterns)
             .map_err(|e| format!("pattern set {patterns:?}: {e}"))?;
+        let first_bytes = possible_first_bytes(&dfa);
         let for_caches = dfa.clone();
         let make: MakeCache = Box::new(move || for_caches.create_cache());
         Ok(Self {
             dfa,
+            first_bytes,
             caches: Pool::new(make),
             patterns,
             fallback: OnceLock::new(),
@@ -59,19 +64,78 @@ impl ForwardSet {
 
     /// True when any pattern matches somewhere in `text`.
     pub(super) fn is_match(&self, text: &str) -> bool {
+        // A text whose first byte leads the search to the dead state does
+        // not match: the answer the search would give, without its setup.
+        if let Some(&first) = text.as_bytes().first() {
+            if !self.first_bytes[usize::from(first)] {
+                return false;
+            }
+        }
         let mut cache = self.caches.get();
-        match self
-            .dfa
-            .try_search_fwd(&mut cache, &Input::new(text).earliest(true))
-        {
-            Ok(found) => found.is_some(),
-            Err(_) => self
+        match self.walk(&mut cache, text) {
+            Some(found) => found,
+            None => self
                 .fallback
                 .get_or_init(|| regex::RegexSet::new(&self.patterns).ok())
                 .as_ref()
                 .is_some_and(|set| set.is_match(text)),
         }
     }
+
+    /// Whether the DFA matches somewhere in `text`, walked byte by byte
+    /// from its start state until it matches or dies (`None` when the DFA
+    /// gives up or meets a quit byte: neither happens as configured).
+    ///
+    /// The DFA's own search (`try_search_fwd`) does the same with more
+    /// setup per call (its input's checks, a prefilter, match offsets):
+    /// most lines are rejected within a few bytes, where the setup was
+    /// most of the cost.
+    fn walk(&self, cache: &mut Cache, text: &str) -> Option<bool> {
+        let mut state = self
+            .dfa
+            .start_state_forward(cache, &Input::new(text))
+            .ok()?;
+        // (Match states are delayed by one byte: a match ending at the end
+        // of the text shows in the end-of-input transition.)
+        for &byte in text.as_bytes() {
+            state = self.dfa.next_state(cache, state, byte).ok()?;
+            if state.is_tagged() {
+                if state.is_match() {
+                    return Some(true);
+                }
+                if state.is_dead() {
+                    return Some(false);
+                }
+                if state.is_quit() {
+                    return None;
+                }
+            }
+        }
+        let state = self.dfa.next_eoi_state(cache, state).ok()?;
+        Some(state.is_match())
+    }
+}
+
+/// For each byte, whether a text opening with it can match: false when the
+/// DFA goes from its start state (a search from the start of a text) to
+/// the dead state on it, true otherwise (and for every byte when a state
+/// cannot be computed).
+///
+/// The phrase sets are anchored at the start of a line (`^`), so most
+/// lines are rejected by their first byte, without a cache from the pool
+/// and a start state.
+fn possible_first_bytes(dfa: &DFA) -> [bool; 256] {
+    let mut possible = [true; 256];
+    let mut cache = dfa.create_cache();
+    let Ok(start) = dfa.start_state_forward(&mut cache, &Input::new("")) else {
+        return possible;
+    };
+    for (byte, possible) in (0..=u8::MAX).zip(possible.iter_mut()) {
+        if let Ok(next) = dfa.next_state(&mut cache, start, byte) {
+            *possible = !next.is_dead();
+        }
+    }
+    possible
 }
 
 #[cfg(test)]
@@ -103,11 +167,63 @@ mod tests {
             "a line with inside it",
             "",
             "nothing at all",
+            "x",
+            "Rea",
+            "(",
+            "Ä",
         ] {
             assert_eq!(set.is_match(text), reference.is_match(text), "{text:?}");
         }
         assert!(set.is_match("Bild: ÄÖÜäöüßéè"));
         assert!(!set.is_match("Bild: ÄÖÜäöüßéèxy"));
+    }
+
+    #[test]
+    fn the_walk_answers_as_the_search_does() {
+        let patterns = [
+            r"^(Read more|Leggi anche)\s*:",
+            r"^\(?(Foto|Bild)\s*:\s*.{1,10}$",
+            r"^Share this(?-u:\b).{0,5}$",
+            r"^(?i:vea también)\s*[:?]",
+            r"^x?$",
+            r"inside",
+        ];
+        let set = ForwardSet::new(patterns).unwrap();
+        for text in [
+            "",
+            "x",
+            "xy",
+            "Read more: this",
+            "Read more",
+            "Foto: dpa",
+            "Foto: far too long to be a credit",
+            "Share this",
+            "Share this!",
+            "Share thistle",
+            "VEA TAMBIÉN?",
+            "a line with inside it",
+            "a line without",
+        ] {
+            let mut cache = set.dfa.create_cache();
+            let searched = set
+                .dfa
+                .try_search_fwd(&mut cache, &Input::new(text).earliest(true))
+                .unwrap()
+                .is_some();
+            assert_eq!(set.walk(&mut cache, text), Some(searched), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn only_first_bytes_of_anchored_patterns_are_possible() {
+        let anchored = ForwardSet::new([r"^(Read|Leggi)", r"^(?i:vea)", r"^\(?Foto"]).unwrap();
+        let possible: Vec<u8> = (0..=u8::MAX)
+            .filter(|&b| anchored.first_bytes[usize::from(b)])
+            .collect();
+        assert_eq!(possible, b"(FLRVv");
+        // An unanchored pattern can start anywhere.
+        let unanchored = ForwardSet::new([r"^Read", r"inside"]).unwrap();
+        assert!(unanchored.first_bytes.iter().all(|&p| p));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use regex::Regex;
 
 use super::article_body::article_body_text;
 use super::biography::{first_names, opens_with_first_name};
-use super::enumeration::enumeration_lines;
+use super::enumeration::enumeration_lines_where;
 use super::feed::{teaser_feed_start, DroppedRun, DATE_OR_TIME};
 use super::headed_lists::{headed_list_items, introduces_list};
 pub use super::normalize::normalize;
@@ -236,7 +236,10 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut hard_tails: Vec<usize> = Vec::new();
     let mut introduced_list = false;
     let mut dropped = DroppedRun::default();
-    let enumerations = enumeration_lines(&paragraphs);
+    // (An enumeration mark spares a link-dense line only: the others are
+    // not read as lines of names.)
+    let enumerations =
+        enumeration_lines_where(&paragraphs, |p| p.link_chars > 0 && p.link_density() > 0.5);
     let tables = data_table_cells(&paragraphs);
     let headed = headed_list_items(&paragraphs);
     let marks = enumerations.into_iter().zip(tables).zip(headed);

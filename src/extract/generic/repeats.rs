@@ -8,7 +8,7 @@
 //! Only runs count, not single lines: a heading or a short line that
 //! recurs ("Pros", "Energy-efficient upgrades") belongs where it is.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::extract::text::Paragraph;
 
@@ -33,9 +33,10 @@ pub fn drop_repeated_runs(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
         return paragraphs;
     }
     let texts: Vec<&str> = paragraphs.iter().map(|p| p.text.as_str()).collect();
-    let words: Vec<usize> = texts.iter().map(|t| t.split_whitespace().count()).collect();
-    // The earlier kept positions of each text.
-    let mut seen: HashMap<&str, Vec<usize>> = HashMap::new();
+    // The earlier kept positions of each text. (A fast hash: a page's
+    // texts are hashed once or twice each, and SipHash over every
+    // paragraph cost more than the rest of the pass.)
+    let mut seen: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     let mut keep = vec![true; n];
     let mut i = 0;
     while i < n {
@@ -43,8 +44,9 @@ pub fn drop_repeated_runs(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
             Some(earlier) if opens_with_distinct(&texts[i..]) => longest_copy(&texts, earlier, i),
             _ => 0,
         };
-        let run_words: usize = words[i..i + run].iter().sum();
-        if run >= MIN_RUN_PARAGRAPHS && run_words >= MIN_RUN_WORDS {
+        // (Words are counted only in a run long enough: counting those of
+        // every paragraph cost two thirds of the pass.)
+        if run >= MIN_RUN_PARAGRAPHS && words_in(&texts[i..i + run]) >= MIN_RUN_WORDS {
             keep[i..i + run].iter_mut().for_each(|k| *k = false);
             i += run;
             continue;
@@ -60,6 +62,11 @@ pub fn drop_repeated_runs(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
         .zip(keep)
         .filter_map(|(p, k)| k.then_some(p))
         .collect()
+}
+
+/// The number of words of `texts`.
+fn words_in(texts: &[&str]) -> usize {
+    texts.iter().map(|t| t.split_whitespace().count()).sum()
 }
 
 /// Whether the first [`MIN_RUN_PARAGRAPHS`] texts differ from each other:
