@@ -3,9 +3,9 @@
 
 mod forward_set;
 mod hint_lists;
+mod literals;
 mod phrases;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::cell::RefCell;
 use std::sync::LazyLock;
@@ -14,6 +14,7 @@ pub use hint_lists::{
     BOILERPLATE_HINTS, CHROME_HINTS, COMMENT_HINTS, CONTENT_HINTS, KICKER_HINTS, LEAD_HINTS,
     WEAK_CHROME_HINTS,
 };
+pub use literals::LiteralSet;
 pub use phrases::{
     is_boilerplate_paragraph, is_hard_tail_marker, is_login_heading, is_tail_marker,
     BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, HARD_TAIL_MARKERS,
@@ -92,21 +93,18 @@ static HINT_STARTS: LazyLock<FxHashSet<[u8; 5]>> = LazyLock::new(|| {
 /// A literal set searched as substrings: a DFA walked byte by byte. The
 /// class/id tokens it reads are a few bytes long, too short for a
 /// prefilter's set-up to pay (with one, or as a regex, a search cost
-/// several times more).
-fn literal_set<I, P>(literals: I) -> AhoCorasick
+/// several times more), or even the crate's search set-up (see
+/// [`LiteralSet`]).
+fn literal_set<I, P>(literals: I) -> LiteralSet
 where
     I: IntoIterator<Item = P>,
     P: AsRef<[u8]>,
 {
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::DFA))
-        .prefilter(false)
-        .build(literals)
-        .expect("literal hint sets are valid patterns")
+    LiteralSet::new(literals, false)
 }
 
 /// Hyphenated hints (`read-more`), one literal set per kind.
-static HYPHENATED: LazyLock<Vec<(AhoCorasick, TokenKind)>> = LazyLock::new(|| {
+static HYPHENATED: LazyLock<Vec<(LiteralSet, TokenKind)>> = LazyLock::new(|| {
     [TokenKind::Strong, TokenKind::Weak, TokenKind::Scoring]
         .into_iter()
         .filter_map(|kind| {
@@ -121,7 +119,7 @@ static HYPHENATED: LazyLock<Vec<(AhoCorasick, TokenKind)>> = LazyLock::new(|| {
 });
 
 /// Content hints as one literal set (substring match).
-static CONTENT: LazyLock<AhoCorasick> = LazyLock::new(|| literal_set(CONTENT_HINTS));
+static CONTENT: LazyLock<LiteralSet> = LazyLock::new(|| literal_set(CONTENT_HINTS));
 
 /// The strongest hint a lower-cased class/id token carries: a hint equal to
 /// one of its `-`/`_` parts, a hint of five or more letters that starts a

@@ -8,14 +8,16 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use ego_tree::iter::Edge;
 use markup5ever::{local_name, LocalName};
 use rustc_hash::FxHashMap;
 use scraper::node::Node;
 use scraper::Html;
 
+#[cfg(any(doc, test))]
 use crate::extract::article::prose_length;
+use crate::extract::generic::text_count;
+use crate::vocabulary::LiteralSet;
 
 const FORUM_HINTS: &[&str] = &[
     "post",
@@ -85,21 +87,16 @@ const HINT_LISTS: [&[&str]; 6] = [
     COMMENT_HINTS,
 ];
 
-/// All hints in one case-insensitive automaton, and the list of each.
-static HINTS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+/// All hints in one case-insensitive literal set, and the list of each.
+static HINTS: LazyLock<(LiteralSet, Vec<usize>)> = LazyLock::new(|| {
     let (patterns, lists): (Vec<&str>, Vec<usize>) = HINT_LISTS
         .iter()
         .enumerate()
         .flat_map(|(i, list)| list.iter().map(move |h| (*h, i)))
         .unzip();
-    let automaton = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        // A full DFA: these few short patterns make a small one, and it is
-        // the fastest to search over hundreds of thousands of short values.
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(patterns)
-        .expect("the hint lists are valid patterns");
-    (automaton, lists)
+    // A bare DFA walk: these few short patterns make a small DFA, and the
+    // values searched (hundreds of thousands of them) are short.
+    (LiteralSet::new(patterns, true), lists)
 });
 
 /// Marks in `found` the hint lists with a hint inside `value` (any case).
@@ -107,10 +104,8 @@ pub(super) fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
     if value.is_empty() {
         return; // most elements have no class or no id
     }
-    let (automaton, lists) = &*HINTS;
-    for m in automaton.find_overlapping_iter(value) {
-        found[lists[m.pattern().as_usize()]] = true;
-    }
+    let (set, lists) = &*HINTS;
+    set.for_each_match(value, |p| found[lists[p.as_usize()]] = true);
 }
 
 /// Running counts of the DOM walk.
@@ -161,31 +156,12 @@ pub(crate) fn count_prices(text: &str) -> (usize, usize) {
     (marks, prices)
 }
 
-/// The ASCII characters of Unicode's White_Space (`char::is_whitespace`).
-fn is_ascii_white_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ')
-}
-
 /// The prose length of a text without its whitespace (the sum of
-/// [`prose_length`] over its words): one byte pass for ASCII text, one
-/// character pass otherwise (splitting into words decoded every character
-/// twice).
+/// [`prose_length`] over its words: wide characters weigh three), counted
+/// without decoding most characters (see [`text_count`]).
 pub(super) fn text_prose_length(text: &str) -> usize {
-    if text.is_ascii() {
-        return text.bytes().filter(|&b| !is_ascii_white_space(b)).count();
-    }
-    let mut buf = [0u8; 4];
-    text.chars()
-        .map(|c| {
-            if c.is_ascii() {
-                usize::from(!is_ascii_white_space(c as u8))
-            } else if c.is_whitespace() {
-                0
-            } else {
-                prose_length(c.encode_utf8(&mut buf))
-            }
-        })
-        .sum()
+    let n = text_count::count(text);
+    n.chars + 2 * n.wide
 }
 
 /// Whether a text holds one of the currency marks of [`count_prices`]:

@@ -44,6 +44,13 @@ pub struct Attrs<'a> {
 impl<'a> Attrs<'a> {
     /// Reads an element's attributes.
     pub fn of(el: &'a Element) -> Self {
+        Self::of_with(el, class_hides)
+    }
+
+    /// [`Attrs::of`], asking `class_hides` whether the class value hides
+    /// the element (a walk of the page remembers it per distinct value:
+    /// pages repeat their class lists).
+    pub fn of_with(el: &'a Element, mut class_hides: impl FnMut(&'a str) -> bool) -> Self {
         let mut a = Attrs::default();
         let mut hidden_attr = false;
         // Names compared as interned atoms: no name is looked up as text,
@@ -52,7 +59,7 @@ impl<'a> Attrs<'a> {
             match name.local {
                 local_name!("class") => {
                     a.class = Some(value);
-                    a.hidden |= value.split_ascii_whitespace().any(is_hiding_class);
+                    a.hidden |= class_hides(value);
                 }
                 local_name!("id") => a.id = Some(value),
                 local_name!("role") => a.role = value,
@@ -76,10 +83,13 @@ impl<'a> Attrs<'a> {
 /// (`<div class="root hide">`, shown by a script once the page is styled)
 /// looks like.
 pub fn is_hidden_by_class(el: &Element) -> bool {
-    !is_invisible_tag(el.name())
-        && el
-            .attr("class")
-            .is_some_and(|c| c.split_ascii_whitespace().any(is_hiding_class))
+    !is_invisible_tag(el.name()) && el.attr("class").is_some_and(class_hides)
+}
+
+/// Whether a class value holds a hiding utility class (see
+/// [`is_hiding_class`]).
+pub fn class_hides(class: &str) -> bool {
+    class.split_ascii_whitespace().any(is_hiding_class)
 }
 
 /// Utility classes that hide an element at every screen size (Bootstrap

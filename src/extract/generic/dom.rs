@@ -10,6 +10,7 @@
 //! page wrapped in `<form>` or in a `class="page-banner"` div).
 
 use ego_tree::NodeRef;
+use markup5ever::local_name;
 use rustc_hash::FxHashMap;
 use scraper::node::{Element, Node};
 
@@ -136,32 +137,10 @@ pub struct Page<'a> {
     pub total_chars: u32,
 }
 
+/// A text's characters (whitespace excluded) and punctuation marks.
 fn count_text(text: &str) -> (u32, u32) {
-    let mut chars = 0u32;
-    let mut punct = 0u32;
-    if text.is_ascii() {
-        // The common case, byte by byte.
-        for b in text.bytes() {
-            if !matches!(b, b' ' | b'\t'..=b'\r') {
-                chars += 1;
-                punct += u32::from(matches!(b, b',' | b'.' | b';' | b'!' | b'?'));
-            }
-        }
-        return (chars, punct);
-    }
-    for c in text.chars() {
-        if c.is_whitespace() {
-            continue;
-        }
-        chars += 1;
-        if matches!(
-            c,
-            ',' | '.' | '，' | '。' | '、' | ';' | '!' | '?' | '؛' | '،' | '।'
-        ) {
-            punct += 1;
-        }
-    }
-    (chars, punct)
+    let n = super::text_count::count(text);
+    (n.chars as u32, n.punct as u32)
 }
 
 /// Walks `root`'s subtree once and returns its elements with statistics.
@@ -185,7 +164,14 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
     let mut article_depth = 0usize;
     let mut link_depth = 0usize;
     let mut total_chars = 0u32;
-    let mut class_cache: FxHashMap<&str, HintCounts> = FxHashMap::default();
+    // Pages repeat their class lists: read each distinct one once (whether
+    // it hides the element, and its vocabulary hints).
+    let mut class_cache: FxHashMap<&str, (bool, HintCounts)> = FxHashMap::default();
+    let mut read_class = |class| {
+        *class_cache
+            .entry(class)
+            .or_insert_with(|| (super::attrs::class_hides(class), HintCounts::of(class)))
+    };
     // Beside `stack`: whether each open element is an article or main.
     let mut landmark_stack: Vec<bool> = Vec::with_capacity(64);
     let mut attrs;
@@ -196,10 +182,10 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
         match node.value() {
             Node::Element(el)
                 if (!is_invisible_tag(el.name()) && {
-                    attrs = Attrs::of(el);
+                    attrs = Attrs::of_with(el, |c| read_class(c).0);
                     !attrs.hidden
                 }) || (shown(el) && {
-                    attrs = Attrs::of(el);
+                    attrs = Attrs::of_with(el, |c| read_class(c).0);
                     true
                 }) =>
             {
@@ -214,11 +200,7 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 let (class, id, role) = (attrs.class, attrs.id, attrs.role);
                 let candidate =
                     parent != NONE && !matches!(name, "body" | "html" | "main" | "article");
-                // Pages repeat their class lists: read each distinct one once.
-                let class_counts = match class {
-                    Some(c) => *class_cache.entry(c).or_insert_with(|| HintCounts::of(c)),
-                    None => HintCounts::default(),
-                };
+                let class_counts = class.map(|c| read_class(c).1).unwrap_or_default();
                 let hints = class_counts.hints(id.map(HintCounts::of).unwrap_or_default());
                 let hint = if candidate {
                     hints.chrome
@@ -449,10 +431,16 @@ impl Page<'_> {
         let mut wraps = vec![false; self.elems.len()];
         for e in &self.elems {
             // The role alone, not all of `Attrs::of` (hidden classes and
-            // styles): this runs on every element.
+            // styles): this runs on every element, so names are compared
+            // as interned atoms.
             let is_main = e.element().is_some_and(|el| {
-                el.name() == "main"
-                    || el.attrs().filter(|(n, _)| *n == "role").last() == Some(("role", "main"))
+                el.name.local == local_name!("main")
+                    || el
+                        .attrs
+                        .iter()
+                        .filter(|(n, _)| n.local == local_name!("role"))
+                        .last()
+                        .is_some_and(|(_, v)| &**v == "main")
             });
             if !is_main {
                 continue;
