@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use ego_tree::iter::Edge;
 use ego_tree::NodeId;
-use scraper::node::Node;
+use scraper::node::{Element, Node};
 
 use super::Block;
 use crate::extract::generic::dom::Page;
@@ -110,6 +110,29 @@ fn parts_words(before: &str, word: &str) -> bool {
     last.is_alphanumeric() && (first.is_uppercase() || first.is_ascii_digit())
 }
 
+/// Whether an inline element the walk made chrome is a byline or a date
+/// (`<a rel=author>`, `class="card__author"`, `itemprop=author`, a
+/// `<time>`): left out of an article's text, it is a listing's teaser's
+/// own line (who wrote it, when), and block elements of the same names
+/// are blocks anyway.
+fn is_byline(el: &Element) -> bool {
+    const MARKS: [&str; 4] = ["author", "byline", "date", "time"];
+    let names_one = |value: Option<&str>| {
+        value.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            MARKS.iter().any(|m| v.contains(m))
+        })
+    };
+    el.name() == "time"
+        || el.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("author"))
+        })
+        || names_one(el.attr("class"))
+        || names_one(el.attr("id"))
+        || names_one(el.attr("itemprop"))
+}
+
 /// Whether opening or closing inline element `name` may part the words
 /// around it (see [`parts_words`]): not a footnote mark or a formula's
 /// index (`<sup>`, `<sub>`), nor a line break (handled as one).
@@ -151,7 +174,7 @@ pub fn page_blocks(page: &Page<'_>) -> Vec<Block> {
                         let name = el.name();
                         let frame = match open.last() {
                             Some(t) if e.block != j => {
-                                let left_out = e.chrome
+                                let left_out = (e.chrome && !is_byline(el))
                                     || (is_skipped_element(name) && !is_disclosure_button(el));
                                 if name == "br" && !t.excluded {
                                     seg.line_break();
@@ -240,6 +263,23 @@ mod tests {
                 "1 BOS Boston",
                 "2019 2020 2021",
                 "The machine read the manual, H2O and x2."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_teasers_byline_and_date_are_its_text_other_chrome_is_not() {
+        let texts = texts(
+            "<body><article class=card><h3><a href=/a>Trams return to the old town</a></h3>\
+             <div class=card-meta><a class=card__author rel=author href=/u/ann>Ann Lee</a> \
+             &amp; <span class=byline-name>Bo Chen</span> · <time>March 6, 2026</time>\
+             <a class=share-button href=/s>Share</a></div></article></body>",
+        );
+        assert_eq!(
+            texts,
+            [
+                "Trams return to the old town",
+                "Ann Lee & Bo Chen · March 6, 2026"
             ]
         );
     }
