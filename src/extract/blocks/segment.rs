@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use ego_tree::iter::Edge;
 use ego_tree::NodeId;
-use scraper::node::Node;
+use scraper::node::{Element, Node};
 
 use super::Block;
 use crate::extract::generic::dom::Page;
@@ -34,6 +34,9 @@ struct Frame {
 struct Segment {
     buf: String,
     pending_space: bool,
+    /// An inline element opened or closed since the last word: see
+    /// [`Segment::push_words`].
+    boundary: bool,
 }
 
 impl Segment {
@@ -43,7 +46,9 @@ impl Segment {
         }
         let mut words = text.split_whitespace().peekable();
         while let Some(word) = words.next() {
-            if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with('\n') {
+            let parted = self.boundary && parts_words(&self.buf, word);
+            self.boundary = false;
+            if (self.pending_space || parted) && !self.buf.is_empty() && !self.buf.ends_with('\n') {
                 self.buf.push(' ');
             }
             self.buf.push_str(word);
@@ -57,6 +62,12 @@ impl Segment {
     fn push_raw(&mut self, text: &str) {
         self.buf.push_str(text);
         self.pending_space = false;
+        self.boundary = false;
+    }
+
+    /// An inline element opens or closes here.
+    fn element_edge(&mut self) {
+        self.boundary = true;
     }
 
     fn line_break(&mut self) {
@@ -71,6 +82,7 @@ impl Segment {
         let text = tidy_lines(&self.buf);
         self.buf.clear();
         self.pending_space = false;
+        self.boundary = false;
         if !text.is_empty() {
             out.push(Block {
                 elem,
@@ -79,6 +91,53 @@ impl Segment {
             });
         }
     }
+}
+
+/// Whether the text before an inline element's edge (`before`) and the
+/// word after it (`word`), with no space between them in the source, are
+/// two words: a card's lines are often inline elements that its style
+/// sets apart (`<a>Jane Doe</a><span>Professor of Physics</span>`, a
+/// rank `<span>1</span><span>Boston</span>`, a chart's axis of years),
+/// which a reader sees as words of their own. A letter or digit before a
+/// capital or a digit parts them; a small letter after the edge continues
+/// the word (`<b>T</b>he`, a highlighted `<em>mach</em>ine`), and so does
+/// punctuation on either side (`<a>link</a>,`). Superscripts and
+/// subscripts never part (see [`is_inline_edge`]).
+fn parts_words(before: &str, word: &str) -> bool {
+    let (Some(last), Some(first)) = (before.chars().next_back(), word.chars().next()) else {
+        return false;
+    };
+    last.is_alphanumeric() && (first.is_uppercase() || first.is_ascii_digit())
+}
+
+/// Whether an inline element the walk made chrome is a byline or a date
+/// (`<a rel=author>`, `class="card__author"`, `itemprop=author`, a
+/// `<time>`): left out of an article's text, it is a listing's teaser's
+/// own line (who wrote it, when), and block elements of the same names
+/// are blocks anyway.
+fn is_byline(el: &Element) -> bool {
+    const MARKS: [&str; 4] = ["author", "byline", "date", "time"];
+    let names_one = |value: Option<&str>| {
+        value.is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            MARKS.iter().any(|m| v.contains(m))
+        })
+    };
+    el.name() == "time"
+        || el.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|t| t.eq_ignore_ascii_case("author"))
+        })
+        || names_one(el.attr("class"))
+        || names_one(el.attr("id"))
+        || names_one(el.attr("itemprop"))
+}
+
+/// Whether opening or closing inline element `name` may part the words
+/// around it (see [`parts_words`]): not a footnote mark or a formula's
+/// index (`<sup>`, `<sub>`), nor a line break (handled as one).
+fn is_inline_edge(name: &str) -> bool {
+    !matches!(name, "sup" | "sub" | "br" | "wbr")
 }
 
 /// The page's text blocks in document order (see the module doc). Only
@@ -115,10 +174,13 @@ pub fn page_blocks(page: &Page<'_>) -> Vec<Block> {
                         let name = el.name();
                         let frame = match open.last() {
                             Some(t) if e.block != j => {
-                                let left_out = e.chrome
+                                let left_out = (e.chrome && !is_byline(el))
                                     || (is_skipped_element(name) && !is_disclosure_button(el));
                                 if name == "br" && !t.excluded {
                                     seg.line_break();
+                                }
+                                if is_inline_edge(name) {
+                                    seg.element_edge();
                                 }
                                 Frame {
                                     block: t.block,
@@ -159,6 +221,10 @@ pub fn page_blocks(page: &Page<'_>) -> Vec<Block> {
                 if let Some(f) = open.pop() {
                     if f.owns {
                         seg.flush(page, f.block, &mut blocks);
+                    } else if let Node::Element(el) = node.value() {
+                        if is_inline_edge(el.name()) {
+                            seg.element_edge();
+                        }
                     }
                 }
             }
@@ -178,6 +244,44 @@ mod tests {
         let doc = parse_document(html);
         let page = dom::walk(*generic::body_element(&doc));
         page_blocks(&page).into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn inline_elements_set_apart_are_words_of_their_own() {
+        let texts = texts(
+            "<body><ul><li><a href=/p>Jane Doe</a><span>Professor of Physics</span>\
+             <span>Email: uni.edu</span></li>\
+             <li><span>1</span><span>BOS</span><a href=/t>Boston</a></li>\
+             <li><span>2019</span><span>2020</span><span>2021</span></li></ul>\
+             <p><b>T</b>he <em>mach</em>ine read <a href=/x>the manual</a>, \
+             H<sub>2</sub>O and x<sup>2</sup>.</p></body>",
+        );
+        assert_eq!(
+            texts,
+            [
+                "Jane Doe Professor of Physics Email: uni.edu",
+                "1 BOS Boston",
+                "2019 2020 2021",
+                "The machine read the manual, H2O and x2."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_teasers_byline_and_date_are_its_text_other_chrome_is_not() {
+        let texts = texts(
+            "<body><article class=card><h3><a href=/a>Trams return to the old town</a></h3>\
+             <div class=card-meta><a class=card__author rel=author href=/u/ann>Ann Lee</a> \
+             &amp; <span class=byline-name>Bo Chen</span> · <time>March 6, 2026</time>\
+             <a class=share-button href=/s>Share</a></div></article></body>",
+        );
+        assert_eq!(
+            texts,
+            [
+                "Trams return to the old town",
+                "Ann Lee & Bo Chen · March 6, 2026"
+            ]
+        );
     }
 
     #[test]
