@@ -19,8 +19,8 @@ use rustc_hash::FxHashMap;
 use scraper::Html;
 
 use super::posts::{
-    after_last_post, forms_hold_posts, heads_other_threads, is_signature,
-    link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
+    after_last_post, forms_hold_posts, heads_other_threads, is_post_date, is_signature,
+    link_lists_before_first_post, post_dates, side_comments, MAX_OTHER_THREADS_SHARE,
 };
 use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
@@ -191,7 +191,9 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
     let mut paragraphs = assembler.finish();
     paragraphs.retain(|p| lines.keeps(p));
     if kind == ItemKind::Posts {
-        drop_repeated_lines(&mut paragraphs, MIN_REPEATED_POST_WORDS);
+        drop_repeated_lines_but(&mut paragraphs, MIN_REPEATED_POST_WORDS, |p| {
+            is_post_date(&p.text, &lines.dates)
+        });
     }
     let mut whole = Assembler::new();
     whole.add_subtree_filtered(page.elems[region as usize].node, |_, el| {
@@ -218,11 +220,22 @@ const MIN_REPEATED_POST_WORDS: usize = 2;
 /// (a product page's blocks rendered twice, for phones and for desktops,
 /// down to their labels and headings).
 pub(super) fn drop_repeated_lines(paragraphs: &mut Vec<Paragraph>, min_words: usize) {
+    drop_repeated_lines_but(paragraphs, min_words, |_| false);
+}
+
+/// [`drop_repeated_lines`], keeping every line that `kept` accepts (each
+/// post's date, said again in the next post of the same day).
+fn drop_repeated_lines_but(
+    paragraphs: &mut Vec<Paragraph>,
+    min_words: usize,
+    kept: impl Fn(&Paragraph) -> bool,
+) {
     let mut seen: HashSet<&str> = HashSet::new();
     let keep: Vec<bool> = paragraphs
         .iter()
         .map(|p| {
             p.kind == BlockKind::Cell
+                || kept(p)
                 || p.text.split_whitespace().count() < min_words
                 || seen.insert(p.text.as_str())
         })
@@ -243,6 +256,8 @@ struct ItemLines {
     template: HashSet<String>,
     /// All lines of the items.
     texts: HashSet<String>,
+    /// A thread's posts' dates (see [`post_dates`]), never template.
+    dates: HashSet<String>,
 }
 
 impl ItemLines {
@@ -259,16 +274,24 @@ impl ItemLines {
             per_item.push(lines.clone());
             texts.extend(lines);
         }
+        let dates = match kind {
+            ItemKind::Posts => post_dates(page, items),
+            ItemKind::Cards => HashSet::new(),
+        };
         Self {
             kind,
             template: template_lines(&per_item, kind),
             texts,
+            dates,
         }
     }
 
     /// Whether a paragraph of the region is content: not a template line
     /// of the items, and, outside a thread's posts, not a link list.
     fn keeps(&self, p: &Paragraph) -> bool {
+        if is_post_date(&p.text, &self.dates) {
+            return true;
+        }
         if template_key(&p.text, self.kind).is_some_and(|key| self.template.contains(&key)) {
             return false;
         }
