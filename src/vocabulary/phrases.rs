@@ -157,6 +157,10 @@ pub const HARD_TAIL_MARKERS: &[&str] = &[
 pub const COMMENT_FORM_LINES: &[&str] = &[
     r"^(Leave a (Reply|Comment)|Lascia un commento|Your email address will not be published|Il tuo indirizzo email non sarà pubblicato)",
     r"^(Allowed HTML tags|You may use these HTML tags|Erlaubte HTML-Tags|Tag HTML consentiti|Balises HTML autorisées|Etiquetas HTML permitidas|Lines and paragraphs break automatically|Web page addresses and (e-mail|email) addresses turn into links)",
+    // A comment section's heading as WordPress themes print it, the post's
+    // title quoted: "3 thoughts on “Title”", "One Response to "Title"",
+    // "2 Gedanken zu „Titel“".
+    r#"^(?i:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?i:responses? (to|on)|thoughts? on|repl(y|ies) (to|on)|comments? (to|on)|gedanken zu|pensieri su|réflexions? (sur|au sujet de)|comentarios? (en|a)|respuestas? a) ?["“”„«‘'’]"#,
     r"^(Save my name, email, and website|Notify me of (follow-up comments|new posts)|Comments are closed|Comments? (are|is) moderated|You must be logged in to post a comment|Required fields are marked|This site uses Akismet|Kommentare sind geschlossen|I commenti sono chiusi|Les commentaires sont fermés)",
 ];
 

@@ -13,8 +13,8 @@ use regex::Regex;
 use super::article_body::article_body_text;
 use super::biography::{first_names, opens_with_first_name};
 use super::enumeration::enumeration_lines_where;
-use super::feed::{teaser_feed_start, DroppedRun, DATE_OR_TIME};
-use super::headed_lists::{headed_list_items, introduces_list};
+use super::feed::{headed_feed_start, teaser_feed_start, DroppedRun, DATE_OR_TIME};
+use super::headed_lists::{headed_list_items, introduces_list, mixed_list_items};
 pub use super::normalize::normalize;
 use super::normalize::LazyNorm;
 use super::tables::{data_table_cells, is_data_table};
@@ -226,6 +226,24 @@ fn ends_a_list(kept: &[(Paragraph, bool)]) -> bool {
         || cells >= MIN_TAIL_TABLE_CELLS
 }
 
+/// Where the text's tail may begin: after the first third of its
+/// paragraphs, or, sooner, after a third of its characters. A comment
+/// section or a feed of teasers after a short article may hold more
+/// paragraphs than the article (a commenter's name, date and "Reply" line
+/// each), yet the article's long paragraphs come first.
+fn late_start(kept: &[(Paragraph, bool)]) -> usize {
+    let by_count = kept.len() / 3 + 1;
+    let total: usize = kept.iter().map(|(p, _)| p.text.len()).sum();
+    let mut before = 0;
+    for (i, (p, _)) in kept.iter().enumerate().take(by_count) {
+        if before * 3 > total {
+            return i;
+        }
+        before += p.text.len();
+    }
+    by_count
+}
+
 /// Classifies the container's paragraphs and returns the article's.
 pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let mut kept: Vec<(Paragraph, bool)> = Vec::with_capacity(paragraphs.len());
@@ -241,7 +259,11 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let enumerations =
         enumeration_lines_where(&paragraphs, |p| p.link_chars > 0 && p.link_density() > 0.5);
     let tables = data_table_cells(&paragraphs);
-    let headed = headed_list_items(&paragraphs);
+    let headed: Vec<bool> = headed_list_items(&paragraphs)
+        .into_iter()
+        .zip(mixed_list_items(&paragraphs))
+        .map(|(h, m)| h || m)
+        .collect();
     let marks = enumerations.into_iter().zip(tables).zip(headed);
     let mut norm_buf = String::new();
     for (p, ((enumeration, in_table), headed)) in paragraphs.into_iter().zip(marks) {
@@ -304,11 +326,22 @@ pub fn clean(paragraphs: Vec<Paragraph>, ev: &Evidence) -> Vec<Paragraph> {
     let n = kept.len();
     // Comments and recommendation feeds end the text even though prose
     // (readers' comments, teasers) follows their heading.
-    let mut end = hard_tails.into_iter().find(|&i| i > n / 3).unwrap_or(n);
+    // Their heading may come before a third of the paragraphs when the
+    // article's paragraphs are long and theirs short ([`late_start`]); a
+    // feed without such a heading needs the third of the paragraphs (a
+    // guide's linked steps after a short intro are its text).
+    let late = late_start(&kept);
+    let mut end = hard_tails.into_iter().find(|&i| i >= late).unwrap_or(n);
     kept.truncate(end);
     // A feed of teaser cards (linked headlines) after the text ends it,
     // whatever its heading says.
     if let Some(feed) = teaser_feed_start(&kept, n / 3 + 1) {
+        end = feed;
+        kept.truncate(end);
+    }
+    // So does one under a heading announcing more stories, whatever its
+    // teasers hold.
+    if let Some(feed) = headed_feed_start(&kept, late) {
         end = feed;
         kept.truncate(end);
     }

@@ -8,6 +8,7 @@ use regex::Regex;
 
 use super::clean::{is_heading, is_prose};
 use crate::extract::text::{BlockKind, Paragraph};
+use crate::vocabulary::{is_hard_tail_marker, is_tail_marker};
 
 /// A full date in digits or a time of day (shared with the cleaner's
 /// dateline test).
@@ -99,6 +100,59 @@ pub fn teaser_feed_start(kept: &[(Paragraph, bool)], from: usize) -> Option<usiz
     (!kept[..start].iter().any(|(p, _)| is_linked_heading(p))).then_some(start)
 }
 
+/// A heading that announces more stories ("More from the newsroom",
+/// "Latest in Sport"), besides the related-content lines of the
+/// vocabulary.
+static MORE_STORIES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(more|latest|other|recent) (from|in|on|stories|articles|news|posts)\b[^.!?]{0,40}$",
+    )
+    .expect("static regex")
+});
+
+/// Where a feed under its heading begins at or after `from`: a heading
+/// that announces related or more stories ([`is_tail_marker`],
+/// [`is_hard_tail_marker`], [`MORE_STORIES`]), right followed by a linked
+/// headline, with linked headlines at least [`MIN_FEED_HEADLINES`] and
+/// most of the headings from there on and nothing the article body
+/// confirms. Unlike [`teaser_feed_start`], the teasers may be prose (a
+/// two-line excerpt per story): the heading says what they are.
+pub fn headed_feed_start(kept: &[(Paragraph, bool)], from: usize) -> Option<usize> {
+    // Backwards, as in [`teaser_feed_start`]: the counts from each
+    // position to the end.
+    let (mut linked, mut headings) = (0, 0);
+    let mut start = None;
+    for i in (from..kept.len()).rev() {
+        let (p, confirmed) = &kept[i];
+        if *confirmed {
+            break;
+        }
+        if !is_heading(p) {
+            continue;
+        }
+        if is_linked_heading(p) {
+            linked += 1;
+        } else if linked >= MIN_FEED_HEADLINES
+            && linked * 2 > headings
+            && kept
+                .get(i + 1)
+                .is_some_and(|(next, _)| is_linked_heading(next))
+            && announces_stories(&p.text)
+        {
+            start = Some(i);
+        }
+        headings += 1;
+    }
+    start
+}
+
+/// A line announcing related or more stories (see [`headed_feed_start`]).
+fn announces_stories(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(':');
+    t.chars().count() <= 60
+        && (is_tail_marker(t) || is_hard_tail_marker(t) || MORE_STORIES.is_match(t))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +200,26 @@ mod tests {
         let last = ps.len() - 1;
         ps[last].1 = true;
         assert_eq!(teaser_feed_start(&ps, 1), None);
+    }
+
+    #[test]
+    fn a_feed_with_excerpts_under_a_more_stories_heading_starts_at_its_heading() {
+        let mut ps = prose(3);
+        ps.push(para("More from the Valley Post", BlockKind::Heading(2), 0));
+        for headline in ["Star returns in March", "Week ahead: who, when, where?"] {
+            ps.push(linked(headline, 3));
+            ps.extend(prose(1));
+        }
+        assert_eq!(headed_feed_start(&ps, 1), Some(3));
+        // Under a heading of the text, linked headings over prose are a
+        // listicle's items.
+        ps[3] = para("Where to eat", BlockKind::Heading(2), 0);
+        assert_eq!(headed_feed_start(&ps, 1), None);
+        // Text the article body confirms is no feed.
+        ps[3] = para("More from the Valley Post", BlockKind::Heading(2), 0);
+        let last = ps.len() - 1;
+        ps[last].1 = true;
+        assert_eq!(headed_feed_start(&ps, 1), None);
     }
 
     #[test]
