@@ -358,7 +358,7 @@ pub fn extract_page(
         Vec::new()
     };
     let from_blocks = if use_blocks {
-        let body = blocks::blocks_body(&scored);
+        let body = blocks::blocks_body_with(&scored, &blocks::Thresholds::of(block_type));
         Some(match block_type {
             PageType::Listing | PageType::Collection => {
                 typed::cards::complete_cards(&doc, &scored, body)

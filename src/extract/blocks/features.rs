@@ -104,6 +104,8 @@ pub const IN_TYPED: usize = index_of("in_typed");
 pub const LINK_DENSITY: usize = index_of("link_density");
 /// Index of `typed_empty`: 1 when the typed extractor found nothing.
 pub const TYPED_EMPTY: usize = index_of("typed_empty");
+/// Index of `type_service`: 1 when the page is extracted as a service page.
+pub const TYPE_SERVICE: usize = index_of("type_service");
 
 /// One block's feature values.
 #[derive(Debug, Clone, PartialEq)]

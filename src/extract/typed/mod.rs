@@ -16,6 +16,8 @@ mod posts;
 pub mod product;
 pub mod region;
 pub(crate) mod repeated;
+mod sections;
+pub mod widgets;
 
 use scraper::Html;
 
