@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod repeats;
 pub mod score;
 pub mod tables;
+pub mod tail;
 pub(crate) mod text_count;
 
 use std::collections::HashSet;
