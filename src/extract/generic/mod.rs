@@ -15,6 +15,7 @@ pub mod biography;
 pub mod clean;
 pub mod dom;
 pub mod enumeration;
+pub mod excerpt_feed;
 pub mod feed;
 pub mod headed_lists;
 pub mod normalize;

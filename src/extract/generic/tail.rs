@@ -4,6 +4,7 @@
 //! [`super::clean::clean`]).
 
 use super::clean::{is_heading, is_prose, Evidence};
+use super::excerpt_feed::excerpt_feed_start;
 use super::feed::{headed_feed_start, teaser_feed_start};
 use super::headed_lists::introduces_list;
 use super::tables::is_data_table;
@@ -102,6 +103,11 @@ pub(super) fn end_text(kept: &mut Vec<(Paragraph, bool)>, hard_tails: Vec<usize>
     // So does one under a heading announcing more stories, whatever its
     // teasers hold.
     if let Some(feed) = headed_feed_start(kept, late) {
+        end = feed;
+        kept.truncate(end);
+    }
+    // And a feed of excerpts cut short, whatever its headlines.
+    if let Some(feed) = excerpt_feed_start(kept, late) {
         end = feed;
         kept.truncate(end);
     }
