@@ -15,12 +15,14 @@ pub mod biography;
 pub mod clean;
 pub mod dom;
 pub mod enumeration;
+pub mod excerpt_feed;
 pub mod feed;
 pub mod headed_lists;
 pub mod normalize;
 pub mod repeats;
 pub mod score;
 pub mod tables;
+pub mod tail;
 pub(crate) mod text_count;
 
 use std::collections::HashSet;
