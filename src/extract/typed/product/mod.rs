@@ -27,7 +27,7 @@ use super::TypedInput;
 use crate::extract::classify::count_prices;
 use crate::extract::text::{BlockKind, Paragraph};
 use others::{
-    heads_other_products, price_cards, review_blocks, MAX_OTHER_PRODUCTS_SHARE, MIN_CARDS,
+    heads_other_products, price_cards, review_blocks, tooltips, MAX_OTHER_PRODUCTS_SHARE, MIN_CARDS,
 };
 
 /// The product's description and specifications.
@@ -38,6 +38,7 @@ pub fn product_body(input: &TypedInput<'_>) -> Vec<Paragraph> {
         .into_iter()
         .chain(price_cards(&region.page, &layout, region.root))
         .chain(review_blocks(&region.page, &layout, region.root))
+        .chain(tooltips(&region.page, region.root))
         .chain(furniture(&region.page, &layout, region.root))
         .chain(headed_sections(
             &region.page,
@@ -194,6 +195,20 @@ mod tests {
             "{texts:?}"
         );
         assert!(texts.contains(&"42 cm".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn tooltip_texts_are_left_out_their_terms_stay() {
+        let html = format!(
+            "<body><main>{DESCRIPTION}<table><tr><td>Impedance<tool-tip class=tool-tip>\
+             <span class=tool-tip__content>Usually between 8 and 600 ohm; most headphones have 32 \
+             ohm and need no amplifier.</span></tool-tip></td><td>37 ohm</td></tr></table></main></body>"
+        );
+        let texts = body(&html);
+        assert!(!texts.iter().any(|t| t.contains("Usually")), "{texts:?}");
+        for kept in ["Impedance", "37 ohm", "42 cm"] {
+            assert!(texts.contains(&kept.to_string()), "{kept}: {texts:?}");
+        }
     }
 
     #[test]
