@@ -23,6 +23,7 @@ use crate::extract::typed::described::{insert_unless_shown, jsonld_description};
 pub fn from_blocks(scored: &[ScoredBlock], meta: &Metadata) -> Vec<Paragraph> {
     let mut paragraphs = blocks::blocks_body_with(scored, &Thresholds::FILTER);
     drop_contained(&mut paragraphs);
+    drop_preamble(&mut paragraphs);
     let shown_words: usize = paragraphs
         .iter()
         .map(|p| p.text.split_whitespace().count())
@@ -35,6 +36,32 @@ pub fn from_blocks(scored: &[ScoredBlock], meta: &Metadata) -> Vec<Paragraph> {
         insert_unless_shown(&mut paragraphs, &description, &page.join("\n"));
     }
     paragraphs
+}
+
+/// Largest share of the body's words that the lines before the product's
+/// name may hold to be left out (more: the `<h1>` is not the name that
+/// opens the product, the body is not a product's).
+const MAX_PREAMBLE_SHARE: f64 = 0.25;
+
+/// Leaves out the lines before the body's first `<h1>` (the product's
+/// name) when they hold at most [`MAX_PREAMBLE_SHARE`] of its words: the
+/// shop's banners and notices above the product ("Free shipping on orders
+/// over $75", "You are now shopping in AUD", "This item is currently out
+/// of stock"), a store picker, a gallery's "image 1 of 11". On wcxb-dev's
+/// tuning products the expected text starts at the name or after it.
+fn drop_preamble(paragraphs: &mut Vec<Paragraph>) {
+    let Some(at) = paragraphs
+        .iter()
+        .position(|p| p.kind == BlockKind::Heading(1))
+    else {
+        return;
+    };
+    let words =
+        |ps: &[Paragraph]| -> usize { ps.iter().map(|p| p.text.split_whitespace().count()).sum() };
+    let before = words(&paragraphs[..at]);
+    if before > 0 && before as f64 <= MAX_PREAMBLE_SHARE * words(paragraphs) as f64 {
+        paragraphs.drain(..at);
+    }
 }
 
 /// Words of the body from which a product page describes itself and the
@@ -139,6 +166,36 @@ mod tests {
             texts(&product_meta("Free delivery over $50")),
             ["Oak desk lamp", "A lamp turned from oak."]
         );
+    }
+
+    #[test]
+    fn the_lines_before_the_product_name_are_left_out_unless_they_are_the_body() {
+        let long = "A lamp turned from a single piece of oak, with a linen shade and a dimmer \
+                    on its cord, that lights a desk evenly without glare for decades of daily use.";
+        let texts = |page: &[ScoredBlock]| -> Vec<String> {
+            from_blocks(page, &Metadata::default())
+                .into_iter()
+                .map(|p| p.text)
+                .collect()
+        };
+        let page = [
+            scored(
+                "Free shipping on orders over $75",
+                BlockKind::Text,
+                true,
+                0.5,
+            ),
+            scored("Oak desk lamp", BlockKind::Heading(1), true, 0.9),
+            scored(long, BlockKind::Text, true, 0.8),
+        ];
+        assert_eq!(texts(&page), ["Oak desk lamp", long]);
+        // The name after most of the text: everything stays.
+        let page = [
+            scored(long, BlockKind::Text, true, 0.8),
+            scored("Oak desk lamp", BlockKind::Heading(1), true, 0.9),
+            scored("In stock", BlockKind::Text, true, 0.8),
+        ];
+        assert_eq!(texts(&page), [long, "Oak desk lamp", "In stock"]);
     }
 
     #[test]
