@@ -68,7 +68,7 @@ fn names_panel(token: &str) -> bool {
 
 /// The words of a class token: runs of ASCII letters, cut where a
 /// lower-case letter is followed by an upper-case one.
-fn class_words(token: &str) -> Vec<&str> {
+pub(super) fn class_words(token: &str) -> Vec<&str> {
     let mut words = Vec::new();
     let mut start: Option<usize> = None;
     let mut prev_lower = false;
