@@ -104,6 +104,9 @@ pub const IN_TYPED: usize = index_of("in_typed");
 pub const LINK_DENSITY: usize = index_of("link_density");
 /// Index of `typed_empty`: 1 when the typed extractor found nothing.
 pub const TYPED_EMPTY: usize = index_of("typed_empty");
+/// Index of `rep_log_items`: `ln(1 + n)` for the n alike siblings of the
+/// block's nearest repeated group, 0 outside any.
+pub const REP_LOG_ITEMS: usize = index_of("rep_log_items");
 
 /// One block's feature values.
 #[derive(Debug, Clone, PartialEq)]
