@@ -106,6 +106,9 @@ pub const LINK_DENSITY: usize = index_of("link_density");
 pub const TYPED_EMPTY: usize = index_of("typed_empty");
 /// Index of `type_service`: 1 when the page is extracted as a service page.
 pub const TYPE_SERVICE: usize = index_of("type_service");
+/// Index of `rep_log_items`: `ln(1 + n)` for the n alike siblings of the
+/// block's nearest repeated group, 0 outside any.
+pub const REP_LOG_ITEMS: usize = index_of("rep_log_items");
 
 /// One block's feature values.
 #[derive(Debug, Clone, PartialEq)]

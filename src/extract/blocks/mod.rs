@@ -207,12 +207,16 @@ pub const SERVICE_OUTSIDE_TYPED_THRESHOLD: f32 = 0.35;
 /// reader elsewhere (wcxb-dev, tuning / validation: 0.8835 / 0.8717 ->
 /// 0.8835 / 0.8726, service 0.8710 / 0.7618 -> 0.8718 / 0.7678; the same
 /// for blocks of at most 3 words only: 0.8720 / 0.7625).
+/// On other pages, a link that is an item of a group of alike siblings (an
+/// index page's entries, each a bare link) is no lone link: the model's
+/// score judges it, as it judges a menu's items.
 fn is_lone_link(s: &ScoredBlock) -> bool {
     let f = &s.features.0;
     let all_link =
         f[features::LINK_DENSITY] >= 0.99 && !matches!(s.block.kind, BlockKind::Heading(_));
     let outside = f[features::TYPED_EMPTY] < 0.5 && f[features::IN_TYPED] < 0.5;
-    all_link && (outside || f[features::TYPE_SERVICE] > 0.5)
+    let alike_item = f[features::REP_LOG_ITEMS] > 0.0;
+    all_link && ((outside && !alike_item) || f[features::TYPE_SERVICE] > 0.5)
 }
 
 /// The blocks scored main content, one paragraph each, in document order.
@@ -490,5 +494,38 @@ mod tests {
             .collect();
         assert_eq!(zero.iter().filter(|(_, z)| *z).count(), 3, "{zero:?}");
         assert!(zero[..2].iter().all(|(_, z)| !z), "{zero:?}");
+    }
+
+    /// A block scored 0.9 outside a non-empty typed body, all its text a
+    /// link, in a group of `alike` siblings (0 for none).
+    fn linked_block(text: &str, alike: usize) -> ScoredBlock {
+        let mut f = vec![0.0; features::NAMES.len()];
+        f[features::LINK_DENSITY] = 1.0;
+        f[features::REP_LOG_ITEMS] = if alike == 0 {
+            0.0
+        } else {
+            (alike as f32).ln_1p()
+        };
+        ScoredBlock {
+            block: Block {
+                elem: 0,
+                text: text.to_string(),
+                kind: BlockKind::ListItem,
+            },
+            features: BlockFeatures(f),
+            score: 0.9,
+        }
+    }
+
+    #[test]
+    fn an_index_of_links_is_kept_a_lone_link_is_not() {
+        let scored = [
+            linked_block("Start your free trial", 0),
+            linked_block("Ada", 3),
+            linked_block("ALGOL 60", 3),
+            linked_block("APL", 3),
+        ];
+        let texts: Vec<String> = blocks_body(&scored).into_iter().map(|p| p.text).collect();
+        assert_eq!(texts, ["Ada", "ALGOL 60", "APL"]);
     }
 }
