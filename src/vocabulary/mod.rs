@@ -5,8 +5,9 @@ mod forward_set;
 mod hint_lists;
 mod literals;
 mod phrases;
+mod token_hints;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::sync::LazyLock;
 
@@ -20,6 +21,7 @@ pub use phrases::{
     BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, HARD_TAIL_MARKERS,
     LOGIN_HEADINGS, TAIL_MARKERS,
 };
+use token_hints::{Rule, TokenHints};
 
 /// True when a class or id names a comment section (see [`COMMENT_HINTS`]).
 pub fn is_comment_element(class: Option<&str>, id: Option<&str>) -> bool {
@@ -33,12 +35,8 @@ pub fn is_comment_element(class: Option<&str>, id: Option<&str>) -> bool {
 
 /// True when a class or id names an article lead (see [`LEAD_HINTS`]).
 pub fn is_lead_element(class: Option<&str>, id: Option<&str>) -> bool {
-    [class, id].into_iter().flatten().any(|attr| {
-        attr.split_ascii_whitespace().any(|token| {
-            let lower = token.to_ascii_lowercase();
-            LEAD_HINTS.iter().any(|h| token_has_hint(&lower, h))
-        })
-    })
+    // The whole value in one walk: whitespace ends a token as `-` ends a part.
+    [class, id].into_iter().flatten().any(|attr| LEAD.any(attr))
 }
 
 /// How strongly an element's class or id names chrome.
@@ -80,83 +78,23 @@ static HINTS: LazyLock<FxHashMap<&'static str, TokenKind>> = LazyLock::new(|| {
     m
 });
 
-/// The first five bytes of every hint of five bytes or more: a token part
-/// whose first five bytes are not among them starts with no such hint, so
-/// [`token_kind`] looks up none of its prefixes.
-static HINT_STARTS: LazyLock<FxHashSet<[u8; 5]>> = LazyLock::new(|| {
-    HINTS
-        .keys()
-        .filter_map(|h| h.as_bytes().first_chunk::<5>().copied())
-        .collect()
+/// Every chrome hint (with its kind) and content hint, read against a
+/// token in one walk (see [`TokenHints`]). A token's kind is the strongest
+/// of its chrome hints ([`Rule::Part`]: `related` in `relatedarticles`,
+/// not `ads` in `heads`); a content hint counts anywhere in it.
+static TOKEN_HINTS: LazyLock<TokenHints<TokenHint>> = LazyLock::new(|| {
+    let chrome = HINTS
+        .iter()
+        .map(|(h, k)| (*h, Rule::Part, TokenHint::Kind(*k)));
+    let content = CONTENT_HINTS
+        .iter()
+        .map(|h| (*h, Rule::Anywhere, TokenHint::Content));
+    TokenHints::new(chrome.chain(content))
 });
 
-/// A literal set searched as substrings: a DFA walked byte by byte. The
-/// class/id tokens it reads are a few bytes long, too short for a
-/// prefilter's set-up to pay (with one, or as a regex, a search cost
-/// several times more), or even the crate's search set-up (see
-/// [`LiteralSet`]).
-fn literal_set<I, P>(literals: I) -> LiteralSet
-where
-    I: IntoIterator<Item = P>,
-    P: AsRef<[u8]>,
-{
-    LiteralSet::new(literals, false)
-}
-
-/// Hyphenated hints (`read-more`), one literal set per kind.
-static HYPHENATED: LazyLock<Vec<(LiteralSet, TokenKind)>> = LazyLock::new(|| {
-    [TokenKind::Strong, TokenKind::Weak, TokenKind::Scoring]
-        .into_iter()
-        .filter_map(|kind| {
-            let hints: Vec<&str> = HINTS
-                .iter()
-                .filter(|(h, k)| h.contains('-') && **k == kind)
-                .map(|(h, _)| *h)
-                .collect();
-            (!hints.is_empty()).then(|| (literal_set(hints), kind))
-        })
-        .collect()
-});
-
-/// Content hints as one literal set (substring match).
-static CONTENT: LazyLock<LiteralSet> = LazyLock::new(|| literal_set(CONTENT_HINTS));
-
-/// The strongest hint a lower-cased class/id token carries: a hint equal to
-/// one of its `-`/`_` parts, a hint of five or more letters that starts a
-/// part (`related` in `relatedarticles`), or a hyphenated hint inside it.
-fn token_kind(token: &str) -> Option<TokenKind> {
-    if token == "header" {
-        return Some(TokenKind::Strong);
-    }
-    let mut best: Option<TokenKind> = None;
-    for part in token.split(['-', '_']) {
-        if let Some(k) = HINTS.get(part) {
-            best = best.max(Some(*k));
-        }
-        let may_start_a_hint = part
-            .as_bytes()
-            .first_chunk::<5>()
-            .is_some_and(|start| HINT_STARTS.contains(start));
-        if part.len() > 5 && may_start_a_hint {
-            for l in 5..part.len() {
-                if !part.is_char_boundary(l) {
-                    continue;
-                }
-                if let Some(k) = HINTS.get(&part[..l]) {
-                    best = best.max(Some(*k));
-                }
-            }
-        }
-    }
-    if token.contains('-') {
-        for (re, k) in HYPHENATED.iter() {
-            if Some(*k) > best && re.is_match(token) {
-                best = Some(*k);
-            }
-        }
-    }
-    best
-}
+/// [`LEAD_HINTS`] as one set (see [`is_lead_element`]).
+static LEAD: LazyLock<TokenHints<()>> =
+    LazyLock::new(|| TokenHints::new(LEAD_HINTS.iter().map(|h| (*h, Rule::Part, ()))));
 
 /// True when a class/id token names boilerplate (whole parts of the token,
 /// so `header` matches `site-header` but `ads` does not match `heads`).
@@ -180,21 +118,15 @@ pub struct ClassHints {
 /// Attribute values whose [`HintCounts`] a thread remembers.
 const HINT_MEMO_LIMIT: usize = 4096;
 
-/// Class/id tokens whose [`TokenHint`] a thread remembers.
-const TOKEN_MEMO_LIMIT: usize = 16384;
-
 thread_local! {
     /// Attribute value → its counts, per thread (see [`HintCounts::of`]).
     static HINT_MEMO: RefCell<FxHashMap<Box<str>, HintCounts>> = RefCell::default();
-    /// Token (as written, any case) → what it names, per thread (see
-    /// [`HintCounts::count`]).
-    static TOKEN_MEMO: RefCell<FxHashMap<Box<str>, TokenHint>> = RefCell::default();
 }
 
 /// What one class/id token counts as in [`HintCounts`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TokenHint {
-    /// A hint of this kind (see [`token_kind`]).
+    /// A chrome hint of this kind.
     Kind(TokenKind),
     /// No boilerplate hint, but a content hint.
     Content,
@@ -203,14 +135,22 @@ enum TokenHint {
 }
 
 impl TokenHint {
-    /// Reads one token (any case) against the vocabulary.
-    fn of(token: &str, lower: &mut String) -> Self {
-        lower.clear();
-        lower.push_str(token);
-        lower.make_ascii_lowercase();
-        match token_kind(lower) {
+    /// Reads one token (any case) against the vocabulary: the strongest
+    /// chrome hint it carries (a bare `header` is strong), else a content
+    /// hint, else nothing.
+    fn of(token: &str) -> Self {
+        if token.eq_ignore_ascii_case("header") {
+            return Self::Kind(TokenKind::Strong);
+        }
+        let mut best: Option<TokenKind> = None;
+        let mut content = false;
+        TOKEN_HINTS.for_each(token, |hint| match hint {
+            Self::Kind(k) => best = best.max(Some(k)),
+            _ => content = true,
+        });
+        match best {
             Some(k) => Self::Kind(k),
-            None if CONTENT.is_match(lower.as_str()) => Self::Content,
+            None if content => Self::Content,
             None => Self::Nothing,
         }
     }
@@ -249,42 +189,13 @@ impl HintCounts {
         })
     }
 
-    /// [`HintCounts::of`] without the memo of whole values.
-    ///
-    /// Values the attribute memo misses are mostly new combinations of
-    /// tokens it has seen (utility classes, `post-123` beside `post`), so
-    /// each thread also remembers what each token names (at most
-    /// [`TOKEN_MEMO_LIMIT`] tokens, then it starts afresh).
+    /// [`HintCounts::of`] without the memo. (Tokens are not remembered:
+    /// reading one in [`TOKEN_HINTS`] costs about what a table look-up of
+    /// it would, and most tokens a memo misses are new anyway: ids.)
     fn count(attr: &str) -> Self {
-        TOKEN_MEMO.with(|memo| {
-            let mut memo = memo.borrow_mut();
-            let mut c = Self::default();
-            let mut lower = String::new();
-            for token in attr.split_ascii_whitespace() {
-                let hint = match memo.get(token) {
-                    Some(h) => *h,
-                    None => {
-                        let h = TokenHint::of(token, &mut lower);
-                        if memo.len() >= TOKEN_MEMO_LIMIT {
-                            memo.clear();
-                        }
-                        memo.insert(token.into(), h);
-                        h
-                    }
-                };
-                c.add(hint);
-            }
-            c
-        })
-    }
-
-    /// [`HintCounts::count`] without any memo (the reference it must equal).
-    #[cfg(test)]
-    fn count_afresh(attr: &str) -> Self {
         let mut c = Self::default();
-        let mut lower = String::new();
         for token in attr.split_ascii_whitespace() {
-            c.add(TokenHint::of(token, &mut lower));
+            c.add(TokenHint::of(token));
         }
         c
     }
@@ -374,22 +285,68 @@ mod tests {
         assert_eq!(HintCounts::of("sidebar"), HintCounts::count("sidebar"));
     }
 
+    /// What a token names by the rule as first written: each list's hints
+    /// tried one by one ([`token_has_hint`]), a content hint anywhere.
+    fn token_hint_by_the_rule(token: &str) -> TokenHint {
+        let lower = token.to_ascii_lowercase();
+        if lower == "header" {
+            return TokenHint::Kind(TokenKind::Strong);
+        }
+        let best = HINTS
+            .iter()
+            .filter(|(h, _)| token_has_hint(&lower, h))
+            .map(|(_, k)| *k)
+            .max();
+        match best {
+            Some(k) => TokenHint::Kind(k),
+            None if CONTENT_HINTS.iter().any(|h| lower.contains(h)) => TokenHint::Content,
+            None => TokenHint::Nothing,
+        }
+    }
+
     #[test]
-    fn remembered_token_hints_are_the_read_ones() {
-        // The same tokens in new combinations and cases, read twice (the
-        // second time from the token memo), equal a reading afresh.
-        let values = [
-            "Site-Header nav",
-            "nav site-header",
-            "NAV Sidebar article-body",
-            "post-123 entry-content related-posts",
+    fn tokens_read_in_one_walk_name_what_the_rule_says() {
+        let mut tokens: Vec<String> = [
+            "Site-Header",
+            "header",
+            "HEADER",
+            "article-header",
+            "relatedArticles",
+            "unrelated",
+            "heads",
+            "post-123",
             "entry-content",
-            "read-more-link share_buttons",
-        ];
-        for _ in 0..2 {
-            for v in values {
-                assert_eq!(HintCounts::count(v), HintCounts::count_afresh(v), "{v:?}");
-            }
+            "read-more-link",
+            "share_buttons",
+            "nav",
+            "navbar",
+            "main-nav",
+            "col-md-4",
+            "",
+            "ad",
+            "ads_slot",
+            "loading",
+            "sidebar-widget",
+            "contenu-größe-nav",
+            "x-ad-x",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Every hint alone, as a part, as a prefix and inside a word.
+        for h in HINTS.keys().chain(CONTENT_HINTS) {
+            tokens.extend([
+                h.to_string(),
+                h.to_uppercase(),
+                format!("x-{h}"),
+                format!("{h}_y"),
+                format!("{h}s"),
+                format!("z{h}"),
+                format!("a-{h}ing-b"),
+            ]);
+        }
+        for t in &tokens {
+            assert_eq!(TokenHint::of(t), token_hint_by_the_rule(t), "{t:?}");
         }
         assert_eq!(
             HintCounts::count("Site-Header nav"),
@@ -400,10 +357,27 @@ mod tests {
                 content: 0
             }
         );
-        // Past the token memo's limit it starts afresh and still reads right.
-        for i in 0..TOKEN_MEMO_LIMIT + 10 {
-            let v = format!("t{i} sidebar");
-            assert_eq!(HintCounts::count(&v), HintCounts::count_afresh(&v));
+    }
+
+    #[test]
+    fn lead_elements_by_the_rule() {
+        for v in [
+            "article-lead",
+            "Lead",
+            "leader",
+            "x abstract-y",
+            "sub-headline",
+            "post-subheadline2",
+            "misleading",
+            "teaser-text-box",
+            "teaser text",
+        ] {
+            let by_rule = v.split_ascii_whitespace().any(|t| {
+                let lower = t.to_ascii_lowercase();
+                LEAD_HINTS.iter().any(|h| token_has_hint(&lower, h))
+            });
+            assert_eq!(is_lead_element(Some(v), None), by_rule, "{v:?}");
+            assert_eq!(is_lead_element(None, Some(v)), by_rule, "{v:?}");
         }
     }
 

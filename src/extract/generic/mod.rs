@@ -25,6 +25,7 @@ pub mod tables;
 pub mod tail;
 pub(crate) mod text_count;
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use scraper::{ElementRef, Html, Node};
@@ -119,9 +120,12 @@ fn generic_body_showing(
         roots.iter().map(|&i| page.elems[i as usize].node).collect()
     };
     for root in roots {
-        let disclosed = Disclosed::find(root);
+        // Found at the first hidden element only: most roots have none, and
+        // the search walks the whole subtree twice.
+        let disclosed = OnceCell::new();
+        let disclosed = || disclosed.get_or_init(|| Disclosed::find(root));
         assembler.add_subtree_filtered(root, |node, el| {
-            (dom::is_invisible(el) && !shown(el) && !is_closed_panel(el, &disclosed))
+            (dom::is_invisible(el) && !shown(el) && !is_closed_panel(el, disclosed))
                 || chrome.contains(&node.id())
                 || is_thumbnail_card(node, el)
         });
@@ -142,7 +146,11 @@ fn generic_body_showing(
 /// one a disclosure button opens ([`Disclosed`]), or a labelled region
 /// (`role="region"` with `aria-labelledby`: an accordion's panel, named
 /// by its heading). Never an element whose text never counts (a script).
-fn is_closed_panel(el: &scraper::node::Element, disclosed: &Disclosed) -> bool {
+/// (`disclosed` finds the panels, when they are asked about.)
+fn is_closed_panel<'a>(
+    el: &scraper::node::Element,
+    disclosed: impl FnOnce() -> &'a Disclosed,
+) -> bool {
     if attrs::is_invisible_tag(el.name()) {
         return false;
     }
@@ -150,7 +158,7 @@ fn is_closed_panel(el: &scraper::node::Element, disclosed: &Disclosed) -> bool {
     !a.modal
         && ((a.role == "region" && el.attr("aria-labelledby").is_some())
             || is_hidden_panel(el)
-            || disclosed.contains(el))
+            || disclosed().contains(el))
 }
 
 /// Nodes, at most, of a teaser card (a larger item is no card; the bound
