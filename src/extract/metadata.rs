@@ -2,15 +2,11 @@
 //! OpenGraph and `article:*` meta, other common meta names, `<time>`,
 //! `<html lang>`; normalised (authors split into names, dates to RFC 3339).
 
-use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use markup5ever::{local_name, LocalName};
-use rustc_hash::FxHashMap;
 
 use super::authors::{byline_authors, normalize_authors};
 use super::title::{choose_title, is_login_heading, TitleContext};
-use crate::vocabulary::KICKER_HINTS;
+use crate::extract::classify::ClassHints;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
@@ -40,7 +36,7 @@ pub struct Metadata {
     pub site_names: Vec<String>,
     /// The page's section (`article:section`, JSON-LD `articleSection`).
     pub sections: Vec<String>,
-    /// The texts of its kicker elements (see [`KICKER_HINTS`]).
+    /// The texts of its kicker elements (see [`ClassHints::names_kicker`]).
     pub kickers: Vec<String>,
     /// `<link rel=canonical>` href (unresolved), or `og:url`.
     pub canonical: Option<String>,
@@ -108,21 +104,9 @@ impl<'a> MarkupElements<'a> {
         found
     }
 }
-/// A class, id or `data-cy` that names a kicker (ASCII, any case).
-/// Literals only: a case-insensitive automaton is several times cheaper
-/// than a regex on the attributes of every element.
-static KICKER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(KICKER_HINTS)
-        .expect("the kicker hints are valid patterns")
-});
-
-/// The texts of the elements whose class, id or `data-cy` names a kicker.
-fn kicker_texts(doc: &Html) -> Vec<String> {
-    // Pages repeat their class lists: each distinct value is searched once.
-    let mut searched: FxHashMap<&str, bool> = FxHashMap::default();
+/// The texts of the elements whose class, id or `data-cy` names a kicker
+/// (see [`ClassHints::names_kicker`]).
+fn kicker_texts<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Vec<String> {
     // Interned once: attribute names compare as integers.
     let data_cy = LocalName::from("data-cy");
     doc.root_element()
@@ -133,9 +117,7 @@ fn kicker_texts(doc: &Html) -> Vec<String> {
             e.value().attrs.iter().any(|(name, value)| {
                 let name = &name.local;
                 (*name == local_name!("class") || *name == local_name!("id") || *name == data_cy)
-                    && *searched
-                        .entry(&**value)
-                        .or_insert_with(|| KICKER.is_match(&**value))
+                    && hints.names_kicker(value)
             })
         })
         // A kicker is a line, not a container: its text is not assembled
@@ -172,6 +154,12 @@ pub const ARTICLE_TYPES: &[&str] = &[
 
 /// Reads the page's metadata.
 pub fn page_metadata(doc: &Html) -> Metadata {
+    page_metadata_with_hints(doc, &mut ClassHints::default())
+}
+
+/// [`page_metadata`], searching class and id values for kickers through
+/// the page's `hints` (shared with the page-type features).
+pub(crate) fn page_metadata_with_hints<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Metadata {
     let mut m = Metadata::default();
     let mut meta = MetaValues::default();
     let found = MarkupElements::of(doc);
@@ -239,7 +227,7 @@ pub fn page_metadata(doc: &Html) -> Metadata {
         .flatten()
         .cloned()
         .collect();
-    m.kickers = kicker_texts(doc);
+    m.kickers = kicker_texts(doc, hints);
     m.title = choose_title(
         ld.headline.as_deref(),
         meta.title.as_deref(),
@@ -556,7 +544,7 @@ mod tests {
              <i data-cy='eyebrow'>Culture</i><em title='kicker'>not a hint attribute</em></body>",
         );
         assert_eq!(
-            kicker_texts(&doc),
+            kicker_texts(&doc, &mut ClassHints::default()),
             ["Politics", "Sport", "Economy", "Culture"]
         );
     }

@@ -252,7 +252,10 @@ pub fn extract_page(
     }
     let mut doc = parse_document(&decoded.text);
     drop(decoded);
-    let meta = metadata::page_metadata(&doc);
+    // Class and id values are searched for hints once, for the metadata's
+    // kickers and the page-type features alike.
+    let mut class_hints = classify::ClassHints::default();
+    let meta = metadata::page_metadata_with_hints(&doc, &mut class_hints);
 
     let canonical = meta.canonical.as_deref().and_then(|c| match &input.url {
         Some(base) => base.join(c).ok(),
@@ -275,7 +278,8 @@ pub fn extract_page(
     };
 
     // Features are read before a config's drop rules change the tree.
-    let mut features = classify::page_features(&doc, &meta, page_url.as_ref());
+    let mut features =
+        classify::page_features_with_hints(&doc, &meta, page_url.as_ref(), &mut class_hints);
     let fields = match &site {
         Some(site) => site::read_fields(&doc, &meta, site),
         None => site::SiteFields::default(),

@@ -6,7 +6,7 @@
 use scraper::Html;
 use url::Url;
 
-use super::structure::{repeated_siblings, walk};
+use super::structure::{repeated_siblings, walk, ClassHints};
 use crate::extract::article::ArticleSignals;
 use crate::extract::metadata::{Metadata, ARTICLE_TYPES};
 
@@ -367,12 +367,23 @@ fn meta_features(f: &mut PageFeatures, meta: &Metadata) {
 /// Computes the page's features (the extraction-based ones stay zero
 /// until [`PageFeatures::set_extraction`]).
 pub fn page_features(doc: &Html, meta: &Metadata, url: Option<&Url>) -> PageFeatures {
+    page_features_with_hints(doc, meta, url, &mut ClassHints::default())
+}
+
+/// [`page_features`], reading class and id hints through the page's
+/// `hints` (shared with [`crate::extract::metadata::page_metadata_with_hints`]).
+pub(crate) fn page_features_with_hints<'a>(
+    doc: &'a Html,
+    meta: &Metadata,
+    url: Option<&Url>,
+    hints: &mut ClassHints<'a>,
+) -> PageFeatures {
     let mut f = PageFeatures {
         values: vec![0.0; NAMES.len()],
     };
     url_features(&mut f, url);
     meta_features(&mut f, meta);
-    let w = walk(doc);
+    let w = walk(doc, hints);
     let text = w.text_chars.max(1) as f32;
     let kchars = text / 1000.0;
     f.set("log_text_chars", log1p(w.text_chars));

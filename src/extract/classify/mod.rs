@@ -14,8 +14,9 @@ mod structure;
 #[cfg(test)]
 mod structure_reference;
 
+pub(crate) use features::page_features_with_hints;
 pub use features::{page_features, PageFeatures};
-pub(crate) use structure::count_prices;
+pub(crate) use structure::{count_prices, ClassHints};
 
 use super::page_type::PageType;
 

@@ -17,7 +17,7 @@ use scraper::Html;
 #[cfg(any(doc, test))]
 use crate::extract::article::prose_length;
 use crate::extract::generic::text_count;
-use crate::vocabulary::LiteralSet;
+use crate::vocabulary::{LiteralSet, KICKER_HINTS};
 
 const FORUM_HINTS: &[&str] = &[
     "post",
@@ -87,10 +87,19 @@ const HINT_LISTS: [&[&str]; 6] = [
     COMMENT_HINTS,
 ];
 
-/// All hints in one case-insensitive literal set, and the list of each.
+/// The list index of the kicker hints in [`HINTS`], after the page-type
+/// lists.
+const KICKER_LIST: usize = HINT_LISTS.len();
+
+/// All hints in one case-insensitive literal set, and the list of each: the
+/// page-type hint lists, then the metadata's kicker hints ([`KICKER_HINTS`]),
+/// which are searched in the same class and id values (one walk of the DFA
+/// per value serves both).
 static HINTS: LazyLock<(LiteralSet, Vec<usize>)> = LazyLock::new(|| {
     let (patterns, lists): (Vec<&str>, Vec<usize>) = HINT_LISTS
         .iter()
+        .copied()
+        .chain([KICKER_HINTS])
         .enumerate()
         .flat_map(|(i, list)| list.iter().map(move |h| (*h, i)))
         .unzip();
@@ -99,13 +108,50 @@ static HINTS: LazyLock<(LiteralSet, Vec<usize>)> = LazyLock::new(|| {
     (LiteralSet::new(patterns, true), lists)
 });
 
-/// Marks in `found` the hint lists with a hint inside `value` (any case).
+/// The hint lists with a hint inside `value` (any case), as bits: bit `i`
+/// for list `i` of [`HINT_LISTS`], bit [`KICKER_LIST`] for a kicker hint.
+fn hint_bits(value: &str) -> u8 {
+    let (set, lists) = &*HINTS;
+    let mut bits = 0u8;
+    set.for_each_match(value, |p| bits |= 1 << lists[p.as_usize()]);
+    bits
+}
+
+/// Marks in `found` the hint lists with a hint inside `value` (any case):
+/// the reference walk's search (the walk reads [`ClassHints`]).
+#[cfg(test)]
 pub(super) fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
     if value.is_empty() {
         return; // most elements have no class or no id
     }
-    let (set, lists) = &*HINTS;
-    set.for_each_match(value, |p| found[lists[p.as_usize()]] = true);
+    let bits = hint_bits(value);
+    for (i, hit) in found.iter_mut().enumerate() {
+        *hit |= bits >> i & 1 == 1;
+    }
+}
+
+/// The hints in each distinct class, id or `data-cy` value of a page, found
+/// once per value (pages repeat their class lists) and shared by the
+/// metadata (kickers) and the page-type walk (hint lists) of the page.
+#[derive(Default)]
+pub(crate) struct ClassHints<'a> {
+    bits: FxHashMap<&'a str, u8>,
+}
+
+impl<'a> ClassHints<'a> {
+    /// The hint bits of `value` (see [`hint_bits`]).
+    fn bits(&mut self, value: &'a str) -> u8 {
+        if value.is_empty() {
+            return 0; // most elements have no class or no id
+        }
+        *self.bits.entry(value).or_insert_with(|| hint_bits(value))
+    }
+
+    /// Whether `value` holds a kicker hint ([`KICKER_HINTS`], any ASCII
+    /// case).
+    pub(crate) fn names_kicker(&mut self, value: &'a str) -> bool {
+        self.bits(value) >> KICKER_LIST & 1 == 1
+    }
 }
 
 /// Running counts of the DOM walk.
@@ -328,34 +374,10 @@ fn is_paragraph_like(name: &LocalName) -> bool {
     )
 }
 
-/// The hint lists found in each distinct class or id value of a page, as
-/// bits in the order of [`HINT_LISTS`].
-#[derive(Default)]
-struct HintCache<'a> {
-    lists: FxHashMap<&'a str, u8>,
-}
-
-impl<'a> HintCache<'a> {
-    /// Marks in `found` the hint lists with a hint inside `value`.
-    fn mark(&mut self, value: &'a str, found: &mut u8) {
-        if value.is_empty() {
-            return; // most elements have no class or no id
-        }
-        *found |= *self.lists.entry(value).or_insert_with(|| {
-            let mut lists = [false; 6];
-            hint_lists_in(value, &mut lists);
-            lists
-                .iter()
-                .enumerate()
-                .fold(0, |bits, (i, &hit)| bits | (u8::from(hit) << i))
-        });
-    }
-}
-
-/// Walks the page once and counts what the page-level features need.
-pub(super) fn walk(doc: &Html) -> Walk {
+/// Walks the page once and counts what the page-level features need,
+/// reading class and id hints through the page's `hints`.
+pub(super) fn walk<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Walk {
     let mut w = Walk::default();
-    let mut hints = HintCache::default();
     let mut hidden = 0usize;
     let mut in_link = 0usize;
     // Open paragraph-like blocks: (chars, link chars) of their text.
@@ -426,9 +448,7 @@ pub(super) fn walk(doc: &Html) -> Walk {
                     let (class, id) = (class.unwrap_or(""), id.unwrap_or(""));
                     // No hint holds a space, so class and id are searched
                     // apart rather than joined.
-                    let mut found = 0u8;
-                    hints.mark(class, &mut found);
-                    hints.mark(id, &mut found);
+                    let found = hints.bits(class) | hints.bits(id);
                     for (i, count) in w.hints.iter_mut().enumerate() {
                         *count += usize::from(found >> i & 1);
                     }

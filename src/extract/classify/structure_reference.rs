@@ -8,7 +8,7 @@ use scraper::node::Node;
 use scraper::Html;
 
 use super::structure::{
-    count_prices, has_currency_mark, hint_lists_in, text_prose_length, walk, Walk,
+    count_prices, has_currency_mark, hint_lists_in, text_prose_length, walk, ClassHints, Walk,
 };
 
 const HIDDEN: &[&str] = &["script", "style", "noscript", "template", "svg", "head"];
@@ -168,7 +168,7 @@ fn the_walk_counts_what_the_walk_by_names_counts() {
     for page in &pages {
         let doc = crate::parse::parse_document(page);
         assert_eq!(
-            walk(&doc),
+            walk(&doc, &mut ClassHints::default()),
             walk_by_names(&doc),
             "{}",
             &page[..page.len().min(80)]
@@ -176,7 +176,8 @@ fn the_walk_counts_what_the_walk_by_names_counts() {
     }
     // The first page exercises the rarer counts, and a class list seen
     // twice counts twice.
-    let first = walk(&crate::parse::parse_document(&pages[0]));
+    let doc = crate::parse::parse_document(&pages[0]);
+    let first = walk(&doc, &mut ClassHints::default());
     assert!(first.single_post && first.wp_post_link);
     assert_eq!((first.cart_forms, first.prices, first.navs), (1, 2, 1));
     assert_eq!((first.hints[1], first.hints[2], first.hints[5]), (2, 2, 1));

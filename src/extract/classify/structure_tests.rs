@@ -109,3 +109,17 @@ fn repeated_siblings_match_the_walked_definition() {
     let doc = crate::parse::parse_document(&pages[0]);
     assert_eq!(repeated_siblings(&doc), (63, 1));
 }
+
+#[test]
+fn a_value_holds_kicker_and_page_type_hints_at_once() {
+    // One search of the shared set finds both, overlapping or not.
+    let mut hints = ClassHints::default();
+    assert!(hints.names_kicker("Teaser__Kicker"));
+    assert!(hints.names_kicker("eyebrow-card"));
+    assert!(!hints.names_kicker("teaser"));
+    let mut found = [false; 6];
+    hint_lists_in("Teaser__Kicker", &mut found);
+    assert_eq!(found, [false, false, true, false, false, false]);
+    let doc = crate::parse::parse_document("<p class='Teaser__Kicker'>a</p><p class=teaser>b</p>");
+    assert_eq!(walk(&doc, &mut hints).hints[2], 2);
+}
