@@ -11,8 +11,8 @@ use scraper::ElementRef;
 use crate::extract::classify::count_prices;
 use crate::extract::generic::dom::{Page, NONE};
 use crate::extract::typed::region::MAX_HEADING_CHARS;
-use crate::extract::typed::widgets::class_words;
 use crate::extract::typed::repeated::Layout;
+use crate::extract::typed::widgets::class_words;
 
 /// Alike link cards from which a group is other products (related,
 /// recently viewed), not part of this one.
