@@ -5,9 +5,9 @@ use anyhow::Result;
 use tokio_postgres::Row;
 
 use super::conn::wait;
-use super::PgState;
+use super::{local_time, PgState};
 use crate::limits::ROBOTS_MAX_AGE;
-use crate::state::{now_ms, Stats};
+use crate::state::Stats;
 
 impl PgState {
     /// Counts for `state stats`.
@@ -42,7 +42,6 @@ impl PgState {
                 ),
             )
         })?;
-        let now = now_ms();
         Ok(Stats {
             urls: n(&counts, 0),
             written: n(&counts, 1),
@@ -54,7 +53,7 @@ impl PgState {
                 .collect(),
             paused: paused
                 .iter()
-                .map(|r| (r.get(0), now + r.get::<_, i64>(1)))
+                .map(|r| (r.get(0), local_time(r.get::<_, i64>(1))))
                 .collect(),
             workers: workers
                 .iter()

@@ -259,8 +259,7 @@ impl PgState {
         self.held.insert(host.to_string());
         Ok(Some(HostLease {
             host: host.to_string(),
-            // The database's clock turned into this machine's.
-            pause_until: pause_left.map(|left| now_ms() + left),
+            pause_until: pause_left.map(local_time),
             taken_over,
             robots: robots_fresh.then(|| robots_body.map_or(RobotsFile::Missing, RobotsFile::Body)),
             challenges: challenges.clamp(0, i64::from(u32::MAX)) as u32,
@@ -550,6 +549,14 @@ impl CrawlState for PgState {
         })
         .with_context(|| self.ctx("cannot count the workers"))
     }
+}
+
+/// A time `left` milliseconds after the database's clock's now, on this
+/// machine's clock, never earlier than the database meant: both clocks
+/// are read in whole milliseconds (the database's rounded, this
+/// machine's truncated), so one millisecond covers the rounding.
+pub(super) fn local_time(left: i64) -> i64 {
+    now_ms().saturating_add(left).saturating_add(1)
 }
 
 #[cfg(test)]
