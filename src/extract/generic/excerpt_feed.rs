@@ -56,11 +56,11 @@ fn is_label(p: &Paragraph) -> bool {
 /// Where a feed of excerpts at the end of the text begins, at or after
 /// `from` and after some prose: the run of excerpts and short card lines
 /// that ends the text (nothing in it the article body confirms) holds at
-/// least
-/// [`MIN_FEED_EXCERPTS`] excerpts, a quarter of its lines at least, and
-/// a line (a headline, a label) between the first two; the feed starts with the first card (as many lines before its excerpt as
-/// there are between the first two excerpts) and its title, when a label
-/// stands right before it.
+/// least [`MIN_FEED_EXCERPTS`] excerpts, a quarter of its lines at least,
+/// and a line (a headline, a label) between the first two; the feed
+/// starts with the first card (as many lines before its excerpt as there
+/// are between the first two excerpts) and its title, when a label stands
+/// right before it.
 pub fn excerpt_feed_start(kept: &[(Paragraph, bool)], from: usize) -> Option<usize> {
     let mut excerpts: Vec<usize> = Vec::new();
     let mut run_start = kept.len();

@@ -182,15 +182,18 @@ mod tests {
         assert_eq!(headed_list_items(&ps), [false, false, true, true, false]);
     }
 
+    /// Prose, then a plain list item and a linked one.
+    fn prose_then_mixed_list() -> Vec<Paragraph> {
+        vec![
+            para(PROSE, BlockKind::Text, false),
+            para("Jobs on private runners", BlockKind::ListItem, false),
+            para("Any jobs on the larger runners", BlockKind::ListItem, true),
+        ]
+    }
+
     #[test]
     fn linked_items_of_a_list_of_plain_items_are_the_lists() {
-        let mut ps = vec![para(PROSE, BlockKind::Text, false)];
-        ps.push(para("Jobs on private runners", BlockKind::ListItem, false));
-        ps.push(para(
-            "Any jobs on the larger runners",
-            BlockKind::ListItem,
-            true,
-        ));
+        let mut ps = prose_then_mixed_list();
         ps.push(para("Jobs on hosted runners", BlockKind::ListItem, false));
         ps.push(para(PROSE, BlockKind::Text, false));
         assert_eq!(mixed_list_items(&ps), [false, true, true, true, false]);
@@ -206,13 +209,7 @@ mod tests {
         ps.push(para(PROSE, BlockKind::Text, false));
         assert_eq!(mixed_list_items(&ps), [false; 4]);
         // Nor one that ends the text.
-        let mut ps = vec![para(PROSE, BlockKind::Text, false)];
-        ps.push(para("Jobs on private runners", BlockKind::ListItem, false));
-        ps.push(para(
-            "Any jobs on the larger runners",
-            BlockKind::ListItem,
-            true,
-        ));
+        let ps = prose_then_mixed_list();
         assert_eq!(mixed_list_items(&ps), [false; 3]);
     }
 
