@@ -21,7 +21,7 @@ pub use phrases::{
     BOILERPLATE_PARAGRAPHS, BYLINE_PREFIXES, CONSENT_ACTIONS, CONSENT_TERMS, HARD_TAIL_MARKERS,
     LOGIN_HEADINGS, TAIL_MARKERS,
 };
-use token_hints::{Rule, TokenHints};
+use token_hints::{Rule, TokenEvent, TokenHints};
 
 /// True when a class or id names a comment section (see [`COMMENT_HINTS`]).
 pub fn is_comment_element(class: Option<&str>, id: Option<&str>) -> bool {
@@ -138,16 +138,23 @@ impl TokenHint {
     /// Reads one token (any case) against the vocabulary: the strongest
     /// chrome hint it carries (a bare `header` is strong), else a content
     /// hint, else nothing.
+    #[cfg(test)]
     fn of(token: &str) -> Self {
-        if token.eq_ignore_ascii_case("header") {
-            return Self::Kind(TokenKind::Strong);
-        }
         let mut best: Option<TokenKind> = None;
         let mut content = false;
         TOKEN_HINTS.for_each(token, |hint| match hint {
             Self::Kind(k) => best = best.max(Some(k)),
             _ => content = true,
         });
+        Self::from_found(token, best, content)
+    }
+
+    /// What a token names, given the strongest chrome hint found in it and
+    /// whether a content hint was (see [`TokenHint::of`]).
+    fn from_found(token: &str, best: Option<TokenKind>, content: bool) -> Self {
+        if token.eq_ignore_ascii_case("header") {
+            return Self::Kind(TokenKind::Strong);
+        }
         match best {
             Some(k) => Self::Kind(k),
             None if content => Self::Content,
@@ -193,10 +200,19 @@ impl HintCounts {
     /// reading one in [`TOKEN_HINTS`] costs about what a table look-up of
     /// it would, and most tokens a memo misses are new anyway: ids.)
     fn count(attr: &str) -> Self {
+        // Each token's hints as [`TokenHint::of`] reads them, in one walk
+        // of the value.
         let mut c = Self::default();
-        for token in attr.split_ascii_whitespace() {
-            c.add(TokenHint::of(token));
-        }
+        let mut best: Option<TokenKind> = None;
+        let mut content = false;
+        TOKEN_HINTS.for_each_token(attr, |event| match event {
+            TokenEvent::Hint(TokenHint::Kind(k)) => best = best.max(Some(k)),
+            TokenEvent::Hint(_) => content = true,
+            TokenEvent::End(token) => {
+                c.add(TokenHint::from_found(token, best.take(), content));
+                content = false;
+            }
+        });
         c
     }
 
@@ -347,6 +363,16 @@ mod tests {
         }
         for t in &tokens {
             assert_eq!(TokenHint::of(t), token_hint_by_the_rule(t), "{t:?}");
+        }
+        // A whole value, read in one walk, counts its tokens one by one.
+        for (i, pair) in tokens.windows(3).enumerate() {
+            let sep = [" ", "\t", "  ", "\n "][i % 4];
+            let value = format!(" {}{sep}{}{sep}{}", pair[0], pair[1], pair[2]);
+            let mut by_token = HintCounts::default();
+            value
+                .split_ascii_whitespace()
+                .for_each(|t| by_token.add(token_hint_by_the_rule(t)));
+            assert_eq!(HintCounts::count(&value), by_token, "{value:?}");
         }
         assert_eq!(
             HintCounts::count("Site-Header nav"),

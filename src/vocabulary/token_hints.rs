@@ -40,6 +40,15 @@ pub struct TokenHints<V> {
     hints: Vec<Hint<V>>,
 }
 
+/// What [`TokenHints::for_each_token`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenEvent<'t, V> {
+    /// A hint in the current token.
+    Hint(V),
+    /// The end of a token (the token itself).
+    End(&'t str),
+}
+
 /// Bytes that end a part of a class/id token (or the token itself, when a
 /// whole attribute value is read).
 fn is_part_boundary(b: u8) -> bool {
@@ -118,6 +127,50 @@ impl<V: Copy> TokenHints<V> {
                     }
                 }
             }
+        }
+    }
+
+    /// [`TokenHints::for_each`] over a whole attribute value, told where
+    /// its tokens end: `event` gets [`TokenEvent::Hint`] for each hint in a
+    /// token, then [`TokenEvent::End`] with the token (one walk of the
+    /// value, where splitting it at whitespace first walked it twice).
+    pub fn for_each_token<'t>(&self, value: &'t str, mut event: impl FnMut(TokenEvent<'t, V>)) {
+        let bytes = value.as_bytes();
+        let mut sid = self.start;
+        let mut token_start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if b.is_ascii_whitespace() {
+                if token_start < i {
+                    event(TokenEvent::End(&value[token_start..i]));
+                }
+                token_start = i + 1;
+                // No hint holds whitespace: the walk starts afresh.
+                sid = self.start;
+                continue;
+            }
+            sid = self.dfa.next_state(Anchored::No, sid, b);
+            if !self.dfa.is_special(sid) || !self.dfa.is_match(sid) {
+                continue;
+            }
+            let end = i + 1;
+            for m in 0..self.dfa.match_len(sid) {
+                let hint = &self.hints[self.dfa.match_pattern(sid, m).as_usize()];
+                let start = end - hint.len;
+                let starts_part = start == 0 || is_part_boundary(bytes[start - 1]);
+                let ends_part = end == bytes.len() || is_part_boundary(bytes[end]);
+                for &(rule, value) in &hint.entries {
+                    let counts = match rule {
+                        Rule::Anywhere => true,
+                        Rule::Part => starts_part && (hint.len >= 5 || ends_part),
+                    };
+                    if counts {
+                        event(TokenEvent::Hint(value));
+                    }
+                }
+            }
+        }
+        if token_start < bytes.len() {
+            event(TokenEvent::End(&value[token_start..]));
         }
     }
 

@@ -114,7 +114,7 @@ impl Evidence {
         self.scan_budget.set(left);
         // memchr's vectorised search: the body is searched once per
         // paragraph, and `str::contains` took 1.7% of the whole process.
-        Some(memchr::memmem::find(ab.as_bytes(), norm.as_bytes()).is_some())
+        Some(contains_bytes(ab.as_bytes(), norm.as_bytes()))
     }
 
     /// Whether the (normalised) paragraph is confirmed by the article body:
@@ -126,6 +126,42 @@ impl Evidence {
         let norm = norm.get();
         norm.len() >= 12 && self.article_body_contains(norm) == Some(true)
     }
+}
+
+/// Bytes of a needle that [`contains_bytes`] searches for; the rest is
+/// compared where they occur.
+const SEARCHED_PREFIX: usize = 32;
+
+/// Occurrences of the prefix that [`contains_bytes`] compares before it
+/// searches for the whole needle (a bound on repetitive texts).
+const MAX_PREFIX_CANDIDATES: usize = 16;
+
+/// Whether `needle` occurs in `haystack`. A searcher's cost to build grows
+/// with its needle, and for a paragraph in an article body it was more
+/// than the search (about 16,000 instructions a paragraph on the
+/// publishers pages, against 3,000 for the search): a long
+/// needle's first [`SEARCHED_PREFIX`] bytes are searched for instead, and
+/// the rest compared at each occurrence. Every occurrence of the needle
+/// opens with one of its prefix, so the answer is the same.
+fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    use memchr::memmem;
+    if needle.len() <= SEARCHED_PREFIX {
+        return memmem::find(haystack, needle).is_some();
+    }
+    let (prefix, rest) = needle.split_at(SEARCHED_PREFIX);
+    let finder = memmem::Finder::new(prefix);
+    let mut from = 0;
+    for _ in 0..MAX_PREFIX_CANDIDATES {
+        let Some(at) = finder.find(&haystack[from..]).map(|i| from + i) else {
+            return false;
+        };
+        if haystack[at + SEARCHED_PREFIX..].starts_with(rest) {
+            return true;
+        }
+        // Occurrences may overlap: the next one may start one byte on.
+        from = at + 1;
+    }
+    memmem::find(&haystack[from..], needle).is_some()
 }
 
 /// A heading of any level.
@@ -145,11 +181,13 @@ fn is_byline_or_dateline(p: &Paragraph, norm: &mut LazyNorm, ev: &Evidence) -> b
     if n <= 80 && !ev.authors.is_empty() && ev.names_an_author(norm.get()) {
         return true;
     }
-    // A short line made mostly of a date / time.
+    // A short line made mostly of a date / time. (The regex last: its
+    // Unicode word boundaries send a line with a non-ASCII letter to the
+    // slow engine.)
     n <= 60
-        && DATELINE.is_match(&p.text)
         && !p.text.trim_end().ends_with(['.', '!', '?'])
         && p.text.split_whitespace().count() <= 8
+        && DATELINE.is_match(&p.text)
 }
 
 /// A heading or short line that holds the title (kicker + title) or that
@@ -457,6 +495,27 @@ mod tests {
         let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
         assert_eq!(got.len(), 5);
         assert_eq!(got[3], marker);
+    }
+
+    #[test]
+    fn long_needles_are_found_where_their_prefix_repeats() {
+        let needle = format!("{}b", "a".repeat(40));
+        for hay in [
+            format!("{}b", "a".repeat(100)),
+            format!("x{needle}y"),
+            format!("{}b{}", "a".repeat(39), "a".repeat(40)),
+        ] {
+            assert_eq!(
+                contains_bytes(hay.as_bytes(), needle.as_bytes()),
+                hay.contains(&needle),
+                "{hay}"
+            );
+        }
+        let prose = PROSE.as_bytes();
+        assert!(contains_bytes(prose, &prose[5..90]));
+        assert!(!contains_bytes(&prose[..89], &prose[5..90]));
+        assert!(contains_bytes(prose, b"tram"));
+        assert!(!contains_bytes(b"", b"tram"));
     }
 
     #[test]
