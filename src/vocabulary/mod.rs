@@ -240,6 +240,15 @@ impl HintCounts {
         } else {
             ChromeHint::None
         };
+        // Measured, not kept (article19): CSS text utility classes
+        // (`text-lg`, `md:text-5xl`, `text-gray-700`: Tailwind, Bootstrap)
+        // count as content tokens here, so a promo box styled with four
+        // of them gets +50 and can outscore a short article. Not counting
+        // them, for candidates only (chrome and block features unchanged),
+        // gained wcxb-dev's tuning articles (0.9511 -> 0.9527) but lost its
+        // validation part (0.8754 -> 0.8749: typed and block extractors
+        // read the generic body) and a generic validation snippet (0.9366
+        // -> 0.9361); for every use of the weight it lost more (0.8745).
         let weight = (25 * (content - strong - weak - scoring)).clamp(-50, 50);
         ClassHints { chrome, weight }
     }

@@ -3,7 +3,9 @@
 //! story cut short with an ellipsis ("... the council said that the…").
 //! An article's own text is never cut that way, so a run of them at the
 //! end of the text ends it, whatever its heading says and whether or not
-//! its headlines are links.
+//! its headlines are links. Excerpts trimmed to a word count with no
+//! ellipsis count too when they stop mid-sentence and are all (nearly)
+//! the same number of words long.
 
 use std::sync::LazyLock;
 
@@ -39,6 +41,30 @@ fn is_excerpt(p: &Paragraph) -> bool {
         && CUT_SHORT.is_match(p.text.trim_end())
 }
 
+/// Words, at least, of an excerpt cut by a word count with no ellipsis.
+const MIN_CUT_EXCERPT_WORDS: usize = 15;
+
+/// Spread, at most, of the word counts of excerpts cut with no ellipsis.
+const MAX_CUT_SPREAD: usize = 2;
+
+/// An excerpt cut at a word count with no ellipsis (page builders' post
+/// widgets trim each teaser to N words and may leave the "…" out): a
+/// paragraph of some words that stops mid-sentence, on a word or a comma.
+/// Many such lines of one length make a feed ([`MAX_CUT_SPREAD`]); one
+/// alone is any unpunctuated line.
+fn is_cut_excerpt(p: &Paragraph) -> bool {
+    p.kind == BlockKind::Text
+        && p.text
+            .split_whitespace()
+            .nth(MIN_CUT_EXCERPT_WORDS - 1)
+            .is_some()
+        && p.text
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, ',' | ';'))
+}
+
 /// A short line of a card (its headline, label, price or date) or the
 /// feed's heading: no sentence (a listing's one-line descriptions between
 /// excerpts are no feed's cards).
@@ -62,6 +88,24 @@ fn is_label(p: &Paragraph) -> bool {
 /// are between the first two excerpts) and its title, when a label stands
 /// right before it.
 pub fn excerpt_feed_start(kept: &[(Paragraph, bool)], from: usize) -> Option<usize> {
+    feed_start(kept, from, is_excerpt).or_else(|| {
+        let start = feed_start(kept, from, is_cut_excerpt)?;
+        // Cut at one word count: the excerpts are (nearly) as long.
+        let words = kept[start..]
+            .iter()
+            .filter(|(p, _)| is_cut_excerpt(p))
+            .map(|(p, _)| p.text.split_whitespace().count());
+        let (min, max) = words.fold((usize::MAX, 0), |(lo, hi), n| (lo.min(n), hi.max(n)));
+        (max.saturating_sub(min) <= MAX_CUT_SPREAD).then_some(start)
+    })
+}
+
+/// [`excerpt_feed_start`] with `is_excerpt` telling the excerpts.
+fn feed_start(
+    kept: &[(Paragraph, bool)],
+    from: usize,
+    is_excerpt: fn(&Paragraph) -> bool,
+) -> Option<usize> {
     let mut excerpts: Vec<usize> = Vec::new();
     let mut run_start = kept.len();
     while run_start > from {
@@ -168,5 +212,33 @@ mod tests {
         ));
         ps.extend(prose(2));
         assert_eq!(excerpt_feed_start(&ps, 1), None);
+    }
+    #[test]
+    fn a_feed_of_excerpts_cut_to_one_word_count_ends_the_text() {
+        let cut = [
+            "When the agency denies your claim it can feel like a dead end and many applicants wonder what comes next, while the path to",
+            "Navigating the process can be overwhelming while dealing with a condition and the system is complex with many forms and rules, so",
+            "The landscape of the laws can be overwhelming especially when you are already dealing with a debilitating condition or an injury at",
+        ];
+        let mut ps = prose(4);
+        for (headline, excerpt) in [
+            "Can you sue the agency?",
+            "Why choose a lawyer?",
+            "The laws in brief",
+        ]
+        .iter()
+        .zip(cut)
+        {
+            ps.push(para(headline, BlockKind::Heading(3)));
+            ps.push(para(excerpt, BlockKind::Text));
+        }
+        assert_eq!(excerpt_feed_start(&ps, 2), Some(4));
+        // Unpunctuated lines of different lengths are no feed.
+        let last = ps.len() - 1;
+        ps[last]
+            .0
+            .text
+            .push_str(" the end of the hearing, the appeal and the new decision that follows it");
+        assert_eq!(excerpt_feed_start(&ps, 2), None);
     }
 }
