@@ -76,31 +76,52 @@ pub fn repetition(page: &Page<'_>, blocks: &[Block]) -> Vec<Repetition> {
     let page_chars = page.elems.first().map_or(0, |e| e.chars).max(1) as f32;
     blocks
         .iter()
-        .map(|b| {
-            let mut i = b.elem;
-            for level in 0..MAX_LEVELS {
-                if i == NONE {
-                    break;
+        .map(|b| match nearest(&g, page, b) {
+            Some((level, id, index)) => {
+                let (n, chars, link) = g.stats[id as usize];
+                Repetition {
+                    log_items: (n as f32).ln_1p(),
+                    levels: level as f32,
+                    share: chars as f32 / page_chars,
+                    link_density: link as f32 / chars.max(1) as f32,
+                    position: index as f32 / (n - 1) as f32,
                 }
-                if let Some((id, index)) = g.of[i as usize] {
-                    let (n, chars, link) = g.stats[id as usize];
-                    if n >= MIN_GROUP {
-                        return Repetition {
-                            log_items: (n as f32).ln_1p(),
-                            levels: level as f32,
-                            share: chars as f32 / page_chars,
-                            link_density: link as f32 / chars.max(1) as f32,
-                            position: index as f32 / (n - 1) as f32,
-                        };
-                    }
-                }
-                i = page.elems[i as usize].parent;
             }
-            Repetition {
+            None => Repetition {
                 levels: MAX_LEVELS as f32,
                 ..Repetition::default()
-            }
+            },
         })
+        .collect()
+}
+
+/// The repeated group nearest above block `b` (the one of
+/// [`repetition`]): the levels up to its item, the group's id and the
+/// item's index in it.
+fn nearest(g: &Groups, page: &Page<'_>, b: &Block) -> Option<(u32, u32, u32)> {
+    let mut i = b.elem;
+    for level in 0..MAX_LEVELS {
+        if i == NONE {
+            break;
+        }
+        if let Some((id, index)) = g.of[i as usize] {
+            if g.stats[id as usize].0 >= MIN_GROUP {
+                return Some((level, id, index));
+            }
+        }
+        i = page.elems[i as usize].parent;
+    }
+    None
+}
+
+/// Per block, the id of its nearest repeated group (the one its
+/// repetition features describe), `None` outside any: blocks of one
+/// grid's cards or one menu's links share an id.
+pub fn nearest_groups(page: &Page<'_>, blocks: &[Block]) -> Vec<Option<u32>> {
+    let g = groups(page);
+    blocks
+        .iter()
+        .map(|b| nearest(&g, page, b).map(|(_, id, _)| id))
         .collect()
 }
 
