@@ -442,7 +442,7 @@ mod tests {
     fn a_posts_furniture_is_left_out() {
         // A XenForo-like thread: a screen-reader label over the thread, a
         // long quote's expand button, an edit note; an Invision-like edit
-        // note the forum leaves out of quotes.
+        // note the forum leaves out of quotes; its hidden featured replies.
         let post = |who: &str, said: &str, extra: &str| {
             format!(
                 "<article class=message><h4>{who}</h4><div class=body><p>{said}</p>{extra}</div></article>"
@@ -450,7 +450,8 @@ mod tests {
         };
         let html = format!(
             "<body><div class=p-body><div class=p-description><span class=u-srOnly>Thread starter</span> \
-             <a href=/m/ann>ann</a></div><div class=thread>{}{}{}</div></div></body>",
+             <a href=/m/ann>ann</a></div><div class=thread>{}{}{}<section class=ipsHide><p>Featured \
+             Replies</p></section></div></div></body>",
             post(
                 "ann",
                 "Do you plan a budget for fragrances next year?",
