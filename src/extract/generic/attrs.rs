@@ -93,7 +93,9 @@ pub fn class_hides(class: &str) -> bool {
 }
 
 /// Utility classes that hide an element at every screen size (Bootstrap
-/// 3 `hidden`, Bootstrap 4 `d-none`, common `is-hidden`/`hide`). A class
+/// 3 `hidden`, Bootstrap 4 `d-none`, common `is-hidden`/`hide`, Invision
+/// Community's `ipsHide`: a thread's empty "Featured Replies" box, its
+/// reply and quote templates). A class
 /// list that shows the element again at a breakpoint (`hidden lg:block`,
 /// `d-none d-md-block`) still counts as hidden, on purpose: such elements
 /// are mostly the desktop twin of a block kept in its mobile form, or
@@ -102,7 +104,14 @@ pub fn class_hides(class: &str) -> bool {
 fn is_hiding_class(token: &str) -> bool {
     matches!(
         token,
-        "hidden" | "d-none" | "is-hidden" | "hide" | "u-hidden" | "display-none" | "js-hidden"
+        "hidden"
+            | "d-none"
+            | "is-hidden"
+            | "hide"
+            | "u-hidden"
+            | "display-none"
+            | "js-hidden"
+            | "ipsHide"
     )
 }
 

@@ -18,8 +18,8 @@ use std::collections::HashSet;
 use scraper::Html;
 
 use super::posts::{
-    after_last_post, forms_hold_posts, heads_other_threads, is_post_date, is_signature,
-    link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
+    after_last_post, forms_hold_posts, heads_other_threads, is_post_date, is_post_furniture,
+    is_signature, link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
 };
 use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
@@ -186,7 +186,7 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
     let skip = |node: ego_tree::NodeRef<'_, scraper::Node>, el: &scraper::node::Element| {
         dom::is_invisible(el)
             || blocked.contains(&node.id())
-            || (kind == ItemKind::Posts && is_signature(el))
+            || (kind == ItemKind::Posts && (is_signature(el) || is_post_furniture(el)))
     };
     let lines = ItemLines::of(page, &group.items, kind, skip);
     let mut assembler = Assembler::new();
