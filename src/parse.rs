@@ -134,12 +134,16 @@ fn closes_same_name(name: &str) -> bool {
 
 /// Whether a tag opens a script whose text no extractor reads: every
 /// script but JSON-LD metadata (`application/ld+json`).
+///
+/// Names are compared as interned atoms (one integer comparison each, on
+/// every tag of the page), not as text.
+#[inline]
 fn is_unread_script(tag: &Tag) -> bool {
     tag.kind == TagKind::StartTag
-        && (tag.name == *"style"
-            || tag.name == *"script"
+        && (tag.name == local_name!("style")
+            || tag.name == local_name!("script")
                 && !tag.attrs.iter().any(|a| {
-                    a.name.local == *"type"
+                    a.name.local == local_name!("type")
                         && a.value.trim().eq_ignore_ascii_case("application/ld+json")
                 }))
 }

@@ -2,7 +2,8 @@
 //! OpenGraph and `article:*` meta, other common meta names, `<time>`,
 //! `<html lang>`; normalised (authors split into names, dates to RFC 3339).
 
-use markup5ever::{local_name, LocalName};
+use markup5ever::{local_name, ns, LocalName};
+use scraper::node::Element;
 
 use super::authors::{byline_authors, normalize_authors};
 use super::title::{choose_title, is_login_heading, TitleContext};
@@ -91,13 +92,20 @@ impl<'a> MarkupElements<'a> {
             // Interned names: one integer comparison each.
             match v.name.local {
                 local_name!("meta") => found.metas.push(e),
-                local_name!("script") if v.attr("type").is_some() => found.scripts.push(e),
-                local_name!("link") if v.attr("rel").is_some() && v.attr("href").is_some() => {
+                local_name!("script") if plain_attr(v, &local_name!("type")).is_some() => {
+                    found.scripts.push(e)
+                }
+                local_name!("link")
+                    if plain_attr(v, &local_name!("rel")).is_some()
+                        && plain_attr(v, &local_name!("href")).is_some() =>
+                {
                     found.links.push(e)
                 }
                 local_name!("h1") => found.h1s.push(e),
                 local_name!("title") if found.title.is_none() => found.title = Some(e),
-                local_name!("time") if found.time.is_none() => found.time = v.attr("datetime"),
+                local_name!("time") if found.time.is_none() => {
+                    found.time = plain_attr(v, &local_name!("datetime"))
+                }
                 _ => {}
             }
         }
@@ -127,6 +135,43 @@ fn kicker_texts<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Vec<String> {
         .filter(|t| !t.is_empty() && t.chars().count() <= MAX_KICKER_CHARS)
         .take(MAX_KICKERS)
         .collect()
+}
+
+/// The value of an element's attribute `name` in no namespace, as
+/// `Element::attr` finds it, comparing interned names: `attr` interns its
+/// argument on every call (a hash of the text), which cost more than the
+/// search.
+fn plain_attr<'a>(el: &'a Element, name: &LocalName) -> Option<&'a str> {
+    el.attrs
+        .iter()
+        .find(|(n, _)| n.local == *name && n.ns == ns!() && n.prefix.is_none())
+        .map(|(_, value)| &**value)
+}
+
+/// A `<meta>`'s `content`, and the name it is filed under: its `property`,
+/// else its `name`, `itemprop` or `http-equiv`; one pass over the
+/// attributes (see [`plain_attr`]).
+fn meta_content_and_key(el: &Element) -> (Option<&str>, Option<&str>) {
+    let (mut content, mut property, mut name, mut itemprop, mut http_equiv) =
+        (None, None, None, None, None);
+    for (n, value) in &el.attrs {
+        if n.ns != ns!() || n.prefix.is_some() {
+            continue;
+        }
+        let slot = match n.local {
+            local_name!("content") => &mut content,
+            local_name!("property") => &mut property,
+            local_name!("name") => &mut name,
+            local_name!("itemprop") => &mut itemprop,
+            local_name!("http-equiv") => &mut http_equiv,
+            _ => continue,
+        };
+        // Names are unique within an element (the tokenizer drops
+        // repeats), so the first is the only one.
+        slot.get_or_insert(&**value);
+    }
+    let key = property.or(name).or(itemprop).or(http_equiv);
+    (content, key)
 }
 
 /// Most kicker texts kept per page, and their longest length.
@@ -164,23 +209,16 @@ pub(crate) fn page_metadata_with_hints<'a>(doc: &'a Html, hints: &mut ClassHints
     let mut meta = MetaValues::default();
     let found = MarkupElements::of(doc);
     for el in &found.metas {
-        let v = el.value();
-        let Some(content) = v.attr("content").map(str::trim).filter(|c| !c.is_empty()) else {
+        let (content, key) = meta_content_and_key(el.value());
+        let Some(content) = content.map(str::trim).filter(|c| !c.is_empty()) else {
             continue;
         };
-        let key = v
-            .attr("property")
-            .or_else(|| v.attr("name"))
-            .or_else(|| v.attr("itemprop"))
-            .or_else(|| v.attr("http-equiv"))
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        meta.take(&key, content);
+        meta.take(&key.unwrap_or("").to_ascii_lowercase(), content);
     }
     // JSON-LD: the first article-like object wins.
     let mut ld = LdArticle::default();
     for script in &found.scripts {
-        let ty = script.value().attr("type").unwrap_or("");
+        let ty = plain_attr(script.value(), &local_name!("type")).unwrap_or("");
         if !ty.eq_ignore_ascii_case("application/ld+json") {
             continue;
         }
@@ -192,12 +230,13 @@ pub(crate) fn page_metadata_with_hints<'a>(doc: &'a Html, hints: &mut ClassHints
         collect_objects(&value, &mut m.jsonld_objects, 0);
     }
     for link in &found.links {
-        let rel = link.value().attr("rel").unwrap_or("");
+        let rel = plain_attr(link.value(), &local_name!("rel")).unwrap_or("");
         if rel
             .split_ascii_whitespace()
             .any(|r| r.eq_ignore_ascii_case("canonical"))
         {
-            m.canonical = link.value().attr("href").map(|h| h.trim().to_string());
+            m.canonical =
+                plain_attr(link.value(), &local_name!("href")).map(|h| h.trim().to_string());
             break;
         }
     }

@@ -58,7 +58,20 @@ impl SvgFilter {
     }
 
     /// Decides a token's fate; leaves the image when the token ends it.
+    ///
+    /// Inlined: it runs on every token of the page, and outside an image
+    /// (nearly every token) the answer is one test; the call itself cost
+    /// more than that.
+    #[inline]
     pub(super) fn verdict(&mut self, token: &Token) -> Verdict {
+        if self.open.is_none() {
+            return Verdict::Pass;
+        }
+        self.verdict_inside(token)
+    }
+
+    /// [`Self::verdict`] for a token met inside an image.
+    fn verdict_inside(&mut self, token: &Token) -> Verdict {
         let Some(open) = self.open.as_mut() else {
             return Verdict::Pass;
         };
