@@ -111,20 +111,27 @@ impl<V: Copy> TokenHints<V> {
             if !self.dfa.is_match(sid) {
                 continue;
             }
-            let end = i + 1;
-            for m in 0..self.dfa.match_len(sid) {
-                let hint = &self.hints[self.dfa.match_pattern(sid, m).as_usize()];
-                let start = end - hint.len;
-                let starts_part = start == 0 || is_part_boundary(bytes[start - 1]);
-                let ends_part = end == bytes.len() || is_part_boundary(bytes[end]);
-                for &(rule, value) in &hint.entries {
-                    let counts = match rule {
-                        Rule::Anywhere => true,
-                        Rule::Part => starts_part && (hint.len >= 5 || ends_part),
-                    };
-                    if counts {
-                        found(value);
-                    }
+            self.matches_ending_at(sid, bytes, i + 1, &mut found);
+        }
+    }
+
+    /// The values of the hints matched in state `sid`, which ends at byte
+    /// `end` of `bytes`, that their rule counts there (a part hint needs
+    /// a part boundary before it, and after it when shorter than 5 bytes).
+    #[inline]
+    fn matches_ending_at(&self, sid: StateID, bytes: &[u8], end: usize, found: &mut impl FnMut(V)) {
+        for m in 0..self.dfa.match_len(sid) {
+            let hint = &self.hints[self.dfa.match_pattern(sid, m).as_usize()];
+            let start = end - hint.len;
+            let starts_part = start == 0 || is_part_boundary(bytes[start - 1]);
+            let ends_part = end == bytes.len() || is_part_boundary(bytes[end]);
+            for &(rule, value) in &hint.entries {
+                let counts = match rule {
+                    Rule::Anywhere => true,
+                    Rule::Part => starts_part && (hint.len >= 5 || ends_part),
+                };
+                if counts {
+                    found(value);
                 }
             }
         }
@@ -152,22 +159,9 @@ impl<V: Copy> TokenHints<V> {
             if !self.dfa.is_special(sid) || !self.dfa.is_match(sid) {
                 continue;
             }
-            let end = i + 1;
-            for m in 0..self.dfa.match_len(sid) {
-                let hint = &self.hints[self.dfa.match_pattern(sid, m).as_usize()];
-                let start = end - hint.len;
-                let starts_part = start == 0 || is_part_boundary(bytes[start - 1]);
-                let ends_part = end == bytes.len() || is_part_boundary(bytes[end]);
-                for &(rule, value) in &hint.entries {
-                    let counts = match rule {
-                        Rule::Anywhere => true,
-                        Rule::Part => starts_part && (hint.len >= 5 || ends_part),
-                    };
-                    if counts {
-                        event(TokenEvent::Hint(value));
-                    }
-                }
-            }
+            self.matches_ending_at(sid, bytes, i + 1, &mut |value| {
+                event(TokenEvent::Hint(value))
+            });
         }
         if token_start < bytes.len() {
             event(TokenEvent::End(&value[token_start..]));

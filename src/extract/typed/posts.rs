@@ -308,7 +308,12 @@ mod tests {
             post("ben", "A polyurethane glue: it foams into the gaps and does not mind the rain at all."),
             post("cy", "Epoxy if the joint is loose, polyurethane otherwise; both outlast the wood itself.")
         );
-        let doc = parse_document(&html);
+        post_texts(&html)
+    }
+
+    /// The texts of the paragraphs the Posts path makes of `html`.
+    fn post_texts(html: &str) -> Vec<String> {
+        let doc = parse_document(html);
         items_body(&doc, &[], ItemKind::Posts)
             .unwrap()
             .into_iter()
@@ -368,12 +373,7 @@ mod tests {
             ),
             comment("cy", "The mouse results look promising so far.")
         );
-        let doc = parse_document(&html);
-        let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let texts = post_texts(&html);
         assert_eq!(
             texts,
             [
@@ -413,12 +413,7 @@ mod tests {
                 "A bottle a month, and decants of everything new."
             )
         );
-        let doc = parse_document(&html);
-        let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let texts = post_texts(&html);
         assert_eq!(
             texts,
             [
@@ -469,12 +464,7 @@ mod tests {
                 "<span class=ipsType_light data-excludequote>Edited July 26 by cy</span>"
             ),
         );
-        let doc = parse_document(&html);
-        let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let texts = post_texts(&html);
         for furniture in [
             "Thread starter",
             "Last edited",
