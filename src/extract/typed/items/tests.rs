@@ -320,71 +320,61 @@ fn signatures_the_generic_body_kept_do_not_reject_the_posts() {
     );
 }
 
-#[test]
-fn what_follows_the_last_post_is_left_out() {
+/// The three posts of the glue thread of the next two tests.
+fn glue_posts() -> String {
     let post = |user: &str, text: &str| {
         format!("<div class=post><p>{user}</p><div class=body><p>{text}</p></div></div>")
     };
-    let html = format!(
-        "<body><div class=page><h1>Which glue holds oak to steel?</h1>\
-         <p>I need to fix an oak shelf to a steel frame without screws.</p>\
-         <div class=posts>{}{}{}</div>\
-         <p>You must sign in to answer this question.</p>\
-         <div class=help><p>Allow notifications in your browser to hear of new replies.</p></div>\
-         </div></body>",
+    format!(
+        "<div class=posts>{}{}{}</div>",
         post("ann", "A two-part epoxy, with the steel sanded first."),
         post(
             "bob",
             "Construction adhesive works too, if the shelf is light."
         ),
         post("cy", "Epoxy here as well; clamp it overnight.")
+    )
+}
+
+/// What the Posts path must make of the glue thread: its title, its
+/// question, each post's author and text, nothing else.
+const GLUE_THREAD: [&str; 8] = [
+    "Which glue holds oak to steel?",
+    "I need to fix an oak shelf to a steel frame without screws.",
+    "ann",
+    "A two-part epoxy, with the steel sanded first.",
+    "bob",
+    "Construction adhesive works too, if the shelf is light.",
+    "cy",
+    "Epoxy here as well; clamp it overnight.",
+];
+
+#[test]
+fn what_follows_the_last_post_is_left_out() {
+    let html = format!(
+        "<body><div class=page><h1>Which glue holds oak to steel?</h1>\
+         <p>I need to fix an oak shelf to a steel frame without screws.</p>\
+         {}\
+         <p>You must sign in to answer this question.</p>\
+         <div class=help><p>Allow notifications in your browser to hear of new replies.</p></div>\
+         </div></body>",
+        glue_posts()
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
-    assert_eq!(
-        texts,
-        [
-            "Which glue holds oak to steel?",
-            "I need to fix an oak shelf to a steel frame without screws.",
-            "ann",
-            "A two-part epoxy, with the steel sanded first.",
-            "bob",
-            "Construction adhesive works too, if the shelf is light.",
-            "cy",
-            "Epoxy here as well; clamp it overnight.",
-        ]
-    );
+    assert_eq!(thread_texts(&html, ItemKind::Posts), GLUE_THREAD);
 }
 
 #[test]
 fn link_lists_before_the_first_post_are_left_out() {
-    let post = |user: &str, text: &str| {
-        format!("<div class=post><p>{user}</p><div class=body><p>{text}</p></div></div>")
-    };
     let html = format!(
         "<body><div class=page><div class=title><h1><a href=/t/9>Which glue holds oak to steel?</a></h1></div>\
          <div class=rules><p>Posting rules</p><ul><li><a href=/r/1>Be kind to other woodworkers</a></li>\
          <li><a href=/r/2>Search the forum before you ask</a></li>\
          <li><a href=/r/3>No sales posts outside the market</a></li></ul></div>\
          <p>I need to fix an oak shelf to a steel frame without screws.</p>\
-         <div class=posts>{}{}{}</div></div></body>",
-        post("ann", "A two-part epoxy, with the steel sanded first."),
-        post("bob", "Construction adhesive works too, if the shelf is light."),
-        post("cy", "Epoxy here as well; clamp it overnight.")
+         {}</div></body>",
+        glue_posts()
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
-    assert_eq!(
-        texts,
-        [
-            "Which glue holds oak to steel?",
-            "I need to fix an oak shelf to a steel frame without screws.",
-            "ann",
-            "A two-part epoxy, with the steel sanded first.",
-            "bob",
-            "Construction adhesive works too, if the shelf is light.",
-            "cy",
-            "Epoxy here as well; clamp it overnight.",
-        ]
-    );
+    assert_eq!(thread_texts(&html, ItemKind::Posts), GLUE_THREAD);
 }
 
 #[test]
