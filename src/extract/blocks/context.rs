@@ -16,6 +16,21 @@ use crate::extract::typed::repeated::signature;
 const MIN_GROUP: u32 = 3;
 
 /// Ancestors (the element itself included) searched for a repeated group.
+/// Utility-class templates nest a card's title 7 or more levels below the
+/// card (`article > div > div > div > div > a > h3`), so it has no group
+/// here while the card's price has one. A deeper search WITHOUT retraining
+/// the model was measured and not kept (wcxb-dev, tuning / validation,
+/// 0.8854 / 0.8756 before): 8 levels 0.8858 / 0.8753 (listing validation
+/// 0.7869 -> 0.7807), 12 levels 0.8858 / 0.8756 (listing 0.7804), 12 for
+/// the features only 0.8857 / 0.8756 (listing 0.7804, service 0.7715 ->
+/// 0.7756), 12 for the doubted groups only 0.8855 / 0.8755, 12 or 8 on
+/// collections only 0.8854 / 0.8756; deeper levels clamped to 5 changed
+/// nothing. Retrained on the tuning dump (train_blocks.py --align, same
+/// settings) with the search at 10 levels: 0.8855 / 0.8748 (collection
+/// 0.7147 / 0.7338 -> 0.7094 / 0.7272, listing 0.7790 / 0.7788, service
+/// 0.8722 / 0.7795, product 0.7508 / 0.6828); the retrained control at 6
+/// levels 0.8853 / 0.8752 (collection 0.7094 / 0.7259): retraining today
+/// loses by itself, and the deeper search gains little over it.
 const MAX_LEVELS: u32 = 6;
 
 /// Blocks on each side of a block in its neighbourhood window.
