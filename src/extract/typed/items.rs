@@ -17,9 +17,10 @@ use std::collections::HashSet;
 
 use scraper::Html;
 
+use super::posters;
 use super::posts::{
-    after_last_post, forms_hold_posts, heads_other_threads, is_post_date, is_post_furniture,
-    is_signature, link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
+    after_last_post, forms_hold_posts, heads_other_threads, is_post_furniture, is_signature,
+    link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
 };
 use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
@@ -164,6 +165,13 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
         .filter(|(_, &b)| b)
         .map(|(e, _)| e.node.id())
         .collect();
+    let bylines = match kind {
+        ItemKind::Posts => posters::bylines(page, &group.items),
+        ItemKind::Cards => posters::Bylines::default(),
+    };
+    for id in posters::lifted(page, &layout, &bylines.shown) {
+        blocked.remove(&id);
+    }
     if kind == ItemKind::Posts {
         if let (Some(&first), Some(&last)) = (group.items.first(), group.items.last()) {
             blocked.extend(after_last_post(page, region, last));
@@ -188,14 +196,15 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
             || blocked.contains(&node.id())
             || (kind == ItemKind::Posts && (is_signature(el) || is_post_furniture(el)))
     };
-    let lines = ItemLines::of(page, &group.items, kind, skip);
+    let mut lines = ItemLines::of(page, &group.items, kind, skip);
+    lines.names = bylines.names;
     let mut assembler = Assembler::new();
     assembler.add_subtree_filtered(page.elems[region as usize].node, skip);
     let mut paragraphs = assembler.finish();
     paragraphs.retain(|p| lines.keeps(p));
     if kind == ItemKind::Posts {
         drop_repeated_lines_but(&mut paragraphs, MIN_REPEATED_POST_WORDS, |p| {
-            is_post_date(&p.text, &lines.dates)
+            lines.is_byline(&p.text)
         });
     }
     let mut whole = Assembler::new();

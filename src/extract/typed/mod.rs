@@ -12,6 +12,7 @@ pub mod cards;
 mod described;
 pub mod disclosure;
 mod items;
+mod posters;
 mod posts;
 pub mod product;
 pub mod region;

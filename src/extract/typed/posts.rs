@@ -347,8 +347,11 @@ mod tests {
             texts,
             [
                 "Which glue for oak?",
+                "ana",
                 "Which glue holds oak joints best outdoors, where it rains most of the year?",
+                "ben",
                 "A polyurethane glue: it foams into the gaps and does not mind the rain at all.",
+                "cy",
                 "Epoxy if the joint is loose, polyurethane otherwise; both outlast the wood itself."
             ]
         );

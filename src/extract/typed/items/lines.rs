@@ -53,6 +53,9 @@ pub(super) fn drop_repeated_lines_but(
     paragraphs.retain(|_| keep.next().unwrap_or(true));
 }
 
+/// Most spaces in a poster's name before its post's date on one line.
+const MAX_NAME_SPACES: usize = 4;
+
 /// Link share above which a paragraph outside the items is a link list
 /// (related threads, a forum's menu), not the items' heading or lead.
 const MAX_OUTSIDE_LINK_DENSITY: f64 = 0.5;
@@ -67,6 +70,9 @@ pub(super) struct ItemLines {
     texts: HashSet<String>,
     /// A thread's posts' dates (see [`post_dates`]), never template.
     pub(super) dates: HashSet<String>,
+    /// A thread's posters' names (see [`super::posters::bylines`]), never
+    /// template nor copies.
+    pub(super) names: HashSet<String>,
 }
 
 impl ItemLines {
@@ -92,13 +98,27 @@ impl ItemLines {
             template: template_lines(&per_item, kind),
             texts,
             dates,
+            names: HashSet::new(),
         }
+    }
+
+    /// Whether a line is a post's byline: its date, its poster's name, or
+    /// the name and the date on one line.
+    pub(super) fn is_byline(&self, line: &str) -> bool {
+        is_post_date(line, &self.dates)
+            || self.names.contains(line)
+            || line
+                .match_indices(' ')
+                .take(MAX_NAME_SPACES)
+                .any(|(at, _)| {
+                    self.names.contains(&line[..at]) && is_post_date(&line[at + 1..], &self.dates)
+                })
     }
 
     /// Whether a paragraph of the region is content: not a template line
     /// of the items, and, outside a thread's posts, not a link list.
     pub(super) fn keeps(&self, p: &Paragraph) -> bool {
-        if is_post_date(&p.text, &self.dates) {
+        if self.is_byline(&p.text) {
             return true;
         }
         if template_key(&p.text, self.kind).is_some_and(|key| self.template.contains(&key)) {
