@@ -18,10 +18,13 @@ use scraper::Html;
 /// a link makes the child a linked one.
 const LINK_REACH: usize = 64;
 
-/// An open element: where it opened and what was seen before it.
+/// An open node with children: where it opened and what was seen before it.
 struct Open {
     /// Its position in document order.
     pos: usize,
+    /// An element (not a document or a fragment, whose children are
+    /// grouped by no one).
+    element: bool,
     /// Links opened before it.
     links_before: usize,
     /// Where its children's groups start in [`SiblingGroups::seen`].
@@ -56,26 +59,33 @@ impl<'a> SiblingGroups<'a> {
             Edge::Open(node) => {
                 let pos = self.pos;
                 self.pos += 1;
-                if let Some(el) = node.value().as_element() {
+                let el = node.value().as_element();
+                // A document or a template's fragment is opened too: its
+                // children are no element's siblings.
+                if el.is_some() || node.has_children() {
                     self.open.push(Open {
                         pos,
+                        element: el.is_some(),
                         links_before: self.links.len(),
                         groups_from: self.seen.len(),
                     });
-                    if el.name.local == local_name!("a") {
-                        self.links.push(pos);
-                    }
+                }
+                if el.is_some_and(|el| el.name.local == local_name!("a")) {
+                    self.links.push(pos);
                 }
             }
             Edge::Close(node) => {
                 let Some(el) = node.value().as_element() else {
+                    if node.has_children() {
+                        self.open.pop();
+                    }
                     return;
                 };
                 let Some(open) = self.open.pop() else {
                     return;
                 };
                 self.count_children(open.groups_from);
-                let Some(parent) = self.open.last() else {
+                let Some(parent) = self.open.last().filter(|p| p.element) else {
                     return;
                 };
                 let size = self.pos - open.pos;
