@@ -6,7 +6,8 @@
 use scraper::Html;
 use url::Url;
 
-use super::structure::{repeated_siblings, walk, ClassHints};
+use super::siblings::SiblingGroups;
+use super::structure::{walk_with_groups, ClassHints};
 use crate::extract::article::ArticleSignals;
 use crate::extract::metadata::{Metadata, ARTICLE_TYPES};
 
@@ -383,7 +384,8 @@ pub(crate) fn page_features_with_hints<'a>(
     };
     url_features(&mut f, url);
     meta_features(&mut f, meta);
-    let w = walk(doc, hints);
+    let mut sibling_groups = SiblingGroups::default();
+    let w = walk_with_groups(doc, hints, &mut sibling_groups);
     let text = w.text_chars.max(1) as f32;
     let kchars = text / 1000.0;
     f.set("log_text_chars", log1p(w.text_chars));
@@ -410,7 +412,7 @@ pub(crate) fn page_features_with_hints<'a>(
     f.set("images_per_kchar", w.images as f32 / kchars.max(0.5));
     f.set("navs", w.navs.min(20) as f32);
     f.set("asides", w.asides.min(20) as f32);
-    let (max_repeat, groups) = repeated_siblings(doc);
+    let (max_repeat, groups) = sibling_groups.finish(doc);
     f.set("max_repeat", log1p(max_repeat));
     f.set("repeat_groups", groups.min(50) as f32);
     for (i, name) in [

@@ -10,6 +10,7 @@
 pub mod features;
 pub mod model;
 pub mod rules;
+mod siblings;
 mod structure;
 #[cfg(test)]
 mod structure_reference;

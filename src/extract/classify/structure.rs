@@ -1,6 +1,7 @@
 //! The page's structure for the page-type features: one walk of the parsed
 //! DOM counting text, links, prose paragraphs, element kinds, prices and the
-//! class/id hints of each page type, and the repeated sibling groups.
+//! class/id hints of each page type, and the repeated sibling groups
+//! ([`SiblingGroups`], told of every node the walk passes).
 //!
 //! Element names are compared as interned atoms (one integer comparison)
 //! rather than as strings, and each distinct class or id value of a page is
@@ -14,6 +15,7 @@ use rustc_hash::FxHashMap;
 use scraper::node::Node;
 use scraper::Html;
 
+use super::siblings::SiblingGroups;
 #[cfg(any(doc, test))]
 use crate::extract::article::prose_length;
 use crate::extract::generic::text_count;
@@ -225,127 +227,13 @@ pub(super) fn has_currency_mark(text: &str) -> bool {
     })
 }
 
-/// Repeated siblings: for every element, its children grouped by tag and
-/// class; returns the largest group and the number of groups of 4 or more
-/// that hold links (an `<a>` among a child's first 64 nodes, itself
-/// included, in document order).
-///
-/// The nodes are laid out in document order once, with the size of each
-/// one's subtree and the next `<a>` from each position, so that a child's
-/// link test is one comparison instead of a walk of 64 nodes.
+/// The largest repeated sibling group and the number of linked groups of
+/// 4 or more (see [`SiblingGroups`]), counted by the walk.
+#[cfg(test)]
 pub(super) fn repeated_siblings(doc: &Html) -> (usize, usize) {
-    let mut max = 0;
-    let mut groups = 0;
-    let mut seen: Vec<(&LocalName, &str, usize, bool)> = Vec::new();
-    // Every node once: the document's tree, and any subtree the tree
-    // builder left detached.
-    for top in doc.tree.nodes().filter(|n| n.parent().is_none()) {
-        // The document holds nearly every node; a detached subtree is small.
-        let capacity = if top.id() == doc.tree.root().id() {
-            doc.tree.nodes().len()
-        } else {
-            0
-        };
-        let order = DocumentOrder::of(top, capacity);
-        for (p, node) in order.nodes.iter().enumerate() {
-            if !node.value().is_element() || !node.has_children() {
-                continue;
-            }
-            seen.clear();
-            let (mut c, end) = (p + 1, p + order.size[p]);
-            while c < end {
-                let child = order.nodes[c];
-                let child_size = order.size[c];
-                if let Some(el) = child.value().as_element() {
-                    // The first class attribute, by interned name.
-                    let class = el.attrs.iter().find_map(|(name, value)| {
-                        (name.local == local_name!("class")).then_some(&**value)
-                    });
-                    let key = (&el.name.local, class.unwrap_or(""));
-                    let linked = order.next_link[c] < c + child_size.min(64);
-                    match seen.iter_mut().find(|s| s.0 == key.0 && s.1 == key.1) {
-                        Some(s) => {
-                            s.2 += 1;
-                            s.3 |= linked;
-                        }
-                        None => seen.push((key.0, key.1, 1, linked)),
-                    }
-                }
-                c += child_size;
-            }
-            for &(name, _, n, linked) in &seen {
-                if matches!(
-                    *name,
-                    local_name!("option")
-                        | local_name!("tr")
-                        | local_name!("td")
-                        | local_name!("th")
-                        | local_name!("br")
-                        | local_name!("p")
-                        | local_name!("span")
-                        | local_name!("script")
-                        | local_name!("meta")
-                        | local_name!("link")
-                ) {
-                    continue;
-                }
-                max = max.max(n);
-                if n >= 4 && linked {
-                    groups += 1;
-                }
-            }
-        }
-    }
-    (max, groups)
-}
-
-/// A subtree in document order: its nodes, the size of each one's subtree
-/// (itself included), and for each position the first position at or after
-/// it that holds an `<a>` (the length when none does).
-struct DocumentOrder<'a> {
-    nodes: Vec<ego_tree::NodeRef<'a, Node>>,
-    size: Vec<usize>,
-    next_link: Vec<usize>,
-}
-
-impl<'a> DocumentOrder<'a> {
-    /// Lays out the subtree of `top`, of at most `capacity` nodes (the
-    /// tree's count: the vectors are allocated once, not regrown).
-    fn of(top: ego_tree::NodeRef<'a, Node>, capacity: usize) -> Self {
-        let (mut nodes, mut size) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
-        let mut open = Vec::new();
-        for edge in top.traverse() {
-            match edge {
-                Edge::Open(node) => {
-                    open.push(nodes.len());
-                    nodes.push(node);
-                    size.push(0);
-                }
-                Edge::Close(_) => {
-                    if let Some(p) = open.pop() {
-                        size[p] = nodes.len() - p;
-                    }
-                }
-            }
-        }
-        let mut next_link = vec![nodes.len(); nodes.len()];
-        let mut next = nodes.len();
-        for (i, node) in nodes.iter().enumerate().rev() {
-            if node
-                .value()
-                .as_element()
-                .is_some_and(|e| e.name.local == local_name!("a"))
-            {
-                next = i;
-            }
-            next_link[i] = next;
-        }
-        Self {
-            nodes,
-            size,
-            next_link,
-        }
-    }
+    let mut groups = SiblingGroups::default();
+    walk_with_groups(doc, &mut ClassHints::default(), &mut groups);
+    groups.finish(doc)
 }
 
 /// Whether an element's subtree is not page text (scripts, styles, the
@@ -374,15 +262,27 @@ fn is_paragraph_like(name: &LocalName) -> bool {
     )
 }
 
-/// Walks the page once and counts what the page-level features need,
-/// reading class and id hints through the page's `hints`.
+/// [`walk_with_groups`] without the sibling groups.
+#[cfg(test)]
 pub(super) fn walk<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Walk {
+    walk_with_groups(doc, hints, &mut SiblingGroups::default())
+}
+
+/// Walks the page once and counts what the page-level features need,
+/// reading class and id hints through the page's `hints`; tells `groups`
+/// of every node (the repeated siblings, counted in the same walk).
+pub(super) fn walk_with_groups<'a>(
+    doc: &'a Html,
+    hints: &mut ClassHints<'a>,
+    groups: &mut SiblingGroups<'a>,
+) -> Walk {
     let mut w = Walk::default();
     let mut hidden = 0usize;
     let mut in_link = 0usize;
     // Open paragraph-like blocks: (chars, link chars) of their text.
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     for edge in doc.tree.root().traverse() {
+        groups.step(&edge);
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Element(el) => {

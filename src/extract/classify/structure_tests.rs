@@ -92,6 +92,11 @@ fn repeated_siblings_match_the_walked_definition() {
         edge,
         "<ul><li><a href=/1>1</a><li><a href=/2>2</a><li>3<li><a>4</a><li>5</ul>".to_string(),
         "<table><tr><td><a>x</a><td>y</table><p><b>a<p>b</b>c".to_string(),
+        // A template's children sit in its fragment: no element's group.
+        format!(
+            "<body><template>{}</template></body>",
+            "<a href=/x>x</a>".repeat(5)
+        ),
         String::new(),
     ];
     pages.extend(super::super::structure_reference::fixture_pages());
