@@ -26,7 +26,7 @@ use super::page_type::PageType;
 use super::text::{BlockKind, Paragraph};
 use super::typed;
 use super::typed::disclosure::Disclosed;
-use super::typed::region::{is_dialog, is_disclosure_button, is_hidden_panel};
+use super::typed::region::{self, is_dialog, is_disclosure_button, is_hidden_panel};
 use features::BlockFeatures;
 pub use segment::page_blocks;
 
@@ -79,12 +79,28 @@ pub struct BlockContext<'a> {
 pub fn score_page(doc: &Html, ctx: &BlockContext<'_>) -> Vec<ScoredBlock> {
     let body = *generic::body_element(doc);
     let disclosed = Disclosed::find(body);
-    let page = dom::walk_showing(body, |el| {
+    let shows = |el: &scraper::node::Element| {
         is_hidden_panel(el)
             || is_disclosure_button(el)
             || disclosed.contains(el)
             || typed::cards::is_redundant_link(el)
-    });
+    };
+    let mut page = dom::walk_showing(body, shows);
+    // A page that shows (almost) nothing outside chrome and keeps its
+    // content in one hidden wrapper holding more text than the page shows,
+    // chrome included (a shop's product behind a script's `display:none`
+    // beside hidden mega-menus), has the wrapper walked as shown, as the
+    // typed body of the types read from the main region does
+    // ([`typed::region::MainRegion::find`]).
+    let region_typed = matches!(
+        ctx.page_type,
+        PageType::Product | PageType::Documentation | PageType::Service
+    );
+    if region_typed && page.elems.first().map_or(0, |e| e.chars) < region::MIN_VISIBLE_CHARS {
+        if let Some(wrapper) = region::hidden_wrapper(body, page.total_chars) {
+            page = dom::walk_showing(body, |el| shows(el) || std::ptr::eq(el, wrapper.value()));
+        }
+    }
     let blocks = page_blocks(&page);
     let features = features::block_features(&page, &blocks, ctx);
     let mut scores = match model::BUILTIN.as_ref() {

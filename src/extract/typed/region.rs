@@ -47,10 +47,13 @@ const MIN_REPEAT_CHARS: usize = 40;
 /// Visible characters (outside chrome) the region must hold to be read
 /// as shown; below, a hidden wrapper of the page's text is read too (see
 /// [`MainRegion::find`]).
-const MIN_VISIBLE_CHARS: u32 = 200;
+pub const MIN_VISIBLE_CHARS: u32 = 200;
 
-/// Share of the page's text (hidden text included) that one hidden
-/// element must hold to be read as the page's wrapper.
+/// Share of the page's text outside chrome (hidden text included) that
+/// one hidden element must hold to be read as the page's wrapper. Chrome
+/// (mega-menus, footers, hidden or not) does not count: a shop's hidden
+/// product wrapper beside menus holding two thirds of the page's text is
+/// still the page's wrapper.
 const MIN_WRAPPER_SHARE: f32 = 0.5;
 
 /// The walked body of a page and the index of its main region.
@@ -88,7 +91,7 @@ impl<'a> MainRegion<'a> {
         if shown.chars() >= MIN_VISIBLE_CHARS {
             return shown;
         }
-        let Some(wrapper) = hidden_wrapper(body) else {
+        let Some(wrapper) = hidden_wrapper(body, shown.page.total_chars) else {
             return shown;
         };
         let page = dom::walk_showing(body, |el| std::ptr::eq(el, wrapper.value()));
@@ -174,11 +177,13 @@ fn is_hidden_content(el: &Element) -> bool {
 
 /// The outermost hidden content element ([`is_hidden_content`]) holding
 /// the most text (outside chrome), when it holds [`MIN_WRAPPER_SHARE`] of
-/// all the body's text (chrome included) read with every such element
-/// shown.
-fn hidden_wrapper(body: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
+/// the body's text outside chrome read with every such element shown,
+/// and more than the `shown` characters
+/// (chrome included) of the page as it is walked: a page showing its
+/// text in chrome-marked containers is not hiding it.
+pub fn hidden_wrapper(body: NodeRef<'_, Node>, shown: u32) -> Option<ElementRef<'_>> {
     let all = dom::walk_showing(body, is_hidden_content);
-    let total = all.total_chars;
+    let total = all.elems.first().map_or(0, |e| e.chars);
     let mut best: Option<(u32, usize)> = None;
     let mut i = 1;
     while i < all.elems.len() {
@@ -194,7 +199,9 @@ fn hidden_wrapper(body: NodeRef<'_, Node>) -> Option<ElementRef<'_>> {
         }
     }
     let (chars, i) = best?;
-    (chars as f32 >= total as f32 * MIN_WRAPPER_SHARE)
+    // A few hidden words (a price, a status line) are no wrapper, however
+    // little the page shows outside chrome.
+    (chars > shown && chars as f32 >= total as f32 * MIN_WRAPPER_SHARE)
         .then(|| ElementRef::wrap(all.elems[i].node))
         .flatten()
 }
@@ -309,6 +316,32 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0], "Plans");
         assert!(got[1].starts_with("How the service works"), "{got:?}");
+    }
+
+    #[test]
+    fn a_hidden_product_wrapper_beside_heavier_hidden_menus_is_read_as_shown() {
+        // The shop's mega-menus (hidden too, chrome) hold more text than
+        // the product's wrapper, which a script shows once the page loads.
+        let menu = |name: &str| {
+            format!(
+                "<div class='mega-menu mega-menu-{name}' style='display:none'><ul>\
+                 <li><a href=/a>{name} vitamins and minerals</a></li><li><a href=/b>{name} \
+                 protein powders and bars</a></li><li><a href=/c>{name} herbs and teas</a></li>\
+                 <li><a href=/d>{name} oils, creams and lotions</a></li></ul></div>"
+            )
+        };
+        let html = format!(
+            "<body><header>{}{}{}</header><p>Deliver to</p>\
+             <div class='product-wrapper defer-block' style='display: none'><h1>Almond thins</h1>\
+             {PROSE}{PROSE}</div><footer>{}</footer></body>",
+            menu("Grocery"),
+            menu("Supplements"),
+            menu("Beauty"),
+            menu("Sports")
+        );
+        let got = texts(&html);
+        assert!(got.contains(&"Almond thins".to_string()), "{got:?}");
+        assert!(!got.iter().any(|t| t.contains("vitamins")), "{got:?}");
     }
 
     #[test]
