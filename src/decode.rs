@@ -122,9 +122,10 @@ fn fits(enc: &'static Encoding, bytes: &[u8], utf8_valid: bool) -> bool {
     decodes_cleanly(enc, bytes, utf8_valid)
 }
 
-/// Guesses the encoding of undeclared bytes; `tld` (e.g. `b"it"`) helps.
-fn detect(bytes: &[u8], tld: Option<&[u8]>) -> &'static Encoding {
-    if std::str::from_utf8(bytes).is_ok() {
+/// Guesses the encoding of undeclared bytes (`utf8_valid`: whether they
+/// are valid UTF-8); `tld` (e.g. `b"it"`) helps.
+fn detect(bytes: &[u8], utf8_valid: bool, tld: Option<&[u8]>) -> &'static Encoding {
+    if utf8_valid {
         return UTF_8;
     }
     let mut detector = chardetng::EncodingDetector::new();
@@ -187,7 +188,9 @@ pub fn decode_html_borrowed<'a>(
         };
     }
     // Validated once: the choice of encoding and the conversion both need it.
-    let utf8 = std::str::from_utf8(bytes).ok();
+    // simdutf8 gives the standard library's answer in a fraction of its
+    // instructions (a whole page is validated, ~1% of an extract run).
+    let utf8 = simdutf8::basic::from_utf8(bytes).ok();
     let header = declared_header_charset(content_type, bytes);
     let meta = || meta_charset(bytes);
     let declared = match header {
@@ -202,7 +205,7 @@ pub fn decode_html_borrowed<'a>(
     };
     let (encoding, source) = match declared {
         Some((enc, _)) if enc == UTF_8 && utf8_declaration_is_wrong(bytes, utf8.is_some()) => (
-            detect(bytes, tld.map(str::as_bytes)),
+            detect(bytes, utf8.is_some(), tld.map(str::as_bytes)),
             CharsetSource::Detected,
         ),
         // A legacy declaration on bytes that are valid UTF-8 with multi-byte
@@ -213,7 +216,7 @@ pub fn decode_html_borrowed<'a>(
         }
         Some(found) => found,
         None => (
-            detect(bytes, tld.map(str::as_bytes)),
+            detect(bytes, utf8.is_some(), tld.map(str::as_bytes)),
             CharsetSource::Detected,
         ),
     };

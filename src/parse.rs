@@ -25,7 +25,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use html5ever::interface::TreeSink;
-use html5ever::tendril::StrTendril;
+use html5ever::tendril::{ByteTendril, StrTendril};
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
@@ -47,6 +47,23 @@ pub fn parse_document(text: &str) -> Html {
     parse_bounded(text, MAX_NESTING_DEPTH, node_budget(text.len()))
 }
 
+/// [`parse_document`] reading its input in place: no copy of the page.
+pub fn parse_document_buffer(text: StrTendril) -> Html {
+    let budget = node_budget(text.len());
+    parse_counting(text, MAX_NESTING_DEPTH, budget).0
+}
+
+/// `buffer` as the parser's input when `text` is its bytes (the very same
+/// memory, which the decoder validated as UTF-8, [`str`] being valid UTF-8),
+/// shared, not copied; `None` when `text` is anything else (a conversion).
+pub fn text_buffer(buffer: &ByteTendril, text: &str) -> Option<StrTendril> {
+    if buffer.as_ptr() != text.as_ptr() || buffer.len() != text.len() {
+        return None;
+    }
+    // SAFETY: the buffer's bytes are `text`'s, valid UTF-8.
+    Some(unsafe { buffer.clone().reinterpret_without_validating() })
+}
+
 /// The most DOM nodes a page of `len` bytes gets built with tags:
 /// [`MIN_DOM_NODE_BUDGET`], or one per [`BYTES_PER_DOM_NODE`] bytes of a
 /// larger page.
@@ -65,15 +82,15 @@ fn initial_capacity(text: &str, budget: usize) -> usize {
 /// Parses a document keeping at most `max_depth` levels of nested elements
 /// and building no element once the tree holds `budget` nodes.
 pub fn parse_bounded(text: &str, max_depth: usize, budget: usize) -> Html {
-    parse_counting(text, max_depth, budget).0
+    parse_counting(StrTendril::from_slice(text), max_depth, budget).0
 }
 
 /// [`parse_bounded`], also returning how many bytes of script and style
 /// text were removed from the input before the tokenizer read them.
-fn parse_counting(text: &str, max_depth: usize, budget: usize) -> (Html, usize) {
+fn parse_counting(text: StrTendril, max_depth: usize, budget: usize) -> (Html, usize) {
     let mut html = Html::new_document();
     html.tree =
-        ego_tree::Tree::with_capacity(scraper::Node::Document, initial_capacity(text, budget));
+        ego_tree::Tree::with_capacity(scraper::Node::Document, initial_capacity(&text, budget));
     let builder = TreeBuilder::new(HtmlTreeSink::new(html), TreeBuilderOpts::default());
     let input = Rc::new(BufferQueue::default());
     let sink = Limiter {
@@ -88,7 +105,7 @@ fn parse_counting(text: &str, max_depth: usize, budget: usize) -> (Html, usize) 
         budget,
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    input.push_back(StrTendril::from_slice(text));
+    input.push_back(text);
     // Script and encoding-indicator pauses are resumed at once: scripts are
     // not run and the text is already decoded.
     while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
@@ -351,6 +368,22 @@ mod tests {
     }
 
     #[test]
+    fn a_page_in_the_parsers_buffer_is_parsed_in_place() {
+        let src = "<body><p>Zürich<script>x()</script></p><p>two</p></body>";
+        let buffer = ByteTendril::from_slice(src.as_bytes());
+        let text = std::str::from_utf8(&buffer).unwrap();
+        let shared = text_buffer(&buffer, text).unwrap();
+        assert_eq!(shared.as_ptr(), buffer.as_ptr());
+        assert_eq!(
+            parse_document_buffer(shared).html(),
+            parse_document(src).html()
+        );
+        // Other text (a conversion, a part of the page) is not the buffer.
+        assert!(text_buffer(&buffer, src).is_none());
+        assert!(text_buffer(&buffer, &text[..10]).is_none());
+    }
+
+    #[test]
     fn deep_nesting_is_bounded_and_text_kept() {
         let n = 100_000;
         let src = format!("{}deep text{}", "<div>".repeat(n), "</div>".repeat(n));
@@ -440,7 +473,7 @@ mod tests {
             "<script>var a = 1;",
         ];
         let src = format!("<body><p>a</p>{}<p>b</p></body>", scripts.join(""));
-        let (html, skipped) = parse_counting(&src, MAX_NESTING_DEPTH, usize::MAX);
+        let (html, skipped) = parse_counting(src.as_str().into(), MAX_NESTING_DEPTH, usize::MAX);
         assert_eq!(
             skipped,
             "if (a < b) x('</p>');".len() + "p::before { content: '<b>' }".len()
@@ -467,7 +500,7 @@ mod tests {
     fn an_image_plainly_closed_is_skipped_before_the_tokenizer() {
         let inside = "<title>Icon</title><path d='M0 1'/><g><use href='#a'></use></g>";
         let src = format!("<body><p>a</p><svg viewBox='0 0 1 1'>{inside}</svg><p>b</p></body>");
-        let (html, skipped) = parse_counting(&src, MAX_NESTING_DEPTH, usize::MAX);
+        let (html, skipped) = parse_counting(src.as_str().into(), MAX_NESTING_DEPTH, usize::MAX);
         assert_eq!(skipped, inside.len());
         let expected = "<body><p>a</p><svg viewBox='0 0 1 1'></svg><p>b</p></body>";
         assert_eq!(html.html(), Html::parse_document(expected).html());

@@ -20,8 +20,8 @@ use crate::extract::{extract_page, ExtractError, ExtractOptions, PageInput};
 use crate::fetch::host::DEFAULT_RATE;
 use crate::fetch::{FetchOptions, Fetcher, PoliteClient, Scope};
 use crate::input::{
-    is_warc_name, DateWindow, Event, ExtractSummary, Origin, Page, PageSource, SiteFilter,
-    SkipReason,
+    is_warc_name, DateWindow, Event, ExtractSummary, Origin, Page, PageBytes, PageSource,
+    SiteFilter, SkipReason,
 };
 use crate::output::records::RecordOutput;
 use crate::record::Record;
@@ -43,7 +43,7 @@ impl Loaded {
     /// The loaded input as a page for the pipeline.
     fn into_page(self, label: &str) -> Page {
         Page {
-            bytes: self.bytes,
+            bytes: self.bytes.into(),
             content_type: self.content_type,
             url: self.url,
             fetched_at: self.fetched_at,
@@ -350,11 +350,13 @@ fn output_format(format: Option<Format>, out: Option<&Path>) -> Result<Format> {
 
 /// Extracts a page event; other events pass through.
 fn extract_event(event: Event, sites: &SiteRegistry, opts: &ExtractOptions) -> Outcome {
-    let Event::Page(page) = event else {
+    let Event::Page(mut page) = event else {
         return Outcome::Passed(event);
     };
+    let bytes = std::mem::replace(&mut page.bytes, PageBytes::Vec(Vec::new())).into_local();
     let input = PageInput {
-        bytes: &page.bytes,
+        bytes: &bytes,
+        buffer: bytes.buffer(),
         content_type: page.content_type.as_deref(),
         url: page.url.clone(),
         fetched_at: page.fetched_at,

@@ -347,6 +347,7 @@ pub async fn fetch_item(
             url: Some(final_url),
             fetched_at: Some(fetched_at),
             local_label: None,
+            buffer: None,
         };
         match extract_page(&input, &sites, &opts) {
             Ok(page) => {

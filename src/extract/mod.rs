@@ -25,13 +25,14 @@ pub mod typed;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use html5ever::tendril::ByteTendril;
 use regex::Regex;
 use thiserror::Error;
 use url::Url;
 
 use crate::decode::{declared_header_charset, decode_html_borrowed, is_utf16};
 use crate::limits::{BINARY_SNIFF_BYTES, MARKUP_SNIFF_BYTES};
-use crate::parse::parse_document;
+use crate::parse::{parse_document, parse_document_buffer, text_buffer};
 use crate::record::{record_id, Record};
 use crate::selectors::drift::{DriftSample, PageFate};
 use crate::selectors::{SiteConfig, SiteRegistry};
@@ -58,6 +59,9 @@ pub struct PageInput<'a> {
     /// The `url` of the record when neither `url` nor a canonical link is
     /// known (`file:///abs/path` or `stdin:`).
     pub local_label: Option<String>,
+    /// `bytes` in the parser's own buffer type, when the reader put them in
+    /// one: a UTF-8 page is then parsed in place instead of copied.
+    pub buffer: Option<&'a ByteTendril>,
 }
 
 impl<'a> PageInput<'a> {
@@ -69,6 +73,7 @@ impl<'a> PageInput<'a> {
             url: None,
             fetched_at: None,
             local_label: None,
+            buffer: None,
         }
     }
 
@@ -250,7 +255,10 @@ pub fn extract_page(
     if !HTML_MARKUP.is_match(&decoded.text[..head_end]) {
         return Err(ExtractError::NotHtml);
     }
-    let mut doc = parse_document(&decoded.text);
+    let mut doc = match input.buffer.and_then(|b| text_buffer(b, &decoded.text)) {
+        Some(text) => parse_document_buffer(text),
+        None => parse_document(&decoded.text),
+    };
     drop(decoded);
     // Class and id values are searched for hints once, for the metadata's
     // kickers and the page-type features alike.

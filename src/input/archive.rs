@@ -75,7 +75,7 @@ impl<'a, R: BufRead> ArchivePages<'a, R> {
             return skip(SkipReason::NotHtml);
         }
         Event::Page(Page {
-            bytes,
+            bytes: bytes.into(),
             content_type,
             fetched_at: headers.date(),
             label: format!(

@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::ptr::NonNull;
 
+use super::bytes::SendableBuffer;
 use libdeflate_sys::{
     libdeflate_alloc_decompressor, libdeflate_decompressor, libdeflate_free_decompressor,
     libdeflate_gzip_decompress_ex, libdeflate_result_LIBDEFLATE_SUCCESS,
@@ -47,8 +48,10 @@ const MIN_GZIP_LEN: usize = 18;
 /// members, trailing bytes, corrupt, or larger than its trailer or the
 /// limit say), for the streaming decoder to handle and report.
 ///
-/// Never allocates more than `limit` bytes, whatever the input claims.
-pub fn gunzip_single_member(data: &[u8], limit: usize) -> Option<Vec<u8>> {
+/// The page is inflated into the buffer type the HTML parser reads, so that
+/// the parser need not copy it. Never allocates more than `limit` bytes,
+/// whatever the input claims.
+pub fn gunzip_single_member(data: &[u8], limit: usize) -> Option<SendableBuffer> {
     if data.len() < MIN_GZIP_LEN || !data.starts_with(&[0x1f, 0x8b]) {
         return None;
     }
@@ -57,7 +60,13 @@ pub fn gunzip_single_member(data: &[u8], limit: usize) -> Option<Vec<u8>> {
     if size > limit {
         return None;
     }
-    let mut out: Vec<u8> = Vec::with_capacity(size);
+    let size32 = u32::try_from(size).ok()?;
+    let mut out = SendableBuffer::with_capacity(size32);
+    // SAFETY: the buffer grows to `size` bytes without writing them; they
+    // are only written (by libdeflate) before the buffer is read, and cut
+    // to what was written below.
+    unsafe { out.push_uninitialized(size32) };
+    let target = out.as_mut_ptr();
     let (mut read, mut written) = (0usize, 0usize);
     let result = DECOMPRESSOR.with_borrow_mut(|slot| {
         if slot.is_none() {
@@ -65,15 +74,15 @@ pub fn gunzip_single_member(data: &[u8], limit: usize) -> Option<Vec<u8>> {
         }
         let decompressor = slot.as_ref()?;
         // SAFETY: libdeflate reads `data.len()` bytes of `data` and writes at
-        // most `size` bytes into `out`'s spare capacity (allocated above),
-        // reporting how many in `written`; only those are exposed by
-        // `set_len`, after success. The decompressor is this thread's alone.
+        // most `size` bytes at `target` (`out`'s `size` bytes, allocated
+        // above), reporting how many in `written`; the rest is cut off
+        // below. The decompressor is this thread's alone.
         Some(unsafe {
             libdeflate_gzip_decompress_ex(
                 decompressor.0.as_ptr(),
                 data.as_ptr().cast(),
                 data.len(),
-                out.as_mut_ptr().cast(),
+                target.cast(),
                 size,
                 &mut read,
                 &mut written,
@@ -85,8 +94,8 @@ pub fn gunzip_single_member(data: &[u8], limit: usize) -> Option<Vec<u8>> {
     if result != libdeflate_result_LIBDEFLATE_SUCCESS || read != data.len() || written > size {
         return None;
     }
-    // SAFETY: libdeflate initialised the first `written` bytes (<= capacity).
-    unsafe { out.set_len(written) };
+    // libdeflate checks the trailer's size: `written == size` on success.
+    out.pop_back(size32 - u32::try_from(written).ok()?);
     Some(out)
 }
 
@@ -106,8 +115,10 @@ mod tests {
         let page = "<html><p>Zürich, one page</p></html>"
             .repeat(500)
             .into_bytes();
-        assert_eq!(gunzip_single_member(&gzip(&page), 1 << 20), Some(page));
-        assert_eq!(gunzip_single_member(&gzip(b""), 10), Some(Vec::new()));
+        let inflate = |gz: &[u8], limit| gunzip_single_member(gz, limit).map(|b| b.to_vec());
+        assert_eq!(inflate(&gzip(&page), 1 << 20), Some(page));
+        assert_eq!(inflate(&gzip(b""), 10), Some(Vec::new()));
+        assert_eq!(inflate(&gzip(b"<p>"), 10), Some(b"<p>".to_vec()));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! `WARC/` (or gzip holding `WARC/`) is an archive.
 
 pub mod archive;
+pub mod bytes;
 pub mod filter;
 mod gunzip;
 pub mod summary;
@@ -23,6 +24,7 @@ use url::Url;
 use crate::limits::MAX_BODY_BYTES;
 use crate::warc::WarcReader;
 pub use archive::ArchivePages;
+pub use bytes::{LocalBytes, PageBytes};
 pub use filter::{DateWindow, SiteFilter};
 pub use summary::{ExtractSummary, SkipReason};
 
@@ -36,7 +38,7 @@ const READ_BUFFER: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct Page {
     /// The raw bytes (any charset), decompressed and dechunked.
-    pub bytes: Vec<u8>,
+    pub bytes: PageBytes,
     /// The HTTP `Content-Type`, when the page came over HTTP.
     pub content_type: Option<String>,
     /// The page's address (fetched URL, `WARC-Target-URI` or `--url`).
@@ -193,14 +195,14 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
                         return Event::Failed(named(anyhow::Error::new(e).context("cannot open")))
                     }
                 };
-                if let Some(bytes) = whole_gzip_page(&mut file) {
-                    return self.local_page(input, bytes, file_label(path));
+                if let Some(buffer) = whole_gzip_page(&mut file) {
+                    return self.local_page(input, PageBytes::Buffer(buffer), file_label(path));
                 }
                 let size = content_size_hint(&mut file);
                 match sniff(file) {
                     Ok(Sniffed::Warc(stream)) => self.start_archive(input, stream),
                     Ok(Sniffed::Other(stream)) => match read_bounded(stream, size) {
-                        Ok(bytes) => self.local_page(input, bytes, file_label(path)),
+                        Ok(bytes) => self.local_page(input, bytes.into(), file_label(path)),
                         Err(e) => Event::Failed(named(e)),
                     },
                     Err(e) => Event::Failed(named(anyhow::Error::new(e).context("cannot read"))),
@@ -209,7 +211,7 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
             Input::Stdin => match sniff(std::io::stdin()) {
                 Ok(Sniffed::Warc(stream)) => self.start_archive(input, stream),
                 Ok(Sniffed::Other(stream)) => match read_bounded(stream, 0) {
-                    Ok(bytes) => self.local_page(input, bytes, Some("stdin:".into())),
+                    Ok(bytes) => self.local_page(input, bytes.into(), Some("stdin:".into())),
                     Err(e) => Event::Failed(e.context("stdin")),
                 },
                 Err(e) => Event::Failed(anyhow::Error::from(e).context("stdin")),
@@ -227,7 +229,7 @@ impl<'a, F: FnMut(&Url) -> Result<Page>> PageSource<'a, F> {
         Event::ArchiveOpened
     }
 
-    fn local_page(&self, input: &str, bytes: Vec<u8>, local_label: Option<String>) -> Event {
+    fn local_page(&self, input: &str, bytes: PageBytes, local_label: Option<String>) -> Event {
         Event::Page(Page {
             bytes,
             content_type: None,
@@ -266,9 +268,10 @@ fn file_label(path: &Path) -> Option<String> {
 }
 
 /// A small gzip file that is one member holding a page (not a WARC
-/// archive), read whole and inflated in one call; `None` (the file left at
-/// its start) for anything else, which the streaming path reads and reports.
-fn whole_gzip_page(file: &mut File) -> Option<Vec<u8>> {
+/// archive), read whole and inflated in one call into a buffer the parser
+/// reads in place; `None` (the file left at its start) for anything else,
+/// which the streaming path reads and reports.
+fn whole_gzip_page(file: &mut File) -> Option<bytes::SendableBuffer> {
     let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
     if len > MAX_BODY_BYTES {
         return None;
@@ -371,7 +374,7 @@ mod tests {
     fn read_file(path: &Path) -> (usize, Result<Vec<u8>>) {
         let mut file = File::open(path).unwrap();
         if let Some(page) = whole_gzip_page(&mut file) {
-            return (page.len(), Ok(page));
+            return (page.len(), Ok(page.to_vec()));
         }
         let hint = content_size_hint(&mut file);
         let Sniffed::Other(stream) = sniff(file).unwrap() else {

@@ -121,6 +121,7 @@ fn run_test(
         url: Some(fetched.url.clone()),
         fetched_at: Some(fetched.fetched_at),
         local_label: None,
+        buffer: None,
     };
     let page = match extract_page(&input, sites, &ExtractOptions::default()) {
         Ok(p) => p,
