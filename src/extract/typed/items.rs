@@ -236,5 +236,17 @@ fn grow_region(page: &Page<'_>, layout: &Layout, start: u32) -> u32 {
     }
 }
 
+/// The texts of the paragraphs [`items_body`] makes of `html` as items of
+/// `kind` (for tests here and in the modules that feed the Posts path).
+#[cfg(test)]
+pub(super) fn item_texts(html: &str, kind: ItemKind) -> Vec<String> {
+    let doc = crate::parse::parse_document(html);
+    items_body(&doc, &[], kind)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -191,8 +191,7 @@ fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::items::{items_body, ItemKind};
-    use crate::parse::parse_document;
+    use super::super::items::{item_texts, ItemKind};
 
     #[test]
     fn each_posts_poster_and_date_are_kept() {
@@ -234,12 +233,7 @@ mod tests {
                 "Thanks, that brings the audio track back."
             )
         );
-        let doc = parse_document(&html);
-        let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let texts = item_texts(&html, ItemKind::Posts);
         assert_eq!(
             texts,
             [

@@ -294,9 +294,8 @@ fn path_up(page: &Page<'_>, region: u32, item: u32) -> HashSet<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::items::{items_body, ItemKind};
+    use super::super::items::{item_texts, ItemKind};
     use super::*;
-    use crate::parse::parse_document;
 
     fn thread(after: &str) -> Vec<String> {
         let post = |who: &str, said: &str| {
@@ -313,12 +312,7 @@ mod tests {
 
     /// The texts of the paragraphs the Posts path makes of `html`.
     fn post_texts(html: &str) -> Vec<String> {
-        let doc = parse_document(html);
-        items_body(&doc, &[], ItemKind::Posts)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect()
+        item_texts(html, ItemKind::Posts)
     }
 
     #[test]

@@ -16,12 +16,7 @@ fn the_posts_template_lines_are_left_out() {
         post("ann", "Good to hear, I will order one then."),
         post("cy", "Mind the belt tension on the first runs.")
     );
-    let doc = parse_document(&html);
-    let texts: Vec<String> = items_body(&doc, &[], ItemKind::Posts)
-        .unwrap()
-        .into_iter()
-        .map(|p| p.text)
-        .collect();
+    let texts = item_texts(&html, ItemKind::Posts);
     assert!(
         !texts.iter().any(|t| t == "Joined" || t == "Messages"),
         "{texts:?}"
@@ -47,7 +42,7 @@ fn a_rank_line_in_half_the_posts_is_template() {
         post("eve", "Veteran", "And budget for sharpening the gouges."),
         post("fay", "Apprentice", "Thanks, all of this helps a lot.")
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
+    let texts = item_texts(&html, ItemKind::Posts);
     assert_eq!(
         texts,
         [
@@ -68,15 +63,6 @@ fn a_rank_line_in_half_the_posts_is_template() {
             "Thanks, all of this helps a lot.",
         ]
     );
-}
-
-fn thread_texts(html: &str, kind: ItemKind) -> Vec<String> {
-    let doc = parse_document(html);
-    items_body(&doc, &[], kind)
-        .unwrap()
-        .into_iter()
-        .map(|p| p.text)
-        .collect()
 }
 
 /// A phpBB-like thread: poster details as "label: value" lines, a
@@ -118,7 +104,7 @@ fn thread() -> String {
 
 #[test]
 fn posts_lose_their_signatures_template_values_and_related_links() {
-    let texts = thread_texts(&thread(), ItemKind::Posts);
+    let texts = item_texts(&thread(), ItemKind::Posts);
     for gone in [
         "Posts: 4032",
         "Founded: Oct 01, 2011",
@@ -158,7 +144,7 @@ fn a_quoted_post_is_said_once() {
         ),
         post("ann", "", "Thanks, that worked.")
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
+    let texts = item_texts(&html, ItemKind::Posts);
     assert_eq!(
         texts.iter().filter(|t| *t == question).count(),
         1,
@@ -184,7 +170,7 @@ fn comment_sections_holding_most_of_the_thread_are_its_replies() {
         reply(long),
         reply(&long.replace("banking", "auditing"))
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
+    let texts = item_texts(&html, ItemKind::Posts);
     assert!(
         texts.iter().any(|t| t.starts_with("I moved from banking")),
         "{texts:?}"
@@ -220,7 +206,7 @@ fn remarks_beside_a_questions_answers_are_left_out() {
             "Only in large amounts."
         )
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
+    let texts = item_texts(&html, ItemKind::Posts);
     assert_eq!(
         texts,
         [
@@ -248,7 +234,7 @@ fn replies_nested_in_comment_posts_are_kept() {
         ),
         reply("cy", "The mouse results look promising so far.", "")
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
+    let texts = item_texts(&html, ItemKind::Posts);
     assert!(
         texts.contains(&"Only if it works in adults as well.".to_string()),
         "{texts:?}"
@@ -269,7 +255,7 @@ fn posts_whose_text_is_named_as_comments_are_kept() {
         ),
         post("cy", "Only if you plan to leave for industry later.")
     );
-    let texts = thread_texts(&html, ItemKind::Posts);
+    let texts = item_texts(&html, ItemKind::Posts);
     assert!(
         texts.contains(&"Only if you plan to leave for industry later.".to_string()),
         "{texts:?}"
@@ -360,7 +346,7 @@ fn what_follows_the_last_post_is_left_out() {
          </div></body>",
         glue_posts()
     );
-    assert_eq!(thread_texts(&html, ItemKind::Posts), GLUE_THREAD);
+    assert_eq!(item_texts(&html, ItemKind::Posts), GLUE_THREAD);
 }
 
 #[test]
@@ -374,7 +360,7 @@ fn link_lists_before_the_first_post_are_left_out() {
          {}</div></body>",
         glue_posts()
     );
-    assert_eq!(thread_texts(&html, ItemKind::Posts), GLUE_THREAD);
+    assert_eq!(item_texts(&html, ItemKind::Posts), GLUE_THREAD);
 }
 
 #[test]
@@ -388,7 +374,7 @@ fn cards_keep_their_varying_values() {
         card("Red kettle", "14 euros"),
         card("Green kettle", "19 euros")
     );
-    let texts = thread_texts(&html, ItemKind::Cards);
+    let texts = item_texts(&html, ItemKind::Cards);
     assert!(texts.contains(&"Price: 14 euros".to_string()), "{texts:?}");
     assert!(!texts.contains(&"Added 2024".to_string()), "{texts:?}");
 }
