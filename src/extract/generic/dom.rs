@@ -145,6 +145,12 @@ fn names_call_to_action(class: &str) -> bool {
     })
 }
 
+/// Whether the element holds code (a block or an inline span), whose
+/// descendants' classes are a syntax highlighter's.
+fn is_code_element(name: &str) -> bool {
+    matches!(name, "pre" | "code")
+}
+
 /// The walked page.
 #[derive(Debug)]
 pub struct Page<'a> {
@@ -184,6 +190,10 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
     // Open `article` elements (not `main`): the article itself.
     let mut article_tag_depth = 0usize;
     let mut link_depth = 0usize;
+    // Open `pre` and `code` elements: a syntax highlighter's classes
+    // inside them ("hljs-comment", Prism's "token comment") name parts of
+    // the code, not page chrome, and are no hints.
+    let mut code_depth = 0usize;
     let mut total_chars = 0u32;
     // Pages repeat their class lists: read each distinct one once (whether
     // it hides the element, and its vocabulary hints).
@@ -238,7 +248,8 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 // look-up in the page's cache serves both).
                 let class_counts = class.map(|_| class_read.1).unwrap_or_default();
                 let hints = class_counts.hints(id.map(HintCounts::of).unwrap_or_default());
-                let hint = if candidate {
+                let in_code = code_depth > 0;
+                let hint = if candidate && !in_code {
                     hints.chrome
                 } else {
                     ChromeHint::None
@@ -266,10 +277,14 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 // chrome anywhere, not only in an `article`, lost: wcxb-dev
                 // validation 0.8756 -> 0.8749, a service or product page's
                 // hero and buy box are its content.)
-                let cta = class.is_some() && class_read.2 && article_tag_depth > 0;
+                let cta = class.is_some() && class_read.2 && article_tag_depth > 0 && !in_code;
                 let weak =
                     candidate && !chrome && (hint == ChromeHint::Weak || name == "form" || cta);
-                let weight = if name == "a" { 0 } else { hints.weight };
+                let weight = if name == "a" || in_code {
+                    0
+                } else {
+                    hints.weight
+                };
                 elems.push(Elem {
                     node,
                     parent,
@@ -304,6 +319,9 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                 }
                 if name == "a" {
                     link_depth += 1;
+                }
+                if is_code_element(name) {
+                    code_depth += 1;
                 }
                 descend = true;
             }
@@ -363,6 +381,9 @@ pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -
                     }
                     if el.name() == "a" {
                         link_depth = link_depth.saturating_sub(1);
+                    }
+                    if is_code_element(el.name()) {
+                        code_depth = code_depth.saturating_sub(1);
                     }
                 }
             }

@@ -107,6 +107,30 @@ fn chrome_holding_the_prose_is_kept() {
 }
 
 #[test]
+fn highlighted_code_comments_are_no_chrome() {
+    // highlight.js and Prism mark a code comment with a "comment" class:
+    // part of the code, not a reader comment section.
+    let doc = parse_document(
+        "<body><article><p>Stage and commit your work like this.</p>\
+         <pre><code><span class=hljs-comment># stage every modified file</span>\
+         git add -A</code></pre><pre><span class='token comment'>// the entry point</span>\
+         fn main() {}</pre></article><div class=comments>Great post!</div></body>",
+    );
+    let page = walk(*doc.root_element());
+    let comments: Vec<bool> = page
+        .elems
+        .iter()
+        .filter(|e| {
+            e.element()
+                .and_then(|el| el.attr("class"))
+                .is_some_and(|c| c.contains("comment"))
+        })
+        .map(|e| e.pruned)
+        .collect();
+    assert_eq!(comments, [false, false, true]);
+}
+
+#[test]
 fn a_call_to_action_box_inside_the_article_is_chrome() {
     let para =
         "<p>A long paragraph of real prose, with commas, and full stops. It goes on and on.</p>";
