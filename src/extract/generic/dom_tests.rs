@@ -23,32 +23,6 @@ fn stats_and_chrome() {
 }
 
 #[test]
-fn slide_counters() {
-    for (t, n) in [
-        ("1/50", 1),
-        (" 3 / 12 ", 3),
-        ("2 of 9", 2),
-        ("4 von 20", 4),
-        ("\u{b}\n 5/8", 5),
-        ("\u{a0}6 / 9\u{a0}", 6),
-    ] {
-        assert_eq!(slide_number(t), Some(n), "{t}");
-    }
-    for t in [
-        "24/7",
-        "0/50",
-        "4/5",
-        "1/2",
-        "1/2/2024",
-        "50",
-        "of 50",
-        "3/4 cup flour",
-    ] {
-        assert_eq!(slide_number(t), None, "{t}");
-    }
-}
-
-#[test]
 fn a_slide_gallery_is_chrome_whatever_its_captions() {
     let para =
         "<p>A long paragraph of real prose, with commas, and full stops. It goes on and on.</p>";

@@ -21,6 +21,7 @@ pub mod headed_lists;
 pub mod normalize;
 pub mod repeats;
 pub mod score;
+mod slides;
 pub mod tables;
 pub mod tail;
 pub(crate) mod text_count;

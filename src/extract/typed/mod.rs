@@ -71,9 +71,10 @@ pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Par
         PageType::Product => Some(product::product_body(input)),
         // A service page is all its sections (hero, features, pricing,
         // FAQ); documentation is its main region without the sidebar and
-        // table of contents (chrome to the walk).
+        // table of contents (chrome to the walk). A feature box's parts
+        // (`promo-title` in a `promo` with prose) go with the box.
         PageType::Documentation | PageType::Service => {
-            Some(MainRegion::find(input.doc).paragraphs())
+            Some(MainRegion::find_judging(input.doc, true).paragraphs())
         }
     };
     // A typed extractor that found its structure but kept nothing of it
@@ -131,6 +132,35 @@ mod tests {
                 .collect();
             assert_eq!(texts, ["Opening hours", "Monday to Friday", "9 to 17"]);
         }
+    }
+
+    #[test]
+    fn a_service_pages_feature_box_keeps_its_parts_with_its_prose() {
+        // Alone, the title and the short line (weak chrome by their
+        // class, without prose) would be left out; the box holds prose.
+        let html = "<body><nav><a href=/>Home</a></nav><main><h1>Bookkeeping</h1>\
+            <div class=promo><h3 class=promo-title>Monthly close</h3>\
+            <p>We reconcile your accounts every month, file your sales tax on time and send \
+            you a plain report of where your money went, with notes on what to change.</p>\
+            <p>Your bookkeeper answers questions by phone or mail within one working day, \
+            and meets you once a quarter to plan the next one.</p>\
+            <p class=promo-note>From 90 a month</p></div></main></body>";
+        let doc = parse_document(html);
+        let meta = Metadata::default();
+        let input = TypedInput {
+            doc: &doc,
+            meta: &meta,
+            generic: &[],
+        };
+        let texts: Vec<String> = typed_body(PageType::Service, &input)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        for kept in ["Monthly close", "From 90 a month"] {
+            assert!(texts.contains(&kept.to_string()), "{kept}: {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t.contains("Home")), "{texts:?}");
     }
 
     #[test]

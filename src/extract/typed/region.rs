@@ -79,8 +79,21 @@ impl<'a> MainRegion<'a> {
     /// whose text is scattered in hidden menus and drawers, or has none,
     /// still gives nothing.
     pub fn find(doc: &'a Html) -> Self {
+        Self::find_judging(doc, false)
+    }
+
+    /// [`Self::find`]; with `weak_whole`, a weak-hinted element inside a
+    /// weak-hinted one is judged with it (see [`dom::walk_showing_weak_whole`]).
+    pub fn find_judging(doc: &'a Html, weak_whole: bool) -> Self {
+        let walk = |body, shown: &dyn Fn(&Element) -> bool| {
+            if weak_whole {
+                dom::walk_showing_weak_whole(body, shown)
+            } else {
+                dom::walk_showing(body, shown)
+            }
+        };
         let body = *generic::body_element(doc);
-        let page = dom::walk(body);
+        let page = walk(body, &|_| false);
         let root = main_element(&page).unwrap_or(0);
         let shown = Self {
             page,
@@ -94,7 +107,7 @@ impl<'a> MainRegion<'a> {
         let Some(wrapper) = hidden_wrapper(body, shown.page.total_chars) else {
             return shown;
         };
-        let page = dom::walk_showing(body, |el| std::ptr::eq(el, wrapper.value()));
+        let page = walk(body, &|el| std::ptr::eq(el, wrapper.value()));
         let root = main_element(&page).unwrap_or(0);
         let revealed = Self {
             page,
