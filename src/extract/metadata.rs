@@ -227,7 +227,7 @@ pub(crate) fn page_metadata_with_hints<'a>(doc: &'a Html, hints: &mut ClassHints
             continue;
         };
         collect_ld(&value, &mut ld, &mut m.jsonld_types, 0);
-        collect_objects(&value, &mut m.jsonld_objects, 0);
+        collect_objects(value, &mut m.jsonld_objects, 0);
     }
     for link in &found.links {
         let rel = plain_attr(link.value(), &local_name!("rel")).unwrap_or("");
@@ -434,19 +434,28 @@ fn types_of(obj: &serde_json::Map<String, Value>) -> Vec<String> {
     }
 }
 
-fn collect_objects(value: &Value, out: &mut Vec<serde_json::Map<String, Value>>, depth: usize) {
+/// Moves the objects of a parsed JSON-LD script that have a `@type` (at
+/// the top, in arrays and in `@graph`) into `out`, in document order. (The
+/// script's value is read once before, so its objects are taken, not
+/// copied.)
+fn collect_objects(value: Value, out: &mut Vec<serde_json::Map<String, Value>>, depth: usize) {
     if depth > 3 || out.len() >= MAX_JSONLD_OBJECTS {
         return;
     }
     match value {
         Value::Array(items) => items
-            .iter()
+            .into_iter()
             .for_each(|v| collect_objects(v, out, depth + 1)),
-        Value::Object(obj) => {
+        Value::Object(mut obj) => {
             if obj.contains_key("@type") {
-                out.push(obj.clone());
-            }
-            if let Some(graph) = obj.get("@graph") {
+                // A typed object keeps its `@graph` (rare): its members
+                // are copied.
+                let graph = obj.get("@graph").cloned();
+                out.push(obj);
+                if let Some(graph) = graph {
+                    collect_objects(graph, out, depth + 1);
+                }
+            } else if let Some(graph) = obj.remove("@graph") {
                 collect_objects(graph, out, depth + 1);
             }
         }

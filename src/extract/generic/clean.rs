@@ -13,7 +13,7 @@ use regex::Regex;
 use super::article_body::article_body_text;
 use super::biography::{first_names, opens_with_first_name};
 use super::enumeration::enumeration_lines_where;
-use super::feed::{DroppedRun, DATE_OR_TIME};
+use super::feed::{may_hold_digit, DroppedRun, DATE_OR_TIME};
 use super::headed_lists::{headed_list_items, introduces_list, mixed_list_items};
 pub use super::normalize::normalize;
 use super::normalize::LazyNorm;
@@ -187,6 +187,7 @@ fn is_byline_or_dateline(p: &Paragraph, norm: &mut LazyNorm, ev: &Evidence) -> b
     n <= 60
         && !p.text.trim_end().ends_with(['.', '!', '?'])
         && p.text.split_whitespace().count() <= 8
+        && may_hold_digit(&p.text)
         && DATELINE.is_match(&p.text)
 }
 

@@ -17,12 +17,30 @@ pub(super) const DATE_OR_TIME: &str =
 
 /// A time of day, a full date or a relative time: the stamp of a feed's
 /// headline.
-pub(super) static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?i){DATE_OR_TIME}|\b\d+\s?(?:min|mins|minutes|hrs?|hours?)\s+ago\b"
     ))
     .expect("static regex")
 });
+
+/// Whether a line holds a stamp ([`STAMP`]).
+pub(super) fn is_stamped(text: &str) -> bool {
+    may_hold_digit(text) && STAMP.is_match(text)
+}
+
+/// False when no `\d` of a regex can match in `text`: it holds no decimal
+/// digit, ASCII or not (`char::is_numeric` holds every Unicode decimal
+/// digit, and other numerals).
+///
+/// [`STAMP`] and the cleaner's dateline cannot match without a digit, and
+/// most lines hold none; their Unicode word boundaries send every line
+/// with a non-ASCII letter to the regex's slowest engine, which cost
+/// about 20,000 instructions a line in a list of headlines.
+pub(super) fn may_hold_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        || (!text.is_ascii() && text.chars().any(char::is_numeric))
+}
 
 /// Dropped lines, at least, under a heading that make a box of stamped
 /// headlines.
@@ -42,7 +60,7 @@ impl DroppedRun {
     /// Counts a dropped link line or dateline.
     pub fn dropped(&mut self, p: &Paragraph) {
         self.lines += 1;
-        self.stamped += usize::from(STAMP.is_match(&p.text));
+        self.stamped += usize::from(is_stamped(&p.text));
     }
 
     /// Whether `last` (the last kept paragraph) heads a box of stamped
@@ -157,6 +175,32 @@ fn announces_stories(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::extract::text::BlockKind;
+
+    #[test]
+    fn only_lines_that_may_hold_a_digit_are_searched_for_a_stamp() {
+        let lines = [
+            "12:30",
+            "vor 5 min",
+            "3 hours ago",
+            "Aktualisiert am 02.12.2026, 14:05 Uhr",
+            "٢٠٢٦-١٢-٠٢",
+            "١٤:٠٥",
+            "Grüße aus München",
+            "Weitere Nachrichten",
+            "Ⅻ Jahrhundert",
+            "",
+        ];
+        for line in lines {
+            assert_eq!(is_stamped(line), STAMP.is_match(line), "{line:?}");
+            if STAMP.is_match(line) {
+                assert!(may_hold_digit(line), "{line:?}");
+            }
+        }
+        // Digits of any script count, as `\d` matches them.
+        assert!(is_stamped("١٤:٠٥"));
+        assert!(!may_hold_digit("Grüße aus München"));
+        assert!(!may_hold_digit("Weitere Nachrichten"));
+    }
 
     fn para(text: &str, kind: BlockKind, link_chars: usize) -> (Paragraph, bool) {
         let p = Paragraph {

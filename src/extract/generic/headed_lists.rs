@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::feed::STAMP;
+use super::feed::is_stamped;
 use crate::extract::text::{BlockKind, Paragraph};
 use crate::vocabulary::is_tail_marker;
 
@@ -77,7 +77,7 @@ pub fn headed_list_items(paragraphs: &[Paragraph]) -> Vec<bool> {
             .map_or(paragraphs.len(), |k| start + k);
         let items = &paragraphs[start..end];
         if (MIN_ITEMS..=MAX_ITEMS).contains(&items.len()) {
-            let stamped = items.iter().filter(|p| STAMP.is_match(&p.text)).count();
+            let stamped = items.iter().filter(|p| is_stamped(&p.text)).count();
             // Built once, on the first list that needs it.
             let last_heading = last_heading.get_or_insert_with(|| {
                 paragraphs
@@ -134,7 +134,7 @@ pub fn mixed_list_items(paragraphs: &[Paragraph]) -> Vec<bool> {
             .position(|p| p.kind != BlockKind::ListItem)
             .map_or(paragraphs.len(), |k| start + k);
         let items = &paragraphs[start..end];
-        let stamped = items.iter().filter(|p| STAMP.is_match(&p.text)).count();
+        let stamped = items.iter().filter(|p| is_stamped(&p.text)).count();
         let plain = items.iter().filter(|p| p.link_density() <= 0.5).count();
         let linked_items = items.iter().filter(|p| p.link_density() > 0.5);
         let worded = linked_items.clone().all(is_worded);
