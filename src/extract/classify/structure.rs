@@ -146,11 +146,13 @@ pub(crate) struct ClassHints<'a> {
 
 impl<'a> ClassHints<'a> {
     /// The hint bits of `value` (see [`hint_bits`]).
+    #[inline]
     fn bits(&mut self, value: &'a str) -> u8 {
         self.bits_and_slot(value).map_or(0, |(bits, _)| bits)
     }
 
     /// The hint bits of `value` and its slot; none for an empty value.
+    #[inline]
     fn bits_and_slot(&mut self, value: &'a str) -> Option<(u8, u32)> {
         if value.is_empty() {
             return None; // most elements have no class or no id
