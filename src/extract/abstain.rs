@@ -13,6 +13,7 @@
 use scraper::Html;
 
 use super::generic::{attrs, body_element, dom};
+use super::node_facts::NodeFacts;
 use super::text::Paragraph;
 
 /// Most words a body made of navigation links can have for the page to be
@@ -22,8 +23,9 @@ const MAX_CHROME_WORDS: usize = 12;
 
 /// True when the extracted `body` is only the page's chrome: a few words,
 /// on a page whose text outside navigation, header, footer and menus is
-/// nothing (see the module documentation).
-pub fn shows_no_main_content(doc: &Html, body: &[Paragraph]) -> bool {
+/// nothing (see the module documentation). `facts`: what the page-type
+/// walk recorded of the page's nodes (an empty table will do).
+pub fn shows_no_main_content(doc: &Html, body: &[Paragraph], facts: &NodeFacts) -> bool {
     // Counted up to one past the limit: a long article's body is not read
     // through (counting all of it was 0.6% of extracting the publishers pages).
     let words = body
@@ -36,7 +38,7 @@ pub fn shows_no_main_content(doc: &Html, body: &[Paragraph]) -> bool {
     }
     // Walked as the generic extractor reads a page with little visible
     // text: elements hidden by a utility class count as shown.
-    let page = dom::walk_showing(*body_element(doc), attrs::is_hidden_by_class);
+    let page = dom::walk_with_facts(*body_element(doc), attrs::is_hidden_by_class, facts);
     page.elems.first().is_none_or(|root| root.chars == 0)
 }
 
@@ -65,16 +67,24 @@ mod tests {
     fn a_shell_whose_body_is_its_footer_links_shows_nothing() {
         let doc = parse_document(SHELL);
         let body = [para("About our company", 15), para("Careers", 7)];
-        assert!(shows_no_main_content(&doc, &body));
+        assert!(shows_no_main_content(&doc, &body, &NodeFacts::default()));
     }
 
     #[test]
     fn a_longer_body_is_content() {
         let doc = parse_document(SHELL);
-        assert!(shows_no_main_content(&doc, &[para("Opening hours", 0)]));
+        assert!(shows_no_main_content(
+            &doc,
+            &[para("Opening hours", 0)],
+            &NodeFacts::default()
+        ));
         let long = "one two three four five six seven eight nine ten eleven twelve thirteen";
-        assert!(!shows_no_main_content(&doc, &[para(long, 60)]));
-        assert!(!shows_no_main_content(&doc, &[]));
+        assert!(!shows_no_main_content(
+            &doc,
+            &[para(long, 60)],
+            &NodeFacts::default()
+        ));
+        assert!(!shows_no_main_content(&doc, &[], &NodeFacts::default()));
     }
 
     #[test]
@@ -83,7 +93,11 @@ mod tests {
             "<body><nav><a href=/>Home</a></nav><main><ul><li><a href=/a.pdf>Annual report</a>\
              </li></ul><p>Updated in May.</p></main></body>",
         );
-        assert!(!shows_no_main_content(&doc, &[para("Annual report", 12)]));
+        assert!(!shows_no_main_content(
+            &doc,
+            &[para("Annual report", 12)],
+            &NodeFacts::default()
+        ));
     }
 
     /// The pipeline's body of a page, with its type forced.

@@ -11,6 +11,7 @@ use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
 
 use super::arbitrate::{chars, is_link_line, ALL_LINKS};
+use super::generic::ChromeSet;
 use super::text::{Assembler, Paragraph};
 use crate::selectors::{FieldKind, FieldSelector, SiteConfig};
 use crate::vocabulary::is_boilerplate_paragraph;
@@ -59,7 +60,7 @@ fn first_in_body(doc: &Html, field: &FieldSelector) -> Option<NodeId> {
 pub fn anchored_body(
     doc: &Html,
     anchor: NodeId,
-    chrome: &HashSet<NodeId>,
+    chrome: &ChromeSet,
     site: &SiteConfig,
 ) -> Option<Vec<Paragraph>> {
     let anchor_node = doc.tree.get(anchor)?;
@@ -157,7 +158,7 @@ mod tests {
         let doc = parse_document(&page());
         let site = config("title = [\"main h1\"]");
         let anchor = anchor_element(&doc, &site).unwrap();
-        let body = anchored_body(&doc, anchor, &HashSet::new(), &site).unwrap();
+        let body = anchored_body(&doc, anchor, &ChromeSet::default(), &site).unwrap();
         let texts: Vec<&str> = body.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts[0], "By A. Writer");
         assert!(
@@ -181,7 +182,7 @@ mod tests {
             .unwrap()
             .id();
         assert_eq!(
-            anchored_body(&doc, anchor, &HashSet::from([text]), &site),
+            anchored_body(&doc, anchor, &ChromeSet::from_iter([text]), &site),
             None,
             "without the article text no block up to <body> holds enough"
         );
@@ -189,7 +190,10 @@ mod tests {
             "<html><body><main><p>An intro above the headline that is long enough to count as a paragraph of text, and then some more words, and more words again, far above two hundred characters in total length.</p><h1>Title</h1><p>Short.</p></main></body></html>",
         );
         let anchor = anchor_element(&short, &site).unwrap();
-        assert_eq!(anchored_body(&short, anchor, &HashSet::new(), &site), None);
+        assert_eq!(
+            anchored_body(&short, anchor, &ChromeSet::default(), &site),
+            None
+        );
     }
 
     #[test]
@@ -203,6 +207,9 @@ mod tests {
         );
         let doc = parse_document(&deep);
         let anchor = anchor_element(&doc, &site).unwrap();
-        assert_eq!(anchored_body(&doc, anchor, &HashSet::new(), &site), None);
+        assert_eq!(
+            anchored_body(&doc, anchor, &ChromeSet::default(), &site),
+            None
+        );
     }
 }

@@ -9,6 +9,7 @@ use ego_tree::NodeId;
 use scraper::Html;
 
 use super::generic::clean::normalize;
+use super::generic::ChromeSet;
 use super::text::{Assembler, Paragraph};
 
 /// How a config's body and the generic body differ on one page.
@@ -105,7 +106,7 @@ pub fn mark_paragraphs(
     roots: &[NodeId],
     site: &[Paragraph],
     generic: &[Paragraph],
-    chrome: &HashSet<NodeId>,
+    chrome: &ChromeSet,
 ) -> ParagraphMarks {
     let generic_norm = Normalised::of(generic);
     let mut unmarked = Assembler::new();

@@ -3,6 +3,7 @@
 //! (connected prose rather than a list of links). URL shape alone is never
 //! enough.
 
+use super::generic::text_count::is_wide;
 use super::metadata::{Metadata, ARTICLE_TYPES};
 use super::page_type::PageType;
 use super::text::{BlockKind, Paragraph};
@@ -91,16 +92,15 @@ pub fn prose_length(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
-    text.chars()
-        .map(|c| match c as u32 {
-            0x3040..=0x30FF
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xAC00..=0xD7AF
-            | 0xF900..=0xFAFF => 3,
-            _ => 1,
-        })
-        .sum()
+    // Counting characters needs no decoding (`count` skips continuation
+    // bytes a word at a time), and every wide character's UTF-8 starts
+    // with a lead byte in E3..=EF: a text without one (accented Latin,
+    // Cyrillic, typographic quotes at E2) has none to decode.
+    let chars = text.chars().count();
+    if !text.bytes().any(|b| (0xE3..=0xEF).contains(&b)) {
+        return chars;
+    }
+    chars + 2 * text.chars().filter(|&c| is_wide(c)).count()
 }
 
 /// The decision: an article has connected prose, and either the markup or
@@ -144,6 +144,27 @@ mod tests {
         assert_eq!(prose_length("abc"), 3);
         assert_eq!(prose_length("東京都"), 9);
         assert_eq!(prose_length("서울"), 6);
+    }
+
+    #[test]
+    fn prose_length_equals_the_length_by_decoding_every_character() {
+        let by_chars = |t: &str| -> usize {
+            t.chars()
+                .map(|c| if super::is_wide(c) { 3 } else { 1 })
+                .sum()
+        };
+        let samples = [
+            "Grüße aus Köln, «Zitat» — “quotes” … €5",
+            "Привет, мир",
+            "mixed 東京 and ﾃｽﾄ and 한국어 and 豈",
+        ];
+        for s in samples {
+            assert_eq!(super::prose_length(s), by_chars(s), "{s:?}");
+        }
+        // Every character of the planes with three-byte UTF-8, around
+        // each wide range's bounds among them.
+        let all: String = (0x0800..0x1_0000u32).filter_map(char::from_u32).collect();
+        assert_eq!(super::prose_length(&all), by_chars(&all));
     }
 
     #[test]

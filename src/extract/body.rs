@@ -9,6 +9,7 @@ use super::anchor;
 use super::arbitrate::{self, Winner};
 use super::generic::{self, GenericBody};
 use super::metadata::Metadata;
+use super::node_facts::NodeFacts;
 use super::site::{self, SiteBodyProblem};
 use super::site_rules::apply_site_rules;
 use super::text::Paragraph;
@@ -139,8 +140,16 @@ fn fell_back(
 /// When the generic body wins, the config's rules are applied to it; when
 /// the config's body is unusable and the generic extractor found no
 /// article, the text below the config's headline is the body.
-pub fn choose_body(doc: &mut Html, meta: &Metadata, site: Option<&SiteConfig>) -> ChosenBody {
-    let generic = generic::generic_body(doc, meta);
+///
+/// `facts`: what the page-type walk recorded of the page's nodes, read by
+/// the generic extractor (see [`NodeFacts`]; an empty table will do).
+pub fn choose_body(
+    doc: &mut Html,
+    meta: &Metadata,
+    site: Option<&SiteConfig>,
+    facts: &NodeFacts,
+) -> ChosenBody {
+    let generic = generic::generic_body_with(doc, meta, facts);
     let Some(site) = site else {
         return ChosenBody {
             paragraphs: generic.paragraphs,

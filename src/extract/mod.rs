@@ -15,6 +15,7 @@ pub mod generic;
 pub mod language;
 pub mod links;
 pub mod metadata;
+pub mod node_facts;
 pub mod page_type;
 pub mod site;
 pub mod site_rules;
@@ -285,9 +286,17 @@ pub fn extract_page(
         _ => PageLinks::default(),
     };
 
-    // Features are read before a config's drop rules change the tree.
-    let mut features =
-        classify::page_features_with_hints(&doc, &meta, page_url.as_ref(), &mut class_hints);
+    // Features are read before a config's drop rules change the tree. Their
+    // walk records the text counts and class values that the generic walk
+    // reads again.
+    let mut facts = node_facts::NodeFacts::for_tree(&doc.tree);
+    let mut features = classify::page_features_with_hints(
+        &doc,
+        &meta,
+        page_url.as_ref(),
+        &mut class_hints,
+        &mut facts,
+    );
     let fields = match &site {
         Some(site) => site::read_fields(&doc, &meta, site),
         None => site::SiteFields::default(),
@@ -296,7 +305,7 @@ pub fn extract_page(
         paragraphs,
         outcome,
         help,
-    } = body::choose_body(&mut doc, &meta, site.as_deref());
+    } = body::choose_body(&mut doc, &meta, site.as_deref(), &facts);
     let url_matches = match (&site, &page_url) {
         (Some(s), Some(u)) => s.is_article_url(u.as_str()),
         _ => false,
@@ -387,7 +396,7 @@ pub fn extract_page(
         .or(typed)
         .unwrap_or(paragraphs);
     // A script-rendered shell's leftover menu links are no main content.
-    if site.is_none() && abstain::shows_no_main_content(&doc, &paragraphs) {
+    if site.is_none() && abstain::shows_no_main_content(&doc, &paragraphs, &facts) {
         paragraphs.clear();
     }
     // A page without text (a listing, a redirect page) still gives its links

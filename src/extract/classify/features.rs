@@ -10,6 +10,7 @@ use super::siblings::SiblingGroups;
 use super::structure::{walk_with_groups, ClassHints};
 use crate::extract::article::ArticleSignals;
 use crate::extract::metadata::{Metadata, ARTICLE_TYPES};
+use crate::extract::node_facts::NodeFacts;
 
 /// Names of the features, in the order of [`PageFeatures::values`].
 pub const NAMES: &[&str] = &[
@@ -368,16 +369,20 @@ fn meta_features(f: &mut PageFeatures, meta: &Metadata) {
 /// Computes the page's features (the extraction-based ones stay zero
 /// until [`PageFeatures::set_extraction`]).
 pub fn page_features(doc: &Html, meta: &Metadata, url: Option<&Url>) -> PageFeatures {
-    page_features_with_hints(doc, meta, url, &mut ClassHints::default())
+    let mut facts = NodeFacts::default();
+    page_features_with_hints(doc, meta, url, &mut ClassHints::default(), &mut facts)
 }
 
 /// [`page_features`], reading class and id hints through the page's
-/// `hints` (shared with [`crate::extract::metadata::page_metadata_with_hints`]).
+/// `hints` (shared with [`crate::extract::metadata::page_metadata_with_hints`])
+/// and recording what the generic walk reads again in `facts` (see
+/// [`NodeFacts`]).
 pub(crate) fn page_features_with_hints<'a>(
     doc: &'a Html,
     meta: &Metadata,
     url: Option<&Url>,
     hints: &mut ClassHints<'a>,
+    facts: &mut NodeFacts,
 ) -> PageFeatures {
     let mut f = PageFeatures {
         values: vec![0.0; NAMES.len()],
@@ -385,7 +390,7 @@ pub(crate) fn page_features_with_hints<'a>(
     url_features(&mut f, url);
     meta_features(&mut f, meta);
     let mut sibling_groups = SiblingGroups::default();
-    let w = walk_with_groups(doc, hints, &mut sibling_groups);
+    let w = walk_with_groups(doc, hints, &mut sibling_groups, facts);
     let text = w.text_chars.max(1) as f32;
     let kchars = text / 1000.0;
     f.set("log_text_chars", log1p(w.text_chars));

@@ -18,7 +18,8 @@ use scraper::Html;
 use super::siblings::SiblingGroups;
 #[cfg(any(doc, test))]
 use crate::extract::article::prose_length;
-use crate::extract::generic::text_count;
+use crate::extract::generic::text_count::{self, TextCount};
+use crate::extract::node_facts::NodeFacts;
 use crate::vocabulary::{LiteralSet, KICKER_HINTS};
 
 const FORUM_HINTS: &[&str] = &[
@@ -135,18 +136,34 @@ pub(super) fn hint_lists_in(value: &str, found: &mut [bool; 6]) {
 /// The hints in each distinct class, id or `data-cy` value of a page, found
 /// once per value (pages repeat their class lists) and shared by the
 /// metadata (kickers) and the page-type walk (hint lists) of the page.
+/// Each distinct value gets a slot, its number in order of first sight,
+/// which the walk records for the generic walk (see [`NodeFacts`]).
 #[derive(Default)]
 pub(crate) struct ClassHints<'a> {
-    bits: FxHashMap<&'a str, u8>,
+    /// Value → (its hint bits, its slot).
+    bits: FxHashMap<&'a str, (u8, u32)>,
 }
 
 impl<'a> ClassHints<'a> {
     /// The hint bits of `value` (see [`hint_bits`]).
+    #[inline]
     fn bits(&mut self, value: &'a str) -> u8 {
+        self.bits_and_slot(value).map_or(0, |(bits, _)| bits)
+    }
+
+    /// The hint bits of `value` and its slot; none for an empty value.
+    #[inline]
+    fn bits_and_slot(&mut self, value: &'a str) -> Option<(u8, u32)> {
         if value.is_empty() {
-            return 0; // most elements have no class or no id
+            return None; // most elements have no class or no id
         }
-        *self.bits.entry(value).or_insert_with(|| hint_bits(value))
+        let next = self.bits.len() as u32;
+        Some(
+            *self
+                .bits
+                .entry(value)
+                .or_insert_with(|| (hint_bits(value), next)),
+        )
     }
 
     /// Whether `value` holds a kicker hint ([`KICKER_HINTS`], any ASCII
@@ -207,8 +224,13 @@ pub(crate) fn count_prices(text: &str) -> (usize, usize) {
 /// The prose length of a text without its whitespace (the sum of
 /// [`prose_length`] over its words: wide characters weigh three), counted
 /// without decoding most characters (see [`text_count`]).
+#[cfg(test)]
 pub(super) fn text_prose_length(text: &str) -> usize {
-    let n = text_count::count(text);
+    prose_length_of(text_count::count(text))
+}
+
+/// The prose length of a text of counts `n` (see [`text_prose_length`]).
+fn prose_length_of(n: TextCount) -> usize {
     n.chars + 2 * n.wide
 }
 
@@ -232,7 +254,8 @@ pub(super) fn has_currency_mark(text: &str) -> bool {
 #[cfg(test)]
 pub(super) fn repeated_siblings(doc: &Html) -> (usize, usize) {
     let mut groups = SiblingGroups::default();
-    walk_with_groups(doc, &mut ClassHints::default(), &mut groups);
+    let mut facts = NodeFacts::default();
+    walk_with_groups(doc, &mut ClassHints::default(), &mut groups, &mut facts);
     groups.finish(doc)
 }
 
@@ -265,16 +288,20 @@ fn is_paragraph_like(name: &LocalName) -> bool {
 /// [`walk_with_groups`] without the sibling groups.
 #[cfg(test)]
 pub(super) fn walk<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Walk {
-    walk_with_groups(doc, hints, &mut SiblingGroups::default())
+    let mut facts = NodeFacts::default();
+    walk_with_groups(doc, hints, &mut SiblingGroups::default(), &mut facts)
 }
 
 /// Walks the page once and counts what the page-level features need,
 /// reading class and id hints through the page's `hints`; tells `groups`
-/// of every node (the repeated siblings, counted in the same walk).
+/// of every node (the repeated siblings, counted in the same walk) and
+/// records in `facts` the counts of each text and the class slot of each
+/// element it reads, for the generic walk.
 pub(super) fn walk_with_groups<'a>(
     doc: &'a Html,
     hints: &mut ClassHints<'a>,
     groups: &mut SiblingGroups<'a>,
+    facts: &mut NodeFacts,
 ) -> Walk {
     let mut w = Walk::default();
     let mut hidden = 0usize;
@@ -338,9 +365,11 @@ pub(super) fn walk_with_groups<'a>(
                     }
                     // One pass over the attributes, comparing interned names.
                     let (mut class, mut id) = (None, None);
+                    let mut classes = 0;
                     for (attr, value) in &el.attrs {
                         if attr.local == local_name!("class") {
                             class.get_or_insert(&**value);
+                            classes += 1;
                         } else if attr.local == local_name!("id") {
                             id.get_or_insert(&**value);
                         }
@@ -348,7 +377,18 @@ pub(super) fn walk_with_groups<'a>(
                     let (class, id) = (class.unwrap_or(""), id.unwrap_or(""));
                     // No hint holds a space, so class and id are searched
                     // apart rather than joined.
-                    let found = hints.bits(class) | hints.bits(id);
+                    let class_bits = match hints.bits_and_slot(class) {
+                        Some((bits, slot)) => {
+                            // The generic walk reads an element's every
+                            // class attribute: only a lone one is its slot.
+                            if classes == 1 {
+                                facts.record_class(node.id(), slot);
+                            }
+                            bits
+                        }
+                        None => 0,
+                    };
+                    let found = class_bits | hints.bits(id);
                     for (i, count) in w.hints.iter_mut().enumerate() {
                         *count += usize::from(found >> i & 1);
                     }
@@ -358,7 +398,9 @@ pub(super) fn walk_with_groups<'a>(
                     }
                 }
                 Node::Text(t) if hidden == 0 => {
-                    let n = text_prose_length(t);
+                    let counted = text_count::count(t);
+                    facts.record_text(node.id(), counted);
+                    let n = prose_length_of(counted);
                     if n == 0 {
                         continue;
                     }

@@ -16,6 +16,7 @@ use scraper::node::{Element, Node};
 
 use super::attrs::is_invisible_tag;
 pub use super::attrs::{is_invisible, Attrs};
+use crate::extract::node_facts::NodeFacts;
 use crate::extract::text::is_block_element;
 use crate::vocabulary::{ChromeHint, HintCounts};
 
@@ -133,9 +134,12 @@ pub struct Page<'a> {
     pub total_chars: u32,
 }
 
-/// A text's characters (whitespace excluded) and punctuation marks.
-fn count_text(text: &str) -> (u32, u32) {
-    let n = super::text_count::count(text);
+/// Text node `node`'s characters (whitespace excluded) and punctuation
+/// marks: as the page-type walk counted them, else counted here.
+fn count_text(node: NodeRef<'_, Node>, text: &str, facts: &NodeFacts) -> (u32, u32) {
+    let n = facts
+        .text(node.id())
+        .unwrap_or_else(|| super::text_count::count(text));
     (n.chars as u32, n.punct as u32)
 }
 
@@ -147,7 +151,7 @@ pub fn walk(root: NodeRef<'_, Node>) -> Page<'_> {
 /// [`walk`], with the hidden or non-content elements (buttons) that
 /// `shown` accepts walked as if visible (the block model's collapsed FAQ answers and tab panels).
 pub fn walk_showing(root: NodeRef<'_, Node>, shown: impl Fn(&Element) -> bool) -> Page<'_> {
-    walk_inner(root, shown, false)
+    walk_inner(root, shown, &NodeFacts::default(), false)
 }
 
 /// [`walk_showing`], with a weak-hinted element inside a weak-hinted one
@@ -158,15 +162,34 @@ pub fn walk_showing_weak_whole(
     root: NodeRef<'_, Node>,
     shown: impl Fn(&Element) -> bool,
 ) -> Page<'_> {
-    walk_inner(root, shown, true)
+    walk_inner(root, shown, &NodeFacts::default(), true)
 }
 
-/// The walk of [`walk_showing`] and [`walk_showing_weak_whole`].
-fn walk_inner(
-    root: NodeRef<'_, Node>,
+/// [`walk_showing`], reading the text counts and class slots that the
+/// page-type walk recorded in `facts` (see [`NodeFacts`]) instead of
+/// counting and looking them up again. The statistics are the same.
+pub(crate) fn walk_with_facts<'a>(
+    root: NodeRef<'a, Node>,
     shown: impl Fn(&Element) -> bool,
+    facts: &NodeFacts,
+) -> Page<'a> {
+    walk_inner(root, shown, facts, false)
+}
+
+/// The walk of [`walk_showing`], [`walk_showing_weak_whole`] and
+/// [`walk_with_facts`].
+fn walk_inner<'a>(
+    root: NodeRef<'a, Node>,
+    shown: impl Fn(&Element) -> bool,
+    facts: &NodeFacts,
     weak_whole: bool,
-) -> Page<'_> {
+) -> Page<'a> {
+    let unfit = NodeFacts::default();
+    let facts = if facts.fits(root.tree()) {
+        facts
+    } else {
+        &unfit
+    };
     // Allocated once: a large page's table would otherwise double past
     // its size (the count is an upper bound: hidden subtrees are skipped).
     // (Growing it instead, without the count, cost more: 14 M more
@@ -189,16 +212,24 @@ fn walk_inner(
     let mut code_depth = 0usize;
     let mut total_chars = 0u32;
     // Pages repeat their class lists: read each distinct one once (whether
-    // it hides the element, and its vocabulary hints).
-    let mut class_cache: FxHashMap<&str, (bool, HintCounts, bool)> = FxHashMap::default();
-    let mut read_class = |class| {
-        *class_cache.entry(class).or_insert_with(|| {
+    // it hides the element, its vocabulary hints, and whether it names a
+    // call to action), found by the slot the page-type walk gave it (an
+    // array load) or else by its text.
+    type ClassRead = (bool, HintCounts, bool);
+    let mut slot_reads: Vec<Option<ClassRead>> = vec![None; facts.slots()];
+    let mut class_cache: FxHashMap<&str, ClassRead> = FxHashMap::default();
+    let mut read_class = |class: &'a str, slot: Option<u32>| {
+        let read = || {
             (
                 super::attrs::class_hides(class),
                 HintCounts::of(class),
                 names_call_to_action(class),
             )
-        })
+        };
+        match slot.and_then(|s| slot_reads.get_mut(s as usize)) {
+            Some(known) => *known.get_or_insert_with(read),
+            None => *class_cache.entry(class).or_insert_with(read),
+        }
     };
     // Beside `stack`: whether each open element is an article or main.
     let mut landmark_stack: Vec<bool> = Vec::with_capacity(64);
@@ -218,13 +249,13 @@ fn walk_inner(
             Node::Element(el)
                 if (!is_invisible_tag(el.name()) && {
                     attrs = Attrs::of_with(el, |c| {
-                        class_read = read_class(c);
+                        class_read = read_class(c, facts.class_slot(node.id()));
                         class_read.0
                     });
                     !attrs.hidden
                 }) || (shown(el) && {
                     attrs = Attrs::of_with(el, |c| {
-                        class_read = read_class(c);
+                        class_read = read_class(c, facts.class_slot(node.id()));
                         class_read.0
                     });
                     true
@@ -343,7 +374,7 @@ fn walk_inner(
             }
             Node::Text(t) => {
                 if let Some(&parent) = stack.last() {
-                    let (chars, punct) = count_text(t);
+                    let (chars, punct) = count_text(node, t, facts);
                     if chars > 0 {
                         total_chars += chars;
                         let block = elems[parent as usize].block;

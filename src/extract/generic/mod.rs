@@ -27,11 +27,12 @@ pub mod tail;
 pub(crate) mod text_count;
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
+use rustc_hash::FxHashSet;
 use scraper::{ElementRef, Html, Node};
 
 use super::metadata::Metadata;
+use super::node_facts::NodeFacts;
 use super::text::{Assembler, Paragraph};
 use crate::extract::typed::disclosure::Disclosed;
 use crate::extract::typed::region::is_hidden_panel;
@@ -50,8 +51,13 @@ pub struct GenericBody {
     pub paragraphs: Vec<Paragraph>,
     /// The elements the walk judged page chrome (by tag, role or the
     /// class/id vocabulary, and not holding the page's prose).
-    pub chrome: HashSet<ego_tree::NodeId>,
+    pub chrome: ChromeSet,
 }
+
+/// A set of elements judged chrome. (Hashed by Fx: a node id is a small
+/// number, and the default hasher cost more than the walk's own
+/// statistics of those elements.)
+pub type ChromeSet = FxHashSet<ego_tree::NodeId>;
 
 /// Finds the main content and returns its paragraphs, using the page's
 /// metadata (title, authors, JSON-LD article body) as evidence.
@@ -69,24 +75,29 @@ pub fn body_element(doc: &Html) -> ElementRef<'_> {
 }
 
 /// The elements a walk judged chrome.
-pub fn chrome_ids(page: &dom::Page<'_>) -> HashSet<ego_tree::NodeId> {
-    page.elems
-        .iter()
-        .filter(|e| e.chrome)
-        .map(|e| e.node.id())
-        .collect()
+pub fn chrome_ids(page: &dom::Page<'_>) -> ChromeSet {
+    let chrome = || page.elems.iter().filter(|e| e.chrome);
+    let mut set = ChromeSet::with_capacity_and_hasher(chrome().count(), Default::default());
+    set.extend(chrome().map(|e| e.node.id()));
+    set
 }
 
 /// Finds the main content, with the page's metadata as evidence; returns
 /// its paragraphs and the elements judged chrome.
 pub fn generic_body(doc: &Html, meta: &Metadata) -> GenericBody {
-    let found = generic_body_showing(doc, meta, |_| false);
+    generic_body_with(doc, meta, &NodeFacts::default())
+}
+
+/// [`generic_body`], reading what the page-type walk recorded of the
+/// page's nodes in `facts` (the same body, counted once).
+pub fn generic_body_with(doc: &Html, meta: &Metadata, facts: &NodeFacts) -> GenericBody {
+    let found = generic_body_showing(doc, meta, |_| false, facts);
     if text_chars(&found.paragraphs) >= MIN_VISIBLE_TEXT {
         return found;
     }
     // Little or no visible text: the page may be wrapped whole in an
     // anti-flicker wrapper that its scripts show; read it as shown.
-    let shown = generic_body_showing(doc, meta, attrs::is_hidden_by_class);
+    let shown = generic_body_showing(doc, meta, attrs::is_hidden_by_class, facts);
     if text_chars(&shown.paragraphs) > text_chars(&found.paragraphs) {
         shown
     } else {
@@ -108,9 +119,10 @@ fn generic_body_showing(
     doc: &Html,
     meta: &Metadata,
     shown: fn(&scraper::node::Element) -> bool,
+    facts: &NodeFacts,
 ) -> GenericBody {
     let body = body_element(doc);
-    let mut page = dom::walk_showing(*body, shown);
+    let mut page = dom::walk_with_facts(*body, shown, facts);
     score::score(&mut page);
     let roots = score::choose_roots(&page);
     let chrome = chrome_ids(&page);
