@@ -34,6 +34,16 @@ pub(in crate::extract::typed) fn drop_repeated_lines(
 
 /// [`drop_repeated_lines`], keeping every line that `kept` accepts (each
 /// post's date, said again in the next post of the same day).
+///
+/// A reply's quote of an earlier post goes with it, and the references
+/// split on quotes about evenly, by site, not by forum software (XenForo
+/// `data-quote`, Invision `data-ipsquote`, phpBB `<cite>` both ways; "X
+/// said:" lines in 28 tuning references, left out of 35). Measured on
+/// wcxb-dev forum word F1 (tuning / validation, 0.8387 / 0.7256): quote
+/// lines (`BlockKind::Quote`) kept though repeated 0.8268 / 0.6900 (some
+/// forums wrap each whole post in a `<blockquote>`, whose byline lines
+/// then recur); every `<blockquote>` of the posts left out 0.8180 /
+/// 0.7250 (vBulletin's posts are `blockquote.postcontent`).
 pub(super) fn drop_repeated_lines_but(
     paragraphs: &mut Vec<Paragraph>,
     min_words: usize,
