@@ -378,3 +378,42 @@ fn cards_keep_their_varying_values() {
     assert!(texts.contains(&"Price: 14 euros".to_string()), "{texts:?}");
     assert!(!texts.contains(&"Added 2024".to_string()), "{texts:?}");
 }
+
+#[test]
+fn a_posters_profile_fields_are_template_whoever_fills_them() {
+    // A phpBB-like thread: some posters fill in their location and
+    // system, in fewer than half of the posts; a label said in two posts
+    // is theirs.
+    let post = |user: &str, fields: &str, said: &str| {
+        format!(
+            "<div class=post><dl class=profile><dt>{user}</dt>{fields}</dl>\
+             <div class=body><p>{said}</p></div></div>"
+        )
+    };
+    let fields =
+        |place: &str, os: &str| format!("<dd>Location: {place}</dd><dd>Primary OS: {os}</dd>");
+    let html = format!(
+        "<body><div class=thread>{}{}{}{}{}{}{}</div></body>",
+        post("ann", "", "Output: error 12"),
+        post("bob", &fields("Leeds", "Fedora"), "Which guest additions?"),
+        post("ann", "", "Output: version 6"),
+        post("cy", &fields("Oslo", "Windows"), "Update them first."),
+        post("dee", "", "Same here, the update solved it."),
+        post("eve", &fields("Lima", "macOS"), "The release notes say so."),
+        post("fay", "", "Thanks, that did it here too.")
+    );
+    let texts = item_texts(&html, ItemKind::Posts);
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.starts_with("Location:") || t.starts_with("Primary OS:")),
+        "{texts:?}"
+    );
+    for said in [
+        "Output: error 12",
+        "Output: version 6",
+        "Update them first.",
+    ] {
+        assert!(texts.contains(&said.to_string()), "{said}: {texts:?}");
+    }
+}
