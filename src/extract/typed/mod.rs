@@ -98,6 +98,19 @@ mod tests {
     const PAGE: &str = "<body><nav><a href=/>Home</a></nav><main><h1>Opening hours</h1>\
         <p>Monday to Friday</p><p>9 to 17</p></main><footer>Contact</footer></body>";
 
+    /// The texts of `html`'s typed body as `page_type` (the generic body
+    /// empty), or None when the typed extractor found nothing.
+    fn typed_texts(html: &str, page_type: PageType) -> Option<Vec<String>> {
+        let doc = parse_document(html);
+        let meta = Metadata::default();
+        let input = TypedInput {
+            doc: &doc,
+            meta: &meta,
+            generic: &[],
+        };
+        typed_body(page_type, &input).map(|body| body.into_iter().map(|p| p.text).collect())
+    }
+
     #[test]
     fn articles_with_text_keep_the_generic_body() {
         let doc = parse_document(PAGE);
@@ -117,19 +130,8 @@ mod tests {
 
     #[test]
     fn a_page_without_article_text_gets_its_main_region() {
-        let doc = parse_document(PAGE);
-        let meta = Metadata::default();
-        let input = TypedInput {
-            doc: &doc,
-            meta: &meta,
-            generic: &[],
-        };
         for page_type in [PageType::Article, PageType::Listing] {
-            let texts: Vec<String> = typed_body(page_type, &input)
-                .unwrap()
-                .into_iter()
-                .map(|p| p.text)
-                .collect();
+            let texts = typed_texts(PAGE, page_type).unwrap();
             assert_eq!(texts, ["Opening hours", "Monday to Friday", "9 to 17"]);
         }
     }
@@ -145,18 +147,7 @@ mod tests {
             <p>Your bookkeeper answers questions by phone or mail within one working day, \
             and meets you once a quarter to plan the next one.</p>\
             <p class=promo-note>From 90 a month</p></div></main></body>";
-        let doc = parse_document(html);
-        let meta = Metadata::default();
-        let input = TypedInput {
-            doc: &doc,
-            meta: &meta,
-            generic: &[],
-        };
-        let texts: Vec<String> = typed_body(PageType::Service, &input)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let texts = typed_texts(html, PageType::Service).unwrap();
         for kept in ["Monthly close", "From 90 a month"] {
             assert!(texts.contains(&kept.to_string()), "{kept}: {texts:?}");
         }
@@ -173,18 +164,7 @@ mod tests {
              <h1>Coffee</h1><p>Dark roast beans, ground for drip machines and French presses.</p>\
              </div></body>"
         );
-        let doc = parse_document(&html);
-        let meta = Metadata::default();
-        let input = TypedInput {
-            doc: &doc,
-            meta: &meta,
-            generic: &[],
-        };
-        let texts: Vec<String> = typed_body(PageType::Collection, &input)
-            .unwrap()
-            .into_iter()
-            .map(|p| p.text)
-            .collect();
+        let texts = typed_texts(&html, PageType::Collection).unwrap();
         assert_eq!(
             texts,
             [
