@@ -2,12 +2,14 @@
 //! OpenGraph and `article:*` meta, other common meta names, `<time>`,
 //! `<html lang>`; normalised (authors split into names, dates to RFC 3339).
 
+use ego_tree::NodeId;
 use markup5ever::{local_name, ns, LocalName};
 use scraper::node::Element;
 
 use super::authors::{byline_authors, normalize_authors};
 use super::title::{choose_title, is_login_heading, TitleContext};
-use crate::extract::classify::ClassHints;
+use crate::extract::classify::{page_structure, ClassHints};
+use crate::extract::node_facts::NodeFacts;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
@@ -112,22 +114,13 @@ impl<'a> MarkupElements<'a> {
         found
     }
 }
-/// The texts of the elements whose class, id or `data-cy` names a kicker
-/// (see [`ClassHints::names_kicker`]).
-fn kicker_texts<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Vec<String> {
-    // Interned once: attribute names compare as integers.
-    let data_cy = LocalName::from("data-cy");
-    doc.root_element()
-        .descendants()
-        .filter_map(scraper::ElementRef::wrap)
-        .filter(|e| {
-            // One pass over the attributes, comparing interned names.
-            e.value().attrs.iter().any(|(name, value)| {
-                let name = &name.local;
-                (*name == local_name!("class") || *name == local_name!("id") || *name == data_cy)
-                    && hints.names_kicker(value)
-            })
-        })
+
+/// The texts of the kicker elements `kickers` (in document order, as the
+/// page-type walk found them: its `PageStructure::kickers`).
+fn kicker_texts(doc: &Html, kickers: &[NodeId]) -> Vec<String> {
+    kickers
+        .iter()
+        .filter_map(|&id| doc.tree.get(id).and_then(ElementRef::wrap))
         // A kicker is a line, not a container: its text is not assembled
         // when it holds many nodes.
         .filter(|e| e.descendants().nth(MAX_KICKER_NODES).is_none())
@@ -199,12 +192,13 @@ pub const ARTICLE_TYPES: &[&str] = &[
 
 /// Reads the page's metadata.
 pub fn page_metadata(doc: &Html) -> Metadata {
-    page_metadata_with_hints(doc, &mut ClassHints::default())
+    let structure = page_structure(doc, &mut ClassHints::default(), &mut NodeFacts::default());
+    page_metadata_with_kickers(doc, &structure.kickers)
 }
 
-/// [`page_metadata`], searching class and id values for kickers through
-/// the page's `hints` (shared with the page-type features).
-pub(crate) fn page_metadata_with_hints<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Metadata {
+/// [`page_metadata`], with the page's kicker elements as the page-type
+/// walk found them (its `PageStructure::kickers`).
+pub(crate) fn page_metadata_with_kickers(doc: &Html, kickers: &[NodeId]) -> Metadata {
     let mut m = Metadata::default();
     let mut meta = MetaValues::default();
     let found = MarkupElements::of(doc);
@@ -266,7 +260,7 @@ pub(crate) fn page_metadata_with_hints<'a>(doc: &'a Html, hints: &mut ClassHints
         .flatten()
         .cloned()
         .collect();
-    m.kickers = kicker_texts(doc, hints);
+    m.kickers = kicker_texts(doc, kickers);
     m.title = choose_title(
         ld.headline.as_deref(),
         meta.title.as_deref(),
@@ -592,7 +586,7 @@ mod tests {
              <i data-cy='eyebrow'>Culture</i><em title='kicker'>not a hint attribute</em></body>",
         );
         assert_eq!(
-            kicker_texts(&doc, &mut ClassHints::default()),
+            page_metadata(&doc).kickers,
             ["Politics", "Sport", "Economy", "Culture"]
         );
     }

@@ -261,10 +261,14 @@ pub fn extract_page(
         None => parse_document(&decoded.text),
     };
     drop(decoded);
-    // Class and id values are searched for hints once, for the metadata's
-    // kickers and the page-type features alike.
+    // Class and id values are searched for hints once, in one walk for the
+    // metadata's kickers and the page-type features alike. The walk reads
+    // the tree before a config's drop rules change it, and records the
+    // text counts and class values that the generic walk reads again.
     let mut class_hints = classify::ClassHints::default();
-    let meta = metadata::page_metadata_with_hints(&doc, &mut class_hints);
+    let mut facts = node_facts::NodeFacts::for_tree(&doc.tree);
+    let structure = classify::page_structure(&doc, &mut class_hints, &mut facts);
+    let meta = metadata::page_metadata_with_kickers(&doc, &structure.kickers);
 
     let canonical = meta.canonical.as_deref().and_then(|c| match &input.url {
         Some(base) => base.join(c).ok(),
@@ -286,17 +290,7 @@ pub fn extract_page(
         _ => PageLinks::default(),
     };
 
-    // Features are read before a config's drop rules change the tree. Their
-    // walk records the text counts and class values that the generic walk
-    // reads again.
-    let mut facts = node_facts::NodeFacts::for_tree(&doc.tree);
-    let mut features = classify::page_features_with_hints(
-        &doc,
-        &meta,
-        page_url.as_ref(),
-        &mut class_hints,
-        &mut facts,
-    );
+    let mut features = classify::page_features_of(&structure, &meta, page_url.as_ref());
     let fields = match &site {
         Some(site) => site::read_fields(&doc, &meta, site),
         None => site::SiteFields::default(),

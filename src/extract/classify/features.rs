@@ -6,8 +6,7 @@
 use scraper::Html;
 use url::Url;
 
-use super::siblings::SiblingGroups;
-use super::structure::{walk_with_groups, ClassHints};
+use super::structure::{page_structure, ClassHints, PageStructure};
 use crate::extract::article::ArticleSignals;
 use crate::extract::metadata::{Metadata, ARTICLE_TYPES};
 use crate::extract::node_facts::NodeFacts;
@@ -370,27 +369,25 @@ fn meta_features(f: &mut PageFeatures, meta: &Metadata) {
 /// until [`PageFeatures::set_extraction`]).
 pub fn page_features(doc: &Html, meta: &Metadata, url: Option<&Url>) -> PageFeatures {
     let mut facts = NodeFacts::default();
-    page_features_with_hints(doc, meta, url, &mut ClassHints::default(), &mut facts)
+    let structure = page_structure(doc, &mut ClassHints::default(), &mut facts);
+    page_features_of(&structure, meta, url)
 }
 
-/// [`page_features`], reading class and id hints through the page's
-/// `hints` (shared with [`crate::extract::metadata::page_metadata_with_hints`])
-/// and recording what the generic walk reads again in `facts` (see
-/// [`NodeFacts`]).
-pub(crate) fn page_features_with_hints<'a>(
-    doc: &'a Html,
+/// [`page_features`] from the page's walk (see
+/// [`super::structure::page_structure`], which reads class and id hints
+/// through the page's [`ClassHints`] and records what the generic walk
+/// reads again in its [`NodeFacts`]).
+pub(crate) fn page_features_of(
+    structure: &PageStructure,
     meta: &Metadata,
     url: Option<&Url>,
-    hints: &mut ClassHints<'a>,
-    facts: &mut NodeFacts,
 ) -> PageFeatures {
     let mut f = PageFeatures {
         values: vec![0.0; NAMES.len()],
     };
     url_features(&mut f, url);
     meta_features(&mut f, meta);
-    let mut sibling_groups = SiblingGroups::default();
-    let w = walk_with_groups(doc, hints, &mut sibling_groups, facts);
+    let w = &structure.walk;
     let text = w.text_chars.max(1) as f32;
     let kchars = text / 1000.0;
     f.set("log_text_chars", log1p(w.text_chars));
@@ -417,7 +414,7 @@ pub(crate) fn page_features_with_hints<'a>(
     f.set("images_per_kchar", w.images as f32 / kchars.max(0.5));
     f.set("navs", w.navs.min(20) as f32);
     f.set("asides", w.asides.min(20) as f32);
-    let (max_repeat, groups) = sibling_groups.finish(doc);
+    let (max_repeat, groups) = structure.repeats;
     f.set("max_repeat", log1p(max_repeat));
     f.set("repeat_groups", groups.min(50) as f32);
     for (i, name) in [

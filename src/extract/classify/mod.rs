@@ -15,9 +15,9 @@ mod structure;
 #[cfg(test)]
 mod structure_reference;
 
-pub(crate) use features::page_features_with_hints;
+pub(crate) use features::page_features_of;
 pub use features::{page_features, PageFeatures};
-pub(crate) use structure::{count_prices, ClassHints};
+pub(crate) use structure::{count_prices, page_structure, ClassHints};
 
 use super::page_type::PageType;
 

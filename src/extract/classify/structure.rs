@@ -10,9 +10,10 @@
 use std::sync::LazyLock;
 
 use ego_tree::iter::Edge;
+use ego_tree::NodeId;
 use markup5ever::{local_name, LocalName};
 use rustc_hash::FxHashMap;
-use scraper::node::Node;
+use scraper::node::{Element, Node};
 use scraper::Html;
 
 use super::siblings::SiblingGroups;
@@ -171,6 +172,48 @@ impl<'a> ClassHints<'a> {
     pub(crate) fn names_kicker(&mut self, value: &'a str) -> bool {
         self.bits(value) >> KICKER_LIST & 1 == 1
     }
+
+    /// Whether any class, id or `data-cy` value of `el` names a kicker
+    /// ([`Self::names_kicker`]); `data_cy` is the interned `data-cy`.
+    pub(crate) fn names_kicker_in(&mut self, el: &'a Element, data_cy: &LocalName) -> bool {
+        el.attrs.iter().any(|(name, value)| {
+            let name = &name.local;
+            (*name == local_name!("class") || *name == local_name!("id") || name == data_cy)
+                && self.names_kicker(value)
+        })
+    }
+}
+
+/// What the page-type walk finds: its counts, the repeated sibling groups
+/// and the page's kicker elements.
+pub(crate) struct PageStructure {
+    /// The walk's counts.
+    pub(super) walk: Walk,
+    /// The largest repeated sibling group and the number of linked groups
+    /// of 4 or more (see [`SiblingGroups::finish`]).
+    pub(super) repeats: (usize, usize),
+    /// The elements with a class, id or `data-cy` value that names a
+    /// kicker ([`ClassHints::names_kicker_in`]), in document order, hidden
+    /// ones (in `head`, `script`, ...) included: the metadata's kicker
+    /// candidates, found in this walk rather than in a walk of their own.
+    pub(crate) kickers: Vec<NodeId>,
+}
+
+/// Walks the page once ([`walk_with_groups`]) for the page-type features
+/// and the metadata's kicker elements.
+pub(crate) fn page_structure<'a>(
+    doc: &'a Html,
+    hints: &mut ClassHints<'a>,
+    facts: &mut NodeFacts,
+) -> PageStructure {
+    let mut groups = SiblingGroups::default();
+    let mut kickers = Vec::new();
+    let walk = walk_with_groups(doc, hints, &mut groups, facts, &mut kickers);
+    PageStructure {
+        walk,
+        repeats: groups.finish(doc),
+        kickers,
+    }
 }
 
 /// Running counts of the DOM walk.
@@ -255,7 +298,14 @@ pub(super) fn has_currency_mark(text: &str) -> bool {
 pub(super) fn repeated_siblings(doc: &Html) -> (usize, usize) {
     let mut groups = SiblingGroups::default();
     let mut facts = NodeFacts::default();
-    walk_with_groups(doc, &mut ClassHints::default(), &mut groups, &mut facts);
+    let mut kickers = Vec::new();
+    walk_with_groups(
+        doc,
+        &mut ClassHints::default(),
+        &mut groups,
+        &mut facts,
+        &mut kickers,
+    );
     groups.finish(doc)
 }
 
@@ -289,20 +339,25 @@ fn is_paragraph_like(name: &LocalName) -> bool {
 #[cfg(test)]
 pub(super) fn walk<'a>(doc: &'a Html, hints: &mut ClassHints<'a>) -> Walk {
     let mut facts = NodeFacts::default();
-    walk_with_groups(doc, hints, &mut SiblingGroups::default(), &mut facts)
+    let mut groups = SiblingGroups::default();
+    walk_with_groups(doc, hints, &mut groups, &mut facts, &mut Vec::new())
 }
 
 /// Walks the page once and counts what the page-level features need,
 /// reading class and id hints through the page's `hints`; tells `groups`
 /// of every node (the repeated siblings, counted in the same walk) and
 /// records in `facts` the counts of each text and the class slot of each
-/// element it reads, for the generic walk.
+/// element it reads, for the generic walk, and in `kickers` the kicker
+/// elements (see [`PageStructure::kickers`]).
 pub(super) fn walk_with_groups<'a>(
     doc: &'a Html,
     hints: &mut ClassHints<'a>,
     groups: &mut SiblingGroups<'a>,
     facts: &mut NodeFacts,
+    kickers: &mut Vec<NodeId>,
 ) -> Walk {
+    // Interned once: attribute names compare as integers.
+    let data_cy = LocalName::from("data-cy");
     let mut w = Walk::default();
     let mut hidden = 0usize;
     let mut in_link = 0usize;
@@ -322,6 +377,9 @@ pub(super) fn walk_with_groups<'a>(
                         w.wp_post_link |= href.contains("/wp-json/wp/v2/posts/");
                     }
                     if hidden > 0 {
+                        if hints.names_kicker_in(el, &data_cy) {
+                            kickers.push(node.id());
+                        }
                         continue;
                     }
                     if is_paragraph_like(name) {
@@ -366,12 +424,18 @@ pub(super) fn walk_with_groups<'a>(
                     // One pass over the attributes, comparing interned names.
                     let (mut class, mut id) = (None, None);
                     let mut classes = 0;
+                    // Whether a value beyond the first class and id may
+                    // name a kicker (a second id, a `data-cy`).
+                    let mut more = false;
                     for (attr, value) in &el.attrs {
                         if attr.local == local_name!("class") {
                             class.get_or_insert(&**value);
                             classes += 1;
                         } else if attr.local == local_name!("id") {
+                            more |= id.is_some();
                             id.get_or_insert(&**value);
+                        } else if attr.local == data_cy {
+                            more = true;
                         }
                     }
                     let (class, id) = (class.unwrap_or(""), id.unwrap_or(""));
@@ -391,6 +455,16 @@ pub(super) fn walk_with_groups<'a>(
                     let found = class_bits | hints.bits(id);
                     for (i, count) in w.hints.iter_mut().enumerate() {
                         *count += usize::from(found >> i & 1);
+                    }
+                    // The first class and id are all there is to search
+                    // on most elements: their bits answer.
+                    let kicker = if classes > 1 || more {
+                        hints.names_kicker_in(el, &data_cy)
+                    } else {
+                        found >> KICKER_LIST & 1 == 1
+                    };
+                    if kicker {
+                        kickers.push(node.id());
                     }
                     if *name == local_name!("body") {
                         let hay = format!("{class} {id}").to_ascii_lowercase();

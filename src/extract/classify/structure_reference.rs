@@ -183,6 +183,55 @@ fn the_walk_counts_what_the_walk_by_names_counts() {
     assert_eq!((first.hints[1], first.hints[2], first.hints[5]), (2, 2, 1));
 }
 
+/// The kicker elements as the metadata first found them, in a walk of
+/// their own: the root element's descendants with a class, id or
+/// `data-cy` value naming a kicker.
+fn kickers_by_descent(doc: &Html) -> Vec<ego_tree::NodeId> {
+    let mut hints = ClassHints::default();
+    let data_cy = markup5ever::LocalName::from("data-cy");
+    doc.root_element()
+        .descendants()
+        .filter_map(scraper::ElementRef::wrap)
+        .filter(|e| hints.names_kicker_in(e.value(), &data_cy))
+        .map(|e| e.id())
+        .collect()
+}
+
+#[test]
+fn the_walk_finds_the_kickers_a_walk_of_their_own_finds() {
+    let mut pages: Vec<String> = [
+        "<html><head><meta class=kicker><script id=topline></script></head><body>\
+         <span class='article-Kicker'>Politics</span><p class='plain' id='kicker'>Sport</p>\
+         <div class='a' class='kicker'>one class</div><b id='x' data-cy='eyebrow'>Economy</b>\
+         <i data-cy='eyebrow'>Culture</i><em title='kicker'>no</em>\
+         <svg><g class=kicker><text>in svg</text></g></svg>\
+         <noscript><p class=kicker>n</p></noscript></body></html>",
+        "",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    pages.extend(fixture_pages());
+    let mut found = 0;
+    for page in &pages {
+        let doc = crate::parse::parse_document(page);
+        let walked = super::structure::page_structure(
+            &doc,
+            &mut ClassHints::default(),
+            &mut crate::extract::node_facts::NodeFacts::default(),
+        )
+        .kickers;
+        assert_eq!(
+            walked,
+            kickers_by_descent(&doc),
+            "{}",
+            &page[..page.len().min(80)]
+        );
+        found += walked.len();
+    }
+    assert!(found >= 7, "{found}");
+}
+
 /// Every HTML page under `fixtures/`, decoded: the pages on which the
 /// walks are compared (at least nine, or the fixtures were not found).
 pub(super) fn fixture_pages() -> Vec<String> {
