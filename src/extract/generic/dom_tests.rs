@@ -126,5 +126,44 @@ fn a_call_to_action_box_inside_the_article_is_chrome() {
     // Outside an article (a service page's hero) it is left to the scoring.
     assert_eq!(pruned("hero-cta"), Some(false));
     assert!(names_call_to_action("x inline-cta--dark") && names_call_to_action("CTA_box"));
+    // As the value's tokens and parts, split, read it.
+    let by_parts = |class: &str| {
+        class.split_ascii_whitespace().any(|token| {
+            token
+                .split(['-', '_'])
+                .any(|part| part.eq_ignore_ascii_case("cta"))
+        })
+    };
+    for class in [
+        "",
+        "cta",
+        "CTA",
+        "cTa",
+        "cta-",
+        "-cta",
+        "_cta_",
+        "a cta",
+        "cta\tb",
+        "x\ncta\r",
+        "ctax",
+        "xcta",
+        "ct",
+        "c",
+        "cc-cta",
+        "ccta",
+        "cta-cta",
+        "é-cta",
+        "cta-é",
+        "écta",
+        "ctaé",
+        "c\u{0}ta",
+        "c-ta",
+        "ctacta",
+        "a-b-cta_c",
+        "\x0bcta",
+        "cta\x0c",
+    ] {
+        assert_eq!(names_call_to_action(class), by_parts(class), "{class:?}");
+    }
     assert!(!names_call_to_action("octagon actor"));
 }
