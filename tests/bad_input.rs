@@ -161,3 +161,32 @@ fn utf16_without_bom_declared_by_the_header_is_html_not_binary() {
     let out = run(&le);
     assert_eq!(out.err(), Some(ExtractError::Binary));
 }
+
+#[test]
+fn binary_means_more_than_one_control_byte_in_a_hundred_of_the_head() {
+    // The head is the first 4096 bytes: 40 control bytes there are text
+    // (40 * 100 <= 4096), 41 are binary; \n, \r, \t and \x0c are no
+    // control bytes, and those after the head do not count.
+    let page = |controls: usize| {
+        let mut bytes = b"<html><body><p>".to_vec();
+        let marks = [0u8, 0x01, 0x0b, 0x1f, b'\n', b'\r', b'\t', 0x0c];
+        let mut placed = 0;
+        let mut i = 0;
+        while bytes.len() < 4096 {
+            if i % 97 == 0 && placed < controls {
+                bytes.push(marks[placed % 4]);
+                placed += 1;
+            } else if i % 13 == 0 {
+                bytes.push(marks[4 + i % 4]);
+            } else {
+                bytes.push(b'a' + (i % 26) as u8);
+            }
+            i += 1;
+        }
+        assert_eq!(placed, controls);
+        bytes.extend(std::iter::repeat_n(0u8, 500));
+        bytes
+    };
+    assert_ne!(run(&page(40)).err(), Some(ExtractError::Binary));
+    assert_eq!(run(&page(41)).err(), Some(ExtractError::Binary));
+}

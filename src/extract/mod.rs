@@ -220,10 +220,18 @@ pub fn check_input(bytes: &[u8], content_type: Option<&str>) -> Result<(), Extra
         return Err(ExtractError::Empty);
     }
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)];
-    let controls = head
-        .iter()
-        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)))
-        .count();
+    // Control bytes other than \n, \r, \t and \x0c, counted by chunks in
+    // byte counters (which vectorise, where a filtered count took 11
+    // instructions a byte).
+    let controls: usize = head
+        .chunks(255)
+        .map(|chunk| {
+            let n = chunk.iter().fold(0u8, |n, &b| {
+                n + u8::from(b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+            });
+            usize::from(n)
+        })
+        .sum();
     // UTF-16 documents carry NULs legitimately; a BOM or the header says so.
     let utf16 = head.starts_with(&[0xFF, 0xFE])
         || head.starts_with(&[0xFE, 0xFF])
