@@ -74,6 +74,11 @@ impl ForwardSet {
             .build_from_nfa(nfa)
             .map_err(|e| error(&e))?;
         let first_bytes = possible_first_bytes(&dfa);
+        // (Measured, not kept (speed23): each thread's cache started as a
+        // copy of the one `possible_first_bytes` filled, to determinise
+        // the start state's transitions once. The searches' determinising
+        // fell 15.75 M -> 15.14 M instructions over the publishers pages,
+        // the copies cost 0.8 M: neutral.)
         let for_caches = dfa.clone();
         let make: MakeCache = Box::new(move || for_caches.create_cache());
         Ok(Self {
