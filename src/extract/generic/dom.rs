@@ -431,17 +431,19 @@ fn walk_inner<'a>(
                     if landmark_stack.pop() == Some(true) {
                         article_depth = article_depth.saturating_sub(1);
                     }
-                    if el.name() == "article" {
-                        article_tag_depth = article_tag_depth.saturating_sub(1);
-                    }
                     if weak_whole && hinted_weak_stack.pop() == Some(true) {
                         hinted_weak_open = hinted_weak_open.saturating_sub(1);
                     }
-                    if el.name() == "a" {
-                        link_depth = link_depth.saturating_sub(1);
-                    }
-                    if is_code_element(el.name()) {
-                        code_depth = code_depth.saturating_sub(1);
+                    // Interned names: one integer comparison each.
+                    match el.name.local {
+                        local_name!("article") => {
+                            article_tag_depth = article_tag_depth.saturating_sub(1)
+                        }
+                        local_name!("a") => link_depth = link_depth.saturating_sub(1),
+                        local_name!("pre") | local_name!("code") => {
+                            code_depth = code_depth.saturating_sub(1)
+                        }
+                        _ => {}
                     }
                 }
             }
