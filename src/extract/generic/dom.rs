@@ -14,8 +14,8 @@ use markup5ever::local_name;
 use rustc_hash::FxHashMap;
 use scraper::node::{Element, Node};
 
-use super::attrs::is_invisible_tag;
 pub use super::attrs::{is_invisible, Attrs};
+use super::attrs::{is_invisible_tag, names_call_to_action};
 use crate::extract::node_facts::NodeFacts;
 use crate::extract::text::is_block_element;
 use crate::vocabulary::{ChromeHint, HintCounts};
@@ -107,24 +107,6 @@ fn is_chrome_tag(name: &str, in_article: bool) -> bool {
         "header" | "footer" => !in_article,
         _ => false,
     }
-}
-
-/// Whether a class value names a call to action: a `cta` part (any ASCII
-/// case) of one of its tokens (`blog-cta`, `cta_box`, `inline-cta--dark`),
-/// parts split at `-` and `_`, tokens at ASCII whitespace. Found as a `c`
-/// with `ta` after it and a boundary on both sides, rather than by
-/// splitting (which decoded every character: 2% of the generic walk).
-fn names_call_to_action(class: &str) -> bool {
-    let bytes = class.as_bytes();
-    let boundary =
-        |b: Option<&u8>| b.is_none_or(|&b| matches!(b, b'-' | b'_') || b.is_ascii_whitespace());
-    memchr::memchr2_iter(b'c', b'C', bytes).any(|i| {
-        bytes
-            .get(i + 1..i + 3)
-            .is_some_and(|ta| ta.eq_ignore_ascii_case(b"ta"))
-            && boundary(i.checked_sub(1).and_then(|j| bytes.get(j)))
-            && boundary(bytes.get(i + 3))
-    })
 }
 
 /// Whether the element holds code (a block or an inline span), whose
