@@ -4,8 +4,10 @@
 //! (training/README.md, "Choosing by the output").
 //!
 //! ```text
-//! cargo run --release --example dump_candidates -- CORPUS_DIR tuning > candidates.jsonl
+//! cargo run --release --example dump_candidates -- CORPUS_DIR tuning [--bodies] > candidates.jsonl
 //! ```
+//!
+//! (`--bodies`: each candidate's body text too, under `"body"`.)
 //!
 //! One line per page: `{"id", "site", "gold", "classified", "confidence",
 //! "prose_article", "generic_prose", "p": {type: probability}, "expected": {type: expected
@@ -44,7 +46,7 @@ fn extracted_as_article(page: &ExtractedPage) -> bool {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(dir), Some(part)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: dump_candidates CORPUS_DIR tuning");
+        eprintln!("usage: dump_candidates CORPUS_DIR tuning [--bodies]");
         std::process::exit(2);
     };
     if part != "tuning" {
@@ -53,6 +55,7 @@ fn main() {
         );
         std::process::exit(2);
     }
+    let bodies = args.get(2).is_some_and(|a| a == "--bodies");
     let corpus = match Corpus::load(&PathBuf::from(dir)) {
         Ok(c) => c,
         Err(e) => {
@@ -96,11 +99,15 @@ fn main() {
                     let mut record = page.record.clone();
                     record.body = c.body.clone();
                     let f1 = PageScore::of(corpus.kind, entry, Some(&record)).f1();
-                    json!({
+                    let mut line = json!({
                         "as": c.as_type.map_or("chosen".to_string(), |t| t.to_string()),
                         "features": c.features,
                         "f1": f1,
-                    })
+                    });
+                    if bodies {
+                        line["body"] = json!(c.body);
+                    }
+                    line
                 })
                 .collect();
             Some(

@@ -25,7 +25,9 @@ of the same site-grouped folds the page-type model (train_page_type.py's
 C=0.3) is trained on the other folds' wcxb-dev pages and all publishers
 pages, the utility matrix on the other folds' forced F1s, and today's
 rule is emulated with them (the type `extract` would extract the page as,
-taken from the forced extractions).
+taken from the forced extractions). A dump made with `--bodies` adds
+features of each candidate's text (text_features, and the word overlap
+with today's body).
 """
 import json
 import sys
@@ -73,9 +75,50 @@ def candidate_types(e, which):
     sys.exit(f"unknown candidate set {which}")
 
 
+NAV = {
+    "home", "login", "log in", "sign in", "sign up", "register", "contact", "contact us",
+    "about", "about us", "privacy", "privacy policy", "terms", "cookies", "search", "menu",
+    "subscribe", "newsletter", "share", "facebook", "twitter", "instagram", "linkedin",
+    "youtube", "next", "previous", "read more", "more", "back to top", "skip to content",
+}
+
+
+def text_features(body):
+    """Features of the output's text (dumps with `--bodies`): repeated
+    paragraphs, navigation vocabulary, sentence-like paragraphs, digits,
+    distinct words, the longest paragraphs."""
+    paras = [p.strip() for p in body.split("\n\n") if p.strip()]
+    n = max(len(paras), 1)
+    counts = {}
+    for p in paras:
+        counts[p] = counts.get(p, 0) + 1
+    words = body.lower().split()
+    w = max(len(words), 1)
+    sentence_words = sum(len(p.split()) for p in paras if p[-1] in ".!?:;\"”")
+    longest = sorted((len(p.split()) for p in paras), reverse=True)[:3]
+    return [
+        sum(1 for p in paras if counts[p] > 1) / n,
+        sum(1 for p in paras if p.lower().strip(" .:|»›") in NAV) / n,
+        sentence_words / w,
+        sum(ch.isdigit() for ch in body) / max(len(body), 1),
+        len(set(words)) / w,
+        float(np.log1p(np.mean(longest))) if longest else 0.0,
+    ]
+
+
+def jaccard(a, b):
+    a, b = set(a.lower().split()), set(b.lower().split())
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
 def pair_features(e, t):
     c = e["cand"][t]["features"]
     now = e["cand"]["chosen"]["features"]
+    if "body" in e["cand"][t]:
+        tc = text_features(e["cand"][t]["body"])
+        tn = text_features(e["cand"]["chosen"]["body"])
+        c = c + tc + [jaccard(e["cand"][t]["body"], e["cand"]["chosen"]["body"])]
+        now = now + tn + [1.0]
     best = max(e["expected"].values())
     onehot = [float(t == u) for u in TYPES]
     return (
