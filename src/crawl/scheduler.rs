@@ -179,6 +179,7 @@ impl Crawler {
                 keep_blocks: false,
                 block_model: crate::extract::blocks::Use::Always,
                 articles_only: true,
+                keep_candidates: false,
             },
             extract_pool: Arc::new(ExtractPool::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),

@@ -9,6 +9,7 @@ pub mod article;
 pub mod authors;
 pub mod blocks;
 pub mod body;
+pub mod chooser;
 pub mod classify;
 pub mod dates;
 pub mod generic;
@@ -111,6 +112,10 @@ pub struct ExtractOptions {
     /// the per-type extractors and the block model, and its record keeps
     /// the generic body. Its links, metadata and page type are unchanged.
     pub articles_only: bool,
+    /// Extracts every page without a site config as each page type too,
+    /// keeping each extraction's output in [`ExtractedPage::candidates`]
+    /// (for training the chooser; off in normal runs).
+    pub keep_candidates: bool,
 }
 
 impl Default for ExtractOptions {
@@ -123,6 +128,7 @@ impl Default for ExtractOptions {
             keep_blocks: false,
             block_model: blocks::Use::Always,
             articles_only: false,
+            keep_candidates: false,
         }
     }
 }
@@ -172,6 +178,12 @@ pub struct ExtractedPage {
     /// The page's scored text blocks, when the block model extracted the
     /// page or [`ExtractOptions::keep_blocks`] asked for them.
     pub blocks: Vec<blocks::ScoredBlock>,
+    /// With [`ExtractOptions::keep_candidates`]: the chosen extraction,
+    /// then the page extracted as each page type.
+    pub candidates: Vec<chooser::Candidate>,
+    /// With [`ExtractOptions::keep_candidates`]: whether the generic body
+    /// is connected prose ([`article::holds_prose`]; false otherwise).
+    pub generic_prose: bool,
 }
 
 impl ExtractedPage {
@@ -321,11 +333,6 @@ pub fn extract_page(
     };
     // Pages that are not articles: their type's main content (all posts,
     // all items, all sections) instead of the one article-like block.
-    let typed_input = typed::TypedInput {
-        doc: &doc,
-        meta: &meta,
-        generic: &paragraphs,
-    };
     // A site config describes a news site's articles: its pages keep the
     // body arbitrated between the config and the generic extractor.
     // Only a type the classifier is fairly sure of replaces the article
@@ -351,52 +358,41 @@ pub fn extract_page(
         Some(t) => (t, 1.0),
         None => (page_type, page_type_confidence),
     };
-    let typed_type = if block_confidence >= typed::MIN_CONFIDENCE {
-        block_type
-    } else {
-        PageType::Article
-    };
     // A page the caller will not write needs no main content of its type.
     let unwritten =
         opts.articles_only && !article::is_article_page(&signals, page_type, page_type_confidence);
-    let typed = (site.is_none() && !unwritten)
-        .then(|| typed::typed_body(typed_type, &typed_input))
-        .flatten()
-        .filter(|typed| !typed.is_empty());
-    // The block model, for the page types where it beats the rules.
-    let use_blocks =
-        site.is_none() && !unwritten && opts.block_model.applies(block_type, block_confidence);
-    // A product's typed body, with the blocks the model doubts left out.
-    let filter_blocks =
-        site.is_none() && !unwritten && opts.block_model.filters(block_type, block_confidence);
-    let scored = if use_blocks || filter_blocks || opts.keep_blocks {
-        let ctx = blocks::BlockContext {
-            generic: &paragraphs,
-            typed: typed.as_deref().unwrap_or(&[]),
-            page_type: block_type,
-            confidence: block_confidence,
+    let content_input = chooser::ContentInput {
+        doc: &doc,
+        meta: &meta,
+        generic: &paragraphs,
+        typed_allowed: site.is_none() && !unwritten,
+        block_model: opts.block_model,
+        keep_blocks: opts.keep_blocks,
+    };
+    let (content, scored) = chooser::content_as(&content_input, block_type, block_confidence);
+    let candidates = if opts.keep_candidates && site.is_none() {
+        let candidate = |as_type: Option<PageType>, body: &[Paragraph]| {
+            let mut body = body.to_vec();
+            if abstain::shows_no_main_content(&doc, &body, &facts) {
+                body.clear();
+            }
+            chooser::Candidate {
+                as_type,
+                features: chooser::output_features(&body, &paragraphs),
+                body: text::join_paragraphs(&body),
+            }
         };
-        blocks::score_page(&doc, &ctx)
+        let mut all = vec![candidate(None, content.as_deref().unwrap_or(&paragraphs))];
+        for t in PageType::ALL {
+            let (c, _) = chooser::content_as(&content_input, t, 1.0);
+            all.push(candidate(Some(t), c.as_deref().unwrap_or(&paragraphs)));
+        }
+        all
     } else {
         Vec::new()
     };
-    let from_blocks = if use_blocks {
-        let body = blocks::blocks_body_with(&scored, &blocks::Thresholds::of(block_type));
-        Some(match block_type {
-            PageType::Listing | PageType::Collection => {
-                typed::cards::complete_cards(&doc, &scored, body)
-            }
-            _ => body,
-        })
-    } else if filter_blocks {
-        Some(typed::product::from_blocks(&scored, &meta))
-    } else {
-        None
-    };
-    let mut paragraphs = from_blocks
-        .filter(|b| !b.is_empty())
-        .or(typed)
-        .unwrap_or(paragraphs);
+    let generic_prose = opts.keep_candidates && article::holds_prose(&paragraphs);
+    let mut paragraphs = content.unwrap_or(paragraphs);
     // A script-rendered shell's leftover menu links are no main content.
     if site.is_none() && abstain::shows_no_main_content(&doc, &paragraphs, &facts) {
         paragraphs.clear();
@@ -480,6 +476,8 @@ pub fn extract_page(
         fallback,
         outcome,
         blocks: scored,
+        candidates,
+        generic_prose,
     })
 }
 

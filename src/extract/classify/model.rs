@@ -124,6 +124,30 @@ impl Model {
         (expected[best] - expected[now] > UTILITY_MARGIN).then_some(self.classes[best])
     }
 
+    /// The classes' probabilities, with their types.
+    pub fn probabilities_by_type(&self, features: &PageFeatures) -> Vec<(PageType, f32)> {
+        self.classes
+            .iter()
+            .copied()
+            .zip(self.probabilities(features))
+            .collect()
+    }
+
+    /// Each type's expected word F1 as an extraction type under the
+    /// classes' probabilities (`sum_g p(g) * utility[g][t]`), with the
+    /// types; None without a utility matrix.
+    pub fn expected_f1(&self, features: &PageFeatures) -> Option<Vec<(PageType, f32)>> {
+        let utility = self.utility.as_ref()?;
+        let p = self.probabilities(features);
+        Some(
+            self.classes
+                .iter()
+                .enumerate()
+                .map(|(t, c)| (*c, p.iter().zip(utility).map(|(pg, row)| pg * row[t]).sum()))
+                .collect(),
+        )
+    }
+
     /// The classes' probabilities, in the model's class order.
     fn probabilities(&self, features: &PageFeatures) -> Vec<f32> {
         let z: Vec<f32> = features
