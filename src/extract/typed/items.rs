@@ -20,7 +20,7 @@ use scraper::Html;
 use super::posters;
 use super::posts::{
     after_last_post, forms_hold_posts, heads_other_threads, is_post_furniture, is_signature,
-    link_lists_before_first_post, side_comments, MAX_OTHER_THREADS_SHARE,
+    link_lists_before_first_post, path_up, side_comments, MAX_OTHER_THREADS_SHARE,
 };
 use super::region::headed_sections;
 use super::repeated::{best_group, Layout};
@@ -173,6 +173,9 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
         blocked.remove(&id);
     }
     if kind == ItemKind::Posts {
+        if let Some(&first) = group.items.first() {
+            blocked.extend(before_title(page, region, first));
+        }
         if let (Some(&first), Some(&last)) = (group.items.first(), group.items.last()) {
             blocked.extend(after_last_post(page, region, last));
             blocked.extend(link_lists_before_first_post(page, region, first));
@@ -215,6 +218,26 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
         kept: paragraphs,
         region: whole.finish(),
     })
+}
+
+/// The elements of `region` that stand before its first `<h1>`, when that
+/// `<h1>` comes before the `first` item: a site's banner, notices, a "You
+/// are not logged in" box, breadcrumbs-like lines above a thread's title
+/// are the page around the thread, not its content.
+fn before_title(page: &Page<'_>, region: u32, first: u32) -> Vec<ego_tree::NodeId> {
+    let Some(title) = (region + 1..first).find(|&i| {
+        let e = &page.elems[i as usize];
+        e.name() == "h1" && e.chars > 0
+    }) else {
+        return Vec::new();
+    };
+    let path = path_up(page, region, title);
+    (region + 1..title)
+        .filter(|i| !path.contains(i))
+        .map(|i| &page.elems[i as usize])
+        .filter(|e| path.contains(&e.parent))
+        .map(|e| e.node.id())
+        .collect()
 }
 
 /// Climbs from `start` while the parent holds at most [`EXPAND_RATIO`]

@@ -279,7 +279,7 @@ pub(super) fn is_post_date(line: &str, dates: &HashSet<String>) -> bool {
 }
 
 /// `item` and its ancestors up to `region`.
-fn path_up(page: &Page<'_>, region: u32, item: u32) -> HashSet<u32> {
+pub(super) fn path_up(page: &Page<'_>, region: u32, item: u32) -> HashSet<u32> {
     let mut path = HashSet::new();
     let mut ancestor = item;
     while ancestor != NONE {

@@ -364,6 +364,20 @@ fn link_lists_before_the_first_post_are_left_out() {
 }
 
 #[test]
+fn what_stands_before_the_threads_title_is_left_out() {
+    let html = format!(
+        "<body><div class=page><div class=notice><p>You are not logged in. \
+         Log in to take part in the discussions of our woodworking forum.</p></div>\
+         <p>Woodworking forum, since 2004</p>\
+         <h1>Which glue holds oak to steel?</h1>\
+         <p>I need to fix an oak shelf to a steel frame without screws.</p>\
+         {}</div></body>",
+        glue_posts()
+    );
+    assert_eq!(item_texts(&html, ItemKind::Posts), GLUE_THREAD);
+}
+
+#[test]
 fn cards_keep_their_varying_values() {
     let card = |name: &str, price: &str| {
         format!("<div class=card><h3>{name}</h3><p>Price: {price}</p><p>Added 2024</p></div>")
