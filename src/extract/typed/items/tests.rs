@@ -378,6 +378,24 @@ fn what_stands_before_the_threads_title_is_left_out() {
 }
 
 #[test]
+fn what_stands_before_a_listings_heading_is_left_out() {
+    let card = |name: &str| format!("<div class=card><h3>{name}</h3><p>In stock</p></div>");
+    let html = format!(
+        "<body><div class=page><p>Free delivery on orders over fifty euros</p>\
+         <h1>Kettles</h1><div class=grid>{}{}{}</div></div></body>",
+        card("Blue kettle"),
+        card("Red kettle"),
+        card("Green kettle")
+    );
+    let texts = item_texts(&html, ItemKind::Cards);
+    assert_eq!(texts[0], "Kettles", "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t.contains("Free delivery")),
+        "{texts:?}"
+    );
+}
+
+#[test]
 fn cards_keep_their_varying_values() {
     let card = |name: &str, price: &str| {
         format!("<div class=card><h3>{name}</h3><p>Price: {price}</p><p>Added 2024</p></div>")
