@@ -340,7 +340,6 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "Which glue for oak?",
                 "ana",
                 "Which glue holds oak joints best outdoors, where it rains most of the year?",
                 "ben",

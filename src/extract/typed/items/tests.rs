@@ -117,10 +117,8 @@ fn posts_lose_their_signatures_template_values_and_related_links() {
         !texts.iter().any(|t| t.contains("proudly growing")),
         "{texts:?}"
     );
-    assert_eq!(
-        texts.first().map(String::as_str),
-        Some("Tomato varieties for a cold spring")
-    );
+    // The title is the record's, not the body's.
+    assert_eq!(texts.first().map(String::as_str), Some("ann"), "{texts:?}");
     assert!(texts.contains(&"Sub Arctic Plenty is quicker still, if smaller.".to_string()));
     assert_eq!(texts.iter().filter(|t| *t == "ann").count(), 2, "{texts:?}");
 }
@@ -210,7 +208,6 @@ fn remarks_beside_a_questions_answers_are_left_out() {
     assert_eq!(
         texts,
         [
-            "Why does my bread not rise?",
             "The dough stays flat after two hours in a warm kitchen.",
             "Your yeast is probably dead; test it in warm sugared water first.",
             "Salt touching the yeast directly slows it down a great deal.",
@@ -322,10 +319,9 @@ fn glue_posts() -> String {
     )
 }
 
-/// What the Posts path must make of the glue thread: its title, its
-/// question, each post's author and text, nothing else.
-const GLUE_THREAD: [&str; 8] = [
-    "Which glue holds oak to steel?",
+/// What the Posts path must make of the glue thread: its question, each
+/// post's author and text, nothing else (its title is the record's).
+const GLUE_THREAD: [&str; 7] = [
     "I need to fix an oak shelf to a steel frame without screws.",
     "ann",
     "A two-part epoxy, with the steel sanded first.",
