@@ -78,12 +78,33 @@ pub fn items_body(doc: &Html, generic: &[Paragraph], kind: ItemKind) -> Option<V
     (covered_share(generic, &found.region) >= MIN_GENERIC_COVER).then_some(found.kept)
 }
 
+/// A thread's posts on a page typed as an article: the paragraphs of
+/// [`items_body`] as posts, when the posts themselves (not what
+/// introduces them) hold [`MIN_GENERIC_COVER`] of the generic body's
+/// words: the generic extractor took one post for the article, where a
+/// news article's comments leave the article outside their posts.
+pub fn thread_in_article(doc: &Html, generic: &[Paragraph]) -> Option<Vec<Paragraph>> {
+    let found = find_items(doc, ItemKind::Posts)?;
+    let posts: Vec<Paragraph> = found
+        .posts
+        .iter()
+        .map(|t| Paragraph {
+            text: t.clone(),
+            kind: crate::extract::text::BlockKind::Text,
+            link_chars: 0,
+        })
+        .collect();
+    (covered_share(generic, &posts) >= MIN_GENERIC_COVER).then_some(found.kept)
+}
+
 /// The items' region: what is kept of it, and all its visible text (the
 /// region as it stands, with the signatures, template lines and side
 /// comments that the kept text leaves out on purpose).
 struct Found {
     kept: Vec<Paragraph>,
     region: Vec<Paragraph>,
+    /// The lines of the items themselves.
+    posts: Vec<String>,
 }
 
 /// The share of `inner`'s words (by count) that occur in `outer`.
@@ -226,6 +247,7 @@ fn page_items(page: &Page<'_>, kind: ItemKind) -> Option<Found> {
     Some(Found {
         kept: paragraphs,
         region: whole.finish(),
+        posts: lines.texts.into_iter().collect(),
     })
 }
 
