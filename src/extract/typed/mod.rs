@@ -95,7 +95,9 @@ pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Par
 /// (article 0.9517 / 0.9594 -> 0.9517 / 0.9621, forum 0.8464 / 0.7299 ->
 /// 0.8545 / 0.7299, listing 0.7702 / 0.7878 -> 0.7793 / 0.7878, service
 /// 0.8715 / 0.7764 -> 0.8716 / 0.7867), generic 0.9417 / 0.9371 ->
-/// 0.9418 / 0.9377, publishers records identical. Posts that merely
+/// 0.9418 / 0.9377, publishers records identical. 2 times: wcxb-dev
+/// 0.8879 / 0.8792, publishers 0.9630 / 0.9665, generic 0.9407 / 0.9363;
+/// 8 times: wcxb-dev 0.8875 / 0.8764. Posts that merely
 /// cover the generic body with what introduces them (a news article
 /// above its comments) lose: wcxb-dev 0.8848 / 0.8788, publishers tuning
 /// 0.9638 -> 0.9582, generic validation 0.9371 -> 0.9363.
