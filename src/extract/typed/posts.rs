@@ -279,7 +279,7 @@ pub(super) fn is_post_date(line: &str, dates: &HashSet<String>) -> bool {
 }
 
 /// `item` and its ancestors up to `region`.
-fn path_up(page: &Page<'_>, region: u32, item: u32) -> HashSet<u32> {
+pub(super) fn path_up(page: &Page<'_>, region: u32, item: u32) -> HashSet<u32> {
     let mut path = HashSet::new();
     let mut ancestor = item;
     while ancestor != NONE {
@@ -340,7 +340,6 @@ mod tests {
         assert_eq!(
             texts,
             [
-                "Which glue for oak?",
                 "ana",
                 "Which glue holds oak joints best outdoors, where it rains most of the year?",
                 "ben",

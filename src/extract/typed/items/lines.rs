@@ -77,7 +77,7 @@ pub(super) struct ItemLines {
     /// Keys of the short lines that recur in most items.
     template: HashSet<String>,
     /// All lines of the items.
-    texts: HashSet<String>,
+    pub(super) texts: HashSet<String>,
     /// A thread's posts' dates (see [`post_dates`]), never template.
     pub(super) dates: HashSet<String>,
     /// A thread's posters' names (see [`super::posters::bylines`]), never
