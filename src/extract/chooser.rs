@@ -26,6 +26,8 @@ pub(crate) struct ContentInput<'a> {
     pub block_model: blocks::Use,
     /// Keep every page's scored blocks (training dumps).
     pub keep_blocks: bool,
+    /// The page's visible text in characters ([`typed::TypedInput::page_chars`]).
+    pub page_chars: usize,
 }
 
 /// The main content of the page extracted as `as_type`, classified with
@@ -46,6 +48,7 @@ pub(crate) fn content_as(
         doc: input.doc,
         meta: input.meta,
         generic: input.generic,
+        page_chars: input.page_chars,
     };
     let typed = input
         .typed_allowed

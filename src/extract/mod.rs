@@ -368,6 +368,7 @@ pub fn extract_page(
         typed_allowed: site.is_none() && !unwritten,
         block_model: opts.block_model,
         keep_blocks: opts.keep_blocks,
+        page_chars: features.unlinked_text_chars(),
     };
     let (content, scored) = chooser::content_as(&content_input, block_type, block_confidence);
     let candidates = if opts.keep_candidates && site.is_none() {

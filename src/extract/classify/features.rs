@@ -107,6 +107,15 @@ impl PageFeatures {
         self.values[i] = v;
     }
 
+    /// The page's visible text outside links, in characters as the walk
+    /// counts them (a wide CJK character as three), recovered from
+    /// `log_text_chars` and `link_density`.
+    pub fn unlinked_text_chars(&self) -> usize {
+        let chars = self.get("log_text_chars").map_or(0.0, f32::exp_m1);
+        let linked = self.get("link_density").unwrap_or(0.0).clamp(0.0, 1.0);
+        (chars * (1.0 - linked)).round() as usize
+    }
+
     /// Whether the markup names the page a single post (WordPress body
     /// classes or REST link).
     pub fn single_post(&self) -> bool {

@@ -52,6 +52,9 @@ pub struct TypedInput<'a> {
     pub meta: &'a Metadata,
     /// The generic extractor's paragraphs.
     pub generic: &'a [Paragraph],
+    /// The page's visible text, in characters as the page-type walk counts
+    /// them ([`crate::extract::classify::PageFeatures::text_chars`]).
+    pub page_chars: usize,
 }
 
 /// The main content of a page of type `page_type`, or `None` to keep the
@@ -103,6 +106,11 @@ pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Par
 /// 0.9638 -> 0.9582, generic validation 0.9371 -> 0.9363.
 const MIN_THREAD_TO_ARTICLE_WORDS: usize = 4;
 
+/// How many times the generic body's characters the page's visible text
+/// must hold before a thread is looked for on a page typed as an article
+/// (below [`MIN_THREAD_TO_ARTICLE_WORDS`], as words and characters differ).
+const MIN_PAGE_TO_BODY_CHARS: usize = 4;
+
 /// A thread's posts on a page typed as an article, when they hold the
 /// generic body (see [`items::items_body`]) and [`MIN_THREAD_TO_ARTICLE_WORDS`]
 /// times its words: the generic extractor took one post for the article.
@@ -112,6 +120,19 @@ fn thread_beside_article(input: &TypedInput<'_>) -> Option<Vec<Paragraph>> {
     let generic = words(input.generic);
     if generic == 0 {
         return None;
+    }
+    // A body of connected prose on a page without room, outside links,
+    // for posts holding several times its text is an article: no thread
+    // is looked for (the search costs about 5% of a news page's time).
+    if crate::extract::article::holds_prose(input.generic) {
+        let body_chars: usize = input
+            .generic
+            .iter()
+            .map(|p| crate::extract::article::prose_length(&p.text))
+            .sum();
+        if input.page_chars < MIN_PAGE_TO_BODY_CHARS * body_chars {
+            return None;
+        }
     }
     items::thread_in_article(input.doc, input.generic)
         .filter(|posts| words(posts) >= MIN_THREAD_TO_ARTICLE_WORDS * generic)
@@ -135,6 +156,7 @@ mod tests {
             doc: &doc,
             meta: &meta,
             generic: &[],
+            page_chars: usize::MAX,
         };
         typed_body(page_type, &input).map(|body| body.into_iter().map(|p| p.text).collect())
     }
@@ -152,6 +174,7 @@ mod tests {
             doc: &doc,
             meta: &meta,
             generic: &generic,
+            page_chars: usize::MAX,
         };
         assert_eq!(typed_body(PageType::Article, &input), None);
     }
@@ -170,6 +193,7 @@ mod tests {
             doc: &doc,
             meta: &meta,
             generic: &generic,
+            page_chars: usize::MAX,
         };
         typed_body(PageType::Article, &input).map(|b| b.into_iter().map(|p| p.text).collect())
     }

@@ -88,6 +88,7 @@ mod tests {
             doc: &doc,
             meta: &meta,
             generic: &[],
+            page_chars: usize::MAX,
         };
         product_body(&input).into_iter().map(|p| p.text).collect()
     }
