@@ -165,20 +165,16 @@ pub struct Candidate {
 mod tests {
     use super::*;
 
-    fn para(text: &str, kind: BlockKind, link_chars: usize) -> Paragraph {
-        Paragraph {
-            text: text.to_string(),
-            kind,
-            link_chars,
-        }
-    }
-
     #[test]
     fn output_features_describe_the_body_against_the_generic_one() {
-        let generic = vec![para("one two three four five six", BlockKind::Text, 0)];
+        let generic = vec![Paragraph::new(
+            "one two three four five six",
+            BlockKind::Text,
+            0,
+        )];
         let body = vec![
-            para("Menu", BlockKind::ListItem, 4),
-            para("A heading here", BlockKind::Heading(2), 0),
+            Paragraph::new("Menu", BlockKind::ListItem, 4),
+            Paragraph::new("A heading here", BlockKind::Heading(2), 0),
             generic[0].clone(),
         ];
         let f = output_features(&body, &generic);

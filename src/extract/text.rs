@@ -40,6 +40,16 @@ pub struct Paragraph {
 }
 
 impl Paragraph {
+    /// A paragraph of `text` from a block of `kind`, `link_chars` of its
+    /// characters inside links.
+    pub fn new(text: &str, kind: BlockKind, link_chars: usize) -> Self {
+        Paragraph {
+            text: text.to_string(),
+            kind,
+            link_chars,
+        }
+    }
+
     /// Share of the text's characters inside links (0 to 1).
     pub fn link_density(&self) -> f64 {
         let total = self.text.chars().count();

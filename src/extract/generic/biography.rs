@@ -66,16 +66,10 @@ mod tests {
     use super::super::clean::{clean, normalize, Evidence};
     use crate::extract::text::{BlockKind, Paragraph};
 
-    fn para(text: &str, kind: BlockKind, link_chars: usize) -> Paragraph {
-        Paragraph {
-            text: text.to_string(),
-            kind,
-            link_chars,
-        }
-    }
-
     fn prose(n: usize) -> Vec<Paragraph> {
-        (0..n).map(|_| para(PROSE, BlockKind::Text, 0)).collect()
+        (0..n)
+            .map(|_| Paragraph::new(PROSE, BlockKind::Text, 0))
+            .collect()
     }
 
     const PROSE: &str = "The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.";
@@ -85,9 +79,9 @@ mod tests {
         let ev = Evidence::new(String::new(), vec!["annasmith".into()], None)
             .with_author_names(["Anna Smith"]);
         let mut ps = prose(3);
-        ps.push(para("By", BlockKind::Text, 0));
-        ps.push(para("Anna Smith", BlockKind::Text, 10));
-        ps.push(para(
+        ps.push(Paragraph::new("By", BlockKind::Text, 0));
+        ps.push(Paragraph::new("Anna Smith", BlockKind::Text, 10));
+        ps.push(Paragraph::new(
             "Anna has covered the city council since 2015; before that she taught history at the high school.",
             BlockKind::Text,
             0,
@@ -96,7 +90,7 @@ mod tests {
         assert_eq!(got, vec![PROSE.to_string(); 3]);
         // Inside the text, a sentence that opens with her name stays.
         let mut ps = prose(2);
-        ps.push(para(
+        ps.push(Paragraph::new(
             "Anna asked the mayor twice about the budget, and twice she got no answer at all.",
             BlockKind::Text,
             0,
@@ -113,7 +107,7 @@ mod tests {
             let ev =
                 Evidence::new(String::new(), vec![normalize(name)], None).with_author_names([name]);
             let mut ps = prose(3);
-            ps.push(para(
+            ps.push(Paragraph::new(
                 &format!(
                     "{first} builds the homes of the region, and has done so for forty years."
                 ),

@@ -324,32 +324,24 @@ fn article_body_covers_little(out: &[Paragraph], ev: &Evidence) -> Option<bool> 
 mod tests {
     use super::*;
 
-    fn para(text: &str, kind: BlockKind, link_chars: usize) -> Paragraph {
-        Paragraph {
-            text: text.to_string(),
-            kind,
-            link_chars,
-        }
-    }
-
     #[test]
     fn widgets_bylines_and_edges_go() {
         let ev = Evidence::new(normalize("The headline"), vec![normalize("Jane Doe")], None);
         let ps = vec![
-            para("The headline", BlockKind::Heading(1), 0),
-            para("By Jane Doe", BlockKind::Text, 0),
-            para("22.04.2024 | 15:54", BlockKind::Text, 0),
-            para(
+            Paragraph::new("The headline", BlockKind::Heading(1), 0),
+            Paragraph::new("By Jane Doe", BlockKind::Text, 0),
+            Paragraph::new("22.04.2024 | 15:54", BlockKind::Text, 0),
+            Paragraph::new(
                 "First paragraph of the story, with enough words to count.",
                 BlockKind::Text,
                 0,
             ),
-            para("READ Something else entirely", BlockKind::Text, 0),
-            para("A subheading", BlockKind::Heading(2), 0),
-            para("Second paragraph, still the story.", BlockKind::Text, 0),
-            para("A photo caption", BlockKind::Caption, 0),
-            para("Leave a Reply", BlockKind::Heading(3), 0),
-            para("Tags", BlockKind::Text, 0),
+            Paragraph::new("READ Something else entirely", BlockKind::Text, 0),
+            Paragraph::new("A subheading", BlockKind::Heading(2), 0),
+            Paragraph::new("Second paragraph, still the story.", BlockKind::Text, 0),
+            Paragraph::new("A photo caption", BlockKind::Caption, 0),
+            Paragraph::new("Leave a Reply", BlockKind::Heading(3), 0),
+            Paragraph::new("Tags", BlockKind::Text, 0),
         ];
         let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
         assert_eq!(
@@ -370,7 +362,9 @@ mod tests {
     }
 
     fn prose(n: usize) -> Vec<Paragraph> {
-        (0..n).map(|_| para(PROSE, BlockKind::Text, 0)).collect()
+        (0..n)
+            .map(|_| Paragraph::new(PROSE, BlockKind::Text, 0))
+            .collect()
     }
 
     const PROSE: &str = "The council voted on Tuesday to extend the tram line, after a debate that lasted most of the evening and ended in a narrow vote.";
@@ -379,9 +373,9 @@ mod tests {
     fn comments_and_their_form_end_the_article() {
         let comment = "I have lived on this street for twenty years, and nobody ever asked us what we think about the tram, which is a shame.";
         let mut ps = prose(4);
-        ps.push(para("3 Comments", BlockKind::Heading(3), 0));
-        ps.extend((0..3).map(|_| para(comment, BlockKind::Text, 0)));
-        ps.push(para(
+        ps.push(Paragraph::new("3 Comments", BlockKind::Heading(3), 0));
+        ps.extend((0..3).map(|_| Paragraph::new(comment, BlockKind::Text, 0)));
+        ps.push(Paragraph::new(
             "Allowed HTML tags: <a> <em> <strong> <cite> <blockquote>",
             BlockKind::Text,
             0,
@@ -389,12 +383,12 @@ mod tests {
         assert_eq!(texts(ps), vec![PROSE; 4]);
         // The form's help text alone (no heading) ends it too.
         let mut ps = prose(4);
-        ps.push(para(
+        ps.push(Paragraph::new(
             "Lines and paragraphs break automatically.",
             BlockKind::Text,
             0,
         ));
-        ps.push(para(comment, BlockKind::Text, 0));
+        ps.push(Paragraph::new(comment, BlockKind::Text, 0));
         assert_eq!(texts(ps), vec![PROSE; 4]);
     }
 
@@ -402,18 +396,26 @@ mod tests {
     fn a_recommendation_feed_after_the_article_goes() {
         let teaser = "A new bakery opened in the old station building, and the queue on the first morning went round the block twice.";
         let mut ps = prose(3);
-        ps.push(para("Recommended for you", BlockKind::Heading(2), 0));
-        ps.extend((0..4).map(|_| para(teaser, BlockKind::Text, 0)));
+        ps.push(Paragraph::new(
+            "Recommended for you",
+            BlockKind::Heading(2),
+            0,
+        ));
+        ps.extend((0..4).map(|_| Paragraph::new(teaser, BlockKind::Text, 0)));
         assert_eq!(texts(ps), vec![PROSE; 3]);
     }
 
     #[test]
     fn a_feed_of_linked_headlines_after_the_article_goes() {
         let mut ps = prose(3);
-        ps.push(para("Top stories", BlockKind::Heading(2), 0));
+        ps.push(Paragraph::new("Top stories", BlockKind::Heading(2), 0));
         for headline in ["Star returns in March", "Week ahead: who, when, where?"] {
-            ps.push(para(headline, BlockKind::Heading(3), headline.len()));
-            ps.push(para(
+            ps.push(Paragraph::new(
+                headline,
+                BlockKind::Heading(3),
+                headline.len(),
+            ));
+            ps.push(Paragraph::new(
                 "Wins abroad last week. 31.01.2022",
                 BlockKind::Text,
                 0,
@@ -426,21 +428,21 @@ mod tests {
     fn an_author_box_after_the_article_goes() {
         let bio = "Jane Doe has written about wine and food for twenty-five years, and works as a freelance author in Munich.";
         let mut ps = prose(3);
-        ps.push(para("Über den Autor", BlockKind::Heading(3), 0));
-        ps.push(para(bio, BlockKind::Text, 0));
+        ps.push(Paragraph::new("Über den Autor", BlockKind::Heading(3), 0));
+        ps.push(Paragraph::new(bio, BlockKind::Text, 0));
         assert_eq!(texts(ps), vec![PROSE; 3]);
     }
 
     #[test]
     fn an_introduced_list_of_links_inside_the_text_stays() {
         let ps = vec![
-            para(PROSE, BlockKind::Text, 0),
-            para("The report draws on three sources:", BlockKind::Text, 0),
-            para("Transport survey, spring edition", BlockKind::ListItem, 32),
-            para("City budget, chapter 4", BlockKind::ListItem, 22),
-            para(PROSE, BlockKind::Text, 0),
-            para("Popular: Tram strike news", BlockKind::ListItem, 16),
-            para(PROSE, BlockKind::Text, 0),
+            Paragraph::new(PROSE, BlockKind::Text, 0),
+            Paragraph::new("The report draws on three sources:", BlockKind::Text, 0),
+            Paragraph::new("Transport survey, spring edition", BlockKind::ListItem, 32),
+            Paragraph::new("City budget, chapter 4", BlockKind::ListItem, 22),
+            Paragraph::new(PROSE, BlockKind::Text, 0),
+            Paragraph::new("Popular: Tram strike news", BlockKind::ListItem, 16),
+            Paragraph::new(PROSE, BlockKind::Text, 0),
         ];
         let got = texts(ps);
         assert!(
@@ -458,22 +460,22 @@ mod tests {
     #[test]
     fn the_short_last_item_of_a_list_stays() {
         let ps = vec![
-            para(PROSE, BlockKind::Text, 0),
-            para(
+            Paragraph::new(PROSE, BlockKind::Text, 0),
+            Paragraph::new(
                 "Bring a warm jacket, since the evenings get cold in the hills.",
                 BlockKind::ListItem,
                 0,
             ),
-            para("Pack a torch", BlockKind::ListItem, 0),
-            para("Share", BlockKind::Text, 0),
+            Paragraph::new("Pack a torch", BlockKind::ListItem, 0),
+            Paragraph::new("Share", BlockKind::Text, 0),
         ];
         let got = texts(ps);
         assert_eq!(got.last().map(String::as_str), Some("Pack a torch"));
         // A trailing run of short buttons is not a list of the text.
         let ps = vec![
-            para(PROSE, BlockKind::Text, 0),
-            para("Print", BlockKind::ListItem, 0),
-            para("Email", BlockKind::ListItem, 0),
+            Paragraph::new(PROSE, BlockKind::Text, 0),
+            Paragraph::new("Print", BlockKind::ListItem, 0),
+            Paragraph::new("Email", BlockKind::ListItem, 0),
         ];
         assert_eq!(texts(ps), [PROSE]);
     }
@@ -484,15 +486,15 @@ mod tests {
         let body = format!("{PROSE} {marker} {PROSE}");
         let ev = Evidence::new(String::new(), vec![], Some(&body));
         let mut ps = prose(3);
-        ps.push(para(marker, BlockKind::Heading(3), 0));
+        ps.push(Paragraph::new(marker, BlockKind::Heading(3), 0));
         // Its links (the related teasers) are gone.
-        ps.push(para("Ski tour in the north", BlockKind::Text, 21));
+        ps.push(Paragraph::new("Ski tour in the north", BlockKind::Text, 21));
         let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
         assert_eq!(got, vec![PROSE; 3]);
         // Inside the text, the confirmed heading stays.
         let mut ps = prose(3);
-        ps.push(para(marker, BlockKind::Heading(3), 0));
-        ps.push(para(PROSE, BlockKind::Text, 0));
+        ps.push(Paragraph::new(marker, BlockKind::Heading(3), 0));
+        ps.push(Paragraph::new(PROSE, BlockKind::Text, 0));
         let got: Vec<String> = clean(ps, &ev).into_iter().map(|p| p.text).collect();
         assert_eq!(got.len(), 5);
         assert_eq!(got[3], marker);
@@ -524,8 +526,8 @@ mod tests {
         let body = "Short one here. And then a much longer paragraph follows here. ".repeat(4);
         let ev = Evidence::new(String::new(), vec![], Some(&body));
         let ps = vec![
-            para("Short one here", BlockKind::Text, 0),
-            para(
+            Paragraph::new("Short one here", BlockKind::Text, 0),
+            Paragraph::new(
                 "And then a much longer paragraph follows here.",
                 BlockKind::Text,
                 0,

@@ -163,20 +163,7 @@ mod tests {
 
     #[test]
     fn articles_with_text_keep_the_generic_body() {
-        let doc = parse_document(PAGE);
-        let meta = Metadata::default();
-        let generic = [Paragraph {
-            text: "Monday to Friday".to_string(),
-            kind: BlockKind::Text,
-            link_chars: 0,
-        }];
-        let input = TypedInput {
-            doc: &doc,
-            meta: &meta,
-            generic: &generic,
-            page_chars: usize::MAX,
-        };
-        assert_eq!(typed_body(PageType::Article, &input), None);
+        assert_eq!(as_article(PAGE, "Monday to Friday"), None);
     }
 
     /// The typed body of `html` as an article whose generic body is
