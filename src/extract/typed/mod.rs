@@ -106,6 +106,12 @@ pub fn typed_body(page_type: PageType, input: &TypedInput<'_>) -> Option<Vec<Par
 /// 0.9638 -> 0.9582, generic validation 0.9371 -> 0.9363.
 const MIN_THREAD_TO_ARTICLE_WORDS: usize = 4;
 
+/// Most words of a generic body that may be one post taken for the
+/// article: a longer body is no single post, and a multi-megabyte page's
+/// second walk for posts would pass the memory bound (tests/peak_memory.rs:
+/// 23.7 times a 5 MB page of table rows, against 20 allowed).
+const MAX_POST_WORDS: usize = 5_000;
+
 /// How many times the generic body's characters the page's visible text
 /// must hold before a thread is looked for on a page typed as an article
 /// (below [`MIN_THREAD_TO_ARTICLE_WORDS`], as words and characters differ).
@@ -118,7 +124,7 @@ fn thread_beside_article(input: &TypedInput<'_>) -> Option<Vec<Paragraph>> {
     let words =
         |ps: &[Paragraph]| -> usize { ps.iter().map(|p| p.text.split_whitespace().count()).sum() };
     let generic = words(input.generic);
-    if generic == 0 {
+    if generic == 0 || generic > MAX_POST_WORDS {
         return None;
     }
     // A body of connected prose on a page without room, outside links,
